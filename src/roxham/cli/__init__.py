@@ -1,0 +1,45 @@
+"""The ``roxham`` command: a thin layer over the library.
+
+Each family of commands lives in its own module under :mod:`roxham.cli` and exposes
+``register(app)``. Exit codes: 0 ok, 1 the check asked for failed, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from roxham.cli._common import run_app
+
+app = typer.Typer(
+    name="roxham",
+    help="Roxham: the Canada–US asylum border as law, data and simulation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Roxham: the Canada–US asylum border as law, data and simulation."""
+
+
+# Command modules, each with ``register(app: typer.Typer) -> None``.
+_COMMAND_MODULES: tuple[str, ...] = (
+    "roxham.cli.version_cmd",
+)
+
+for _name in _COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``roxham`` console script."""
+    sys.exit(run_app(app, argv))
+
+
+__all__ = ["app", "main"]
