@@ -45,3 +45,18 @@ def test_user_error_is_one_line_exit_2(capsys: object) -> None:
     err = capsys.readouterr().err  # type: ignore[attr-defined]
     assert code == EXIT_BAD_INPUT
     assert err == "error: facts.json: field 'age': must be >= 0\n"
+
+
+def test_exit_code_of_a_failed_check_is_kept() -> None:
+    app = typer.Typer()
+
+    @app.command()
+    def check() -> None:
+        raise typer.Exit(1)
+
+    @app.command()
+    def other() -> None:
+        pass
+
+    assert run_app(app, ["check"]) == 1
+    assert run_app(app, ["other"]) == 0

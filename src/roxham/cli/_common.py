@@ -45,7 +45,7 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     - ``typer.Exit(code)`` → that code.
     """
     try:
-        app(args=argv, standalone_mode=False, prog_name="roxham")
+        rv = app(args=argv, standalone_mode=False, prog_name="roxham")
     except UserError as e:
         _print_error(str(e))
         return EXIT_BAD_INPUT
@@ -65,4 +65,5 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return EXIT_OK
+    # In non-standalone mode click returns the code of ``typer.Exit(code)`` instead of raising.
+    return rv if isinstance(rv, int) else EXIT_OK
