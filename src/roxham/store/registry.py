@@ -46,7 +46,9 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
+    insert,
     select,
     update,
 )
@@ -261,7 +263,7 @@ class RunRegistry:
             "resumable": False,
         }
         with self._tx() as conn:
-            conn.execute(_RunRow.__table__.insert().values(**values))
+            conn.execute(insert(_RunRow).values(**values))
         rec = self.get(run_id)
         assert rec is not None
         return rec
@@ -326,7 +328,7 @@ class RunRegistry:
 
     def delete(self, run_id: str) -> bool:
         """Forget a finished or failed run (its files are not touched). False if absent/active."""
-        stmt = _RunRow.__table__.delete().where(
+        stmt = delete(_RunRow).where(
             _RunRow.id == run_id, _RunRow.status.in_(("done", "failed"))
         )
         with self._tx() as conn:
