@@ -1,0 +1,66 @@
+"""Configuration of the web app: where runs are stored and the limits that keep a laptop safe.
+
+Every field can be set from the environment as ``ROXHAM_<FIELD>`` (upper case), and the
+``roxham serve`` options override the database URL and data directory.
+
+>>> s = ApiSettings()
+>>> s.max_concurrent_jobs, s.max_body_bytes
+(1, 1048576)
+>>> ApiSettings.from_env({"ROXHAM_MAX_CONCURRENT_JOBS": "2"}).max_concurrent_jobs
+2
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from roxham.errors import UserError, format_validation_error
+
+
+class ApiSettings(BaseModel):
+    """Limits and locations for ``roxham serve``. Defaults are safe for a laptop."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    db_url: str = Field(
+        "", description="Run registry URL; empty: a SQLite file runs.db in data_dir"
+    )
+    data_dir: Path = Field(Path("roxham-data"), description="Folder for run results (Parquet)")
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, description="Largest request body")
+    max_batch: int = Field(1000, ge=1, description="Most fact sets in one POST /screen/batch")
+    max_agent_days: int = Field(
+        2_000_000_000, ge=1, description="Cap on agents × simulated days for one run"
+    )
+    max_replicates: int = Field(20, ge=1, description="Most replicates in one run")
+    max_concurrent_jobs: int = Field(1, ge=1, le=64, description="Runs executing at once")
+    max_queued_jobs: int = Field(20, ge=0, description="Runs waiting; more are refused (429)")
+    job_timeout_s: float = Field(900.0, gt=0, description="A run still going after this fails")
+
+    @property
+    def resolved_db_url(self) -> str:
+        """The registry URL, defaulting to ``<data_dir>/runs.db``."""
+        return self.db_url or f"sqlite:///{self.data_dir / 'runs.db'}"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, **overrides: object
+    ) -> ApiSettings:
+        """Settings from ``ROXHAM_*`` variables, then ``overrides`` (ignored when ``None``)."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for name in cls.model_fields:
+            key = f"ROXHAM_{name.upper()}"
+            if key in env:
+                values[name] = env[key]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls.model_validate(values)
+        except ValidationError as e:
+            raise UserError(format_validation_error(e, "server settings")) from e
+
+
+__all__ = ["ApiSettings"]
