@@ -27,13 +27,18 @@ True
 
 from __future__ import annotations
 
+from roxham.data.drivers import EVENT_DRIVERS, MONTHLY_DRIVERS, daily_drivers, drivers_info
 from roxham.data.load import EVENT_COLUMNS, FIGURE_COLUMNS, events, figures, resolve_data_dir
 from roxham.data.query import conflicts, info, list_series, monthly, series, series_names, sources
 
 __all__ = [
     "EVENT_COLUMNS",
+    "EVENT_DRIVERS",
     "FIGURE_COLUMNS",
+    "MONTHLY_DRIVERS",
     "conflicts",
+    "daily_drivers",
+    "drivers_info",
     "events",
     "figures",
     "info",
