@@ -30,17 +30,20 @@ from __future__ import annotations
 from roxham.data.drivers import EVENT_DRIVERS, MONTHLY_DRIVERS, daily_drivers, drivers_info
 from roxham.data.load import EVENT_COLUMNS, FIGURE_COLUMNS, events, figures, resolve_data_dir
 from roxham.data.query import conflicts, info, list_series, monthly, series, series_names, sources
+from roxham.data.verify import VerifyReport, gaps, verify
 
 __all__ = [
     "EVENT_COLUMNS",
     "EVENT_DRIVERS",
     "FIGURE_COLUMNS",
     "MONTHLY_DRIVERS",
+    "VerifyReport",
     "conflicts",
     "daily_drivers",
     "drivers_info",
     "events",
     "figures",
+    "gaps",
     "info",
     "list_series",
     "monthly",
@@ -48,4 +51,5 @@ __all__ = [
     "series",
     "series_names",
     "sources",
+    "verify",
 ]
