@@ -275,7 +275,7 @@ def gaps(*, data_dir: _PathLike = None) -> pl.DataFrame:
     >>> g = gaps()
     >>> g.filter((pl.col("series") == "rcmp_interceptions") & (pl.col("geography") == "QC")
     ...          ).get_column("missing")[0].split(", ")[0]
-    '2019-01'
+    '2019-06..2021-12'
     """
     m = _best_monthly(figures(data_dir=data_dir))
     rows = []
