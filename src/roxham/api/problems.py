@@ -29,6 +29,14 @@ class NotFound(Exception):
         self.loc = loc
 
 
+class RequestProblem(Exception):
+    """Bad input found after FastAPI's own validation (→ 422), already in the error shape."""
+
+    def __init__(self, detail: list[dict[str, Any]]) -> None:
+        super().__init__("invalid request")
+        self.detail = detail
+
+
 class Unavailable(Exception):
     """A part of Roxham this request needs is not installed or not ready (→ 503)."""
 
@@ -67,6 +75,10 @@ def install_handlers(app: FastAPI) -> None:
         errors = exc.errors(include_input=False, include_url=False)
         return JSONResponse({"detail": clean_errors(list(errors), ("body",))}, status_code=422)
 
+    @app.exception_handler(RequestProblem)
+    async def _problem(_: Request, exc: RequestProblem) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=422)
+
     @app.exception_handler(UserError)
     async def _user_error(_: Request, exc: UserError) -> JSONResponse:
         return error_response(400, ["body"], str(exc), "user_error")
@@ -104,6 +116,7 @@ def install_handlers(app: FastAPI) -> None:
 
 __all__ = [
     "NotFound",
+    "RequestProblem",
     "TooBusy",
     "Unavailable",
     "clean_errors",

@@ -1,0 +1,103 @@
+"""The HTML pages: screener, scenario lab, data explorer, provision text.
+
+Pages are server-rendered Jinja2 with both languages in the markup (``<span lang="en">`` /
+``<span lang="fr">``); CSS shows the one matching ``<html lang>``, and ``static/common.js``
+switches it and remembers the choice in this browser (``localStorage`` and a ``roxham_lang``
+cookie holding only ``en`` or ``fr``). Scripts are files under ``/static`` (the CSP forbids
+inline script); Plotly is served from the installed ``plotly`` package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from roxham.api import law_service
+from roxham.api.problems import NotFound, Unavailable
+from roxham.api.screener_form import SECTIONS
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+router = APIRouter(include_in_schema=False)
+
+
+def t(en: str, fr: str) -> Markup:
+    """Both languages of a piece of text; CSS shows the current one.
+
+    >>> str(t("Yes", "Oui"))
+    '<span lang="en">Yes</span><span lang="fr">Oui</span>'
+    """
+    return Markup(f'<span lang="en">{escape(en)}</span><span lang="fr">{escape(fr)}</span>')
+
+
+TEMPLATES.env.globals["t"] = t
+
+
+def page_lang(request: Request) -> str:
+    """The language remembered by this browser (cookie ``roxham_lang``), default English."""
+    return "fr" if request.cookies.get("roxham_lang") == "fr" else "en"
+
+
+def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
+    ctx.setdefault("lang", page_lang(request))
+    return TEMPLATES.TemplateResponse(request, name, ctx)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    """Home: the three tools."""
+    return _render(request, "home.html", page="home")
+
+
+@router.get("/screener", response_class=HTMLResponse)
+def screener(request: Request) -> HTMLResponse:
+    """The eligibility screener form."""
+    return _render(request, "screener.html", page="screener", sections=SECTIONS)
+
+
+@router.get("/lab", response_class=HTMLResponse)
+def lab(request: Request) -> HTMLResponse:
+    """The scenario lab."""
+    return _render(request, "lab.html", page="lab")
+
+
+@router.get("/data", response_class=HTMLResponse)
+def data_explorer(request: Request) -> HTMLResponse:
+    """The data explorer."""
+    return _render(request, "data.html", page="data")
+
+
+@router.get("/provisions/{provision_id}", response_class=HTMLResponse)
+def provision_page(request: Request, provision_id: str) -> Response:
+    """The text of one provision, in English and French where known."""
+    try:
+        prov = law_service.get_provision(provision_id)
+    except NotFound:
+        resp = _render(request, "provision.html", page="law", prov=None, pid=provision_id)
+        resp.status_code = 404
+        return resp
+    except Unavailable:
+        resp = _render(request, "provision.html", page="law", prov=None, pid=provision_id)
+        resp.status_code = 503
+        return resp
+    return _render(request, "provision.html", page="law", prov=prov, pid=provision_id)
+
+
+@router.get("/vendor/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """Plotly's bundled JavaScript, from the installed ``plotly`` package (no CDN)."""
+    from roxham.api.app import plotly_js_dir
+
+    return FileResponse(
+        plotly_js_dir() / "plotly.min.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+__all__ = ["TEMPLATES", "page_lang", "router", "t"]

@@ -1,0 +1,115 @@
+"""The REST API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from roxham.api import data_service, law_service
+from roxham.api.jobs import JobManager, RunRequest
+from roxham.api.problems import RequestProblem
+
+router = APIRouter(prefix="/api/v1")
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Invalid input; `detail[].loc` names the field"},
+}
+_404: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown id"}, **_ERRORS}
+
+
+def _jobs(request: Request) -> JobManager:
+    jobs: JobManager = request.app.state.jobs
+    return jobs
+
+
+@router.post("/screen", tags=["screener"], responses=_ERRORS)
+def screen(body: law_service.ScreenRequest) -> dict[str, Any]:
+    """Determine whether a refugee claim is eligible to be referred (IRPA s. 101), with the
+    explanation, the provisions cited, and what would change the result. Nothing is stored."""
+    return law_service.screen(body)
+
+
+@router.post("/screen/batch", tags=["screener"], responses=_ERRORS)
+def screen_batch(body: law_service.BatchRequest, request: Request) -> dict[str, Any]:
+    """Evaluate many fact sets with the columnar evaluator (results only, no explanation)."""
+    return law_service.screen_batch(body, request.app.state.settings.max_batch)
+
+
+@router.get("/provisions", tags=["law"], responses=_ERRORS)
+def provisions(
+    as_of: dt.date | None = Query(None, description="Only provisions in force that day"),
+) -> list[dict[str, Any]]:
+    """The encoded provisions (citation, in-force dates, text, source)."""
+    if as_of is not None and not law_service.MIN_DATE <= as_of <= law_service.MAX_DATE:
+        raise RequestProblem([{"loc": ["query", "as_of"], "type": "value_error",
+                               "msg": f"must be between {law_service.MIN_DATE} and "
+                                      f"{law_service.MAX_DATE}"}])
+    return law_service.list_provisions(as_of)
+
+
+@router.get("/provisions/{provision_id}", tags=["law"], responses=_404)
+def provision(provision_id: str) -> dict[str, Any]:
+    """One provision by citation, e.g. ``IRPR 159.5(a)`` (URL-encoded)."""
+    return law_service.get_provision(provision_id)
+
+
+@router.get("/data/series", tags=["data"])
+def data_series() -> list[dict[str, Any]]:
+    """Every official series × geography, with coverage and number of sources."""
+    return data_service.catalogue()
+
+
+@router.get("/data/series/{name}", tags=["data"], responses=_404)
+def data_series_one(
+    name: str,
+    geography: str | None = Query(None, max_length=40, description="e.g. QC"),
+    start: str | None = Query(None, max_length=10, description="YYYY-MM or YYYY-MM-DD"),
+    end: str | None = Query(None, max_length=10, description="YYYY-MM or YYYY-MM-DD"),
+) -> dict[str, Any]:
+    """Every figure of one series with its source; monthly figures when a geography is given."""
+    return data_service.series_detail(name, geography, start, end)
+
+
+@router.get("/scenarios", tags=["runs"])
+def scenarios(request: Request) -> list[dict[str, Any]]:
+    """Scenarios that can be run, with the policy levers each exposes."""
+    return [s.to_dict() for s in _jobs(request).scenarios()]
+
+
+@router.post("/runs", tags=["runs"], status_code=202, responses={
+    **_ERRORS, 429: {"description": "Too many runs queued"},
+})
+def start_run(body: RunRequest, request: Request, response: Response) -> dict[str, Any]:
+    """Queue a simulation run; poll ``GET /runs/{id}`` for progress and results."""
+    rec = _jobs(request).submit(body)
+    response.headers["Location"] = f"/api/v1/runs/{rec.id}"
+    return rec.to_dict()
+
+
+@router.get("/runs", tags=["runs"])
+def list_runs(
+    request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+) -> list[dict[str, Any]]:
+    """Saved runs, newest first."""
+    return [_public(r.to_dict()) for r in _jobs(request).registry.list(limit=limit,
+                                                                       offset=offset)]
+
+
+@router.get("/runs/{run_id}", tags=["runs"], responses=_404)
+def get_run(run_id: str, request: Request) -> dict[str, Any]:
+    """A run's status and progress; its results once done."""
+    jobs = _jobs(request)
+    rec = jobs.get(run_id)
+    out = _public(rec.to_dict())
+    out["results"] = jobs.results(rec)
+    return out
+
+
+def _public(d: dict[str, Any]) -> dict[str, Any]:
+    d.pop("result_path", None)  # a server path: not the client's business
+    return d
+
+
+__all__ = ["router"]

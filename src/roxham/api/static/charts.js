@@ -1,0 +1,27 @@
+// Plotly helpers: a series with its band (lo–hi), observed points, and differences.
+"use strict";
+window.roxhamCharts = (function () {
+  const layoutBase = {
+    margin: { l: 60, r: 20, t: 30, b: 40 },
+    hovermode: "x unified",
+    legend: { orientation: "h", y: -0.15 },
+    paper_bgcolor: "#fff", plot_bgcolor: "#fff",
+  };
+  const config = { displaylogo: false, responsive: true };
+  function band(name, x, lo, hi, color) {
+    return [
+      { x: x, y: hi, type: "scatter", mode: "lines", line: { width: 0 }, hoverinfo: "skip",
+        showlegend: false, name: name + " hi" },
+      { x: x, y: lo, type: "scatter", mode: "lines", line: { width: 0 }, fill: "tonexty",
+        fillcolor: color, name: name + " (band)", hoverinfo: "skip" },
+    ];
+  }
+  function plot(div, traces, title, ytitle) {
+    const layout = Object.assign({}, layoutBase, {
+      title: { text: title || "", font: { size: 14 } },
+      yaxis: { title: { text: ytitle || "" }, rangemode: "tozero" },
+    });
+    return window.Plotly.react(div, traces, layout, config);
+  }
+  return { band: band, plot: plot };
+})();

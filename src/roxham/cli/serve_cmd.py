@@ -1,0 +1,70 @@
+"""``roxham serve``: the web app and REST API (FastAPI + Uvicorn) on this computer."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from pathlib import Path
+
+import typer
+
+from roxham.cli._common import err_console
+from roxham.errors import UserError
+
+
+def _check_port_free(host: str, port: int) -> None:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        raise UserError(f"--host: cannot resolve {host!r}") from e
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise UserError(f"--port: {host}:{port} is already in use") from e
+            raise UserError(f"--host/--port: cannot listen on {host}:{port}: {e.strerror}") from e
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``serve`` command."""
+
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on"),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port"),
+        db: str = typer.Option(
+            "", "--db", help="Run registry: a SQLite file path or postgresql://… URL "
+            "(default: runs.db in the data directory)"
+        ),
+        data_dir: Path = typer.Option(
+            None, "--data-dir", help="Folder for run results (default: ./roxham-data)",
+            file_okay=False,
+        ),
+        access_log: bool = typer.Option(
+            False, "--access-log/--no-access-log", help="Log each request line (paths only)"
+        ),
+    ) -> None:
+        """Start the web app: screener, scenario lab, data explorer and REST API (/api/v1)."""
+        try:
+            import uvicorn
+
+            from roxham.api.app import create_app
+            from roxham.api.settings import ApiSettings
+        except ImportError as e:
+            raise UserError(
+                f"the web app needs the 'web' extra (pip install 'roxham[web]'): {e.name}"
+            ) from e
+        settings = ApiSettings.from_env(db_url=db or None, data_dir=data_dir)
+        _check_port_free(host, port)
+        application = create_app(settings)
+        err_console.print(
+            f"Roxham on http://{host}:{port}/  (API docs: /api/v1/docs; "
+            f"runs in {settings.data_dir}); Ctrl+C stops."
+        )
+        uvicorn.run(
+            application, host=host, port=port, access_log=access_log, log_level="warning",
+            server_header=False,
+        )
