@@ -31,6 +31,7 @@ def _root() -> None:
 # Command modules, each with ``register(app: typer.Typer) -> None``.
 _COMMAND_MODULES: tuple[str, ...] = (
     "roxham.cli.version_cmd",
+    "roxham.cli.serve_cmd",
 )
 
 for _name in _COMMAND_MODULES:
