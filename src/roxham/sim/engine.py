@@ -1,0 +1,708 @@
+"""The simulation façade: what a model builds (:class:`Simulation`) and how it runs.
+
+Python orchestrates one day at a time (policy events, the day's choice table, the law table
+lookup) and hands the agents to the compiled kernel (:mod:`roxham.sim.kernel`).
+
+>>> import datetime as dt
+>>> from roxham.sim.network import Network
+>>> net = Network.build([("A", "origin"), ("B", "destination")], [("A", "B", 2.0)])
+>>> sim = Simulation(net, dt.date(2024, 1, 1), dt.date(2024, 1, 10),
+...                  cohorts=[Cohort("people")], spawns=[Spawn("people", "A", 10.0)],
+...                  choice=FixedChoice([1.0]))
+>>> res = sim.run(seed=1)
+>>> int(res.series("arrivals")[:, net.index("B")].sum())   # 10/day, 2 days' travel
+90
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import multiprocessing as mp
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from roxham.errors import UserError
+from roxham.sim import kernel as K
+from roxham.sim.agents import Agents, AgentState
+from roxham.sim.choice import ChoiceModel, DayContext, FixedChoice, cumulative_by_location
+from roxham.sim.network import ArrivalAction, LocationKind, Network, Options
+from roxham.sim.oracle import (
+    EveryoneReferred,
+    LawOracle,
+    OutcomeTable,
+    ProfileTable,
+    build_outcome_table,
+)
+from roxham.sim.queues import QueueSpec
+from roxham.sim.results import ReplicateResult, RunResult
+from roxham.sim.timeline import Event, Timeline
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "Cohort",
+    "ProgressCallback",
+    "RunState",
+    "Simulation",
+    "Spawn",
+    "replicate_keys",
+]
+
+#: Parameters the engine itself reads (a scenario or ``set_parameter`` event may change them).
+DEFAULT_PARAMS: dict[str, Any] = {
+    # speed on links without their own speed: link length units per day (1.0: lengths are days)
+    "speed_km_per_day": 1.0,
+    # agents perceive the law of this many days ago when they choose
+    "info_lag_days": 0,
+    # interception probability at irregular crossings without an "interception" attribute
+    "interception": 1.0,
+    # perceived success of options with no claim place on their path
+    "no_claim_value": 0.0,
+    # True: a link is completed only when the day's move exceeds what is left (Flee: L >= v
+    # takes floor(L/v)+1 days); False: when it reaches it (a 2-day link takes 2 days)
+    "strict_arrival": False,
+    # after reaching the end of its path with time left the same day: 0 = stop until tomorrow,
+    # 1 = decide again and go on with the time left, 2 = decide again with a full day (Flee 3.1)
+    "redecide": 0,
+}
+
+#: Default claim place of each location kind (the ``place`` the law oracle is asked about).
+DEFAULT_PLACE: dict[LocationKind, str] = {
+    LocationKind.IRREGULAR_CROSSING: "between_ports",
+    LocationKind.PORT_OF_ENTRY: "land_poe",
+    LocationKind.AIRPORT: "airport",
+    LocationKind.INLAND_OFFICE: "inland",
+}
+
+BORDER_KINDS = (LocationKind.IRREGULAR_CROSSING, LocationKind.PORT_OF_ENTRY, LocationKind.AIRPORT)
+
+#: ``progress(done, total)``: days simulated so far over all replicates, and their total.
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class Cohort:
+    """A kind of people: their fact profiles (for the law) and what they do when returned.
+
+    Attributes:
+        name: unique name.
+        profiles: ``(facts, share)`` pairs; facts are what the law oracle reads (all cohorts
+            use the same keys). Empty: one profile with no facts (models without law).
+        give_up: probability that an agent returned after an ineligible claim leaves the
+            system (state EXITED) instead of choosing again where it was sent.
+    """
+
+    name: str
+    profiles: Sequence[tuple[Mapping[str, Any], float]] = ()
+    give_up: float = 0.0
+
+
+@dataclass
+class Spawn:
+    """New agents of a cohort appearing at a location.
+
+    ``daily`` is the expected number per day: a number (every day of the period, or of
+    ``[start, end]``), or an array with one value per day of the period. The engine creates
+    ``floor(x)`` agents plus one more with probability ``frac(x)``, so integer counts are
+    exact.
+    """
+
+    cohort: str
+    location: str
+    daily: float | Sequence[float] | npt.NDArray[np.floating]
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass
+class RunState:
+    """The mutable policy state of one replicate (what events change).
+
+    Model hooks (``on_event``) may change these arrays and ``params``; the engine reads them
+    again on the same day. ``spawn_scale[s]`` multiplies spawn stream ``s`` from that day on.
+    """
+
+    day: int
+    date: dt.date
+    params: dict[str, Any]
+    loc_open: npt.NDArray[np.bool_]
+    link_open: npt.NDArray[np.bool_]
+    p_intercept: npt.NDArray[np.float64]
+    q_capacity: npt.NDArray[np.float64]
+    spawn_scale: npt.NDArray[np.float64]
+    loc_count: npt.NDArray[np.int64]
+
+
+def replicate_keys(seed: int, replicates: int) -> list[int]:
+    """The 64-bit key of each replicate: ``SeedSequence(seed).spawn(replicates)[r]``.
+
+    Replicate ``r`` gets the same key whatever the number of replicates or workers.
+
+    >>> replicate_keys(1, 3)[:2] == replicate_keys(1, 2)
+    True
+    """
+    children = np.random.SeedSequence(int(seed)).spawn(int(replicates))
+    return [int(c.generate_state(1, dtype=np.uint64)[0]) for c in children]
+
+
+class Simulation:
+    """A model ready to run: network, people, choice, queues, law and policy timeline.
+
+    Args:
+        network: the location graph.
+        start, end: the period (both inclusive).
+        cohorts: kinds of people (:class:`Cohort`).
+        spawns: where and when they appear (:class:`Spawn`).
+        choice: a :class:`~roxham.sim.choice.ChoiceModel` (e.g.
+            :class:`~roxham.sim.choice.LogitChoice`); default: nobody ever moves.
+        options: what agents can choose at each location (default: each outgoing link).
+        queues: processing queues (:class:`~roxham.sim.queues.QueueSpec`).
+        timeline: dated policy events.
+        oracle: the law (:class:`~roxham.sim.oracle.LawOracle`); default: every claim referred.
+        params: engine parameters (:data:`DEFAULT_PARAMS`) and model parameters.
+        on_event: ``(state: RunState, event: Event) -> bool`` for event kinds the engine does
+            not know; return True if handled.
+        name: shown in results and manifests.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        start: dt.date,
+        end: dt.date,
+        *,
+        cohorts: Sequence[Cohort],
+        spawns: Sequence[Spawn],
+        choice: ChoiceModel | None = None,
+        options: Options | None = None,
+        queues: Sequence[QueueSpec] = (),
+        timeline: Timeline | Sequence[Event] | None = None,
+        oracle: LawOracle | None = None,
+        params: Mapping[str, Any] | None = None,
+        on_event: Callable[[RunState, Event], bool] | None = None,
+        name: str = "simulation",
+    ) -> None:
+        if end < start:
+            raise UserError(f"period: end {end} is before start {start}")
+        self.network = network
+        self.start = start
+        self.end = end
+        self.n_days = (end - start).days + 1
+        self.name = name
+        self.options = options if options is not None else Options.from_links(network)
+        self.choice: ChoiceModel = choice if choice is not None else FixedChoice(
+            np.zeros(self.options.n_options)
+        )
+        self.queues = tuple(queues)
+        self.timeline = timeline if isinstance(timeline, Timeline) else Timeline(timeline or ())
+        self.oracle: LawOracle = oracle if oracle is not None else EveryoneReferred()
+        self.params: dict[str, Any] = {**DEFAULT_PARAMS, **dict(params or {})}
+        self.on_event = on_event
+        self.metadata: dict[str, Any] = {}
+        self._build_people(cohorts, spawns)
+        self._build_places()
+        self._build_queues()
+        self._check_events()
+        self._table: OutcomeTable | None = None
+
+    # ------------------------------------------------------------------ building
+    def _build_people(self, cohorts: Sequence[Cohort], spawns: Sequence[Spawn]) -> None:
+        if not cohorts:
+            raise UserError("a simulation needs at least one cohort")
+        names = [c.name for c in cohorts]
+        if len(set(names)) != len(names):
+            raise UserError(f"cohort names must be unique: {names}")
+        self.cohorts = tuple(cohorts)
+        self.cohort_index = {c.name: i for i, c in enumerate(cohorts)}
+        self.profiles = ProfileTable()
+        with_facts = [c for c in cohorts if c.profiles]
+        if with_facts and len(with_facts) != len(cohorts):
+            raise UserError("either every cohort has fact profiles or none has")
+        g_cohort: list[int] = []
+        g_profile: list[int] = []
+        g_cdf: list[float] = []
+        ptr = [0]
+        for ci, c in enumerate(cohorts):
+            if not (0.0 <= c.give_up <= 1.0):
+                raise UserError(f"cohort {c.name!r}: give_up must be in [0, 1], got {c.give_up}")
+            rows = list(c.profiles) or [({}, 1.0)]
+            shares: dict[int, float] = {}
+            for facts, share in rows:
+                if share < 0 or not math.isfinite(share):
+                    raise UserError(f"cohort {c.name!r}: profile shares must be >= 0")
+                f = self.profiles.add(facts) if facts else self._empty_profile()
+                shares[f] = shares.get(f, 0.0) + float(share)
+            total = sum(shares.values())
+            if total <= 0:
+                raise UserError(f"cohort {c.name!r}: profile shares sum to 0")
+            acc = 0.0
+            for f, s in shares.items():
+                if s <= 0:
+                    continue
+                acc += s / total
+                g_cohort.append(ci)
+                g_profile.append(f)
+                g_cdf.append(acc)
+            g_cdf[-1] = 1.0
+            ptr.append(len(g_cohort))
+        self.group_cohort = np.asarray(g_cohort, dtype=np.int32)
+        self.group_profile = np.asarray(g_profile, dtype=np.int32)
+        self.group_cdf = np.asarray(g_cdf, dtype=np.float64)
+        self.cohort_gptr = np.asarray(ptr, dtype=np.int32)
+        self.give_up = np.asarray([c.give_up for c in cohorts], dtype=np.float64)
+        # spawn streams
+        n_days = self.n_days
+        mat = np.zeros((len(spawns), n_days), dtype=np.float64)
+        s_cohort = np.zeros(len(spawns), dtype=np.int32)
+        s_loc = np.zeros(len(spawns), dtype=np.int32)
+        for s, sp in enumerate(spawns):
+            if sp.cohort not in self.cohort_index:
+                raise UserError(f"spawn {s}: unknown cohort {sp.cohort!r}")
+            s_cohort[s] = self.cohort_index[sp.cohort]
+            s_loc[s] = self.network.index(sp.location)
+            daily = np.asarray(sp.daily, dtype=np.float64)
+            if daily.ndim == 0:
+                row = np.full(n_days, float(daily))
+            elif daily.shape == (n_days,):
+                row = daily.copy()
+            else:
+                raise UserError(
+                    f"spawn {s} ({sp.cohort} at {sp.location}): daily has {daily.size} values "
+                    f"for a period of {n_days} days"
+                )
+            if sp.start is not None:
+                row[: max((sp.start - self.start).days, 0)] = 0.0
+            if sp.end is not None:
+                row[max((sp.end - self.start).days + 1, 0) :] = 0.0
+            if not np.all(np.isfinite(row)) or (row < 0).any():
+                raise UserError(f"spawn {s} ({sp.cohort} at {sp.location}): counts must be >= 0")
+            mat[s] = row
+        self.spawn_matrix = mat
+        self.stream_cohort = s_cohort
+        self.stream_loc = s_loc
+
+    def _empty_profile(self) -> int:
+        if len(self.profiles) == 0:
+            self.profiles._rows.append(())
+            self.profiles._keys = ()
+            self.profiles._index[()] = 0
+        return 0
+
+    def _build_places(self) -> None:
+        net = self.network
+        n = net.n_locations
+        places: list[str] = []
+        loc_place = np.full(n, -1, dtype=np.int32)
+        for i in range(n):
+            act = int(net.action[i])
+            if act not in (ArrivalAction.CLAIM, ArrivalAction.CROSSING):
+                continue
+            p = net.label("place", i) or DEFAULT_PLACE.get(LocationKind(int(net.kind[i])), "claim")
+            if p not in places:
+                places.append(p)
+            loc_place[i] = places.index(p)
+        self.places = tuple(places)
+        self.loc_place = loc_place
+        ret = np.full(n, -1, dtype=np.int32)
+        for i in range(n):
+            r = net.label("return_to", i)
+            if r:
+                ret[i] = net.index(r)
+        self.loc_return = ret
+        self.loc_border = np.isin(net.kind, [int(k) for k in BORDER_KINDS])
+        pi = np.full(n, float(self.params["interception"]))
+        if "interception" in net.attrs:
+            a = net.attrs["interception"]
+            pi = np.where(np.isnan(a), pi, a)
+        if ((pi < 0) | (pi > 1)).any():
+            raise UserError("interception probabilities must be in [0, 1]")
+        self.p_intercept0 = pi.astype(np.float64)
+        # first claim place along each option's path
+        opt = self.options
+        op = np.full(opt.n_options, -1, dtype=np.int32)
+        for o in range(opt.n_options):
+            for k in opt.links_of(o):
+                pl = loc_place[int(net.link_dst[k])]
+                if pl >= 0:
+                    op[o] = pl
+                    break
+        self.option_place = op
+
+    def _build_queues(self) -> None:
+        net = self.network
+        specs = self.queues
+        names = [q.name for q in specs]
+        if len(set(names)) != len(names):
+            raise UserError(f"queue names must be unique: {names}")
+        idx = {n: i for i, n in enumerate(names)}
+        nq = len(specs)
+        self.queue_index = idx
+        self.q_capacity0 = np.array(
+            [np.inf if q.capacity is None else float(q.capacity) for q in specs], dtype=np.float64
+        )
+        if (self.q_capacity0 < 0).any():
+            raise UserError("queue capacities must be >= 0")
+        self.q_next = np.full(nq, -1, dtype=np.int32)
+        self.q_then_loc = np.full(nq, -1, dtype=np.int32)
+        self.q_then_state = np.full(nq, int(AgentState.CLAIMANT), dtype=np.int8)
+        self.q_wait_loc = np.full(nq, -1, dtype=np.int32)
+        self.loc_queue = np.full(net.n_locations, -1, dtype=np.int32)
+        for i, q in enumerate(specs):
+            if q.then_queue is not None:
+                if q.then_queue not in idx:
+                    raise UserError(f"queue {q.name!r}: then_queue {q.then_queue!r} is not a queue")
+                self.q_next[i] = idx[q.then_queue]
+            if q.then_location is not None:
+                self.q_then_loc[i] = net.index(q.then_location)
+            if q.wait_at is not None:
+                self.q_wait_loc[i] = net.index(q.wait_at)
+            if q.then_state not in ("claimant", "deciding"):
+                raise UserError(f"queue {q.name!r}: then_state must be 'claimant' or 'deciding'")
+            self.q_then_state[i] = int(
+                AgentState.CLAIMANT if q.then_state == "claimant" else AgentState.DECIDING
+            )
+            for loc in q.at:
+                li = net.index(loc)
+                if self.loc_queue[li] >= 0:
+                    raise UserError(f"location {loc!r} is attached to two queues")
+                self.loc_queue[li] = i
+
+    def _check_events(self) -> None:
+        for e in self.timeline.events:
+            where = f" ({e.origin})" if e.origin else ""
+            try:
+                if e.kind in ("close_location", "open_location"):
+                    self.network.index(str(e.target))
+                elif e.kind in ("close_link", "open_link"):
+                    self._link_of(e.target)
+                elif e.kind == "set_interception":
+                    self.network.index(str(e.target))
+                    if not 0.0 <= float(e.value) <= 1.0:
+                        raise UserError("interception must be in [0, 1]")
+                elif e.kind == "set_capacity":
+                    if e.target not in self.queue_index:
+                        raise UserError(f"unknown queue {e.target!r}")
+                elif e.kind == "set_parameter":
+                    if not isinstance(e.target, str) or not e.target:
+                        raise UserError("set_parameter needs a parameter name as target")
+            except UserError as err:
+                raise UserError(f"event {e.kind} on {e.date}{where}: {err}") from None
+
+    def _link_of(self, target: Any) -> int:
+        if isinstance(target, str) and "->" in target:
+            a, b = target.split("->", 1)
+        elif isinstance(target, (tuple, list)) and len(target) == 2:
+            a, b = target
+        else:
+            raise UserError(f"a link target is [from, to] or 'from->to', got {target!r}")
+        return self.network.link_index(str(a).strip(), str(b).strip())
+
+    @property
+    def lag_max(self) -> int:
+        """Largest information lag used in the run (initial or set by events)."""
+        lags = [int(self.params["info_lag_days"])]
+        lags += [
+            int(e.value)
+            for e in self.timeline.events
+            if e.kind == "set_parameter" and e.target == "info_lag_days"
+        ]
+        return max(max(lags), 0)
+
+    def outcome_table(self) -> OutcomeTable:
+        """The law tabulated over the period (built once, shared by replicates)."""
+        if self._table is None:
+            self._table = build_outcome_table(
+                self.oracle,
+                self.profiles,
+                self.places or ("none",),
+                self.start,
+                self.n_days,
+                self.timeline.reforms(),
+                lag_max=self.lag_max,
+            )
+        return self._table
+
+    def max_agents(self) -> int:
+        """Upper bound of the number of agents a run creates."""
+        return int(np.ceil(self.spawn_matrix).sum())
+
+    # ------------------------------------------------------------------ running
+    def run(
+        self,
+        seed: int = 0,
+        replicates: int = 1,
+        *,
+        workers: int = 1,
+        progress: ProgressCallback | None = None,
+        keep_agents: bool = False,
+        check: bool = False,
+    ) -> RunResult:
+        """Run ``replicates`` replicates; replicate ``r`` uses key ``replicate_keys(seed)[r]``.
+
+        ``workers > 1`` runs replicates in forked processes (same results). ``keep_agents``
+        keeps the final agent arrays of each replicate; ``check`` recounts every day from the
+        agent arrays and raises ``AssertionError`` if the kernel's counters disagree (slow;
+        for tests).
+        """
+        if replicates < 1:
+            raise UserError(f"replicates must be >= 1, got {replicates}")
+        t0 = time.perf_counter()
+        self.outcome_table()
+        build_s = time.perf_counter() - t0
+        keys = replicate_keys(seed, replicates)
+        total = self.n_days * replicates
+        reps: list[ReplicateResult]
+        if workers <= 1 or replicates == 1:
+            reps = []
+            for r, key in enumerate(keys):
+                base = r * self.n_days
+
+                def cb(d: int, base: int = base) -> None:
+                    if progress is not None:
+                        progress(base + d, total)
+
+                reps.append(self._run_one(r, key, cb, keep_agents, check))
+        else:
+            global _FORK_SIM
+            _FORK_SIM = self
+            ctx = mp.get_context("fork")
+            with ctx.Pool(min(workers, replicates)) as pool:
+                jobs = [(r, k, keep_agents, check) for r, k in enumerate(keys)]
+                reps = []
+                for i, rep in enumerate(pool.imap(_fork_worker, jobs)):
+                    reps.append(rep)
+                    if progress is not None:
+                        progress((i + 1) * self.n_days, total)
+            _FORK_SIM = None
+        return RunResult(
+            name=self.name,
+            start=self.start,
+            n_days=self.n_days,
+            locations=self.network.names,
+            location_kinds=tuple(
+                LocationKind(int(k)).name.lower() for k in self.network.kind
+            ),
+            links=tuple(self.network.link_name(k) for k in range(self.network.n_links)),
+            queues=tuple(q.name for q in self.queues),
+            cohorts=tuple(c.name for c in self.cohorts),
+            seed=int(seed),
+            params=dict(self.params),
+            replicates=reps,
+            timings={"build_s": build_s, "total_s": time.perf_counter() - t0},
+            metadata=dict(self.metadata),
+        )
+
+    def _run_one(
+        self,
+        r: int,
+        key: int,
+        progress: Callable[[int], None] | None,
+        keep_agents: bool,
+        check: bool,
+    ) -> ReplicateResult:
+        t0 = time.perf_counter()
+        net = self.network
+        opt = self.options
+        n_loc, n_links, n_days = net.n_locations, net.n_links, self.n_days
+        nq = len(self.queues)
+        table = self.outcome_table()
+        agents = Agents.allocate(self.max_agents())
+        params = dict(self.params)
+        st = RunState(
+            day=-1,
+            date=self.start,
+            params=params,
+            loc_open=np.ones(n_loc, dtype=np.bool_),
+            link_open=np.ones(n_links, dtype=np.bool_),
+            p_intercept=self.p_intercept0.copy(),
+            q_capacity=self.q_capacity0.copy(),
+            spawn_scale=np.ones(len(self.stream_loc), dtype=np.float64),
+            loc_count=np.zeros(n_loc, dtype=np.int64),
+        )
+        for e in self.timeline.before(self.start):
+            self._apply(st, e)
+        # queues and counters
+        q_credit = np.zeros(nq)
+        q_issued = np.zeros(nq, dtype=np.int64)
+        q_served = np.zeros(nq, dtype=np.int64)
+        q_arrivals = np.zeros((nq, n_days), dtype=np.int64)
+        q_head_day = np.zeros(nq, dtype=np.int64)
+        q_head_taken = np.zeros(nq, dtype=np.int64)
+        link_count = np.zeros(n_links, dtype=np.int64)
+        state_count = np.zeros(K.N_STATES, dtype=np.int64)
+        # records
+        rec_series = np.zeros((n_days, K.N_SERIES, n_loc), dtype=np.int32)
+        rec_pop = np.zeros((n_days, n_loc), dtype=np.int32)
+        rec_on_link = np.zeros((n_days, n_links), dtype=np.int32)
+        rec_entered = np.zeros((n_days, n_links), dtype=np.int32)
+        rec_states = np.zeros((n_days, K.N_STATES), dtype=np.int64)
+        rec_q_len = np.zeros((n_days, nq), dtype=np.int64)
+        rec_q_served = np.zeros((n_days, nq), dtype=np.int64)
+        rec_q_wait = np.zeros((n_days, nq), dtype=np.int64)
+        n_alive_days = np.zeros(n_days, dtype=np.int64)
+
+        link_len = net.link_km.astype(np.float64)
+        key_u = np.uint64(key)
+        referred = np.asarray(table.referred, dtype=np.bool_)
+        last_prob: Any = None
+        cum = np.zeros((len(self.group_cohort), opt.n_options))
+        last_codes: npt.NDArray[np.int8] | None = None
+        perceived = np.zeros((max(len(self.profiles), 1), opt.n_options))
+        avail_key: bytes | None = None
+        available = np.ones(opt.n_options, dtype=np.bool_)
+        cum_key: bytes | None = None
+        na = 0
+        for d in range(n_days):
+            date = self.start + dt.timedelta(days=d)
+            st.day, st.date = d, date
+            for e in self.timeline.on_day(self.start, date):
+                self._apply(st, e)
+            speed = float(params["speed_km_per_day"])
+            if not speed > 0:
+                raise UserError(f"speed_km_per_day must be > 0, got {speed}")
+            link_speed = np.where(net.link_speed > 0, net.link_speed, speed).astype(np.float64)
+            k_open = st.link_open.tobytes() + st.loc_open.tobytes()
+            if k_open != avail_key:
+                available = opt.available(st.link_open, st.loc_open, net)
+                avail_key = k_open
+            lag = int(params["info_lag_days"])
+            if not 0 <= lag <= table.lag_max:
+                raise UserError(f"info_lag_days {lag} outside 0..{table.lag_max}")
+            codes_seen = table.on_day(d, lag)
+            if last_codes is None or not np.array_equal(codes_seen, last_codes):
+                last_codes = codes_seen.copy()
+                ok = referred[codes_seen].astype(np.float64)  # [places, profiles]
+                perceived = np.full(
+                    (ok.shape[1], opt.n_options), float(params["no_claim_value"]), dtype=np.float64
+                )
+                has = self.option_place >= 0
+                perceived[:, has] = ok[self.option_place[has]].T
+            ctx = DayContext(
+                day=d,
+                date=date,
+                network=net,
+                options=opt,
+                available=available,
+                loc_count=st.loc_count,
+                params=params,
+                group_cohort=self.group_cohort,
+                group_profile=self.group_profile,
+                perceived_success=perceived,
+                option_place=self.option_place,
+                extra={"state": st},
+            )
+            prob = self.choice.probabilities(ctx)
+            if prob is not last_prob or k_open != cum_key:
+                p = np.asarray(prob, dtype=np.float64)
+                if p.shape != (len(self.group_cohort), opt.n_options):
+                    raise ValueError(
+                        f"choice model returned shape {p.shape}, expected "
+                        f"{(len(self.group_cohort), opt.n_options)}"
+                    )
+                cum = cumulative_by_location(p, opt.opt_ptr, available)
+                last_prob = prob
+                cum_key = k_open
+            law_today = np.ascontiguousarray(table.on_day(d, 0))
+            spawn_today = self.spawn_matrix[:, d] * st.spawn_scale
+            na = K.step_day(
+                d, key_u,
+                agents.loc, agents.link, agents.pos, agents.route, agents.group, agents.profile,
+                agents.ticket, agents.queue, agents.cohort, agents.born, agents.t_cross,
+                agents.t_claim, agents.hop, agents.state, agents.attempts, na,
+                spawn_today, self.stream_cohort, self.stream_loc, self.cohort_gptr,
+                self.group_cdf, self.group_profile,
+                opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst,
+                link_len, link_speed,
+                st.link_open, st.loc_open, net.action, self.loc_place, self.loc_queue,
+                self.loc_return, self.loc_border, st.p_intercept, cum,
+                law_today, referred, self.give_up,
+                st.q_capacity, q_credit, q_issued, q_served, self.q_next, self.q_then_loc,
+                self.q_then_state, self.q_wait_loc, q_arrivals, q_head_day, q_head_taken,
+                st.loc_count, link_count, state_count, rec_series[d], rec_entered[d],
+                rec_q_served[d], rec_q_wait[d],
+                bool(params["strict_arrival"]), int(params["redecide"]),
+            )  # fmt: skip
+            agents.n_alive = na
+            n_alive_days[d] = na
+            rec_pop[d] = st.loc_count
+            rec_on_link[d] = link_count
+            rec_states[d] = state_count
+            rec_q_len[d] = q_issued - q_served
+            if check:
+                _check_counts(agents, st.loc_count, link_count, state_count, n_loc, n_links)
+            if progress is not None:
+                progress(d + 1)
+        run_s = time.perf_counter() - t0
+        steps = int(n_alive_days.sum())
+        return ReplicateResult(
+            replicate=r,
+            key=int(key),
+            series=rec_series,
+            population=rec_pop,
+            on_link=rec_on_link,
+            entered=rec_entered,
+            states=rec_states,
+            queue_length=rec_q_len,
+            queue_arrivals=np.ascontiguousarray(q_arrivals.T),
+            queue_served=rec_q_served,
+            queue_wait_sum=rec_q_wait,
+            n_alive=n_alive_days,
+            agents=agents if keep_agents else None,
+            timings={"run_s": run_s, "agent_steps": float(steps)},
+        )
+
+    def _apply(self, st: RunState, e: Event) -> None:
+        net = self.network
+        if e.kind == "close_location":
+            st.loc_open[net.index(str(e.target))] = False
+        elif e.kind == "open_location":
+            st.loc_open[net.index(str(e.target))] = True
+        elif e.kind == "close_link":
+            st.link_open[self._link_of(e.target)] = False
+        elif e.kind == "open_link":
+            st.link_open[self._link_of(e.target)] = True
+        elif e.kind == "set_parameter":
+            st.params[str(e.target)] = e.value
+        elif e.kind == "set_interception":
+            st.p_intercept[net.index(str(e.target))] = float(e.value)
+        elif e.kind == "set_capacity":
+            q = self.queue_index[str(e.target)]
+            st.q_capacity[q] = np.inf if e.value is None else float(e.value)
+        elif e.kind == "law_reform":
+            pass  # tabulated in advance by outcome_table()
+        elif self.on_event is None or not self.on_event(st, e):
+            where = f" ({e.origin})" if e.origin else ""
+            raise UserError(f"event on {e.date}{where}: unknown event kind {e.kind!r}")
+
+
+_FORK_SIM: Simulation | None = None
+
+
+def _fork_worker(job: tuple[int, int, bool, bool]) -> ReplicateResult:
+    r, key, keep, check = job
+    assert _FORK_SIM is not None
+    return _FORK_SIM._run_one(r, key, None, keep, check)
+
+
+def _check_counts(
+    a: Agents,
+    loc_count: npt.NDArray[np.int64],
+    link_count: npt.NDArray[np.int64],
+    state_count: npt.NDArray[np.int64],
+    n_loc: int,
+    n_links: int,
+) -> None:
+    n = a.n_alive
+    state = a.state[:n]
+    states = np.bincount(state, minlength=K.N_STATES)
+    assert np.array_equal(states, state_count), (states, state_count)
+    at_loc = (state != K.TRAVELLING) & (state != K.EXITED)
+    locs = np.bincount(a.loc[:n][at_loc], minlength=n_loc)
+    assert np.array_equal(locs, loc_count), (locs, loc_count)
+    links = np.bincount(a.link[:n][state == K.TRAVELLING], minlength=n_links)
+    assert np.array_equal(links, link_count), (links, link_count)

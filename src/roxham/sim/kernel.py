@@ -1,0 +1,445 @@
+"""The compiled daily kernel (Numba). Python never loops over agents; this module does.
+
+One call of :func:`step_day` runs one simulated day over the agent arrays, in this order:
+
+1. **spawn**: each spawn stream adds ``floor(x) + Bernoulli(frac(x))`` agents (``x`` = today's
+   expected count), at the stream's location, with a choice group drawn from the cohort's
+   group distribution (a group is a (cohort, fact profile) pair);
+2. **agents** (one pass, in index order):
+
+   - ``QUEUED`` agents whose FIFO ticket was served (``ticket < served[q]``) leave the queue:
+     into the next queue, or to the queue's ``then`` location and state;
+   - ``DECIDING`` agents draw one uniform and pick an option from the cumulative table of their
+     group at their location (or stay); an option is a path of links;
+   - ``TRAVELLING`` agents move for one day of time along their path at each link's speed
+     (km/day); on reaching a location they trigger its **arrival action**: ``CROSSING``
+     (intercepted with probability ``p_intercept[l]`` → claim there; otherwise evade and go on),
+     ``CLAIM`` (the law table decides: referred → queue or claimant; not referred → returned to
+     ``return_to[l]`` or the link's start, then give up with the cohort's probability or decide
+     again), ``ABSORB`` (settled), ``NONE`` (go on). A closed link or location bounces the
+     agent back to the link's start (Flee's rule).
+3. **queues** serve up to their daily capacity, oldest arrivals first; waits are recorded.
+4. the caller copies the incremental counters (population per location, agents per link,
+   agents per state) into the day's records.
+
+Randomness is counter-based: draw ``j`` of agent ``i`` on day ``d`` is
+``splitmix64(key_d + (16 i + j) · γ)``, with ``key_d`` derived from the replicate's key. The
+result does not depend on the order of evaluation, the number of workers or anything but the
+seed, the replicate and the inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# agent states (mirror roxham.sim.agents.AgentState)
+DECIDING = 0
+TRAVELLING = 1
+QUEUED = 2
+CLAIMANT = 3
+SETTLED = 4
+EXITED = 5
+N_STATES = 6
+
+# arrival actions (mirror roxham.sim.network.ArrivalAction)
+ACT_NONE = 0
+ACT_CROSSING = 1
+ACT_CLAIM = 2
+ACT_ABSORB = 3
+
+# recorded series per location (index into the first axis of ``rec``)
+SERIES = (
+    "spawned",
+    "arrivals",
+    "departures",
+    "crossings",
+    "intercepted",
+    "evaded",
+    "claims",
+    "referred",
+    "returned",
+    "gave_up",
+    "settled",
+    "bounced",
+)
+S_SPAWNED = 0
+S_ARRIVALS = 1
+S_DEPARTURES = 2
+S_CROSSINGS = 3
+S_INTERCEPTED = 4
+S_EVADED = 5
+S_CLAIMS = 6
+S_REFERRED = 7
+S_RETURNED = 8
+S_GAVE_UP = 9
+S_SETTLED = 10
+S_BOUNCED = 11
+N_SERIES = len(SERIES)
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_SIXTEEN = np.uint64(16)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+
+# draw slots (j in 16·i + j)
+J_CHOICE = 0
+J_CROSS = 1
+J_GIVE_UP = 2
+J_GROUP = 3
+J_REDECIDE = 4  # 4..15 for successive same-day re-decisions
+MAX_HOPS_PER_DAY = 10
+
+
+@njit(cache=True, inline="always")
+def mix64(z: np.uint64) -> np.uint64:
+    """splitmix64's output function."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True)
+def day_key(key: np.uint64, day: int) -> np.uint64:
+    """The key of one day of one replicate."""
+    return mix64(key + np.uint64(day + 1) * _GOLDEN)
+
+
+@njit(cache=True, inline="always")
+def uniform(kd: np.uint64, i: int, j: int) -> float:
+    """Uniform [0, 1) number ``j`` of counter ``i`` under day key ``kd``."""
+    z = mix64(kd + (np.uint64(i) * _SIXTEEN + np.uint64(j)) * _GOLDEN)
+    return float(z >> _S11) * _TO_UNIT
+
+
+@njit(cache=True)
+def uniforms(key: np.uint64, day: int, n: int, j: int) -> np.ndarray:
+    """``n`` uniforms of counters ``0..n-1``, slot ``j`` (for tests of the generator)."""
+    kd = day_key(key, day)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = uniform(kd, i, j)
+    return out
+
+
+@njit(cache=True, inline="always")
+def _claim(  # type: ignore[no-untyped-def]
+    i, lc, day, kd, came_from,
+    loc, link, route, ticket, queue, state, attempts, t_claim, profile, cohort,
+    loc_place, loc_queue, loc_return, law_codes, referred, give_up,
+    q_issued, q_arrivals, q_wait_loc,
+    loc_count, state_count, rec,
+):  # fmt: skip
+    """Agent ``i`` claims at location ``lc``; it has left its link (counts not yet placed)."""
+    t_claim[i] = day
+    rec[S_CLAIMS, lc] += 1
+    place = loc_place[lc]
+    code = 0
+    if place >= 0:
+        code = law_codes[place, profile[i]]
+    route[i] = -1
+    link[i] = -1
+    if referred[code]:
+        rec[S_REFERRED, lc] += 1
+        q = loc_queue[lc]
+        if q >= 0:
+            w = q_wait_loc[q]
+            if w >= 0:
+                lc = w
+            ticket[i] = q_issued[q]
+            q_issued[q] += 1
+            q_arrivals[q, day] += 1
+            queue[i] = q
+            state[i] = QUEUED
+            state_count[QUEUED] += 1
+        else:
+            state[i] = CLAIMANT
+            state_count[CLAIMANT] += 1
+        loc[i] = lc
+        loc_count[lc] += 1
+        return
+    # returned
+    rec[S_RETURNED, lc] += 1
+    if attempts[i] < 127:
+        attempts[i] += 1
+    dest = loc_return[lc]
+    if dest < 0:
+        dest = came_from
+    if uniform(kd, i, J_GIVE_UP) < give_up[cohort[i]]:
+        rec[S_GAVE_UP, dest] += 1
+        loc[i] = dest
+        state[i] = EXITED
+        state_count[EXITED] += 1
+        return
+    loc[i] = dest
+    state[i] = DECIDING
+    state_count[DECIDING] += 1
+    loc_count[dest] += 1
+
+
+@njit(cache=True)
+def step_day(  # type: ignore[no-untyped-def]
+    day, key,
+    # agents
+    loc, link, pos, route, group, profile, ticket, queue, cohort, born, t_cross, t_claim,
+    hop, state, attempts, n_alive,
+    # spawning
+    spawn_expected, stream_cohort, stream_loc, cohort_gptr, group_cdf, group_profile,
+    # network and options
+    opt_ptr, path_ptr, path_links, link_src, link_dst, link_len, link_speed,
+    link_open, loc_open, loc_action, loc_place, loc_queue, loc_return, loc_border,
+    p_intercept, choice_cum,
+    # law, cohorts
+    law_codes, referred, give_up,
+    # queues
+    q_capacity, q_credit, q_issued, q_served, q_next, q_then_loc, q_then_state, q_wait_loc,
+    q_arrivals, q_head_day, q_head_taken,
+    # counters and records
+    loc_count, link_count, state_count, rec, link_entered, q_served_today, q_wait_today,
+    # settings
+    strict_arrival, redecide_mode,
+):  # fmt: skip
+    """Advance one day. Returns the new number of agents. See the module docstring."""
+    kd = day_key(key, day)
+    # ---------------------------------------------------------------- spawn
+    na = n_alive
+    for s in range(spawn_expected.shape[0]):
+        x = spawn_expected[s]
+        if x <= 0.0:
+            continue
+        n_new = int(np.floor(x))
+        frac = x - n_new
+        if frac > 0.0 and uniform(kd, (1 << 40) + s, J_GROUP) < frac:
+            n_new += 1
+        c = stream_cohort[s]
+        lo = cohort_gptr[c]
+        hi = cohort_gptr[c + 1]
+        l0 = stream_loc[s]
+        for _ in range(n_new):
+            i = na
+            na += 1
+            u = uniform(kd, i, J_GROUP)
+            g = hi - 1
+            for gg in range(lo, hi):
+                if u < group_cdf[gg]:
+                    g = gg
+                    break
+            loc[i] = l0
+            link[i] = -1
+            pos[i] = 0.0
+            route[i] = -1
+            group[i] = g
+            profile[i] = group_profile[g]
+            ticket[i] = -1
+            queue[i] = -1
+            cohort[i] = c
+            born[i] = day
+            t_cross[i] = -1
+            t_claim[i] = -1
+            hop[i] = 0
+            state[i] = DECIDING
+            attempts[i] = 0
+            state_count[DECIDING] += 1
+            loc_count[l0] += 1
+            rec[S_SPAWNED, l0] += 1
+
+    # ---------------------------------------------------------------- agents
+    for i in range(na):
+        st = state[i]
+        if st >= CLAIMANT:
+            continue
+        if st == QUEUED:
+            q = queue[i]
+            if ticket[i] >= q_served[q]:
+                continue
+            nq = q_next[q]
+            state_count[QUEUED] -= 1
+            if nq >= 0:
+                w = q_wait_loc[nq]
+                if w >= 0 and w != loc[i]:
+                    loc_count[loc[i]] -= 1
+                    loc[i] = w
+                    loc_count[w] += 1
+                ticket[i] = q_issued[nq]
+                q_issued[nq] += 1
+                q_arrivals[nq, day] += 1
+                queue[i] = nq
+                state_count[QUEUED] += 1
+                continue
+            dest = q_then_loc[q]
+            if dest >= 0 and dest != loc[i]:
+                loc_count[loc[i]] -= 1
+                loc[i] = dest
+                loc_count[dest] += 1
+            queue[i] = -1
+            ticket[i] = -1
+            ns = q_then_state[q]
+            state[i] = ns
+            state_count[ns] += 1
+            continue
+
+        time_left = 1.0
+        n_dec = 0
+        hops = 0
+        while True:
+            if state[i] == DECIDING:
+                # -------------------------------------------------- choice
+                lc = loc[i]
+                o0 = opt_ptr[lc]
+                o1 = opt_ptr[lc + 1]
+                if o1 == o0:
+                    break
+                u = uniform(kd, i, J_CHOICE if n_dec == 0 else J_REDECIDE + min(n_dec, 11) - 1)
+                n_dec += 1
+                g = group[i]
+                chosen = -1
+                for o in range(o0, o1):
+                    if u < choice_cum[g, o]:
+                        chosen = o
+                        break
+                if chosen < 0:
+                    break
+                k = path_links[path_ptr[chosen]]
+                if not link_open[k] or not loc_open[link_dst[k]]:
+                    break  # the table should not offer it; never cross a closed link
+                route[i] = chosen
+                hop[i] = 0
+                link[i] = k
+                pos[i] = 0.0
+                state[i] = TRAVELLING
+                state_count[DECIDING] -= 1
+                state_count[TRAVELLING] += 1
+                loc_count[lc] -= 1
+                link_count[k] += 1
+                link_entered[k] += 1
+                rec[S_DEPARTURES, lc] += 1
+            if state[i] != TRAVELLING:
+                break
+            # ------------------------------------------------------ travel
+            k = link[i]
+            v = link_speed[k]
+            remaining = link_len[k] - pos[i]
+            reach = time_left * v
+            arrive = reach > remaining if strict_arrival else reach >= remaining
+            if not arrive:
+                pos[i] = pos[i] + reach
+                break
+            time_left -= remaining / v if v > 0 else time_left
+            if time_left < 0.0:
+                time_left = 0.0
+            hops += 1
+            src = link_src[k]
+            lc = link_dst[k]
+            link_count[k] -= 1
+            state_count[TRAVELLING] -= 1
+            if not link_open[k] or not loc_open[lc]:
+                # bounced back to the start of the link
+                rec[S_BOUNCED, lc] += 1
+                loc[i] = src
+                link[i] = -1
+                route[i] = -1
+                pos[i] = 0.0
+                state[i] = DECIDING
+                state_count[DECIDING] += 1
+                loc_count[src] += 1
+                break
+            rec[S_ARRIVALS, lc] += 1
+            act = loc_action[lc]
+            if loc_border[lc]:
+                t_cross[i] = day
+            if act == ACT_CROSSING:
+                rec[S_CROSSINGS, lc] += 1
+                if uniform(kd, i, J_CROSS) < p_intercept[lc]:
+                    rec[S_INTERCEPTED, lc] += 1
+                    act = ACT_CLAIM
+                else:
+                    rec[S_EVADED, lc] += 1
+                    act = ACT_NONE
+            if act == ACT_CLAIM:
+                _claim(
+                    i, lc, day, kd, src,
+                    loc, link, route, ticket, queue, state, attempts, t_claim, profile, cohort,
+                    loc_place, loc_queue, loc_return, law_codes, referred, give_up,
+                    q_issued, q_arrivals, q_wait_loc,
+                    loc_count, state_count, rec,
+                )  # fmt: skip
+                break
+            if act == ACT_ABSORB:
+                rec[S_SETTLED, lc] += 1
+                loc[i] = lc
+                link[i] = -1
+                route[i] = -1
+                state[i] = SETTLED
+                state_count[SETTLED] += 1
+                loc_count[lc] += 1
+                break
+            # go on along the route, or stop here and decide
+            r = route[i]
+            h = hop[i] + 1
+            loc[i] = lc
+            if path_ptr[r] + h < path_ptr[r + 1]:
+                k2 = path_links[path_ptr[r] + h]
+                if link_open[k2] and loc_open[link_dst[k2]] and hops < MAX_HOPS_PER_DAY:
+                    hop[i] = h
+                    link[i] = k2
+                    pos[i] = 0.0
+                    state_count[TRAVELLING] += 1
+                    link_count[k2] += 1
+                    link_entered[k2] += 1
+                    rec[S_DEPARTURES, lc] += 1
+                    if time_left <= 0.0:
+                        break
+                    continue
+            link[i] = -1
+            route[i] = -1
+            pos[i] = 0.0
+            state[i] = DECIDING
+            state_count[DECIDING] += 1
+            loc_count[lc] += 1
+            if redecide_mode == 0 or hops >= MAX_HOPS_PER_DAY:
+                break
+            if redecide_mode == 1:
+                if time_left <= 0.0:
+                    break
+            else:
+                if time_left <= 0.0:
+                    break
+                time_left = 1.0  # Flee 3.1: a new link is credited a full day's move
+            # loop: decide again today
+
+    # ---------------------------------------------------------------- queues
+    for q in range(q_capacity.shape[0]):
+        waiting = q_issued[q] - q_served[q]
+        cap = q_capacity[q]
+        if np.isinf(cap):
+            budget = waiting
+        else:
+            q_credit[q] += cap
+            b = int(np.floor(q_credit[q] + 1e-9))
+            q_credit[q] -= b
+            if q_credit[q] < 0.0:
+                q_credit[q] = 0.0
+            budget = min(b, waiting)
+        served = 0
+        wait_sum = 0
+        while budget > 0 and q_head_day[q] <= day:
+            hd = q_head_day[q]
+            avail = q_arrivals[q, hd] - q_head_taken[q]
+            if avail <= 0:
+                q_head_day[q] = hd + 1
+                q_head_taken[q] = 0
+                continue
+            take = min(avail, budget)
+            served += take
+            wait_sum += take * (day - hd)
+            budget -= take
+            q_head_taken[q] += take
+        q_served[q] += served
+        q_served_today[q] = served
+        q_wait_today[q] = wait_sum
+    return na

@@ -1,0 +1,146 @@
+"""Run directories: the results of one run as Parquet files plus a JSON manifest.
+
+Layout of a run directory::
+
+    manifest.json      what was run: name, scenario (as given) and its hash, parameters,
+                       seed, replicate keys, package version, timings, files
+    daily.parquet      replicate, date, location, series, value
+    monthly.parquet    replicate, month, location, series, value
+    links.parquet      replicate, date, link, entered, on_link
+    queues.parquet     replicate, date, queue, length, arrivals, served, wait_sum
+    states.parquet     replicate, date, state, count
+
+The directory is written under a temporary name and renamed at the end, so a directory with a
+``manifest.json`` is always complete. The Parquet files depend only on the results (same seed
+→ identical bytes); timings live in the manifest only.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp()) / "run"
+>>> scenario_hash({"a": 1}) == scenario_hash({"a": 1})
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from roxham.sim.results import RunResult
+
+__all__ = ["FILES", "read_manifest", "read_run", "scenario_hash", "write_run"]
+
+FILES = ("daily", "monthly", "links", "queues", "states")
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, (dt.date, dt.datetime)):
+        return o.isoformat()
+    if hasattr(o, "item"):
+        return o.item()
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if isinstance(o, (set, frozenset, tuple)):
+        return list(o)
+    if hasattr(o, "model_dump"):
+        return o.model_dump(mode="json")
+    return str(o)
+
+
+def scenario_hash(scenario: Any) -> str:
+    """SHA-256 of the scenario's canonical JSON (sorted keys), first 16 hex digits."""
+    text = json.dumps(scenario, sort_keys=True, default=_json_default, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _version() -> str:
+    try:
+        return metadata.version("roxham")
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        return "unknown"
+
+
+def write_run(
+    directory: str | Path,
+    result: RunResult,
+    *,
+    scenario: Mapping[str, Any] | None = None,
+    overwrite: bool = False,
+    **extra: Any,
+) -> Path:
+    """Write ``result`` to ``directory`` (Parquet + ``manifest.json``); returns the path.
+
+    ``scenario`` (the scenario as data) is stored in the manifest with its hash; ``extra``
+    keys are added to the manifest as they are (JSON-serialisable values).
+    """
+    out = Path(directory)
+    if out.exists():
+        if not overwrite and any(out.iterdir()):
+            from roxham.errors import UserError
+
+            raise UserError(f"run directory {out} exists and is not empty")
+        shutil.rmtree(out)
+    tmp = out.with_name(out.name + f".tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    frames = {
+        "daily": result.daily(),
+        "monthly": result.monthly(),
+        "links": result.links_frame(),
+        "queues": result.queues_frame(),
+        "states": result.states_frame(),
+    }
+    for name, frame in frames.items():
+        frame.write_parquet(tmp / f"{name}.parquet", statistics=False)
+    sc = dict(scenario) if scenario is not None else None
+    manifest = {
+        "name": result.name,
+        "roxham_version": _version(),
+        "scenario": sc,
+        "scenario_hash": scenario_hash(sc) if sc is not None else None,
+        "params": result.params,
+        "seed": result.seed,
+        "replicates": len(result.replicates),
+        "replicate_keys": [r.key for r in result.replicates],
+        "start": result.start,
+        "days": result.n_days,
+        "locations": list(result.locations),
+        "links": list(result.links),
+        "queues": list(result.queues),
+        "cohorts": list(result.cohorts),
+        "agent_steps": result.agent_steps,
+        "timings": {
+            **result.timings,
+            "replicates_run_s": [r.timings.get("run_s") for r in result.replicates],
+        },
+        "metadata": result.metadata,
+        "files": [f"{n}.parquet" for n in frames],
+        **extra,
+    }
+    (tmp / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, default=_json_default, sort_keys=False) + "\n"
+    )
+    tmp.rename(out)
+    return out
+
+
+def read_manifest(directory: str | Path) -> dict[str, Any]:
+    """The manifest of a run directory."""
+    data: dict[str, Any] = json.loads((Path(directory) / "manifest.json").read_text())
+    return data
+
+
+def read_run(directory: str | Path) -> dict[str, pl.DataFrame]:
+    """The frames of a run directory, by name (``daily``, ``monthly``, ...)."""
+    d = Path(directory)
+    return {n: pl.read_parquet(d / f"{n}.parquet") for n in FILES if (d / f"{n}.parquet").exists()}
