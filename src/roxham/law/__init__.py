@@ -1,0 +1,40 @@
+"""The Safe Third Country Agreement (STCA) as executable, dated, cited law.
+
+Eligibility to refer a refugee claim in Canada for people arriving from the United States:
+IRPA s. 101(1) and IRPR ss. 159.1–159.7, per ``law/RULES.md``.
+
+>>> import datetime as dt
+>>> det = determine({"nat": ["HT"], "entry": {"mode": "LAND_POE", "date": "2022-08-15"},
+...                  "claim": {"date": "2022-08-15"}}, dt.date(2022, 8, 15))
+>>> det.result_code
+'INELIGIBLE/STCA'
+"""
+
+from __future__ import annotations
+
+from roxham.law.determine import (
+    RESULT_CODES,
+    STCA_STATUSES,
+    Determination,
+    TraceStep,
+    determine,
+)
+from roxham.law.facts import Facts
+from roxham.law.reform import EXCEPTION_IDS, GROUND_IDS, Reform
+from roxham.law.registry import Provision, get_provision, provisions, provisions_in_force
+
+__all__ = [
+    "EXCEPTION_IDS",
+    "GROUND_IDS",
+    "RESULT_CODES",
+    "STCA_STATUSES",
+    "Determination",
+    "Facts",
+    "Provision",
+    "Reform",
+    "TraceStep",
+    "determine",
+    "get_provision",
+    "provisions",
+    "provisions_in_force",
+]

@@ -1,0 +1,567 @@
+"""The scalar evaluator: RULES.md §5 for one person, with a trace of every provision read.
+
+>>> det = determine({"nat": ["HT"], "entry": {"mode": "BETWEEN_POE", "date": "2023-04-10"},
+...                  "claim": {"date": "2023-04-10"}}, dt.date(2023, 4, 10))
+>>> det.result_code, det.grounds, det.provisions
+('INELIGIBLE/STCA', ['101(1)(e)'], ['IRPR 159.4(1.1)', 'IRPA 101(1)(e)'])
+>>> determine({"nat": ["HT"], "entry": {"mode": "BETWEEN_POE", "date": "2022-04-10"},
+...            "claim": {"date": "2022-04-10"}}, dt.date(2022, 4, 10)).result_code
+'ELIGIBLE/STCA_NOT_APPLICABLE'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from roxham.errors import UserError
+from roxham.law.facts import Facts
+from roxham.law.reform import (
+    EXCEPTION_IDS,
+    GROUND_IDS,
+    NEVER,
+    LawParams,
+    Reform,
+    day_number,
+    law_params,
+)
+from roxham.law.registry import get_provision
+from roxham.law.rules import (
+    anniversary,
+    irpr_159_1_family_member,
+    irpr_159_5_doc,
+    irpr_159_5_family,
+)
+
+__all__ = [
+    "RESULT_CODES",
+    "STCA_STATUSES",
+    "Determination",
+    "TraceStep",
+    "coerce_facts",
+    "determine",
+]
+
+#: Result codes (RULES.md §1); the index is the batch code.
+RESULT_CODES: tuple[str, ...] = (
+    "ELIGIBLE/STCA_NOT_IN_FORCE",
+    "ELIGIBLE/STCA_NOT_APPLICABLE",
+    "ELIGIBLE/STCA_EXCEPTION",
+    "INELIGIBLE/STCA",
+    "INELIGIBLE/OTHER_GROUND",
+)
+#: STCA statuses (RULES.md §1); the index is the batch code.
+STCA_STATUSES: tuple[str, ...] = ("NOT_IN_FORCE", "NOT_APPLICABLE", "EXCEPTION", "APPLIES")
+
+_EXC_BIT = {e: i for i, e in enumerate(EXCEPTION_IDS)}
+_S159_6_MASK = (
+    (1 << _EXC_BIT["IRPR 159.6(a)"])
+    | (1 << _EXC_BIT["IRPR 159.6(b)"])
+    | (1 << _EXC_BIT["IRPR 159.6(c)"])
+)
+_ALL_MASK = (1 << len(EXCEPTION_IDS)) - 1
+_GROUND_BIT = {g: i for i, g in enumerate(GROUND_IDS)}
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One provision evaluated: what it read, what it found.
+
+    ``version`` is the first day of the text applied (``"not in force"`` when none applied on
+    the determination date); ``value`` is the provision's truth value on these facts (None
+    when it was only consulted, e.g. a definition).
+    """
+
+    provision: str
+    version: str
+    inputs: dict[str, Any]
+    value: bool | None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "provision": self.provision,
+            "version": self.version,
+            "inputs": {k: _jsonable(v) for k, v in self.inputs.items()},
+            "value": self.value,
+            "note": self.note,
+        }
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+@dataclass(frozen=True, slots=True)
+class Determination:
+    """The answer for one person (RULES.md §1) with its reasons.
+
+    ``provisions`` are the deciding provisions: the scope or route provisions, the exceptions
+    established, the grounds found and, when the STCA applies, the limbs of the exceptions
+    that were in play but failed (e.g. ``IRPR 159.5(g)(ii)``).
+    """
+
+    result_code: str
+    eligible: bool
+    stca_status: str
+    grounds: list[str]
+    provisions: list[str]
+    flags: list[str]
+    consequence: str
+    trace: list[TraceStep]
+    as_of: dt.date
+    route: str = ""
+    exceptions: list[str] = field(default_factory=list)
+    failed_exceptions: list[str] = field(default_factory=list)
+    entry_mode: str = ""
+    days_after_entry: int = 0
+    reform: str = ""
+
+    def to_dict(self, trace: bool = False) -> dict[str, Any]:
+        """JSON-ready form (the trace only if asked; it repeats the facts)."""
+        out: dict[str, Any] = {
+            "result_code": self.result_code,
+            "eligible": self.eligible,
+            "stca_status": self.stca_status,
+            "grounds": list(self.grounds),
+            "provisions": list(self.provisions),
+            "flags": list(self.flags),
+            "consequence": self.consequence,
+            "as_of": self.as_of.isoformat(),
+            "route": self.route,
+            "exceptions": list(self.exceptions),
+        }
+        if trace:
+            out["trace"] = [s.to_dict() for s in self.trace]
+        return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _intervals(pid: str, reform_key: str) -> tuple[tuple[int, int, str], ...]:
+    reform = Reform.model_validate_json(reform_key) if reform_key else None
+    try:
+        prov = get_provision(pid)
+    except UserError:
+        return ()
+    return tuple(
+        (
+            day_number(v.start) if v.start != dt.date.min else -(2**31),
+            NEVER if v.end is None else day_number(v.end),
+            v.start.isoformat() if v.start != dt.date.min else "",
+        )
+        for v in prov.versions_for(reform)
+    )
+
+
+class _Trace:
+    __slots__ = ("day", "key", "steps")
+
+    def __init__(self, day: int, key: str) -> None:
+        self.day = day
+        self.key = key
+        self.steps: list[TraceStep] = []
+
+    def add(self, pid: str, value: bool | None, note: str = "", **inputs: Any) -> None:
+        version = "not in force"
+        for start, end, label in _intervals(pid, self.key):
+            if start <= self.day < end:
+                version = label
+                break
+        self.steps.append(TraceStep(pid, version, inputs, value, note))
+
+
+def coerce_facts(facts: Facts | Mapping[str, Any]) -> Facts:
+    """Validate a mapping into :class:`Facts` (a :class:`Facts` passes through)."""
+    if isinstance(facts, Facts):
+        return facts
+    if not isinstance(facts, Mapping):
+        raise UserError(f"facts must be a JSON object, not {type(facts).__name__}")
+    return Facts.model_validate(dict(facts))
+
+
+def _entry_on_or_after_protocol(f: Facts, p: LawParams) -> bool:
+    if p.d_protocol == NEVER:
+        return False
+    e = day_number(f.entry.date)
+    if e != p.d_protocol:
+        return e > p.d_protocol
+    minute = f.entry.minute
+    return minute < 0 or minute >= p.protocol_minute
+
+
+def determine(
+    facts: Facts | Mapping[str, Any],
+    as_of: dt.date,
+    reform: Reform | None = None,
+) -> Determination:
+    """Decide eligibility to refer the claim (IRPA s. 101(1), IRPR ss. 159.1–159.7).
+
+    ``as_of`` is the day eligibility is determined; it selects the law's version. Raises
+    pydantic's ``ValidationError`` for invalid facts and :class:`UserError` for an ``as_of``
+    before the claim.
+    """
+    f = coerce_facts(facts)
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    if not isinstance(as_of, dt.date):
+        raise UserError(f"as_of must be a date, not {type(as_of).__name__}")
+    if as_of < f.claim.date:
+        raise UserError("as_of is before claim.date: eligibility is determined after the claim")
+    p = law_params(reform)
+    key = reform.model_dump_json() if reform is not None else ""
+    a = day_number(as_of)
+    claim = day_number(f.claim.date)
+    d = f.days_after_entry
+    t = _Trace(a, key)
+    flags: set[str] = set()
+    provs: list[str] = []
+    exceptions: list[str] = []
+    failed: list[str] = []
+    ground_mask = 0
+    route = ""
+    stca = ""
+    mode = f.entry.mode
+
+    # ---- Step 0: is the STCA regime in force? --------------------------------------------
+    if a < p.d_stca:
+        stca = "NOT_IN_FORCE"
+        t.add("IRPR 159.3", False, "the STCA rules are not yet in force", as_of=as_of)
+    elif f.agreement_suspended or p.suspended:
+        stca = "NOT_IN_FORCE"
+        provs.append("IRPR 159.7")
+        t.add("IRPR 159.7", True, "the Agreement is suspended", agreement_suspended=True)
+    else:
+        t.add("IRPR 159.3", True, "the United States is a designated country")
+        # ---- Step 2 first (place and time), so a scope exclusion can name the route too --
+        route_provs: list[str] = []
+        route_flags: list[str] = []
+        na_provs: list[str] = []
+        if mode == "AIRPORT":
+            if f.us_removal_transit:
+                route, route_provs = "TRANSIT", ["IRPR 159.4(2)"]
+                t.add("IRPR 159.4(2)", True, "airport, in transit under a US removal order")
+            else:
+                na_provs = ["IRPR 159.4(1)(c)"]
+                t.add("IRPR 159.4(1)(c)", True, "airport port of entry", entry_mode=mode)
+        elif mode == "HARBOUR":
+            na_provs = ["IRPR 159.4(1)(b)"]
+            t.add("IRPR 159.4(1)(b)", True, "harbour port of entry", entry_mode=mode)
+        elif mode == "COAST_NON_POE":
+            na_provs, route_flags = ["IRPR 159.4(1)(a)"], ["A4"]
+            t.add("IRPR 159.4(1)(a)", True, "not a port of entry, not the land border")
+        elif mode == "BETWEEN_POE":
+            after = _entry_on_or_after_protocol(f, p) and a >= p.d_protocol
+            if (
+                f.entry.time is not None
+                and p.d_protocol != NEVER
+                and (0 <= p.d_protocol - day_number(f.entry.date) <= 1)
+            ):
+                route_flags.append("A15")
+            inside = d <= p.window - 1
+            t.add(
+                "IRPR 159.4(1.1)",
+                after and inside,
+                "",
+                entry_date=f.entry.date,
+                entry_time=f.entry.time,
+                claim_date=f.claim.date,
+                days_after_entry=d,
+                window_days=p.window,
+            )
+            if not after:
+                na_provs = ["IRPR 159.4(1)(a)"]
+                if p.d_protocol != NEVER and claim >= p.d_protocol and inside:
+                    route_flags.append("A3")
+                t.add("IRPR 159.4(1)(a)", True, "entered between ports before the Protocol")
+            elif inside:
+                route, route_provs = "BETWEEN", ["IRPR 159.4(1.1)"]
+            else:
+                na_provs = ["IRPR 159.4(1)(a)"]
+                if d == p.window:
+                    route_flags.append("A1")
+                t.add("IRPR 159.4(1)(a)", True, "claim made after the 159.4(1.1) window")
+        else:  # LAND_POE
+            if f.claim.where == "POE_ON_ARRIVAL":
+                route, route_provs = "LAND_POE", ["IRPA 101(1)(e)", "IRPR 159.3"]
+                t.add("IRPR 159.3", True, "land port of entry, claim on arrival")
+            else:
+                na_provs, route_flags = ["STCA Art. 4(1)", "IRPA 101(1)(e)"], ["A5"]
+                t.add(
+                    "STCA Art. 4(1)",
+                    False,
+                    "admitted at a land port of entry, claimed later inland",
+                    claim_where=f.claim.where,
+                )
+
+        # ---- Step 1: personal scope -------------------------------------------------------
+        nat_us = "US" in f.nat
+        fhr_us = f.stateless and "US" in f.fhr
+        from_us = f.entry.from_ == "US"
+        t.add("IRPA 101(1)(e)", not nat_us, "country of nationality", nat=list(f.nat))
+        if f.stateless:
+            t.add("IRPR 159.2", fhr_us, "stateless; former habitual residence", fhr=list(f.fhr))
+        t.add("IRPR 159.1", from_us, "'United States' (50 states + DC)", entry_from=f.entry.from_)
+        if nat_us or fhr_us or not from_us:
+            stca = "NOT_APPLICABLE"
+            if nat_us:
+                provs = ["IRPA 101(1)(e)"]
+            elif fhr_us:
+                provs = ["IRPR 159.2", "IRPA 101(1)(e)"]
+            else:
+                provs = ["IRPA 101(1)(e)", "IRPR 159.1", "IRPR 159.3"]
+            if route in ("BETWEEN", "TRANSIT"):
+                provs += route_provs
+            route = ""
+        elif not route:
+            stca = "NOT_APPLICABLE"
+            provs = na_provs
+            flags.update(route_flags)
+        else:
+            flags.update(route_flags)
+            # ---- Step 3: exceptions -----------------------------------------------------
+            mask = 0
+            would_159_5 = False
+            minor = f.age is not None and f.age < p.adult_age
+            for i, m in enumerate(f.family):
+                q = irpr_159_1_family_member(m.canonical_rel, minor)
+                t.add("IRPR 159.1", q, "family member", member=i, rel=m.rel)
+                if not q:
+                    continue
+                if not m.proven:
+                    t.add("IRPR 159.5", False, "relationship or status not proven", member=i)
+                    continue
+                fnd = irpr_159_5_family(m, p.adult_age)
+                flags.update(fnd.flags)
+                if fnd.exception:
+                    mask |= 1 << _EXC_BIT[fnd.exception]
+                    t.add(fnd.exception, True, "", member=i, status=m.status, in_ca=m.in_ca)
+                elif fnd.failed:
+                    failed.append(fnd.failed)
+                    t.add(fnd.failed, False, "", member=i, status=m.status, in_ca=m.in_ca)
+            # (e) unaccompanied minor
+            e_ok = (
+                minor
+                and not f.accompanied_by_parent_or_guardian
+                and not f.has_spouse_or_cl
+                and not f.parent_or_guardian_in_ca_or_us
+            )
+            if e_ok:
+                mask |= 1 << _EXC_BIT["IRPR 159.5(e)"]
+            elif minor or not f.accompanied_by_parent_or_guardian:
+                if not minor or f.accompanied_by_parent_or_guardian:
+                    failed.append("IRPR 159.5(e)(i)")
+                if f.has_spouse_or_cl:
+                    failed.append("IRPR 159.5(e)(ii)")
+                if f.parent_or_guardian_in_ca_or_us:
+                    failed.append("IRPR 159.5(e)(iii)")
+            t.add(
+                "IRPR 159.5(e)",
+                e_ok,
+                "",
+                age=f.age,
+                accompanied=f.accompanied_by_parent_or_guardian,
+                spouse_or_cl=f.has_spouse_or_cl,
+                parent_or_guardian_in_ca_or_us=f.parent_or_guardian_in_ca_or_us,
+            )
+            # (f) documents
+            f_ok = False
+            f_limbs: list[str] = []
+            for j, doc in enumerate(f.docs):
+                fnd = irpr_159_5_doc(doc)
+                flags.update(fnd.flags)
+                if fnd.exception:
+                    f_ok = True
+                    f_limbs.append(fnd.failed)
+                elif fnd.failed:
+                    failed.append(fnd.failed)
+                t.add(fnd.failed or "IRPR 159.5(f)", bool(fnd.exception), "", doc=j, type=doc.type)
+            if f_ok:
+                mask |= 1 << _EXC_BIT["IRPR 159.5(f)"]
+            # (g) visa-exempt for Canada, visa-required for the US; unknown = not established
+            g_ok = f.visa_req_ca is False and f.visa_req_us is True
+            if g_ok:
+                mask |= 1 << _EXC_BIT["IRPR 159.5(g)"]
+            else:
+                if f.visa_req_ca is True:
+                    failed.append("IRPR 159.5(g)(i)")
+                if f.visa_req_us is False:
+                    failed.append("IRPR 159.5(g)(ii)")
+            t.add("IRPR 159.5(g)", g_ok, "", visa_req_ca=f.visa_req_ca, visa_req_us=f.visa_req_us)
+            # (h)
+            if f.us_refused_entry_no_adjudication:
+                mask |= 1 << _EXC_BIT["IRPR 159.5(h)(i)"]
+            if f.pr_removed_from_us:
+                mask |= 1 << _EXC_BIT["IRPR 159.5(h)(ii)"]
+            t.add("IRPR 159.5(h)(i)", f.us_refused_entry_no_adjudication, "")
+            t.add("IRPR 159.5(h)(ii)", f.pr_removed_from_us, "")
+            if route == "TRANSIT":
+                would_159_5 = bool(mask & ~_S159_6_MASK & ~p.removed_mask & _ALL_MASK)
+                mask &= _S159_6_MASK
+                failed = []
+                t.add("IRPR 159.5", False, "not available to airport claimants")
+            # IRPR 159.6: every route
+            dp = f.death_penalty
+            if dp is not None and dp.punishable_by_death:
+                bit = "IRPR 159.6(a)" if dp.country == "US" else "IRPR 159.6(b)"
+                mask |= 1 << _EXC_BIT[bit]
+                t.add(bit, True, "", country=dp.country, status=dp.status)
+            if f.tsr_national:
+                tsr_on = a < p.d_tsr_repeal
+                if tsr_on:
+                    mask |= 1 << _EXC_BIT["IRPR 159.6(c)"]
+                t.add("IRPR 159.6(c)", tsr_on, "" if tsr_on else "repealed by SOR/2009-210")
+            removed = mask & p.removed_mask
+            if removed:
+                t.add(
+                    "IRPR 159.5",
+                    None,
+                    "exceptions removed by the reform: "
+                    + ", ".join(e for i, e in enumerate(EXCEPTION_IDS) if removed >> i & 1),
+                )
+            mask &= ~p.removed_mask
+            exceptions = [e for i, e in enumerate(EXCEPTION_IDS) if mask >> i & 1]
+            if mask:
+                stca = "EXCEPTION"
+                provs = route_provs + exceptions
+                if "IRPR 159.5(f)" in exceptions:
+                    provs += f_limbs
+                if "IRPA 101(1)(e)" in provs:
+                    provs.remove("IRPA 101(1)(e)")
+                failed = []
+            else:
+                stca = "APPLIES"
+                ground_mask |= 1 << _GROUND_BIT["101(1)(e)"]
+                provs = list(route_provs)
+                if "IRPA 101(1)(e)" not in provs:
+                    provs.append("IRPA 101(1)(e)")
+                if would_159_5:
+                    provs.append("IRPR 159.5")
+                for x in failed:
+                    if x not in provs:
+                        provs.append(x)
+
+    # ---- Other grounds of IRPA s. 101(1) --------------------------------------------------
+    pr = f.prior
+    if pr.protection_conferred_in_canada:
+        ground_mask |= 1 << _GROUND_BIT["101(1)(a)"]
+    t.add("IRPA 101(1)(a)", pr.protection_conferred_in_canada, "")
+    b = pr.canada_claim == "REJECTED_BY_BOARD"
+    if b:
+        ground_mask |= 1 << _GROUND_BIT["101(1)(b)"]
+    t.add("IRPA 101(1)(b)", b, "", prior_claim=pr.canada_claim)
+    # (b.1) / (b.2): claims made from D_C2_INTRO, determined from D_C12_RA
+    b_claims = claim >= p.d_c2_intro
+    b1 = False
+    first = None
+    for e in f.all_entries():
+        if day_number(e) > p.d_covid_b1:
+            first = e
+            break
+    if first is not None:
+        ann = anniversary(first)
+        b1 = f.claim.date > ann
+        if f.claim.date == ann or (first.month == 2 and first.day == 29):
+            if b_claims:
+                flags.add("A11")
+    b2 = mode == "BETWEEN_POE" and d >= p.window and p.d_protocol != NEVER
+    if b_claims and a < p.d_c12_ra and (b1 or b2):
+        flags.add("A11")  # later law reaches the claim; s. 104(1)(a) notice discretionary
+    in_force_b = a >= p.d_c12_ra and b_claims
+    if in_force_b:
+        if b1:
+            ground_mask |= 1 << _GROUND_BIT["101(1)(b.1)"]
+        if b2:
+            ground_mask |= 1 << _GROUND_BIT["101(1)(b.2)"]
+            if d == p.window:
+                flags.add("A2")
+            if "US" in f.nat or (f.stateless and "US" in f.fhr):
+                flags.add("A13")
+    t.add(
+        "IRPA 101(1)(b.1)", in_force_b and b1, "", first_entry_after=first, claim_date=f.claim.date
+    )
+    t.add("IRPA 101(1)(b.2)", in_force_b and b2, "", entry_mode=mode, days_after_entry=d)
+    c = False
+    if pr.canada_claim in ("INELIGIBLE", "INELIGIBLE_101_1_E", "WITHDRAWN", "ABANDONED"):
+        carve_out = (
+            a >= p.d_prior_claim_def
+            and pr.canada_claim == "INELIGIBLE_101_1_E"
+            and f.us_refused_entry_no_adjudication
+        )
+        t.add("IRPR 159.01", carve_out, "prior claim", prior_claim=pr.canada_claim)
+        if carve_out:
+            provs.append("IRPR 159.01")
+        else:
+            c = True
+            if pr.canada_claim == "INELIGIBLE_101_1_E":
+                flags.add("A9")
+    if c:
+        ground_mask |= 1 << _GROUND_BIT["101(1)(c)"]
+    t.add("IRPA 101(1)(c)", c, "", prior_claim=pr.canada_claim)
+    c1 = a >= p.d_c1 and claim >= p.d_c97_intro and pr.other_country_claim_confirmed
+    if c1:
+        ground_mask |= 1 << _GROUND_BIT["101(1)(c.1)"]
+    t.add("IRPA 101(1)(c.1)", c1, "", other_country_claim=pr.other_country_claim_confirmed)
+    if pr.recognized_refugee_elsewhere_returnable:
+        ground_mask |= 1 << _GROUND_BIT["101(1)(d)"]
+    t.add("IRPA 101(1)(d)", pr.recognized_refugee_elsewhere_returnable, "")
+    if f.inadmissible_101f:
+        ground_mask |= 1 << _GROUND_BIT["101(1)(f)"]
+    t.add("IRPA 101(1)(f)", f.inadmissible_101f, "")
+
+    grounds = [g for i, g in enumerate(GROUND_IDS) if ground_mask >> i & 1]
+    for g in grounds:
+        if g != "101(1)(e)":
+            provs.append("IRPA " + g)
+        if g == "101(1)(b.2)":
+            provs.append("IRPR 159.4(1.1)")  # the time limit (b.2) refers to
+    eligible = not grounds
+    if eligible:
+        code = "ELIGIBLE/STCA_" + stca
+    elif ground_mask >> _GROUND_BIT["101(1)(e)"] & 1:
+        code = "INELIGIBLE/STCA"
+    else:
+        code = "INELIGIBLE/OTHER_GROUND"
+    return Determination(
+        result_code=code,
+        eligible=eligible,
+        stca_status=stca,
+        grounds=grounds,
+        provisions=list(dict.fromkeys(provs)),
+        flags=sorted(flags, key=lambda s: int(s[1:])),
+        consequence=_consequence(code, grounds, mode),
+        trace=t.steps,
+        as_of=as_of,
+        route=route,
+        exceptions=exceptions,
+        failed_exceptions=failed,
+        entry_mode=mode,
+        days_after_entry=d,
+        reform=reform.name if reform is not None else "",
+    )
+
+
+def _consequence(code: str, grounds: list[str], mode: str) -> str:
+    if code == "INELIGIBLE/STCA":
+        if mode == "BETWEEN_POE":
+            return "Returned to the United States through a land port of entry."
+        return "Returned to the United States, usually at the port where the person arrived."
+    if code == "INELIGIBLE/OTHER_GROUND":
+        if "101(1)(b.1)" in grounds or "101(1)(b.2)" in grounds:
+            return (
+                "Processing of the claim is terminated (IRPA s. 101(1.2)); the person may "
+                "still apply for a pre-removal risk assessment (PRRA)."
+            )
+        return "The claim is not referred to the Refugee Protection Division (IRPA s. 101(1))."
+    return (
+        "The claim may be referred to the Refugee Protection Division: no IRPA s. 101(1) "
+        "ground was found in the facts supplied (identity, security and other checks still "
+        "apply)."
+    )
