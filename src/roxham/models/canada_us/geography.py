@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -244,7 +245,7 @@ def route_km(origin: str, place: str, circuity: float = DEFAULT_CIRCUITY) -> flo
     480
     """
     path = route_places(origin, place)
-    km = sum(great_circle_km(PLACES[a], PLACES[b]) for a, b in zip(path, path[1:], strict=False))
+    km = sum(great_circle_km(PLACES[a], PLACES[b]) for a, b in itertools.pairwise(path))
     return km * circuity
 
 

@@ -1,0 +1,199 @@
+"""The law as the Canada–US model asks it: a :class:`roxham.sim.oracle.LawOracle`.
+
+:class:`CanadaUSLawOracle` answers "what happens to a claim by profile *p* at place *x* on
+day *t*" by building the facts of each unique profile (:func:`cohorts.law_facts`) and calling
+``roxham.law.evaluate_batch`` under the scenario's :class:`roxham.law.Reform`. On top of the
+statute it applies one dated **order**:
+
+- the COVID-19 **direct-back order** (Canada–US temporary arrangement, 2020-03-21 →
+  2021-11-21; events.csv rows of those dates): a person who crosses between ports of entry
+  to claim is directed back to the US unless the STCA, applied as if they had come to a land
+  port of entry, would let the claim in (US nationals, STCA exceptions). This is an
+  approximation of the Order in Council's exemptions, stated as such in the report.
+
+The outcome code is one of ``roxham.law.RESULT_CODES`` or ``DIRECTED_BACK/COVID_ORDER``. The
+engine tabulates answers over the period once (:func:`roxham.sim.oracle.build_outcome_table`),
+asking only on :meth:`CanadaUSLawOracle.breakpoints`; agents read the table ``lag`` days back
+(what they believe) and on the day itself (what happens).
+
+When :mod:`roxham.law` cannot be imported, the provisional :mod:`._fallback_law` decides and
+:attr:`CanadaUSLawOracle.engine` says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from roxham.models.canada_us import _fallback_law
+from roxham.models.canada_us.cohorts import (
+    LAW_PLACES,
+    VISA_CHANGE_DATES,
+    Profile,
+    law_facts,
+)
+
+__all__ = [
+    "CODE_NAMES",
+    "COVID_ORDER",
+    "KIND_DIRECTED_BACK",
+    "KIND_OTHER",
+    "KIND_REFERRED",
+    "KIND_STCA_RETURN",
+    "CanadaUSLawOracle",
+    "code_kinds",
+]
+
+#: The COVID-19 direct-back order, [start, end) (events.csv: 2020-03-21 and 2021-11-21).
+COVID_ORDER: tuple[dt.date, dt.date] = (dt.date(2020, 3, 21), dt.date(2021, 11, 21))
+
+DIRECTED_BACK = "DIRECTED_BACK/COVID_ORDER"
+CODE_NAMES: tuple[str, ...] = (*_fallback_law.RESULT_CODES, DIRECTED_BACK)
+
+KIND_REFERRED = 0
+KIND_STCA_RETURN = 1
+KIND_DIRECTED_BACK = 2
+KIND_OTHER = 3
+
+
+def code_kinds() -> npt.NDArray[np.int8]:
+    """What each code means for the kernel: referred, STCA return, directed back, other.
+
+    >>> code_kinds().tolist()
+    [0, 0, 0, 1, 3, 2]
+    """
+    kinds = []
+    for name in CODE_NAMES:
+        if name.startswith("ELIGIBLE"):
+            kinds.append(KIND_REFERRED)
+        elif name == "INELIGIBLE/STCA":
+            kinds.append(KIND_STCA_RETURN)
+        elif name == DIRECTED_BACK:
+            kinds.append(KIND_DIRECTED_BACK)
+        else:
+            kinds.append(KIND_OTHER)
+    return np.asarray(kinds, dtype=np.int8)
+
+
+def _law_module() -> Any:
+    try:
+        import roxham.law as law
+
+        law.evaluate_batch  # noqa: B018
+        law.columns_from_facts  # noqa: B018
+        law.Reform  # noqa: B018
+    except (ImportError, AttributeError):
+        return None
+    return law
+
+
+class CanadaUSLawOracle:
+    """Law oracle for the model's profiles (see the module docstring).
+
+    ``reform`` is a dict for ``roxham.law.Reform.model_validate``; ``covid_order`` is the
+    [start, end) of the direct-back order or ``None`` for none; ``engine`` is ``"auto"``
+    (``roxham.law`` if importable), ``"law"`` or ``"fallback"``.
+    """
+
+    def __init__(
+        self,
+        profiles: Sequence[Profile],
+        reform: Mapping[str, Any] | None = None,
+        covid_order: tuple[dt.date, dt.date] | None = COVID_ORDER,
+        engine: str = "auto",
+        delays: Mapping[str, int] | None = None,
+    ) -> None:
+        self.profiles = list(profiles)
+        self.delays = {p: d for p, (_, _, d) in LAW_PLACES.items()}
+        self.delays.update(delays or {})
+        self.reform_dict = dict(reform or {})
+        self.covid_order = covid_order
+        law = _law_module() if engine in ("auto", "law") else None
+        if engine == "law" and law is None:
+            raise RuntimeError("roxham.law is not available")
+        self._law = law
+        self.engine = "roxham.law" if law is not None else "fallback"
+        self._reform_obj = (
+            law.Reform.model_validate(self.reform_dict) if law is not None and reform else None
+        )
+        if law is not None and tuple(law.RESULT_CODES) != _fallback_law.RESULT_CODES:
+            raise RuntimeError("roxham.law.RESULT_CODES differ from the model's code list")
+
+    code_names: Sequence[str] = CODE_NAMES
+    referred: Sequence[bool] = tuple(k == KIND_REFERRED for k in code_kinds().tolist())
+
+    # -- the law itself -------------------------------------------------------------------
+    def law_codes(self, place: str, as_of: dt.date) -> npt.NDArray[np.int8]:
+        """Statutory result code per profile (no order applied)."""
+        facts = [law_facts(p, place, as_of, self.delays) for p in self.profiles]
+        if self._law is not None:
+            cols = self._law.columns_from_facts(facts)
+            res = self._law.evaluate_batch(cols, as_of, self._reform_obj)
+            return np.asarray(res.result_code, dtype=np.int8)
+        return np.asarray(
+            [_fallback_law.decide(f, as_of, self.reform_dict) for f in facts], dtype=np.int8
+        )
+
+    def outcome_codes(
+        self,
+        profile_columns: Mapping[str, npt.NDArray[Any]],
+        place: str,
+        as_of: dt.date,
+        reforms: Sequence[Mapping[str, Any]] = (),
+    ) -> npt.NDArray[np.int8]:
+        """Outcome code per profile for a claim at ``place`` on ``as_of`` (order applied).
+
+        ``profile_columns`` must be the columns of this oracle's profiles (row ``i`` =
+        ``profiles[i]``); dated ``reforms`` are not used (the scenario's reform is fixed).
+        """
+        if place not in LAW_PLACES:
+            raise ValueError(f"unknown claim place {place!r}")
+        codes = self.law_codes(place, as_of)
+        if (
+            self.covid_order is not None
+            and place == "between_ports"
+            and self.covid_order[0] <= as_of < self.covid_order[1]
+        ):
+            as_if_poe = self.law_codes("land_poe", as_of)
+            eligible = as_if_poe <= 2
+            codes = np.where(eligible, as_if_poe, np.int8(len(CODE_NAMES) - 1)).astype(np.int8)
+        return codes
+
+    def breakpoints(
+        self, start: dt.date, end: dt.date, reforms: Sequence[Mapping[str, Any]] = ()
+    ) -> list[dt.date]:
+        """Days on which an answer may change: law dates, visa dates, the order, the reform's
+        moved dates, each shifted by every place's entry-to-claim delay; plus every 1st of a
+        month as a safety net."""
+        base: set[dt.date] = {
+            _fallback_law.D_STCA,
+            _fallback_law.D_PROTOCOL,
+            dt.date(2025, 6, 3),
+            dt.date(2026, 3, 26),
+            dt.date(2019, 6, 21),
+            *VISA_CHANGE_DATES,
+        }
+        if self.covid_order is not None:
+            base.update(self.covid_order)
+        for v in (self.reform_dict.get("in_force") or {}).values():
+            try:
+                base.add(dt.date.fromisoformat(str(v)[:10]))
+            except ValueError:
+                continue
+        window = int(self.reform_dict.get("protocol_window_days") or 14)
+        delays = set(self.delays.values())
+        out: set[dt.date] = set()
+        for b in base:
+            for d in delays:
+                for extra in (0, window - 1, window):
+                    out.add(b + dt.timedelta(days=d + extra))
+                out.add(b + dt.timedelta(days=d))
+        day = dt.date(start.year, start.month, 1)
+        while day <= end:
+            out.add(day)
+            day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return sorted(d for d in out if start <= d <= end)

@@ -1,0 +1,344 @@
+"""Build and run the Canada–US model: scenario → law table + demand + network → kernel.
+
+>>> from roxham.models.canada_us.scenario import load_scenario
+>>> s = load_scenario("historical", {"end": "2017-03-31", "replicates": 2})
+>>> res = run_scenario(s, seed=3)
+>>> sorted(res.monthly["series"].unique().to_list())[:3]
+['claims', 'directed_back', 'irb_pending']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from roxham.models.canada_us import kernel as K
+from roxham.models.canada_us.cohorts import Profile, profile_table
+from roxham.models.canada_us.demand import Demand, build_demand
+from roxham.models.canada_us.geography import (
+    CROSSINGS,
+    ORIGINS,
+    route_km,
+    route_places,
+    travel_days,
+)
+from roxham.models.canada_us.law_oracle import CanadaUSLawOracle, code_kinds
+from roxham.models.canada_us.scenario import ModelScenario, scenario_hash
+
+__all__ = ["PROVINCES", "Built", "RunResult", "build", "outcome_table", "run_scenario"]
+
+PROVINCES: tuple[str, ...] = ("QC", "MB", "BC", "ON", "other")
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class Built:
+    """Everything the kernel needs, built once per scenario."""
+
+    scenario: ModelScenario
+    profiles: list[Profile]
+    oracle: CanadaUSLawOracle
+    codes: npt.NDArray[np.int8]  # [lag_max + n_days, n_places, n_profiles]
+    demand: Demand
+    km: npt.NDArray[np.float64]
+    travel: npt.NDArray[np.int32]
+    is_open: npt.NDArray[np.bool_]
+    build_s: float
+
+
+@dataclass
+class RunResult:
+    """Monthly long table (mean, p05, p95 over replicates) and run metadata."""
+
+    scenario: ModelScenario
+    monthly: pl.DataFrame
+    manifest: dict[str, Any]
+    replicate_monthly: npt.NDArray[np.float64] = field(repr=False)  # [R, months, cols]
+    columns: list[tuple[str, str]] = field(repr=False, default_factory=list)
+
+
+def outcome_table(
+    oracle: CanadaUSLawOracle, start: dt.date, n_days: int, lag_max: int
+) -> npt.NDArray[np.int8]:
+    """Codes ``[lag_max + n_days, places, profiles]`` (row ``d + lag_max`` = day ``d``),
+    asking the oracle only on its breakpoints (the answer is constant in between)."""
+    first = start - dt.timedelta(days=lag_max)
+    total = n_days + lag_max
+    last = first + dt.timedelta(days=total - 1)
+    qdays = sorted({first, *oracle.breakpoints(first, last)})
+    codes = np.zeros((total, len(K.LAW_PLACE_ORDER), len(oracle.profiles)), dtype=np.int8)
+    for qi, qd in enumerate(qdays):
+        i0 = (qd - first).days
+        i1 = (qdays[qi + 1] - first).days if qi + 1 < len(qdays) else total
+        for pi, place in enumerate(K.LAW_PLACE_ORDER):
+            codes[i0:i1, pi, :] = oracle.outcome_codes({}, place, qd)
+    return codes
+
+
+_TABLE_CACHE: dict[str, npt.NDArray[np.int8]] = {}
+
+
+def build(s: ModelScenario) -> Built:
+    """Build the law table, demand, network arrays of scenario ``s``."""
+    t0 = time.perf_counter()
+    profiles = profile_table()
+    window = int(s.law.reform.get("protocol_window_days") or 14)
+    hide_delay = max(s.processing.hide_wait_days, window)
+    oracle = CanadaUSLawOracle(
+        profiles,
+        reform=s.law.reform,
+        covid_order=s.law.covid_order,
+        engine=s.law.engine,
+        delays={"between_inland_late": hide_delay},
+    )
+    lag = s.law.information_lag_days
+    key = repr((s.law.model_dump(mode="json"), s.start, s.n_days, hide_delay, oracle.engine))
+    codes = _TABLE_CACHE.get(key)
+    if codes is None:
+        codes = outcome_table(oracle, s.start, s.n_days, lag)
+        _TABLE_CACHE.clear()
+        _TABLE_CACHE[key] = codes
+    demand = build_demand(s, profiles)
+    n_o, n_k = len(ORIGINS), len(CROSSINGS)
+    km = np.zeros((n_o, n_k))
+    travel = np.zeros((n_o, n_k), dtype=np.int32)
+    for oi, o in enumerate(ORIGINS):
+        for ki, c in enumerate(CROSSINGS):
+            km[oi, ki] = route_km(o, c.place, s.network.circuity)
+            travel[oi, ki] = travel_days(km[oi, ki], s.network.km_per_day)
+    is_open = np.ones((s.n_days, n_k), dtype=bool)
+    ids = [c.id for c in CROSSINGS]
+    for cl in s.network.closures:
+        if cl.crossing not in ids:
+            from roxham.errors import UserError
+
+            raise UserError(
+                f"network.closures: unknown crossing {cl.crossing!r}; known: {', '.join(ids)}"
+            )
+        k = ids.index(cl.crossing)
+        a = max(0, (cl.start - s.start).days)
+        b = s.n_days if cl.end is None else min(s.n_days, (cl.end - s.start).days)
+        if b > a:
+            is_open[a:b, k] = False
+        # a hide option at the same place closes with it
+        for k2, c2 in enumerate(CROSSINGS):
+            if c2.place == CROSSINGS[k].place and b > a:
+                is_open[a:b, k2] = False
+    unknown_asc = [k for k in s.choice.asc if k not in ids]
+    if unknown_asc:
+        from roxham.errors import UserError
+
+        raise UserError(f"choice.asc: unknown crossing {unknown_asc[0]!r}; known: {', '.join(ids)}")
+    return Built(s, profiles, oracle, codes, demand, km, travel, is_open,
+                 time.perf_counter() - t0)
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """Seeds of the replicates: ``SeedSequence(seed).spawn(R)``, one 32-bit word each.
+
+    >>> replicate_seeds(1, 2) == replicate_seeds(1, 3)[:2]
+    True
+    """
+    ss = np.random.SeedSequence(seed).spawn(replicates)
+    return [int(x.generate_state(1, dtype=np.uint32)[0]) for x in ss]
+
+
+def run_replicate(b: Built, seed: int) -> dict[str, Any]:
+    """One kernel run of a built model."""
+    s = b.scenario
+    lag = s.law.information_lag_days
+    via_hub = np.array(
+        ["plattsburgh" in route_places("nyc", c.place) for c in CROSSINGS], dtype=bool
+    )
+    return K.run_kernel(
+        seed,
+        b.demand.rates,
+        b.demand.kind,
+        b.demand.origin,
+        b.demand.profile_cdf,
+        b.codes,
+        code_kinds(),
+        lag,
+        lag,
+        np.array([c.mode == "LAND_POE" for c in CROSSINGS]),
+        np.array([c.hide for c in CROSSINGS]),
+        np.array([PROVINCES.index(c.rcmp_geo) for c in CROSSINGS], dtype=np.int32),
+        np.array([s.choice.asc.get(c.id, 0.0) for c in CROSSINGS]),
+        via_hub,
+        b.travel,
+        b.km,
+        b.is_open,
+        b.demand.nyc_ticket_utility,
+        ORIGINS.index("nyc"),
+        s.choice.beta_success,
+        s.choice.beta_km_per_100,
+        s.choice.asc_stay,
+        s.processing.p_intercept_irregular,
+        s.processing.p_intercept_hide,
+        max(s.processing.hide_wait_days, int(s.law.reform.get("protocol_window_days") or 14)),
+        s.processing.evade_wait_days,
+        s.choice.retry_after_return,
+    )
+
+
+def _months(s: ModelScenario) -> tuple[list[str], npt.NDArray[np.int64]]:
+    labels: list[str] = []
+    idx = np.empty(s.n_days, dtype=np.int64)
+    for i in range(s.n_days):
+        d = s.start + dt.timedelta(days=i)
+        lab = f"{d.year:04d}-{d.month:02d}"
+        if not labels or labels[-1] != lab:
+            labels.append(lab)
+        idx[i] = len(labels) - 1
+    return labels, idx
+
+
+def irb_pending(
+    s: ModelScenario, referred_daily: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """RPD pending inventory at the end of each day: start + referred × share − finalised,
+    finalisations limited by the year's capacity / days (never below zero)."""
+    p = s.processing
+    years = sorted(p.irb_finalised_per_year)
+    pending = float(p.irb_pending_initial)
+    out = np.empty(s.n_days)
+    for i in range(s.n_days):
+        d = s.start + dt.timedelta(days=i)
+        y = d.year if d.year in p.irb_finalised_per_year else min(years, key=lambda k: abs(k - d.year))
+        ylen = 366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0 else 365
+        cap = p.irb_finalised_per_year[y] / ylen
+        pending = pending + referred_daily[i] * p.irb_referral_share
+        pending = max(0.0, pending - cap)
+        out[i] = pending
+    return out
+
+
+#: (series, geography) of the monthly table, in order, and how each is computed from the
+#: kernel's daily series (sum over the listed columns; irb_pending is a month-end level).
+def _output_columns() -> list[tuple[str, str, list[str]]]:
+    cols: list[tuple[str, str, list[str]]] = []
+    cols.append(("rcmp_interceptions", "CA", [f"intercepted_{p}" for p in PROVINCES]))
+    for p in PROVINCES:
+        cols.append(("rcmp_interceptions", p, [f"intercepted_{p}"]))
+    cols.append(("claims", "total", ["claims_airport", "claims_land_poe", "claims_inland",
+                                     "claims_rcmp"]))
+    for office in ("airport", "land_poe", "inland", "rcmp"):
+        cols.append(("claims", office, [f"claims_{office}"]))
+    cols.append(("stca_returns", "CA", ["stca_returns"]))
+    cols.append(("irb_pending", "CA", []))
+    cols.append(("irregular_crossings", "CA", [f"crossings_{p}" for p in PROVINCES]))
+    for p in PROVINCES:
+        cols.append(("irregular_crossings", p, [f"crossings_{p}"]))
+    cols.append(("directed_back", "CA", ["directed_back"]))
+    cols.append(("stayed_us", "CA", ["decided_stay"]))
+    cols.append(("turned_away_closed", "CA", ["turned_away"]))
+    cols.append(("land_port_arrivals", "CA", ["poe_arrivals"]))
+    return cols
+
+
+def run_scenario(
+    s: ModelScenario,
+    seed: int | None = None,
+    replicates: int | None = None,
+    progress: ProgressFn | None = None,
+) -> RunResult:
+    """Run ``replicates`` replicates of scenario ``s`` and summarise them by month."""
+    seed = s.seed if seed is None else seed
+    reps = s.replicates if replicates is None else replicates
+    t0 = time.perf_counter()
+    b = build(s)
+    labels, midx = _months(s)
+    n_m = len(labels)
+    out_cols = _output_columns()
+    route_cols = [("route_choices", c.id) for c in CROSSINGS]
+    all_cols = [(a, g) for a, g, _ in out_cols] + route_cols
+    series_index = {n: i for i, n in enumerate(K.SERIES)}
+    rep = np.zeros((reps, n_m, len(all_cols)))
+    seeds = replicate_seeds(seed, reps)
+    kernel_s: list[float] = []
+    agents: list[int] = []
+    steps: list[int] = []
+    states: list[list[int]] = []
+    if progress:
+        progress(0, reps)
+    for r, rs in enumerate(seeds):
+        t1 = time.perf_counter()
+        res = run_replicate(b, rs)
+        kernel_s.append(time.perf_counter() - t1)
+        out = res["out"]
+        assert isinstance(out, np.ndarray)
+        choices = res["choices"]
+        assert isinstance(choices, np.ndarray)
+        monthly = np.zeros((n_m, len(K.SERIES)))
+        np.add.at(monthly, midx, out)
+        mchoice = np.zeros((n_m, choices.shape[1]))
+        np.add.at(mchoice, midx, choices)
+        pend = irb_pending(s, out[:, series_index["referred"]].astype(float))
+        month_end = np.array([np.max(np.nonzero(midx == m)[0]) for m in range(n_m)])
+        for ci, (name, _geo, src) in enumerate(out_cols):
+            if name == "irb_pending":
+                rep[r, :, ci] = pend[month_end]
+            else:
+                rep[r, :, ci] = monthly[:, [series_index[c] for c in src]].sum(axis=1)
+        rep[r, :, len(out_cols):] = mchoice
+        agents.append(int(res["n_agents"]))  # type: ignore[call-overload]
+        steps.append(int(res["agent_steps"]))  # type: ignore[call-overload]
+        sc = res["state_counts"]
+        assert isinstance(sc, np.ndarray)
+        states.append([int(x) for x in sc])
+        if progress:
+            progress(r + 1, reps)
+    mean = rep.mean(axis=0)
+    p05 = np.quantile(rep, 0.05, axis=0)
+    p95 = np.quantile(rep, 0.95, axis=0)
+    rows_month: list[str] = []
+    rows_series: list[str] = []
+    rows_geo: list[str] = []
+    for (name, geo) in all_cols:
+        rows_month.extend(labels)
+        rows_series.extend([name] * n_m)
+        rows_geo.extend([geo] * n_m)
+    df = pl.DataFrame(
+        {
+            "month": rows_month,
+            "series": rows_series,
+            "geography": rows_geo,
+            "value": mean.T.reshape(-1),
+            "p05": p05.T.reshape(-1),
+            "p95": p95.T.reshape(-1),
+        }
+    )
+    wall = time.perf_counter() - t0
+    manifest: dict[str, Any] = {
+        "model": "canada_us",
+        "scenario_name": s.name,
+        "scenario_hash": scenario_hash(s),
+        "scenario": s.model_dump(mode="json"),
+        "seed": seed,
+        "replicates": reps,
+        "replicate_seeds": seeds,
+        "law_engine": b.oracle.engine,
+        "start": s.start.isoformat(),
+        "end": s.end.isoformat(),
+        "n_days": s.n_days,
+        "agents_per_replicate": agents,
+        "agent_steps_per_replicate": steps,
+        "final_states_per_replicate": {
+            name: [st[i] for st in states] for i, name in enumerate(K.STATE_NAMES) if i > 0
+        },
+        "driver_imputed_days": b.demand.imputed_days,
+        "timings_s": {
+            "build": round(b.build_s, 4),
+            "kernel_per_replicate": [round(x, 4) for x in kernel_s],
+            "total": round(wall, 4),
+        },
+    }
+    return RunResult(s, df, manifest, rep, all_cols)
