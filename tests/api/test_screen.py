@@ -1,0 +1,156 @@
+"""POST /screen and /screen/batch, /provisions: law cases through HTTP, errors, privacy."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from roxham.api import ApiSettings, create_app
+from roxham.api.jobs import NoModel
+
+#: A copy of the project's law/cases.csv (facts, law date, expected result, sources).
+CASES_CSV = Path(__file__).parent / "data" / "cases.csv"
+CASES = list(csv.DictReader(CASES_CSV.open(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    data = tmp_path_factory.mktemp("screen")
+    app = create_app(ApiSettings(db_url=f"sqlite:///{data / 'runs.db'}", data_dir=data),
+                     backend=NoModel())
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def _body(case: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {"as_of_date": case["as_of_date"], "facts": json.loads(case["facts"]), **extra}
+
+
+def test_every_law_case_gives_the_expected_result(api: TestClient) -> None:
+    assert len(CASES) >= 60
+    wrong = []
+    for case in CASES:
+        r = api.post("/api/v1/screen", json=_body(case, what_would_change=False))
+        assert r.status_code == 200, (case["case_id"], r.text)
+        if r.json()["result_code"] != case["expected_outcome"]:
+            wrong.append((case["case_id"], r.json()["result_code"], case["expected_outcome"]))
+    assert wrong == []
+
+
+def test_result_cites_provisions_with_working_links(api: TestClient) -> None:
+    case = next(c for c in CASES if c["expected_outcome"] == "INELIGIBLE/STCA")
+    res = api.post("/api/v1/screen", json=_body(case, lang="fr")).json()
+    assert res["eligible"] is False
+    assert res["explanation"]
+    ids = [p["id"] for p in res["provisions"]]
+    assert "IRPA 101(1)(e)" in ids  # the STCA ground is always among the reasons
+    for p in res["provisions"]:
+        assert api.get(p["api"]).status_code == 200
+        page = api.get(p["page"])
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+def test_batch_equals_one_by_one(api: TestClient) -> None:
+    body = {"cases": [_body(c) for c in CASES]}
+    r = api.post("/api/v1/screen/batch", json=body)
+    assert r.status_code == 200, r.text
+    got = [x["result_code"] for x in r.json()["results"]]
+    assert got == [c["expected_outcome"] for c in CASES]
+
+
+def test_batch_limit_names_the_field(make_client: Any) -> None:
+    c = make_client(max_batch=2)
+    case = _body(CASES[0])
+    r = c.post("/api/v1/screen/batch", json={"cases": [case, case, case]})
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "cases"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "loc"),
+    [
+        (lambda b: b.pop("as_of_date"), ["body", "as_of_date"]),
+        (lambda b: b.update(as_of_date="2023-02-30"), ["body", "as_of_date"]),
+        (lambda b: b.update(as_of_date="1066-10-14"), ["body", "as_of_date"]),
+        (lambda b: b.update(lang="de"), ["body", "lang"]),
+        (lambda b: b.update(surprise=1), ["body", "surprise"]),
+        (lambda b: b["facts"].update(age=-3), ["body", "facts", "age"]),
+        (lambda b: b["facts"]["entry"].update(mode="TELEPORT"), ["body", "facts", "entry", "mode"]),
+        (lambda b: b["facts"].update(family=[{"rel": "spouse", "status": "KING"}]),
+         ["body", "facts", "family", 0, "status"]),
+        (lambda b: b.update(facts=[]), ["body", "facts"]),
+    ],
+)
+def test_bad_input_is_422_naming_the_field(api: TestClient, mutate: Any, loc: list[Any]) -> None:
+    body = _body(CASES[0])
+    mutate(body)
+    r = api.post("/api/v1/screen", json=body)
+    assert r.status_code == 422, r.text
+    locs = [d["loc"] for d in r.json()["detail"]]
+    assert any(found[: len(loc)] == loc for found in locs), locs
+
+
+def test_malformed_json_is_422_not_500(api: TestClient) -> None:
+    r = api.post("/api/v1/screen", content=b"{not json",
+                 headers={"content-type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_body_size_limit(make_client: Any) -> None:
+    c = make_client(max_body_bytes=2048)
+    body = _body(CASES[0])
+    body["facts"]["note"] = "x" * 5000
+    r = c.post("/api/v1/screen", json=body)
+    assert r.status_code == 413
+    assert r.json()["detail"][0]["type"] == "body_too_large"
+
+
+def test_security_headers_on_pages_and_api(api: TestClient) -> None:
+    for url in ("/screener", "/api/v1/provisions", "/static/app.css", "/nope"):
+        h = api.get(url).headers
+        assert "script-src 'self'" in h["content-security-policy"]
+        assert "unsafe-inline" not in h["content-security-policy"].split("script-src")[1].split(
+            ";")[0]
+        assert h["x-content-type-options"] == "nosniff"
+        assert h["x-frame-options"] == "DENY"
+
+
+def test_provisions_list_and_unknown_is_404(api: TestClient) -> None:
+    all_ids = [p["id"] for p in api.get("/api/v1/provisions").json()]
+    assert "IRPR 159.5(a)" in all_ids
+    # s. 159.4(1.1) (the 14-day window of the 2023 Additional Protocol) is not in force in 2020
+    in_2020 = [p["id"] for p in api.get("/api/v1/provisions?as_of=2020-01-01").json()]
+    in_2024 = [p["id"] for p in api.get("/api/v1/provisions?as_of=2024-01-01").json()]
+    assert "IRPR 159.4(1.1)" not in in_2020 and "IRPR 159.4(1.1)" in in_2024
+    r = api.get("/api/v1/provisions/IRPA%20999")
+    assert r.status_code == 404 and r.json()["detail"][0]["type"] == "not_found"
+    assert api.get("/provisions/IRPA%20999").status_code == 404
+    assert api.get("/api/v1/provisions?as_of=banana").status_code == 422
+
+
+def test_personal_facts_are_never_stored_or_logged(
+    make_client: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Plant distinctive values, use every screener route, then scan logs and files."""
+    c = make_client()
+    planted = "Zq7PlantedNote"
+    body = _body(CASES[0])
+    body["facts"]["note"] = planted  # informational key: accepted, ignored by the law
+    body["facts"]["entry_note"] = planted
+    caplog.set_level(logging.DEBUG)
+    assert c.post("/api/v1/screen", json=body).status_code == 200
+    assert c.post("/api/v1/screen/batch", json={"cases": [body]}).status_code == 200
+    bad = dict(body, facts=dict(body["facts"], age=planted))
+    r = c.post("/api/v1/screen", json=bad)
+    assert r.status_code == 422 and planted not in r.text  # errors never echo the input
+    assert planted not in caplog.text
+    for f in tmp_path.rglob("*"):
+        if f.is_file():
+            assert planted.encode() not in f.read_bytes(), f
