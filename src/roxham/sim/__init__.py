@@ -97,6 +97,7 @@ from roxham.sim.oracle import (
 )
 from roxham.sim.queues import QueueSpec
 from roxham.sim.results import ReplicateResult, RunResult
+from roxham.sim.scenario import Scenario, load_scenario, parse_scenario
 from roxham.sim.timeline import Event, Timeline
 
 __all__ = [
@@ -123,12 +124,15 @@ __all__ = [
     "ReplicateResult",
     "RunResult",
     "RunState",
+    "Scenario",
     "Simulation",
     "Spawn",
     "Timeline",
     "build_outcome_table",
     "cumulative_by_location",
+    "load_scenario",
     "logit",
+    "parse_scenario",
     "replicate_keys",
     "run",
     "weights_to_probabilities",
@@ -152,12 +156,8 @@ def run(
     sc_seed: int | None = None
     sc_reps: int | None = None
     if isinstance(what, (str, Path)):
-        from roxham.sim.scenario import load_scenario
-
         what = load_scenario(what)
     if not isinstance(what, Simulation):
-        from roxham.sim.scenario import Scenario
-
         if isinstance(what, Scenario):
             sc_seed, sc_reps = what.seed, what.replicates
             what = what.build()

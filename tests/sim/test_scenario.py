@@ -1,0 +1,117 @@
+"""Scenario files: validation errors name the key and the line; a valid file runs."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from roxham.errors import UserError
+from roxham.sim import load_scenario, parse_scenario, run
+
+GOOD = textwrap.dedent(
+    """\
+    name: tiny
+    period: {start: 2024-01-01, end: 2024-01-31}
+    seed: 3
+    replicates: 2
+    parameters: {info_lag_days: 0}
+    network:
+      locations:
+        - {name: A, kind: origin}
+        - {name: X, kind: irregular_crossing, interception: 0.5}
+        - {name: B, kind: sink}
+      links:
+        - {from: A, to: X, days: 1}
+        - {from: X, to: B, km: 120, speed: 60}
+    cohorts:
+      - {name: c, give_up: 0.5}
+    spawns:
+      - {cohort: c, location: A, daily: 10}
+    choice:
+      kind: logit
+      stay_utility: 0.0
+      asc: {"A->X": 1.0}
+    queues:
+      - {name: screening, capacity: 3, at: [X]}
+    events:
+      - {date: 2024-01-15, kind: close_link, target: [A, X]}
+      - {date: 2024-01-20, kind: set_capacity, target: screening, value: 10}
+    """
+)
+
+
+def bad(text: str) -> str:
+    with pytest.raises(UserError) as e:
+        parse_scenario(text, "s.yaml")
+    return str(e.value)
+
+
+def test_valid_scenario_builds_and_runs() -> None:
+    sc = parse_scenario(GOOD, "s.yaml")
+    assert sc.n_days == 31
+    res = run(sc)
+    assert len(res.replicates) == 2 and res.seed == 3
+    # the link closes on day 14: nobody enters it from then on
+    entered = res.replicates[0].entered[:, 0]
+    assert entered[14:].sum() == 0 and entered[:14].sum() > 0
+
+
+def test_unknown_top_level_key_names_key_and_line() -> None:
+    assert bad(GOOD + "colour: red\n") == "s.yaml:27: colour: unknown key"
+
+
+def test_unknown_nested_key_names_path_and_line() -> None:
+    text = GOOD.replace("{name: c, give_up: 0.5}", "{name: c, giveup: 0.5}")
+    assert bad(text) == "s.yaml:15: cohorts[0].giveup: unknown key"
+
+
+def test_bad_date_names_key_and_line() -> None:
+    text = GOOD.replace("end: 2024-01-31", "end: 2024-02-30")
+    msg = bad(text)
+    assert msg.startswith("s.yaml:2: period.end: ")
+    assert "date" in msg
+
+
+def test_end_before_start_is_an_error() -> None:
+    msg = bad(GOOD.replace("end: 2024-01-31", "end: 2023-12-31"))
+    assert msg.startswith("s.yaml:2: period: ") and "before start" in msg
+
+
+def test_link_to_unknown_location_names_key_and_line() -> None:
+    msg = bad(GOOD.replace("{from: X, to: B, km: 120, speed: 60}", "{from: X, to: Q, km: 1}"))
+    assert msg == "s.yaml:13: network.links[1].to: unknown location 'Q'"
+
+
+def test_event_on_unknown_link_and_unknown_kind() -> None:
+    msg = bad(GOOD.replace("target: [A, X]", "target: [A, B]"))
+    assert msg == "s.yaml:25: events[0].target: unknown link ['A', 'B']"
+    msg = bad(GOOD.replace("kind: close_link", "kind: close_border"))
+    assert msg == "s.yaml:25: events[0].kind: unknown event kind 'close_border'"
+
+
+def test_wrong_type_and_out_of_range() -> None:
+    msg = bad(GOOD.replace("interception: 0.5", "interception: 1.5"))
+    assert msg.startswith("s.yaml:9: network.locations[1].interception: ")
+    msg = bad(GOOD.replace("replicates: 2", "replicates: many"))
+    assert msg.startswith("s.yaml:4: replicates: ")
+
+
+def test_spawn_list_of_wrong_length() -> None:
+    msg = bad(GOOD.replace("daily: 10}", "daily: [1, 2, 3]}"))
+    assert msg == "s.yaml:17: spawns[0].daily: 3 values for a period of 31 days"
+
+
+def test_yaml_syntax_error_has_a_line() -> None:
+    msg = bad(GOOD.replace("seed: 3", "seed: [3"))
+    assert msg.startswith("s.yaml:") and "invalid YAML" in msg
+
+
+def test_missing_file_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="cannot read scenario"):
+        load_scenario(tmp_path / "nope.yaml")
+
+
+def test_yaml_is_loaded_safely() -> None:
+    # a Python tag must not construct anything
+    msg = bad("!!python/object/apply:os.system ['echo hi']\n")
+    assert "invalid YAML" in msg
