@@ -22,7 +22,10 @@ import numpy as np
 from roxham.sim import Agents, Cohort, FixedChoice, Network, Options, Simulation, Spawn
 
 
-def build(n_agents: int, n_days: int, n_loc: int = 100, degree: int = 4, seed: int = 0) -> Simulation:
+def build(
+    n_agents: int, n_days: int, n_loc: int = 100, degree: int = 4, seed: int = 0
+) -> Simulation:
+    """The synthetic benchmark model."""
     rng = np.random.default_rng(seed)
     locs = [(f"L{i}", "town") for i in range(n_loc)]
     links = []
