@@ -119,6 +119,8 @@ def _simple(t: str, fiscal: str = "US") -> Period:
         if m := _FY_RANGE.match(t):
             a, b = int(m.group(1)), int(m.group(2))
             return Period("range", _fy(a, fiscal)[0], _fy(b, fiscal)[1], t)
+    except PeriodError:
+        raise
     except ValueError as e:  # e.g. 2017-02-30
         raise PeriodError(f"{t!r}: {e}") from None
     raise PeriodError(

@@ -53,7 +53,7 @@ def parse_bound(value: DateLike, *, end: bool, what: str = "date") -> date | Non
     try:
         p = parse_period(str(value))
     except PeriodError as e:
-        raise UserError(f"bad {what} {value!r}: {e}") from None
+        raise UserError(f"bad {what}: {e}") from None
     return p.end if end else p.start
 
 
