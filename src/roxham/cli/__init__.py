@@ -32,6 +32,7 @@ def _root() -> None:
 _COMMAND_MODULES: tuple[str, ...] = (
     "roxham.cli.version_cmd",
     "roxham.cli.serve_cmd",
+    "roxham.cli.data_cmd",
 )
 
 for _name in _COMMAND_MODULES:
