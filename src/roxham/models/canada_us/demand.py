@@ -109,7 +109,8 @@ def sw_driver(
     months = m.get_column("month").to_list()
     values = m.get_column("value").to_list()
     by_month: dict[tuple[int, int], float | None] = {
-        (d.year, d.month): (None if v is None else float(v)) for d, v in zip(months, values, strict=True)
+        (d.year, d.month): (None if v is None else float(v))
+        for d, v in zip(months, values, strict=True)
     }
     known = [(k, v) for k, v in sorted(by_month.items()) if v is not None]
     if not known:
@@ -127,7 +128,8 @@ def sw_driver(
             earlier = [val for (k, val) in known if k <= (d.year, d.month)]
             v = earlier[-1] if earlier else last
             imputed += 1
-        dim = (dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1) - dt.date(d.year, d.month, 1)).days
+        nxt = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        dim = (nxt - dt.date(d.year, d.month, 1)).days
         out[i] = v / dim
     return out, ref_month / 30.4375, imputed
 

@@ -87,7 +87,8 @@ def _seed(seed: int) -> None:  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _choose(o, p, d, lag, lag_max, exclude, know_now, codes, code_kind, opt_is_poe,
+def _choose(  # type: ignore[no-untyped-def]
+            o, p, d, lag, lag_max, exclude, know_now, codes, code_kind, opt_is_poe,
             opt_is_hide, opt_asc, opt_via_hub, km, is_open, nyc_u, nyc_origin, beta_success,
             beta_km, asc_stay, p_int_irr, p_int_hide, util):  # pragma: no cover - compiled
     n_opt = opt_asc.shape[0]
@@ -136,7 +137,8 @@ def _choose(o, p, d, lag, lag_max, exclude, know_now, codes, code_kind, opt_is_p
 
 
 @njit(cache=True)
-def _kernel(seed, rates, s_kind, s_origin, cdf, codes, code_kind, lag, lag_max,
+def _kernel(  # type: ignore[no-untyped-def]
+            seed, rates, s_kind, s_origin, cdf, codes, code_kind, lag, lag_max,
             opt_is_poe, opt_is_hide, opt_prov, opt_asc, opt_via_hub, travel, km, is_open,
             nyc_u, nyc_origin, beta_success, beta_km, asc_stay, p_int_irr, p_int_hide,
             hide_wait, evade_wait, retry, cap, out, choice_out):  # pragma: no cover - compiled

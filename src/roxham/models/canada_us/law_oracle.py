@@ -164,17 +164,23 @@ class CanadaUSLawOracle:
         return codes
 
     def breakpoints(
-        self, start: dt.date, end: dt.date, reforms: Sequence[Mapping[str, Any]] = ()
+        self,
+        start: dt.date,
+        end: dt.date,
+        reforms: Sequence[Mapping[str, Any]] = (),
+        place: str | None = None,
     ) -> list[dt.date]:
-        """Days on which an answer may change: law dates, visa dates, the order, the reform's
-        moved dates, each shifted by every place's entry-to-claim delay; plus every 1st of a
-        month as a safety net."""
+        """Days on which an answer may change: the law's dates, visa dates, the order's dates
+        and the reform's moved dates, each shifted by the entry-to-claim delay of ``place``
+        (of every place when ``None``), and the day after the protocol window closes."""
         base: set[dt.date] = {
             _fallback_law.D_STCA,
             _fallback_law.D_PROTOCOL,
+            dt.date(2019, 4, 8),
+            dt.date(2019, 6, 21),
+            dt.date(2020, 6, 24),
             dt.date(2025, 6, 3),
             dt.date(2026, 3, 26),
-            dt.date(2019, 6, 21),
             *VISA_CHANGE_DATES,
         }
         if self.covid_order is not None:
@@ -184,16 +190,10 @@ class CanadaUSLawOracle:
                 base.add(dt.date.fromisoformat(str(v)[:10]))
             except ValueError:
                 continue
-        window = int(self.reform_dict.get("protocol_window_days") or 14)
-        delays = set(self.delays.values())
+        delays = {self.delays[place]} if place is not None else set(self.delays.values())
         out: set[dt.date] = set()
         for b in base:
             for d in delays:
-                for extra in (0, window - 1, window):
-                    out.add(b + dt.timedelta(days=d + extra))
                 out.add(b + dt.timedelta(days=d))
-        day = dt.date(start.year, start.month, 1)
-        while day <= end:
-            out.add(day)
-            day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+                out.add(b + dt.timedelta(days=d + 1))
         return sorted(d for d in out if start <= d <= end)

@@ -73,12 +73,12 @@ def outcome_table(
     first = start - dt.timedelta(days=lag_max)
     total = n_days + lag_max
     last = first + dt.timedelta(days=total - 1)
-    qdays = sorted({first, *oracle.breakpoints(first, last)})
     codes = np.zeros((total, len(K.LAW_PLACE_ORDER), len(oracle.profiles)), dtype=np.int8)
-    for qi, qd in enumerate(qdays):
-        i0 = (qd - first).days
-        i1 = (qdays[qi + 1] - first).days if qi + 1 < len(qdays) else total
-        for pi, place in enumerate(K.LAW_PLACE_ORDER):
+    for pi, place in enumerate(K.LAW_PLACE_ORDER):
+        qdays = sorted({first, *oracle.breakpoints(first, last, place=place)})
+        for qi, qd in enumerate(qdays):
+            i0 = (qd - first).days
+            i1 = (qdays[qi + 1] - first).days if qi + 1 < len(qdays) else total
             codes[i0:i1, pi, :] = oracle.outcome_codes({}, place, qd)
     return codes
 
@@ -212,7 +212,9 @@ def irb_pending(
     out = np.empty(s.n_days)
     for i in range(s.n_days):
         d = s.start + dt.timedelta(days=i)
-        y = d.year if d.year in p.irb_finalised_per_year else min(years, key=lambda k: abs(k - d.year))
+        y = d.year
+        if y not in p.irb_finalised_per_year:
+            y = min(years, key=lambda k: abs(k - d.year))
         ylen = 366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0 else 365
         cap = p.irb_finalised_per_year[y] / ylen
         pending = pending + referred_daily[i] * p.irb_referral_share
@@ -289,8 +291,8 @@ def run_scenario(
             else:
                 rep[r, :, ci] = monthly[:, [series_index[c] for c in src]].sum(axis=1)
         rep[r, :, len(out_cols):] = mchoice
-        agents.append(int(res["n_agents"]))  # type: ignore[call-overload]
-        steps.append(int(res["agent_steps"]))  # type: ignore[call-overload]
+        agents.append(int(res["n_agents"]))
+        steps.append(int(res["agent_steps"]))
         sc = res["state_counts"]
         assert isinstance(sc, np.ndarray)
         states.append([int(x) for x in sc])

@@ -1,0 +1,89 @@
+"""``roxham compare A B``: two scenarios (or run directories) side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.table import Table
+
+from roxham.cli._common import console, err_console
+
+
+def _load(ref: str, seed: int | None, replicates: int | None) -> tuple[str, pl.DataFrame,
+                                                                         pl.DataFrame]:
+    """A run directory is read; anything else is a scenario (name or YAML) that is run."""
+    from roxham.models.canada_us.model import run_scenario
+    from roxham.models.canada_us.rundir import load_run_dir
+    from roxham.models.canada_us.scenario import load_scenario
+
+    p = Path(ref)
+    if p.is_dir():
+        m, reps, manifest = load_run_dir(p)
+        return str(manifest.get("scenario_name", p.name)), m, reps
+    s = load_scenario(ref)
+    with err_console.status(f"running {s.name}…"):
+        res = run_scenario(s, seed=seed, replicates=replicates)
+    rep = res.replicate_monthly
+    months = sorted(set(res.monthly["month"].to_list()))
+    rows: dict[str, list[Any]] = {"replicate": [], "month": [], "series": [], "geography": [],
+                                  "value": []}
+    for r in range(rep.shape[0]):
+        for mi, mo in enumerate(months):
+            for ci, (sn, g) in enumerate(res.columns):
+                rows["replicate"].append(r)
+                rows["month"].append(mo)
+                rows["series"].append(sn)
+                rows["geography"].append(g)
+                rows["value"].append(float(rep[r, mi, ci]))
+    return s.name, res.monthly, pl.DataFrame(rows)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``compare`` command."""
+
+    @app.command("compare")
+    def compare(
+        a: Annotated[str, typer.Argument(help="Scenario name, YAML file or run directory.")],
+        b: Annotated[str, typer.Argument(help="Scenario name, YAML file or run directory.")],
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write the comparison HTML here.")
+        ] = None,
+        seed: Annotated[int | None, typer.Option("--seed", min=0)] = None,
+        replicates: Annotated[int | None, typer.Option("--replicates", "-r", min=1, max=1000)]
+        = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    ) -> None:
+        """Compare two scenarios: totals, B − A and its 5–95 % band (paired replicates)."""
+        from roxham.report.run_report import render_compare_report, summary_differences
+
+        name_a, ma, ra = _load(a, seed, replicates)
+        name_b, mb, rb = _load(b, seed, replicates)
+        if name_b == name_a:
+            name_b = f"{name_b} (B)"
+        rows = summary_differences(ma, mb, ra, rb)
+        if output is not None:
+            try:
+                output.parent.mkdir(parents=True, exist_ok=True)
+                output.write_text(render_compare_report(name_a, ma, ra, name_b, mb, rb),
+                                  encoding="utf-8")
+            except OSError as e:
+                from roxham.errors import UserError
+
+                raise UserError(f"cannot write {str(output)!r}: {e.strerror}") from None
+        if as_json:
+            typer.echo(json.dumps({"a": name_a, "b": name_b, "differences": rows,
+                                   "report": str(output) if output else None}))
+            return
+        t = Table(title=f"{name_a} vs {name_b}", title_justify="left")
+        for col in ("series", "", name_a, name_b, "B − A", "5–95 %"):
+            t.add_column(col, justify="left" if col in ("series", "") else "right")
+        for r in rows:
+            t.add_row(r["label"], r["kind"], f"{r['a']:,.0f}", f"{r['b']:,.0f}",
+                      f"{r['diff']:+,.0f}", f"[{r['diff_p05']:+,.0f}, {r['diff_p95']:+,.0f}]")
+        console.print(t)
+        if output is not None:
+            console.print(f"wrote {output}")

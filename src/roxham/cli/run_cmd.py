@@ -1,0 +1,131 @@
+"""``roxham run``: run a Canada–US scenario, write the run directory and the report."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from roxham.cli._common import console, err_console
+
+
+def _k(x: float) -> str:
+    if math.isnan(x):
+        return "–"
+    return f"{x / 1000:.1f}k" if abs(x) >= 1000 else f"{x:.0f}"
+
+
+def _summary_table(manifest: dict[str, Any], run_dir: Path) -> Table:
+    t = Table(title=f"{manifest['scenario_name']}: simulated (mean of replicates)",
+              title_justify="left", caption="sMAPE: monthly/annual fit to official series "
+              "2017-01..2022-12", caption_justify="left")
+    t.add_column("series (per year)", no_wrap=True)
+    t.add_column("sMAPE%", justify="right")
+    head = manifest.get("headline", {})
+    years = sorted(head.get("rcmp_interceptions_CA_per_year", {}))
+    shown = [y for y in years if y in ("2017", "2018", "2019", "2020", "2021", "2022", "2023",
+                                       "2024")]
+    for y in shown:
+        t.add_column(f"'{y[2:]}", justify="right")
+    fit = manifest.get("fit_smape_2017_2022", {})
+    for key, label, fkey in (
+        ("rcmp_interceptions_CA_per_year", "RCMP int. CA", "rcmp_interceptions/CA"),
+        ("rcmp_interceptions_QC_per_year", "RCMP int. QC", "rcmp_interceptions/QC"),
+        ("claims_total_per_year", "claims, all", "claims/total"),
+        ("claims_rcmp_per_year", "claims, RCMP", "claims/rcmp"),
+        ("stca_returns_CA_per_year", "STCA returns", ""),
+    ):
+        vals = head.get(key, {})
+        sm = fit.get(fkey)
+        t.add_row(label, "–" if sm is None else f"{sm:.1f}",
+                  *[_k(vals.get(y, math.nan)) for y in shown])
+    return t
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``run`` command."""
+
+    @app.command("run")
+    def run(
+        scenario: Annotated[
+            str,
+            typer.Argument(help="Built-in scenario name or a scenario YAML file."),
+        ] = "historical",
+        seed: Annotated[int | None, typer.Option("--seed", help="Seed (default: scenario's).")]
+        = None,
+        replicates: Annotated[
+            int | None, typer.Option("--replicates", "-r", min=1, max=1000,
+                                     help="Replicates (default: scenario's).")
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Run directory to create.")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")]
+        = False,
+    ) -> None:
+        """Run a Canada–US scenario (default: historical 2017–2024) and write a run directory
+        with monthly.parquet, manifest.json and report.html."""
+        from roxham.models.canada_us.model import run_scenario
+        from roxham.models.canada_us.rundir import default_run_dir, write_run_dir
+        from roxham.models.canada_us.scenario import load_scenario
+
+        t0 = time.perf_counter()
+        s = load_scenario(scenario)
+        seed_v = s.seed if seed is None else seed
+        if seed_v < 0:
+            from roxham.errors import UserError
+
+            raise UserError("--seed must be >= 0")
+        reps = s.replicates if replicates is None else replicates
+        run_dir = output if output is not None else default_run_dir(s.name, seed_v)
+        if (run_dir / "manifest.json").exists():
+            from roxham.errors import UserError
+
+            raise UserError(f"{run_dir} already holds a run; choose another -o directory")
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} replicates"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=as_json,
+            disable=as_json and not err_console.is_terminal,
+        ) as prog:
+            task = prog.add_task(f"{s.name}: building (law table, demand)", total=reps)
+
+            def cb(done: int, total: int) -> None:
+                prog.update(task, completed=done, total=total,
+                            description=f"{s.name}: simulating")
+
+            res = run_scenario(s, seed=seed_v, replicates=reps, progress=cb)
+            prog.update(task, description=f"{s.name}: writing run directory")
+            write_run_dir(res, run_dir, report=not no_report)
+        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+        wall = time.perf_counter() - t0
+        if as_json:
+            payload = {
+                "run_dir": str(run_dir),
+                "scenario": s.name,
+                "seed": seed_v,
+                "replicates": reps,
+                "wall_s": round(wall, 3),
+                "law_engine": manifest.get("law_engine"),
+                "headline": manifest.get("headline", {}),
+                "fit_smape_2017_2022": manifest.get("fit_smape_2017_2022", {}),
+                "report": str(run_dir / "report.html") if not no_report else None,
+            }
+            typer.echo(json.dumps(payload))
+            return
+        console.print(_summary_table(manifest, run_dir))
+        console.print(
+            f"wrote {run_dir}/monthly.parquet, manifest.json"
+            + ("" if no_report else ", report.html")
+            + f" in {wall:.1f} s (law: {manifest.get('law_engine')})"
+        )

@@ -1,0 +1,160 @@
+"""The official series the model's outputs are compared with, each figure with its source.
+
+All figures come from :mod:`roxham.data` (the bundled sourced CSVs). Mapping:
+
+- ``rcmp_interceptions`` / ``CA, QC, MB, BC, ON``: IRCC monthly RCMP interceptions
+  (``roxham.data.monthly("rcmp_interceptions", geo)``, months with a figure only);
+- ``claims`` / ``total, airport, land_poe, inland, rcmp``: IRCC claims by office type — found
+  only as **annual** totals, compared as annual sums (``period`` = ``YYYY``);
+- ``irb_pending`` / ``CA``: IRB RPD pending inventory at month end
+  (``irb_rpd_pending_end``; monthly 2019-04..2020-09, and year ends where published);
+- ``stca_returns``: no official monthly or annual series was found: not compared.
+
+Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where both exist
+(pairs with s = o = 0 count as 0).
+
+>>> round(smape([100.0, 0.0], [50.0, 0.0]), 1)
+33.3
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+
+__all__ = ["COMPARED", "TRAIN_END", "TRAIN_START", "observed", "smape"]
+
+TRAIN_START = "2017-01"
+TRAIN_END = "2022-12"
+
+#: (series, geography, frequency) that have an official counterpart.
+COMPARED: tuple[tuple[str, str, str], ...] = (
+    ("rcmp_interceptions", "CA", "month"),
+    ("rcmp_interceptions", "QC", "month"),
+    ("rcmp_interceptions", "MB", "month"),
+    ("rcmp_interceptions", "BC", "month"),
+    ("claims", "total", "year"),
+    ("claims", "airport", "year"),
+    ("claims", "land_poe", "year"),
+    ("claims", "inland", "year"),
+    ("claims", "rcmp", "year"),
+    ("irb_pending", "CA", "month"),
+)
+
+_SCHEMA = {"period": pl.Utf8, "value": pl.Float64, "source_url": pl.Utf8, "source_note": pl.Utf8}
+
+
+def smape(sim: Sequence[float], obs: Sequence[float]) -> float:
+    """Symmetric mean absolute percentage error, in percent (0 = perfect, 200 = worst)."""
+    if len(sim) != len(obs) or not sim:
+        raise ValueError("sim and obs must have the same, non-zero length")
+    tot = 0.0
+    for s, o in zip(sim, obs, strict=True):
+        den = abs(s) + abs(o)
+        tot += 0.0 if den == 0 else 2.0 * abs(s - o) / den
+    return 100.0 * tot / len(sim)
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=_SCHEMA)
+
+
+def observed(series: str, geography: str) -> pl.DataFrame:
+    """Official figures for a model output: columns period (``YYYY-MM`` or ``YYYY``), value,
+    source_url, source_note. Empty when no official counterpart exists."""
+    from roxham.data import monthly
+    from roxham.data import series as data_series
+
+    if series == "rcmp_interceptions" and geography in ("CA", "QC", "MB", "BC", "ON"):
+        m = monthly("rcmp_interceptions", geography).filter(~pl.col("missing"))
+        return m.select(
+            pl.col("month").dt.strftime("%Y-%m").alias("period"),
+            pl.col("value").cast(pl.Float64),
+            "source_url",
+            "source_note",
+        )
+    if series == "claims" and geography in ("total", "airport", "land_poe", "inland", "rcmp"):
+        sub = "all" if geography == "total" else f"office={geography}"
+        df = data_series("asylum_claims", "CA", subgroup=sub, kind="year", vintage="official")
+        if df.is_empty():
+            return _empty()
+        df = df.sort("line").unique(subset=["period"], keep="first", maintain_order=True)
+        return df.sort("period").select(
+            pl.col("period").dt.strftime("%Y").alias("period"),
+            pl.col("value").cast(pl.Float64),
+            "source_url",
+            "source_note",
+        )
+    if series == "irb_pending" and geography == "CA":
+        m = monthly("irb_rpd_pending_end", "CA").filter(~pl.col("missing"))
+        parts = [
+            m.select(
+                pl.col("month").dt.strftime("%Y-%m").alias("period"),
+                pl.col("value").cast(pl.Float64),
+                "source_url",
+                "source_note",
+            )
+        ]
+        y = data_series("irb_rpd_pending_end", "CA", kind="year")
+        if not y.is_empty():
+            parts.append(
+                y.sort("line")
+                .unique(subset=["period"], keep="first", maintain_order=True)
+                .select(
+                    (pl.col("period").dt.strftime("%Y") + "-12").alias("period"),
+                    pl.col("value").cast(pl.Float64),
+                    "source_url",
+                    "source_note",
+                )
+            )
+        out = pl.concat(parts).unique(subset=["period"], keep="first", maintain_order=True)
+        return out.sort("period")
+    return _empty()
+
+
+def fit_table(
+    monthly: pl.DataFrame, start: str = TRAIN_START, end: str = TRAIN_END
+) -> pl.DataFrame:
+    """sMAPE of each compared series over [start, end] (months, or years for annual series).
+
+    Columns: series, geography, frequency, n (periods compared), smape, sim_total,
+    obs_total, source_url (of the first figure).
+    """
+    rows = []
+    for name, geo, freq in COMPARED:
+        obs = observed(name, geo)
+        sim = monthly.filter((pl.col("series") == name) & (pl.col("geography") == geo))
+        if sim.is_empty() or obs.is_empty():
+            continue
+        if freq == "year":
+            sim = sim.group_by(pl.col("month").str.slice(0, 4).alias("period")).agg(
+                pl.col("value").sum()
+            )
+            lo, hi = start[:4], end[:4]
+        else:
+            sim = sim.select(pl.col("month").alias("period"), "value")
+            lo, hi = start, end
+        j = obs.join(sim, on="period", how="inner", suffix="_sim").filter(
+            (pl.col("period") >= lo) & (pl.col("period") <= hi)
+        )
+        if j.is_empty():
+            continue
+        rows.append(
+            {
+                "series": name,
+                "geography": geo,
+                "frequency": freq,
+                "n": j.height,
+                "smape": smape(j["value_sim"].to_list(), j["value"].to_list()),
+                "sim_total": float(j["value_sim"].sum()),
+                "obs_total": float(j["value"].sum()),
+                "source_url": str(j["source_url"][0]),
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def _today() -> dt.date:  # pragma: no cover - tiny helper for reports
+    return dt.date.today()

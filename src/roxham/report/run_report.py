@@ -1,0 +1,360 @@
+"""Self-contained HTML reports of Canada–US runs (Plotly JS inlined: works offline).
+
+:func:`render_run_report` shows simulated vs observed monthly series with 5–95 % bands, the
+policy timeline, claims by office type, route shares, returns, the IRB inventory, the fit
+table (sMAPE, 2017-01..2022-12) and what was assumed. Every observed figure shown names its
+source under the chart. :func:`render_compare_report` shows two runs side by side with the
+difference and its band.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.offline
+import polars as pl
+
+__all__ = ["POLICY_EVENTS", "render_compare_report", "render_run_report"]
+
+#: Dated events drawn on the charts (sources: roxham.data events, raw/us/events.csv).
+POLICY_EVENTS: tuple[tuple[str, str], ...] = (
+    ("2017-01-27", "US travel ban"),
+    ("2020-03-21", "COVID direct-back order"),
+    ("2021-11-21", "order lifted"),
+    ("2023-02-06", "NYC tickets"),
+    ("2023-03-25", "Additional Protocol"),
+    ("2024-02-29", "Mexico visa"),
+)
+
+_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;
+max-width:1150px;padding:1rem 1.5rem;color:#222}
+h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem;
+border-bottom:1px solid #ddd} .meta{color:#555;font-size:.9rem}
+table{border-collapse:collapse;font-size:.85rem} td,th{border:1px solid #ddd;padding:3px 8px;
+text-align:right} th{background:#f4f4f4} td.l,th.l{text-align:left}
+.src{font-size:.78rem;color:#555;margin:.2rem 0 1rem 0;word-break:break-all}
+.note{background:#fafafa;border-left:3px solid #bbb;padding:.4rem .8rem;font-size:.88rem}
+"""
+
+
+def _sub(m: pl.DataFrame, series: str, geo: str) -> pl.DataFrame:
+    return m.filter((pl.col("series") == series) & (pl.col("geography") == geo)).sort("month")
+
+
+def _x(months: list[str]) -> list[str]:
+    return [f"{mm}-15" for mm in months]
+
+
+def _events(fig: go.Figure, lo: str, hi: str) -> None:
+    for day, label in POLICY_EVENTS:
+        if lo <= day[:7] <= hi:
+            fig.add_vline(x=day, line_width=1, line_dash="dot", line_color="#888")
+            fig.add_annotation(x=day, y=1.0, yref="paper", text=label, showarrow=False,
+                               textangle=-90, xanchor="right", yanchor="top",
+                               font={"size": 9, "color": "#666"})
+
+
+def _band(fig: go.Figure, sub: pl.DataFrame, name: str, color: str, **kw: Any) -> None:
+    x = _x(sub["month"].to_list())
+    fig.add_trace(go.Scatter(x=x + x[::-1], y=sub["p95"].to_list() + sub["p05"].to_list()[::-1],
+                             fill="toself", fillcolor=color, opacity=0.18, line={"width": 0},
+                             hoverinfo="skip", showlegend=False, **kw))
+    fig.add_trace(go.Scatter(x=x, y=sub["value"].to_list(), name=name, mode="lines",
+                             line={"color": color, "width": 2}, **kw))
+
+
+def _div(fig: go.Figure, height: int = 360) -> str:
+    fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 40, "b": 40},
+                      legend={"orientation": "h", "y": -0.15}, template="plotly_white")
+    return str(fig.to_html(full_html=False, include_plotlyjs=False))
+
+
+def _sources(urls: list[tuple[str, str]]) -> str:
+    if not urls:
+        return '<p class="src">Observed: no official figure found for this series.</p>'
+    items = "; ".join(
+        f'{html.escape(label)}: <a href="{html.escape(u)}">{html.escape(u)}</a>'
+        for label, u in urls
+    )
+    return f'<p class="src">Observed figures — {items}</p>'
+
+
+def _obs(series: str, geo: str) -> pl.DataFrame:
+    from roxham.models.canada_us.observed import observed
+
+    return observed(series, geo)
+
+
+def _sim_vs_obs(m: pl.DataFrame, series: str, geos: list[str], title: str,
+                lo: str, hi: str) -> str:
+    fig = go.Figure()
+    srcs: list[tuple[str, str]] = []
+    for i, g in enumerate(geos):
+        col = _COLORS[i % len(_COLORS)]
+        sub = _sub(m, series, g)
+        if sub.is_empty():
+            continue
+        _band(fig, sub, f"simulated {g}", col)
+        ob = _obs(series, g)
+        ob = ob.filter(pl.col("period").str.len_chars() == 7)
+        if ob.height:
+            fig.add_trace(go.Scatter(x=_x(ob["period"].to_list()), y=ob["value"].to_list(),
+                                     mode="markers", name=f"observed {g}",
+                                     marker={"color": col, "size": 6, "symbol": "circle-open"}))
+            for u in dict.fromkeys(ob["source_url"].to_list()):
+                srcs.append((f"{series} {g}", u))
+    fig.update_layout(title=title, yaxis_title="per month")
+    _events(fig, lo, hi)
+    return _div(fig) + _sources(srcs)
+
+
+def _claims(m: pl.DataFrame, lo: str, hi: str) -> str:
+    fig = go.Figure()
+    for i, office in enumerate(("rcmp", "land_poe", "airport", "inland")):
+        sub = _sub(m, "claims", office)
+        fig.add_trace(go.Scatter(x=_x(sub["month"].to_list()), y=sub["value"].to_list(),
+                                 name=office, stackgroup="one", mode="lines",
+                                 line={"color": _COLORS[i]}))
+    fig.update_layout(title="Simulated claims by office type (stacked, per month)")
+    _events(fig, lo, hi)
+    out = _div(fig)
+    # annual sim vs observed
+    fig2 = go.Figure()
+    srcs: list[tuple[str, str]] = []
+    for i, office in enumerate(("rcmp", "land_poe", "airport", "inland", "total")):
+        sub = _sub(m, "claims", office)
+        ann = sub.group_by(pl.col("month").str.slice(0, 4).alias("y")).agg(
+            pl.col("value").sum()).sort("y")
+        fig2.add_trace(go.Bar(x=[f"{y} " for y in ann["y"]], y=ann["value"].to_list(),
+                              name=f"sim {office}", marker_color=_COLORS[i], opacity=0.55,
+                              offsetgroup=office))
+        ob = _obs("claims", office)
+        if ob.height:
+            fig2.add_trace(go.Scatter(x=[f"{y} " for y in ob["period"]], y=ob["value"].to_list(),
+                                      mode="markers", name=f"observed {office}",
+                                      marker={"color": _COLORS[i], "size": 9,
+                                              "symbol": "diamond-open"}))
+            for u in dict.fromkeys(ob["source_url"].to_list()):
+                srcs.append((f"claims {office}", u))
+    fig2.update_layout(title="Claims by office type per year: simulated (bars) vs observed",
+                       barmode="group")
+    return out + _div(fig2, 380) + _sources(srcs[:6])
+
+
+def _routes(m: pl.DataFrame, lo: str, hi: str) -> str:
+    r = m.filter(pl.col("series") == "route_choices")
+    geos = sorted(set(r["geography"].to_list()))
+    tot = r.group_by("month").agg(pl.col("value").sum().alias("t"))
+    r = r.join(tot, on="month").with_columns(
+        (100 * pl.col("value") / pl.when(pl.col("t") > 0).then(pl.col("t")).otherwise(1.0))
+        .alias("share"))
+    fig = go.Figure()
+    for i, g in enumerate(geos):
+        sub = r.filter(pl.col("geography") == g).sort("month")
+        fig.add_trace(go.Scatter(x=_x(sub["month"].to_list()), y=sub["share"].to_list(),
+                                 name=g, stackgroup="one", mode="lines",
+                                 line={"color": _COLORS[i % len(_COLORS)]}))
+    fig.update_layout(title="Route shares of those who went north (% of choices per month)",
+                      yaxis_title="%")
+    _events(fig, lo, hi)
+    return _div(fig) + '<p class="src">Simulated only: no official route shares exist.</p>'
+
+
+def _returns(m: pl.DataFrame, lo: str, hi: str) -> str:
+    fig = go.Figure()
+    for i, (s, g, label) in enumerate((("stca_returns", "CA", "returned under the STCA"),
+                                       ("directed_back", "CA", "directed back (COVID order)"),
+                                       ("turned_away_closed", "CA", "turned away (closed)"))):
+        sub = _sub(m, s, g)
+        if sub.height:
+            _band(fig, sub, label, _COLORS[i])
+    fig.update_layout(title="Returns to the US", yaxis_title="per month")
+    _events(fig, lo, hi)
+    return _div(fig) + _sources([])
+
+
+def _assumptions(manifest: dict[str, Any]) -> str:
+    s = manifest.get("scenario", {})
+    law = s.get("law", {})
+    items = [
+        f"Law engine: <b>{html.escape(str(manifest.get('law_engine')))}</b>; reform "
+        f"<code>{html.escape(json.dumps(law.get('reform', {})))}</code>; COVID direct-back order "
+        f"{html.escape(str(law.get('covid_order')))} (an approximation: claimants crossing "
+        "between ports are directed back unless the STCA as applied at a land port would let "
+        "them in); information lag "
+        f"{law.get('information_lag_days')} days.",
+        "Land demand = base per origin × (1 − w + w × US southwest Border Patrol apprehensions "
+        "lagged / their 2017–18 mean) × winter seasonality × dated shocks (see scenario).",
+        "Airport and inland claims are exogenous annual intensities taken from IRCC's annual "
+        "claims by office type (2024 held at 2023), gated by visa policy (Mexico 2024-02-29).",
+        "Nationality mixes, family-in-Canada shares, unaccompanied minors and TRV holders are "
+        "assumptions (scenario parameters), not sourced distributions.",
+        "Choice: multinomial logit over crossings and staying in the US; utility = constant + "
+        "β × probability the claim is referred (law of the day minus the lag, × interception) "
+        "+ β_km × road km; road km = great-circle × circuity.",
+        "IRB: pending = start + referred × share − finalisations (annual capacity, IRB figures; "
+        "2018 assumed).",
+        "All parameters marked (A) in the scenario file were tuned by hand on 2017-01..2022-12; "
+        "2023–2024 are out of sample.",
+    ]
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def _fit_html(fit: pl.DataFrame) -> str:
+    if fit.is_empty():
+        return "<p>No observed series to compare.</p>"
+    rows = "".join(
+        f"<tr><td class='l'>{html.escape(r['series'])}</td>"
+        f"<td class='l'>{html.escape(r['geography'])}</td>"
+        f"<td class='l'>{r['frequency']}</td><td>{r['n']}</td><td>{r['smape']:.1f}</td>"
+        f"<td>{r['sim_total']:,.0f}</td><td>{r['obs_total']:,.0f}</td>"
+        f"<td class='l src'><a href='{html.escape(r['source_url'])}'>source</a></td></tr>"
+        for r in fit.iter_rows(named=True)
+    )
+    return (
+        "<table><tr><th class='l'>series</th><th class='l'>geography</th><th class='l'>compared"
+        "</th><th>n</th><th>sMAPE %</th><th>simulated Σ</th><th>observed Σ</th>"
+        f"<th class='l'>source</th></tr>{rows}</table>"
+        "<p class='src'>sMAPE over the periods of 2017-01..2022-12 where an official figure "
+        "exists (claims by office type: annual totals only were found).</p>"
+    )
+
+
+def _page(title: str, body: str) -> str:
+    js = plotly.offline.get_plotlyjs()
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style>"
+        f"<script type='text/javascript'>{js}</script></head><body>{body}</body></html>"
+    )
+
+
+def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFrame) -> str:
+    """The HTML report of one run (a complete, self-contained page)."""
+    months = sorted(set(m["month"].to_list()))
+    lo, hi = months[0], months[-1]
+    name = str(manifest.get("scenario_name", "run"))
+    desc = str(manifest.get("scenario", {}).get("description", ""))
+    tm = manifest.get("timings_s", {})
+    parts = [
+        f"<h1>Roxham — Canada–US model: {html.escape(name)}</h1>",
+        f"<p class='meta'>{html.escape(desc)}<br>{lo} → {hi}; seed {manifest.get('seed')}, "
+        f"{manifest.get('replicates')} replicates (band = 5–95 % over replicates); "
+        f"scenario hash {manifest.get('scenario_hash')}; roxham {manifest.get('roxham_version')}; "
+        f"run time {tm.get('total', 0):.1f} s.</p>",
+        "<h2>RCMP interceptions (irregular crossings) — simulated vs observed</h2>",
+        _sim_vs_obs(m, "rcmp_interceptions", ["CA", "QC"], "RCMP interceptions, Canada and "
+                    "Quebec", lo, hi),
+        _sim_vs_obs(m, "rcmp_interceptions", ["MB", "BC", "ON", "other"],
+                    "RCMP interceptions, other provinces", lo, hi),
+        "<h2>Claims by office type</h2>",
+        _claims(m, lo, hi),
+        "<h2>Route shares</h2>",
+        _routes(m, lo, hi),
+        "<h2>Returns to the US</h2>",
+        _returns(m, lo, hi),
+        "<h2>IRB (RPD) pending inventory</h2>",
+        _sim_vs_obs(m, "irb_pending", ["CA"], "RPD pending claims at month end", lo, hi),
+        "<h2>Fit on the training period (2017-01..2022-12)</h2>",
+        _fit_html(fit),
+        "<h2>What was assumed</h2>",
+        _assumptions(manifest),
+    ]
+    return _page(f"Roxham — {name}", "".join(parts))
+
+
+def _diff_stats(reps_a: pl.DataFrame, reps_b: pl.DataFrame, series: str,
+                geo: str) -> pl.DataFrame:
+    a = reps_a.filter((pl.col("series") == series) & (pl.col("geography") == geo))
+    b = reps_b.filter((pl.col("series") == series) & (pl.col("geography") == geo))
+    j = a.join(b, on=["replicate", "month"], suffix="_b").with_columns(
+        (pl.col("value_b") - pl.col("value")).alias("d"))
+    return j.group_by("month").agg(
+        pl.col("d").mean().alias("value"),
+        pl.col("d").quantile(0.05, "linear").alias("p05"),
+        pl.col("d").quantile(0.95, "linear").alias("p95"),
+    ).sort("month")
+
+
+COMPARE_SERIES: tuple[tuple[str, str, str], ...] = (
+    ("rcmp_interceptions", "QC", "RCMP interceptions, Quebec"),
+    ("rcmp_interceptions", "CA", "RCMP interceptions, Canada"),
+    ("claims", "total", "Claims, all offices"),
+    ("claims", "inland", "Claims at inland offices"),
+    ("claims", "land_poe", "Claims at land ports"),
+    ("stca_returns", "CA", "Returned under the STCA"),
+    ("irb_pending", "CA", "IRB pending inventory"),
+)
+
+
+def summary_differences(ma: pl.DataFrame, mb: pl.DataFrame, reps_a: pl.DataFrame,
+                        reps_b: pl.DataFrame) -> list[dict[str, Any]]:
+    """Per compared series: totals of A and B over the period and B − A with a 5–95 % band
+    over paired replicates (same replicate seeds: common random numbers)."""
+    rows = []
+    for s, g, label in COMPARE_SERIES:
+        a = _sub(ma, s, g)
+        b = _sub(mb, s, g)
+        if a.is_empty() or b.is_empty():
+            continue
+        level = s == "irb_pending"
+        ta = float(a["value"][-1]) if level else float(a["value"].sum())
+        tb = float(b["value"][-1]) if level else float(b["value"].sum())
+        lo_d = hi_d = float("nan")
+        if reps_a.height and reps_b.height:
+            ra = reps_a.filter((pl.col("series") == s) & (pl.col("geography") == g))
+            rb = reps_b.filter((pl.col("series") == s) & (pl.col("geography") == g))
+            if level:
+                last = ra["month"].max()
+                ra = ra.filter(pl.col("month") == last)
+                rb = rb.filter(pl.col("month") == last)
+            da = ra.group_by("replicate").agg(pl.col("value").sum())
+            db = rb.group_by("replicate").agg(pl.col("value").sum())
+            j = da.join(db, on="replicate", suffix="_b")
+            if j.height:
+                d = (j["value_b"] - j["value"]).to_numpy()
+                lo_d, hi_d = float(np.quantile(d, 0.05)), float(np.quantile(d, 0.95))
+        rows.append({"series": s, "geography": g, "label": label, "a": ta, "b": tb,
+                     "diff": tb - ta, "diff_p05": lo_d, "diff_p95": hi_d,
+                     "kind": "end level" if level else "period total"})
+    return rows
+
+
+def render_compare_report(name_a: str, ma: pl.DataFrame, reps_a: pl.DataFrame, name_b: str,
+                          mb: pl.DataFrame, reps_b: pl.DataFrame) -> str:
+    """HTML page comparing run A with run B: both series with bands and B − A."""
+    months = sorted(set(ma["month"].to_list()) & set(mb["month"].to_list()))
+    lo, hi = months[0], months[-1]
+    parts = [f"<h1>Roxham — compare: {html.escape(name_a)} vs {html.escape(name_b)}</h1>",
+             "<p class='meta'>Bands: 5–95 % over replicates. Differences are paired by "
+             "replicate (same seeds), so their band is the uncertainty of the difference.</p>"]
+    rows = summary_differences(ma, mb, reps_a, reps_b)
+    trs = "".join(
+        f"<tr><td class='l'>{html.escape(r['label'])}</td><td class='l'>{r['kind']}</td>"
+        f"<td>{r['a']:,.0f}</td><td>{r['b']:,.0f}</td><td>{r['diff']:+,.0f}</td>"
+        f"<td>[{r['diff_p05']:+,.0f}, {r['diff_p95']:+,.0f}]</td></tr>" for r in rows)
+    parts.append(
+        f"<table><tr><th class='l'>series</th><th class='l'></th><th>{html.escape(name_a)}</th>"
+        f"<th>{html.escape(name_b)}</th><th>B − A</th><th>5–95 %</th></tr>{trs}</table>")
+    for s, g, label in COMPARE_SERIES:
+        a, b = _sub(ma, s, g), _sub(mb, s, g)
+        if a.is_empty() or b.is_empty():
+            continue
+        fig = go.Figure()
+        _band(fig, a, name_a, _COLORS[0])
+        _band(fig, b, name_b, _COLORS[1])
+        if reps_a.height and reps_b.height:
+            d = _diff_stats(reps_a, reps_b, s, g)
+            _band(fig, d, f"{name_b} − {name_a}", _COLORS[2])
+        fig.update_layout(title=label, yaxis_title="per month")
+        _events(fig, lo, hi)
+        parts.append(f"<h2>{html.escape(label)}</h2>" + _div(fig))
+    return _page(f"Roxham — {name_a} vs {name_b}", "".join(parts))
