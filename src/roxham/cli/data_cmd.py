@@ -11,6 +11,7 @@ import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from roxham.cli._common import EXIT_CHECK_FAILED, console
 from roxham.errors import UserError
@@ -42,11 +43,11 @@ def _table(df: pl.DataFrame, title: str | None = None, max_width: int | None = N
         t.add_column(c, justify="right" if numeric else "left", overflow="ellipsis",
                      no_wrap=True, min_width=width, max_width=width)
     for row in zip(*cells, strict=True):
-        t.add_row(*row)
+        t.add_row(*(Text(v) for v in row))  # Text: brackets in notes are not markup
     return t
 
 
-def _print(t: Table) -> None:
+def _print(t: Table | Text) -> None:
     # Piped output is not a terminal (rich would assume 80 columns): use a wide page instead.
     out = console if console.is_terminal else Console(highlight=False, width=220)
     out.print(t)
@@ -201,7 +202,7 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=1))
             sys.stdout.write("\n")
         else:
-            console.print(rep.summary())
+            _print(Text(rep.summary()))
             mism = rep.aggregates.filter(pl.col("status") == "mismatch").select(
                 "series", "geography", "period_text", "vintage", "aggregate", "monthly_sum",
                 "diff", "file_line")

@@ -1,12 +1,12 @@
 """Charts of monthly series for publication: title, units, gaps shown, sources printed.
 
 One chart shows one or more (series, geography) lines, month by month, using the preferred
-figure of each month (:func:`roxham.data.monthly`). Months without any figure are shaded grey and
-never bridged by a line; months whose only figure is a first-reported or press figure (no final
-agency figure found) are drawn lighter and say so in the legend. Two policy periods that change
-the flows are marked when they fall in the window: Canada's COVID-19 turn-back of irregular
-crossers (2020-03-21 to 2021-11-20) and the STCA Additional Protocol (2023-03-25, Roxham Road
-closed). The source line names the publishers of the plotted figures.
+figure of each month (:func:`roxham.data.monthly`). Months without any figure are shaded grey
+and never bridged by a line; months whose only figure is a first-reported, press or other
+secondary figure (no final agency figure found) are drawn lighter and say so in the legend. Two
+policy periods that change the flows are marked when they fall in the window: Canada's COVID-19
+turn-back of irregular crossers (2020-03-21 to 2021-11-20) and the STCA Additional Protocol
+(2023-03-25, Roxham Road closed). The source line names the publishers of the plotted figures.
 
 ``.png`` is drawn with matplotlib; ``.html`` with Plotly, its JavaScript bundled inline (the file
 works offline, no CDN).
@@ -124,11 +124,11 @@ def _titles(lines: list[PlotLine]) -> tuple[str, str, str, str]:
     if len(lines) == 1:
         title = f"{kinds[0]}, {GEOGRAPHIES.get(lines[0].geography, lines[0].geography)}"
         sub = (f"Monthly, {first:%b %Y} – {last:%b %Y}. Final agency figure where found; "
-               "lighter = first reported in the press; grey = no monthly figure found.")
+               "lighter = press or secondary source; grey = no monthly figure found.")
     else:
         title = kinds[0] + ", by geography" if len(kinds) == 1 else "Monthly figures compared"
         sub = (f"Monthly, {first:%b %Y} – {last:%b %Y}. Final agency figure where found; "
-               "open circles = first reported in the press; breaks = no monthly figure.")
+               "open circles = press or secondary source; breaks = no monthly figure.")
     units = sorted({ln.unit for ln in lines})
     ylabel = " / ".join(units) + " per month"
     names = " ".join(dict.fromkeys(ln.series for ln in lines))
@@ -199,7 +199,7 @@ def _png(lines: list[PlotLine], out: Path, data_dir: _PathLike) -> None:
             ax.bar(fx, fy, width=26, color=color, label="final figure (agency table)")
             if px:
                 ax.bar(px, py, width=26, color=color, alpha=0.4, hatch="///", edgecolor=color,
-                       label="as first reported in the press (final figure not found)")
+                       label="press or secondary source (final agency figure not found)")
             for a, b in _missing_runs(m):
                 ax.axvspan(num(a), num(b), color="#bbbbbb", alpha=0.35, lw=0, zorder=0)
             if _missing_runs(m):
@@ -211,7 +211,7 @@ def _png(lines: list[PlotLine], out: Path, data_dir: _PathLike) -> None:
             ax.plot(px, py, ls="none", marker="o", ms=4, mfc="white", color=color)
     if not single:
         extra.append(Line2D([], [], ls="none", marker="o", mfc="white", color="#555555",
-                            label="first reported in the press; a break = no monthly figure"))
+                            label="press or secondary source; a break = no monthly figure"))
     first = min(ln.months.get_column("month").min() for ln in lines)  # type: ignore[type-var]
     last = max(ln.months.get_column("month").max() for ln in lines)  # type: ignore[type-var]
     assert isinstance(first, date) and isinstance(last, date)
