@@ -21,6 +21,7 @@ Choice utility of option *k* for profile *p* from origin *o* on day *d*::
 
     asc[k] + beta_success · P(referred | p, k, law of day d − lag) + beta_km · km[o, k] / 100
            + nyc_ticket_utility[d]  (routes via Plattsburgh, New York origin only)
+           + beta_wait_per_week · hide_wait / 7  (hide options only)
 
 where P(referred) combines interception and the law: at a land port the law at
 ``land_poe``; between ports ``p_int · ref(between_ports) + (1 − p_int) · ref(inland after
@@ -90,7 +91,7 @@ def _seed(seed: int) -> None:  # pragma: no cover - compiled
 def _choose(  # type: ignore[no-untyped-def]
             o, p, d, lag, lag_max, exclude, know_now, codes, code_kind, opt_is_poe,
             opt_is_hide, opt_asc, opt_via_hub, km, is_open, nyc_u, nyc_origin, beta_success,
-            beta_km, asc_stay, p_int_irr, p_int_hide, util):  # pragma: no cover - compiled
+            beta_km, asc_stay, p_int_irr, p_int_hide, hide_cost, util):  # pragma: no cover
     n_opt = opt_asc.shape[0]
     dl = d if know_now else d - lag
     row = dl + lag_max
@@ -113,6 +114,8 @@ def _choose(  # type: ignore[no-untyped-def]
             r2 = 1.0 if code_kind[codes[row, late, p]] == KIND_REFERRED else 0.0
             s = pint * r1 + (1.0 - pint) * r2
         u = opt_asc[k] + beta_success * s + beta_km * km[o, k] / 100.0
+        if opt_is_hide[k]:
+            u += hide_cost
         if o == nyc_origin and opt_via_hub[k]:
             u += nyc_u[d]
         util[k] = u
@@ -141,7 +144,7 @@ def _kernel(  # type: ignore[no-untyped-def]
             seed, rates, s_kind, s_origin, cdf, codes, code_kind, lag, lag_max,
             opt_is_poe, opt_is_hide, opt_prov, opt_asc, opt_via_hub, travel, km, is_open,
             nyc_u, nyc_origin, beta_success, beta_km, asc_stay, p_int_irr, p_int_hide,
-            hide_wait, evade_wait, retry, cap, out, choice_out):  # pragma: no cover - compiled
+            hide_wait, evade_wait, retry, hide_cost, cap, out, choice_out):  # pragma: no cover
     np.random.seed(seed)
     n_days, n_streams = rates.shape
     n_opt = opt_asc.shape[0]
@@ -185,7 +188,7 @@ def _kernel(  # type: ignore[no-untyped-def]
                     k = _choose(o, p, d, lag, lag_max, -1, False, codes, code_kind, opt_is_poe,
                                 opt_is_hide, opt_asc, opt_via_hub, km, is_open, nyc_u,
                                 nyc_origin, beta_success, beta_km, asc_stay, p_int_irr,
-                                p_int_hide, util)
+                                p_int_hide, hide_cost, util)
                     if k < 0:
                         state[i] = STAYED
                         out[d, S_STAY] += 1
@@ -228,7 +231,7 @@ def _kernel(  # type: ignore[no-untyped-def]
                     k2 = _choose(o, p, d, lag, lag_max, k, True, codes, code_kind, opt_is_poe,
                                  opt_is_hide, opt_asc, opt_via_hub, km, is_open, nyc_u,
                                  nyc_origin, beta_success, beta_km, asc_stay, p_int_irr,
-                                 p_int_hide, util)
+                                 p_int_hide, hide_cost, util)
                     if k2 < 0:
                         state[i] = STAYED
                         out[d, S_GAVE] += 1
@@ -276,7 +279,7 @@ def _kernel(  # type: ignore[no-untyped-def]
                     again = _choose(o, p, d, lag, lag_max, k, True, codes, code_kind,
                                     opt_is_poe, opt_is_hide, opt_asc, opt_via_hub, km, is_open,
                                     nyc_u, nyc_origin, beta_success, beta_km, asc_stay,
-                                    p_int_irr, p_int_hide, util)
+                                    p_int_irr, p_int_hide, hide_cost, util)
                 if again >= 0:
                     choice_out[d, again] += 1
                     state[i] = TRAVEL
@@ -326,6 +329,7 @@ def run_kernel(
     hide_wait: int,
     evade_wait: int,
     retry: float,
+    hide_cost: float = 0.0,
 ) -> dict[str, object]:
     """Run one replicate; returns daily counters ``out[n_days, len(SERIES)]``, option choices
     ``choices[n_days, n_options]``, final agent state counts and agent totals."""
@@ -339,7 +343,7 @@ def run_kernel(
         np.int64(lag_max), opt_is_poe, opt_is_hide, opt_prov, opt_asc, opt_via_hub, travel, km,
         is_open, nyc_u, np.int64(nyc_origin), float(beta_success), float(beta_km),
         float(asc_stay), float(p_int_irr), float(p_int_hide), np.int64(hide_wait),
-        np.int64(evade_wait), float(retry), np.int64(cap), out, choices,
+        np.int64(evade_wait), float(retry), float(hide_cost), np.int64(cap), out, choices,
     )
     if overflow:
         raise RuntimeError(f"agent capacity {cap} exceeded by {overflow}")

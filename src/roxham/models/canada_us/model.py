@@ -155,6 +155,8 @@ def run_replicate(b: Built, seed: int) -> dict[str, Any]:
     """One kernel run of a built model."""
     s = b.scenario
     lag = s.law.information_lag_days
+    hide_wait = max(s.processing.hide_wait_days,
+                    int(s.law.reform.get("protocol_window_days") or 14))
     via_hub = np.array(
         ["plattsburgh" in route_places("nyc", c.place) for c in CROSSINGS], dtype=bool
     )
@@ -183,9 +185,10 @@ def run_replicate(b: Built, seed: int) -> dict[str, Any]:
         s.choice.asc_stay,
         s.processing.p_intercept_irregular,
         s.processing.p_intercept_hide,
-        max(s.processing.hide_wait_days, int(s.law.reform.get("protocol_window_days") or 14)),
+        hide_wait,
         s.processing.evade_wait_days,
         s.choice.retry_after_return,
+        s.choice.beta_wait_per_week * hide_wait / 7.0,
     )
 
 

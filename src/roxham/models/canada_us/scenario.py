@@ -121,6 +121,7 @@ class ChoiceSection(_Strict):
     beta_km_per_100: float = -0.2
     asc: dict[str, float]
     asc_stay: float = 0.0
+    beta_wait_per_week: float = -0.3
     retry_after_return: float = Field(default=0.5, ge=0.0, le=1.0)
 
 
