@@ -65,6 +65,14 @@ def test_list_and_sources_and_table_output(capsys: pytest.CaptureFixture[str]) -
     assert code == 0 and "156,274" in out and "157,358" in out
 
 
+def test_events_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["events", "--from", "2023-03-24", "--to", "2023-03-25", "--csv"], capsys)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["date_text"] for r in rows] == ["2023-03-24", "2023-03-25"]
+    assert all(r["source_url"].startswith("https://") for r in rows)
+
+
 def test_verify_passes_on_bundled_data(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["verify"], capsys)
     assert code == 0
@@ -99,6 +107,7 @@ def test_plot_png_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
       "-o", "x.png"], "no monthly figure for QC"),
     (["plot", "rcmp_interceptions", "-o", "/no/such/dir/x.png"], "does not exist"),
     (["sources", "nope"], "unknown series 'nope'"),
+    (["events", "--from", "2023-02", "--to", "2023-01"], "is after end"),
 ])
 def test_bad_input_exit_2_one_line(args: list[str], message: str,
                                    capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,4 @@
-"""``roxham data``: list, show, plot, sources and verify the bundled official figures."""
+"""``roxham data``: list, show, plot, sources, events and verify the bundled official figures."""
 
 from __future__ import annotations
 
@@ -175,6 +175,24 @@ def register(app: typer.Typer) -> None:
 
         df = sources(name, geo)
         _emit(df, as_json, as_csv, f"Sources of {name}" + (f" — {geo.upper()}" if geo else ""))
+
+    @data.command("events")
+    def events_cmd(
+        start: Annotated[str | None, typer.Option("--from", help="first day, YYYY-MM[-DD]")] = None,
+        end: Annotated[str | None, typer.Option("--to", help="last day, YYYY-MM[-DD]")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON records")] = False,
+        as_csv: Annotated[bool, typer.Option("--csv", help="CSV")] = False,
+    ) -> None:
+        """Dated events on both sides of the border, each with its source."""
+        from roxham.data import events
+        from roxham.data.query import parse_bound
+
+        s = parse_bound(start, end=False, what="start (--from)")
+        e = parse_bound(end, end=True, what="end (--to)")
+        if s is not None and e is not None and s > e:
+            raise UserError(f"start {s.isoformat()} (--from) is after end {e.isoformat()} (--to)")
+        df = events(s, e).select("date_text", "event", "source_url")
+        _emit(df, as_json, as_csv, "Dated events")
 
     @data.command("verify")
     def verify_cmd(

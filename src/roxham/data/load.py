@@ -322,7 +322,9 @@ def _load_file(root: Path, spec: RawFile) -> list[dict[str, object]]:
         label = spec.classify(raw_series, raw_geo, url)
         if "%" in raw_series:
             unit = "percent"
-        approx = approx or label.vintage in ("press_approx", "official_rounded")
+        approx = approx or label.vintage in ("press_approx", "official_rounded") or (
+            spec.standard and any(w in note.lower() for w in ("approx", "rounded"))
+        )
         rows.append(
             {
                 "period": per.start,

@@ -111,7 +111,11 @@ def series(
     """Every figure of a series, each with its source (columns: ``FIGURE_COLUMNS``).
 
     Nothing is resolved: where sources disagree, all their rows are returned (see
-    :func:`conflicts`). Filters: ``geography`` (a code such as ``QC``), ``start``/``end``
+    :func:`conflicts`), and the same month can appear several times (a final agency figure and
+    a first-reported press figure, a monthly and an annual figure): **do not sum the rows**;
+    filter on ``vintage``/``kind``, or use :func:`monthly` for one figure per month.
+
+    Filters: ``geography`` (a code such as ``QC``), ``start``/``end``
     (keep figures whose period lies within; ``"2017-01"`` or a :class:`datetime.date`),
     ``subgroup`` (``"all"`` by default, ``None`` for every breakdown), ``vintage``
     (``"official"`` …) and ``kind`` (``"month"``, ``"year"``, ``"fiscal_year"`` …).
