@@ -1,6 +1,5 @@
 """Scenario files: validation errors name the key and the line; a valid file runs."""
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -8,36 +7,7 @@ import pytest
 from roxham.errors import UserError
 from roxham.sim import load_scenario, parse_scenario, run
 
-GOOD = textwrap.dedent(
-    """\
-    name: tiny
-    period: {start: 2024-01-01, end: 2024-01-31}
-    seed: 3
-    replicates: 2
-    parameters: {info_lag_days: 0}
-    network:
-      locations:
-        - {name: A, kind: origin}
-        - {name: X, kind: irregular_crossing, interception: 0.5}
-        - {name: B, kind: sink}
-      links:
-        - {from: A, to: X, days: 1}
-        - {from: X, to: B, km: 120, speed: 60}
-    cohorts:
-      - {name: c, give_up: 0.5}
-    spawns:
-      - {cohort: c, location: A, daily: 10}
-    choice:
-      kind: logit
-      stay_utility: 0.0
-      asc: {"A->X": 1.0}
-    queues:
-      - {name: screening, capacity: 3, at: [X]}
-    events:
-      - {date: 2024-01-15, kind: close_link, target: [A, X]}
-      - {date: 2024-01-20, kind: set_capacity, target: screening, value: 10}
-    """
-)
+GOOD = (Path(__file__).parent / "data" / "tiny.yaml").read_text()
 
 
 def bad(text: str) -> str:

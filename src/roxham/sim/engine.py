@@ -609,6 +609,11 @@ class Simulation:
                 cum_key = k_open
             law_today = np.ascontiguousarray(table.on_day(d, 0))
             spawn_today = self.spawn_matrix[:, d] * st.spawn_scale
+            if not np.all(np.isfinite(spawn_today)) or (spawn_today < 0).any():
+                raise UserError(f"day {d}: spawn counts must be finite and >= 0")
+            need = na + int(np.ceil(spawn_today).sum())
+            if need > agents.capacity:  # a model hook raised spawning above the plan
+                agents.ensure_capacity(need)
             na = K.step_day(
                 d, key_u,
                 agents.loc, agents.link, agents.pos, agents.route, agents.group, agents.profile,

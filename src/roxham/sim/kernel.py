@@ -221,6 +221,8 @@ def step_day(  # type: ignore[no-untyped-def]
         hi = cohort_gptr[c + 1]
         l0 = stream_loc[s]
         for _ in range(n_new):
+            if na >= loc.shape[0]:
+                break  # never write past the arrays (the caller sizes them)
             i = na
             na += 1
             u = uniform(kd, i, J_GROUP)
