@@ -41,6 +41,7 @@ __all__ = [
     "classify_cbp_southwest",
     "classify_nyc",
     "classify_standard",
+    "describe",
     "normalize_geography",
     "slugify",
 ]
@@ -75,6 +76,8 @@ class SeriesInfo:
     title: str
     unit: str
     notes: str = ""
+    #: A flow counted per period (True) or a stock at a date, e.g. claims pending (False).
+    flow: bool = True
 
 
 #: Curated descriptions of the main series. Other series take their raw label as title.
@@ -102,7 +105,41 @@ SERIES_INFO: dict[str, SeriesInfo] = {
         "encounters",
         "Inadmissibles at ports of entry (plus Title 42 expulsions from 2020-03).",
     ),
+    "irb_rpd_intake": SeriesInfo(
+        "IRB Refugee Protection Division: new claims received (intake)", "claims",
+        "All RPD case types incl. re-determinations (IRB 'Recent trends' page).",
+    ),
+    "irb_rpd_referred": SeriesInfo(
+        "IRB Refugee Protection Division: claims referred", "claims"),
+    "irb_rpd_finalized": SeriesInfo(
+        "IRB Refugee Protection Division: claims finalized", "claims"),
+    "irb_rpd_pending_end": SeriesInfo(
+        "IRB Refugee Protection Division: claims pending at end of period", "claims pending",
+        flow=False,
+    ),
 }
+
+_WORDS = {"irb": "IRB:", "rpd": "Refugee Protection Division", "rad": "Refugee Appeal Division",
+          "ibc": "irregular border crossers'", "nyc": "NYC:", "pct": "%", "usbp": "USBP",
+          "cbp": "CBP", "us": "US", "rcmp": "RCMP", "poe": "port of entry"}
+
+
+def describe(name: str, raw_label: str = "", unit: str = "count") -> SeriesInfo:
+    """Curated description of a series, else one made from its name or raw label.
+
+    >>> describe("irb_rad_pending_end").title
+    'IRB: Refugee Appeal Division pending end'
+    >>> describe("irb_rad_pending_end").flow
+    False
+    """
+    if name in SERIES_INFO:
+        return SERIES_INFO[name]
+    if raw_label and not re.fullmatch(r"[a-z0-9_]+", raw_label):
+        title = raw_label
+    else:
+        title = " ".join(_WORDS.get(w, w) for w in name.split("_"))
+    stock = any(w in name for w in ("pending", "share", "in_nyc", "population", "census"))
+    return SeriesInfo(title, unit, flow=not stock)
 
 #: Geography codes and their names.
 GEOGRAPHIES: dict[str, str] = {

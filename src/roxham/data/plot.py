@@ -126,11 +126,20 @@ def _titles(lines: list[PlotLine]) -> tuple[str, str, str, str]:
         sub = (f"Monthly, {first:%b %Y} – {last:%b %Y}. Final agency figure where found; "
                "lighter = press or secondary source; grey = no monthly figure found.")
     else:
-        title = kinds[0] + ", by geography" if len(kinds) == 1 else "Monthly figures compared"
+        geos = {ln.geography for ln in lines}
+        if len(kinds) == 1:
+            title = kinds[0] + ", by geography"
+        elif len(geos) == 1:
+            g = next(iter(geos))
+            title = f"{GEOGRAPHIES.get(g, g)}: monthly figures compared"
+        else:
+            title = "Monthly figures compared"
         sub = (f"Monthly, {first:%b %Y} – {last:%b %Y}. Final agency figure where found; "
                "open circles = press or secondary source; breaks = no monthly figure.")
-    units = sorted({ln.unit for ln in lines})
-    ylabel = " / ".join(units) + " per month"
+    infos = [info(ln.series) for ln in lines]
+    units = list(dict.fromkeys(i.unit for i in infos))
+    ylabel = " / ".join(units) + (" per month" if all(i.flow for i in infos)
+                                  else " (end of month)")
     names = " ".join(dict.fromkeys(ln.series for ln in lines))
     src = (f"Sources: {_publishers(lines)}. Every figure's URL: roxham data sources {names}. "
            "Chart: Roxham.")
@@ -148,8 +157,8 @@ def _marked_events(first: date, last: date, data_dir: _PathLike) -> list[tuple[s
             continue
         s = _find(ev, d.anchors[0], d.name)[0]
         e = _find(ev, d.end, d.name)[0] if d.end is not None else s
-        if s <= last and e >= first:
-            out.append((labels[d.name], s, e))
+        if s <= last and e >= first:  # clipped to the window
+            out.append((labels[d.name], max(s, first), min(e, last) if e > s else s))
     return out
 
 
@@ -216,7 +225,8 @@ def _png(lines: list[PlotLine], out: Path, data_dir: _PathLike) -> None:
     last = max(ln.months.get_column("month").max() for ln in lines)  # type: ignore[type-var]
     assert isinstance(first, date) and isinstance(last, date)
     ymax = ax.get_ylim()[1] * 1.1
-    for label, s, e in _marked_events(first, last + timedelta(days=31), data_dir):
+    after = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
+    for label, s, e in _marked_events(first, after, data_dir):
         top = ymax * 0.965
         if e > s:  # a policy period: a bracket along the top, its label centred above it
             ax.plot([num(s), num(s), num(e), num(e)], [top * 0.985, top, top, top * 0.985],
@@ -280,7 +290,8 @@ def _html(lines: list[PlotLine], out: Path, data_dir: _PathLike) -> None:
     first = min(ln.months.get_column("month").min() for ln in lines)  # type: ignore[type-var]
     last = max(ln.months.get_column("month").max() for ln in lines)  # type: ignore[type-var]
     assert isinstance(first, date) and isinstance(last, date)
-    for label, s, e in _marked_events(first, last + timedelta(days=31), data_dir):
+    after = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
+    for label, s, e in _marked_events(first, after, data_dir):
         if e > s:
             fig.add_vrect(x0=s, x1=e, fillcolor="#f2d7a6", opacity=0.35, line_width=0,
                           annotation_text=label, annotation_position="top left")

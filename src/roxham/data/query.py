@@ -17,7 +17,7 @@ from datetime import date
 
 import polars as pl
 
-from roxham.data.catalog import GEOGRAPHIES, SERIES_INFO, VINTAGES, SeriesInfo
+from roxham.data.catalog import GEOGRAPHIES, SERIES_INFO, VINTAGES, SeriesInfo, describe
 from roxham.data.load import figures
 from roxham.data.periods import PeriodError, parse_period
 from roxham.errors import UserError
@@ -94,7 +94,7 @@ def info(name: str) -> SeriesInfo:
         return SERIES_INFO[name]
     df = _check_name(name, figures())
     unit = "percent" if "percent" in df.get_column("unit").to_list() else "count"
-    return SeriesInfo(df.get_column("raw_series")[0] or name, unit)
+    return describe(name, df.get_column("raw_series")[0] or "", unit)
 
 
 def series(
@@ -271,14 +271,10 @@ def list_series(*, data_dir: _PathLike = None) -> pl.DataFrame:
         )
         .sort("series", "geography")
     )
-    titles = [
-        SERIES_INFO[s].title if s in SERIES_INFO else r
-        for s, r in zip(out.get_column("series"), out.get_column("_raw"), strict=True)
-    ]
-    units = [
-        SERIES_INFO[s].unit if s in SERIES_INFO else "count"
-        for s in out.get_column("series")
-    ]
+    infos = [describe(s, r) for s, r in
+             zip(out.get_column("series"), out.get_column("_raw"), strict=True)]
+    titles = [i.title for i in infos]
+    units = [i.unit for i in infos]
     return out.drop("_raw").with_columns(
         pl.Series("title", titles, dtype=pl.Utf8),
         pl.Series("unit", units, dtype=pl.Utf8),
