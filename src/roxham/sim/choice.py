@@ -58,6 +58,8 @@ class DayContext:
             it (the law of ``info_lag_days`` ago), 0.0 where it would be returned, and
             ``no_claim_value`` (default 0) for options with no claim place on the path.
         option_place: ``int[n_options]``, the claim place index of each option, -1 if none.
+        versions: ``(available, perceived)`` counters that change whenever ``available`` or
+            ``perceived_success`` change (for caching; ``(-1, -1)`` = unknown).
     """
 
     day: int
@@ -72,6 +74,7 @@ class DayContext:
     perceived_success: npt.NDArray[np.float64]
     option_place: npt.NDArray[np.int32]
     extra: dict[str, Any] = field(default_factory=dict)
+    versions: tuple[int, int] = (-1, -1)
 
 
 @runtime_checkable
@@ -160,10 +163,11 @@ class LogitChoice:
         """The logit table of the day (cached while nothing it depends on changes)."""
         coefs = {k: float(ctx.params.get(f"beta.{k}", v)) for k, v in self.coefficients.items()}
         dynamic = any(callable(f) for f in self.features.values())
+        av, pv = ctx.versions
         key = (
             tuple(sorted(coefs.items())),
-            ctx.available.tobytes(),
-            ctx.perceived_success.tobytes() if coefs["law"] != 0.0 else b"",
+            ctx.available.tobytes() if av < 0 else av,
+            (ctx.perceived_success.tobytes() if pv < 0 else pv) if coefs["law"] != 0.0 else 0,
         )
         if not dynamic and key == self._last_key and self._last is not None:
             return self._last

@@ -555,33 +555,55 @@ class Simulation:
         perceived = np.zeros((max(len(self.profiles), 1), opt.n_options))
         avail_key: bytes | None = None
         available = np.ones(opt.n_options, dtype=np.bool_)
-        cum_key: bytes | None = None
+        cum_key = -1
         na = 0
+        events_on: dict[dt.date, list[Event]] = {}
+        for e in self.timeline.events:
+            if e.date >= self.start:
+                events_on.setdefault(e.date, []).append(e)
+        # day i of the table differs from day i-1 (so perceived/actual law must be re-read)
+        changes = np.ones(table.codes.shape[0], dtype=np.bool_)
+        if len(changes) > 1:
+            diff = table.codes[1:] != table.codes[:-1]
+            changes[1:] = diff.reshape(len(changes) - 1, -1).any(axis=1)
+        has_place = self.option_place >= 0
+        speed_key: float | None = None
+        link_speed = np.zeros(n_links)
+        last_lag = -1
+        versions = [0, 0]  # (available, perceived)
         for d in range(n_days):
             date = self.start + dt.timedelta(days=d)
             st.day, st.date = d, date
-            for e in self.timeline.on_day(self.start, date):
+            todays = events_on.get(date, ())
+            for e in todays:
                 self._apply(st, e)
             speed = float(params["speed_km_per_day"])
-            if not speed > 0:
-                raise UserError(f"speed_km_per_day must be > 0, got {speed}")
-            link_speed = np.where(net.link_speed > 0, net.link_speed, speed).astype(np.float64)
-            k_open = st.link_open.tobytes() + st.loc_open.tobytes()
-            if k_open != avail_key:
-                available = opt.available(st.link_open, st.loc_open, net)
-                avail_key = k_open
+            if speed != speed_key:
+                if not speed > 0:
+                    raise UserError(f"speed_km_per_day must be > 0, got {speed}")
+                link_speed = np.where(net.link_speed > 0, net.link_speed, speed).astype(np.float64)
+                speed_key = speed
+            if todays or d == 0:
+                k_open = st.link_open.tobytes() + st.loc_open.tobytes()
+                if k_open != avail_key:
+                    available = opt.available(st.link_open, st.loc_open, net)
+                    avail_key = k_open
+                    versions[0] += 1
             lag = int(params["info_lag_days"])
             if not 0 <= lag <= table.lag_max:
                 raise UserError(f"info_lag_days {lag} outside 0..{table.lag_max}")
-            codes_seen = table.on_day(d, lag)
-            if last_codes is None or not np.array_equal(codes_seen, last_codes):
-                last_codes = codes_seen.copy()
-                ok = referred[codes_seen].astype(np.float64)  # [places, profiles]
-                perceived = np.full(
-                    (ok.shape[1], opt.n_options), float(params["no_claim_value"]), dtype=np.float64
-                )
-                has = self.option_place >= 0
-                perceived[:, has] = ok[self.option_place[has]].T
+            row = d - lag + table.lag_max
+            if lag != last_lag or changes[row] or last_codes is None:
+                codes_seen = table.codes[row]
+                if last_codes is None or not np.array_equal(codes_seen, last_codes):
+                    last_codes = codes_seen.copy()
+                    ok = referred[codes_seen].astype(np.float64)  # [places, profiles]
+                    perceived = np.full(
+                        (ok.shape[1], opt.n_options), float(params["no_claim_value"])
+                    )
+                    perceived[:, has_place] = ok[self.option_place[has_place]].T
+                    versions[1] += 1
+                last_lag = lag
             ctx = DayContext(
                 day=d,
                 date=date,
@@ -595,9 +617,10 @@ class Simulation:
                 perceived_success=perceived,
                 option_place=self.option_place,
                 extra={"state": st},
+                versions=(versions[0], versions[1]),
             )
             prob = self.choice.probabilities(ctx)
-            if prob is not last_prob or k_open != cum_key:
+            if prob is not last_prob or versions[0] != cum_key:
                 p = np.asarray(prob, dtype=np.float64)
                 if p.shape != (len(self.group_cohort), opt.n_options):
                     raise ValueError(
@@ -606,10 +629,10 @@ class Simulation:
                     )
                 cum = cumulative_by_location(p, opt.opt_ptr, available)
                 last_prob = prob
-                cum_key = k_open
+                cum_key = versions[0]
             law_today = np.ascontiguousarray(table.on_day(d, 0))
             spawn_today = self.spawn_matrix[:, d] * st.spawn_scale
-            if not np.all(np.isfinite(spawn_today)) or (spawn_today < 0).any():
+            if todays and (not np.all(np.isfinite(spawn_today)) or (spawn_today < 0).any()):
                 raise UserError(f"day {d}: spawn counts must be finite and >= 0")
             need = na + int(np.ceil(spawn_today).sum())
             if need > agents.capacity:  # a model hook raised spawning above the plan
