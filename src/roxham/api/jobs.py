@@ -206,9 +206,7 @@ class JobManager:
         self.backend = backend
         self.settings = settings
         self.runs_dir = Path(settings.data_dir) / "runs"
-        self._pool = ThreadPoolExecutor(
-            max_workers=settings.max_concurrent_jobs, thread_name_prefix="roxham-run"
-        )
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._active: set[str] = set()
         self._stopping = threading.Event()
@@ -267,20 +265,27 @@ class JobManager:
                 raise TooBusy(f"{len(self._active)} runs queued or running; try again later")
             rec = self.registry.create(spec.name, params)
             self._active.add(rec.id)
+            if self._pool is None:  # first run, or first after a shutdown (lifespan restart)
+                self._stopping = threading.Event()
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self.settings.max_concurrent_jobs,
+                    thread_name_prefix="roxham-run",
+                )
+            pool, stop = self._pool, self._stopping
         job = Job(rec.id, spec.name, levers, req.seed, req.replicates, agents)
-        self._pool.submit(self._execute, job)
+        pool.submit(self._execute, job, stop)
         return rec
 
     # -- execution ---------------------------------------------------------------------------
-    def _execute(self, job: Job) -> None:
+    def _execute(self, job: Job, stop: threading.Event) -> None:
         try:
-            self._execute_inner(job)
+            self._execute_inner(job, stop)
         finally:
             with self._lock:
                 self._active.discard(job.run_id)
 
-    def _execute_inner(self, job: Job) -> None:
-        if self._stopping.is_set() or not self.registry.start(job.run_id):
+    def _execute_inner(self, job: Job, stop: threading.Event) -> None:
+        if stop.is_set() or not self.registry.start(job.run_id):
             return
         deadline = time.monotonic() + self.settings.job_timeout_s
         timer = threading.Timer(self.settings.job_timeout_s, self._time_out, (job.run_id,))
@@ -291,7 +296,7 @@ class JobManager:
         final = self.runs_dir / job.run_id
 
         def progress(fraction: float, message: str = "") -> None:
-            if self._stopping.is_set():
+            if stop.is_set():
                 raise JobStopped("the server is stopping")
             if time.monotonic() > deadline:
                 raise JobStopped(f"timed out after {self.settings.job_timeout_s:g} s")
@@ -362,9 +367,16 @@ class JobManager:
         return {"series": series, "manifest": manifest}
 
     def shutdown(self) -> None:
-        """Stop taking work; running jobs stop at their next progress report."""
-        self._stopping.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop running jobs at their next progress report and wait for the workers.
+
+        Runs stopped this way are marked failed and resumable; queued ones are left queued
+        (a later start marks them likewise). A later :meth:`submit` starts new workers.
+        """
+        with self._lock:
+            pool, self._pool = self._pool, None
+            self._stopping.set()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _check_table(table: pl.DataFrame) -> pl.DataFrame:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from roxham.api.encoding import to_jsonable
 from roxham.api.problems import NotFound, RequestProblem, Unavailable, clean_errors
 from roxham.errors import UserError
+from roxham.law import Facts
 
 #: Law dates the screener accepts (the STCA came into force in 2004; later dates are reforms).
 MIN_DATE = dt.date(1990, 1, 1)
@@ -62,7 +63,7 @@ class ScreenRequest(BaseModel):
     as_of_date: dt.date = Field(
         ..., ge=MIN_DATE, le=MAX_DATE, description="Day eligibility is determined (law version)"
     )
-    facts: dict[str, Any] = Field(..., description="Facts as in law/RULES.md §2")
+    facts: Facts = Field(..., description="Facts as in law/RULES.md §2")
     lang: Lang = Field("en", description="Language of the explanation")
     reform: dict[str, Any] | None = Field(None, description="Optional roxham.law Reform")
     what_would_change: bool = Field(True, description="Also list what would change the result")
@@ -74,7 +75,7 @@ class BatchCase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     as_of_date: dt.date = Field(..., ge=MIN_DATE, le=MAX_DATE)
-    facts: dict[str, Any]
+    facts: Facts
 
 
 class BatchRequest(BaseModel):
@@ -107,41 +108,40 @@ def _reform(mod: ModuleType, data: Mapping[str, Any] | None) -> Any:
         ) from None
 
 
-def _facts(mod: ModuleType, data: Mapping[str, Any], prefix: tuple[Any, ...]) -> Any:
-    try:
-        return mod.Facts.model_validate(dict(data))
-    except ValidationError as e:
-        raise RequestProblem(
-            clean_errors(e.errors(include_input=False, include_url=False), prefix)
-        ) from None
+def _explain(mod: ModuleType, det: Any, lang: str) -> str:
+    explain = getattr(mod, "explain", None)
+    if callable(explain):
+        return str(explain(det, lang))
+    # Until roxham.law ships explain(): the consequence and the deciding provisions.
+    head = "Provisions" if lang == "en" else "Dispositions"
+    return f"{det.consequence}\n{head}: {', '.join(det.provisions) or '-'}"
 
 
 def screen(req: ScreenRequest) -> dict[str, Any]:
     """Determine eligibility for one person; the answer with its explanation and citations."""
     mod = law()
-    facts = _facts(mod, req.facts, ("body", "facts"))
+    facts = req.facts
     reform = _reform(mod, req.reform)
+    wwc = getattr(mod, "what_would_change", None)
     try:
         det = mod.determine(facts, req.as_of_date, reform)
-        text = mod.explain(det, req.lang)
-        changes = mod.what_would_change(facts, req.as_of_date, reform) if (
-            req.what_would_change
-        ) else []
+        text = _explain(mod, det, req.lang)
+        changes = wwc(facts, req.as_of_date, reform) if (req.what_would_change and wwc) else []
     except UserError as e:
         raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
-    provisions = [str(p) for p in det.provisions]
+    trace = getattr(det, "trace", [])
     return {
         "as_of_date": req.as_of_date.isoformat(),
         "result_code": det.result_code,
         "eligible": bool(det.eligible),
         "stca_status": det.stca_status,
         "grounds": list(det.grounds),
-        "provisions": [provision_links(p) for p in provisions],
+        "provisions": [provision_links(str(p)) for p in det.provisions],
         "flags": list(det.flags),
         "consequence": det.consequence,
         "explanation": text,
         "what_would_change": [_change(c, req.lang) for c in changes],
-        "trace": to_jsonable(getattr(det, "trace", [])),
+        "trace": [to_jsonable(t.to_dict() if hasattr(t, "to_dict") else t) for t in trace],
     }
 
 
@@ -168,15 +168,23 @@ def screen_batch(req: BatchRequest, max_batch: int) -> dict[str, Any]:
               "type": "too_long"}]
         )
     mod = law()
-    facts = [_facts(mod, c.facts, ("body", "cases", i, "facts")) for i, c in enumerate(req.cases)]
+    facts = [c.facts for c in req.cases]
     reform = _reform(mod, req.reform)
     as_of = np.array([c.as_of_date for c in req.cases], dtype="datetime64[D]")
-    try:
-        res = mod.evaluate_batch(mod.columns_from_facts(facts), as_of, reform)
-    except UserError as e:
-        raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
     codes = mod.RESULT_CODES
     stca = mod.STCA_STATUSES
+    try:
+        if hasattr(mod, "evaluate_batch"):
+            res = mod.evaluate_batch(mod.columns_from_facts(facts), as_of, reform)
+        else:  # until roxham.law ships the columnar evaluator: one by one, same answers
+            dets = [mod.determine(f, c.as_of_date, reform) for f, c in zip(facts, req.cases,
+                                                                           strict=True)]
+            res = _Batch(
+                [codes.index(d.result_code) for d in dets], [d.eligible for d in dets],
+                [stca.index(d.stca_status) for d in dets],
+            )
+    except UserError as e:
+        raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
     return {
         "results": [
             {
@@ -189,35 +197,52 @@ def screen_batch(req: BatchRequest, max_batch: int) -> dict[str, Any]:
     }
 
 
+class _Batch:
+    def __init__(self, result_code: list[int], eligible: list[bool], stca: list[int]) -> None:
+        self.result_code, self.eligible, self.stca_status = result_code, eligible, stca
+
+
 def list_provisions(as_of: dt.date | None) -> list[dict[str, Any]]:
-    """Provisions in force on ``as_of`` (all versions when ``None``)."""
+    """Provisions in force on ``as_of`` (every provision when ``None``)."""
     mod = law()
-    if as_of is None and hasattr(mod, "all_provisions"):
-        items = mod.all_provisions()
-    else:
-        items = mod.provisions_in_force(as_of or dt.date(2100, 1, 1))
-    return [_provision(p) for p in items]
+    items = mod.provisions() if as_of is None else mod.provisions_in_force(as_of)
+    return [provision_json(p, with_text=False) for p in items]
 
 
-def _provision(p: Any) -> dict[str, Any]:
-    out = to_jsonable(p)
-    if not isinstance(out, dict):
-        out = {"id": str(out)}
-    pid = str(out.get("id") or out.get("citation") or getattr(p, "id", ""))
-    out.update(provision_links(pid))
+def provision_json(p: Any, *, with_text: bool = True) -> dict[str, Any]:
+    """A provision as JSON: citation, kind, marginal note, source, dated versions (texts)."""
+    out: dict[str, Any] = {
+        "id": p.id,
+        "kind": getattr(p, "kind", ""),
+        "marginal_note": getattr(p, "marginal_note", ""),
+        "source": getattr(p, "source", ""),
+        "note": getattr(p, "note", ""),
+    }
+    versions = []
+    for v in p.versions_for() if hasattr(p, "versions_for") else []:
+        item = {
+            "start": None if v.start == dt.date.min else v.start.isoformat(),
+            "end": None if v.end is None else v.end.isoformat(),
+            "start_const": v.start_const,
+            "end_const": v.end_const,
+        }
+        if with_text:
+            item["text"] = v.text
+            item["text_fr"] = v.text_fr
+        versions.append(item)
+    out["versions"] = versions
+    out.update({k: v for k, v in provision_links(p.id).items() if k != "id"})
     return out
 
 
-def get_provision(pid: str, as_of: dt.date | None = None) -> dict[str, Any]:
-    """One provision (its text, versions and source), or 404."""
+def get_provision(pid: str) -> dict[str, Any]:
+    """One provision (its texts by date and source), or 404."""
     mod = law()
     try:
-        p = mod.get_provision(pid, as_of) if as_of is not None else mod.get_provision(pid)
+        p = mod.get_provision(pid)
     except (KeyError, LookupError, UserError) as e:
-        raise NotFound("provision", pid) from e
-    if p is None:
-        raise NotFound("provision", pid)
-    return _provision(p)
+        raise NotFound("provision", pid, ("path", "provision_id")) from e
+    return provision_json(p)
 
 
 __all__ = [
@@ -227,6 +252,7 @@ __all__ = [
     "get_provision",
     "law",
     "list_provisions",
+    "provision_json",
     "provision_links",
     "screen",
     "screen_batch",

@@ -90,7 +90,9 @@ def start_run(body: RunRequest, request: Request, response: Response) -> dict[st
 
 @router.get("/runs", tags=["runs"])
 def list_runs(
-    request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+    request: Request,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=10**9),
 ) -> list[dict[str, Any]]:
     """Saved runs, newest first."""
     return [_public(r.to_dict()) for r in _jobs(request).registry.list(limit=limit,
