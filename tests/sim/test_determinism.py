@@ -17,6 +17,7 @@ from roxham.sim import (
     FixedChoice,
     Network,
     QueueSpec,
+    RichProgress,
     Simulation,
     Spawn,
     parse_scenario,
@@ -51,13 +52,17 @@ def test_run_directory_contents(tmp_path: Path) -> None:
     assert m["roxham_version"] and m["timings"]["total_s"] > 0
     assert m["agent_steps"] == res.agent_steps
     frames = read_run(d)
-    assert set(frames) == {"daily", "monthly", "links", "queues", "states"}
+    assert set(frames) == {"daily", "monthly", "links", "queues", "queues_monthly", "states"}
     daily = frames["daily"]
     spawned = daily.filter(daily["series"] == "spawned")["value"].sum()
     assert spawned == 2 * 31 * 10  # 10 a day, 31 days, 2 replicates
     monthly = frames["monthly"]
     jan = monthly.filter((monthly["series"] == "spawned") & (monthly["replicate"] == 0))
     assert jan["value"].sum() == 310
+    qm = frames["queues_monthly"].filter(frames["queues_monthly"]["replicate"] == 0)
+    q = frames["queues"].filter(frames["queues"]["replicate"] == 0)
+    assert qm["served"].sum() == q["served"].sum()
+    assert qm["length"].to_list() == [q["length"].to_list()[-1]]  # one month: its last day
     json.dumps(m)  # the manifest is plain JSON
     with pytest.raises(UserError, match="not empty"):
         res.write(d)
@@ -75,6 +80,22 @@ def test_workers_do_not_change_results() -> None:
     assert np.array_equal(fewer.replicates[1].series, one.replicates[1].series)
     # replicates differ from each other
     assert not np.array_equal(one.replicates[0].series, one.replicates[1].series)
+
+
+def test_rich_progress_shows_a_bar_only_for_long_runs() -> None:
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    with RichProgress("quick", min_seconds=3600, console=Console(file=buf)) as cb:
+        run(parse_scenario(GOOD), seed=1, progress=cb)
+    assert buf.getvalue() == ""
+    buf = io.StringIO()
+    con = Console(file=buf, force_terminal=True, width=80)
+    with RichProgress("slow", min_seconds=0.0, console=con) as cb:
+        run(parse_scenario(GOOD), seed=1, replicates=2, progress=cb)
+    assert "slow" in buf.getvalue()
 
 
 def test_progress_callback_reaches_the_total() -> None:

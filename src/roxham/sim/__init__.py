@@ -57,6 +57,8 @@ The pieces:
   ``on_event(state, event)`` hook.
 - Scenario files: :func:`load_scenario` (YAML, validated; errors name the key and line).
 - Results: :class:`RunResult` (arrays, tidy frames, monthly aggregation, ``write``).
+- Progress: ``run(..., progress=cb)`` calls ``cb(done, total)`` (days over all replicates);
+  :class:`RichProgress` is such a callback that draws a bar for runs over a second.
 
 Seeds: replicate ``r`` uses ``SeedSequence(seed).spawn(R)[r]``; draws are counter-based, so
 results depend only on the seed, the replicate and the inputs (not on ``workers``).
@@ -95,6 +97,7 @@ from roxham.sim.oracle import (
     ProfileTable,
     build_outcome_table,
 )
+from roxham.sim.progress import RichProgress
 from roxham.sim.queues import QueueSpec
 from roxham.sim.results import ReplicateResult, RunResult
 from roxham.sim.scenario import Scenario, load_scenario, parse_scenario
@@ -122,6 +125,7 @@ __all__ = [
     "ProgressCallback",
     "QueueSpec",
     "ReplicateResult",
+    "RichProgress",
     "RunResult",
     "RunState",
     "Scenario",

@@ -8,6 +8,8 @@ Layout of a run directory::
     monthly.parquet    replicate, month, location, series, value
     links.parquet      replicate, date, link, entered, on_link
     queues.parquet     replicate, date, queue, length, arrivals, served, wait_sum
+    queues_monthly.parquet  replicate, month, queue, arrivals, served, wait_sum, length,
+                       mean_wait
     states.parquet     replicate, date, state, count
 
 The directory is written under a temporary name and renamed at the end, so a directory with a
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FILES", "read_manifest", "read_run", "scenario_hash", "write_run"]
 
-FILES = ("daily", "monthly", "links", "queues", "states")
+FILES = ("daily", "monthly", "links", "queues", "queues_monthly", "states")
 
 
 def _json_default(o: Any) -> Any:
@@ -98,6 +100,7 @@ def write_run(
         "monthly": result.monthly(),
         "links": result.links_frame(),
         "queues": result.queues_frame(),
+        "queues_monthly": result.queues_monthly(),
         "states": result.states_frame(),
     }
     for name, frame in frames.items():
