@@ -171,8 +171,8 @@ class CanadaUSLawOracle:
         place: str | None = None,
     ) -> list[dt.date]:
         """Days on which an answer may change: the law's dates, visa dates, the order's dates
-        and the reform's moved dates, each shifted by the entry-to-claim delay of ``place``
-        (of every place when ``None``), and the day after the protocol window closes."""
+        and the reform's moved dates, as they are and shifted by the entry-to-claim delay of
+        ``place`` (of every place when ``None``)."""
         base: set[dt.date] = {
             _fallback_law.D_STCA,
             _fallback_law.D_PROTOCOL,
@@ -193,7 +193,8 @@ class CanadaUSLawOracle:
         delays = {self.delays[place]} if place is not None else set(self.delays.values())
         out: set[dt.date] = set()
         for b in base:
-            for d in delays:
+            out.add(b)  # dates read on the claim day (visa, order, in-force of the Act)
+            for d in delays:  # dates read on the entry day (the Protocol)
                 out.add(b + dt.timedelta(days=d))
                 out.add(b + dt.timedelta(days=d + 1))
         return sorted(d for d in out if start <= d <= end)

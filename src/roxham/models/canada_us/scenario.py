@@ -156,10 +156,42 @@ class ModelScenario(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> ModelScenario:
+        from roxham.models.canada_us.cohorts import NATIONALITIES
+        from roxham.models.canada_us.geography import CROSSINGS, ORIGINS
+
         if self.end < self.start:
             raise ValueError("end is before start")
         if (self.end - self.start).days > 20 * 366:
             raise ValueError("period longer than 20 years")
+        ids = [c.id for c in CROSSINGS]
+        for cl in self.network.closures:
+            if cl.crossing not in ids:
+                raise ValueError(
+                    f"network.closures: unknown crossing {cl.crossing!r}; known: {', '.join(ids)}"
+                )
+        for k in self.choice.asc:
+            if k not in ids:
+                raise ValueError(f"choice.asc: unknown crossing {k!r}; known: {', '.join(ids)}")
+        shocks = [*self.demand.shocks, *([self.demand.nyc_tickets] if self.demand.nyc_tickets
+                                         else [])]
+        for o in [*self.demand.land_base_per_day, *(o for sh in shocks for o in sh.origins)]:
+            if o not in ORIGINS:
+                raise ValueError(f"unknown origin {o!r}; known: {', '.join(ORIGINS)}")
+        c = self.cohorts
+        nats = [*c.land_nationality, *c.air_nationality, *c.inland_nationality,
+                *(n for sh in shocks for n in sh.nationalities)]
+        for n in nats:
+            if n not in NATIONALITIES:
+                raise ValueError(
+                    f"unknown nationality {n!r}; known: {', '.join(NATIONALITIES)}"
+                )
+        if sum(c.family.values()) > 1.0 or any(v < 0 for v in c.family.values()):
+            raise ValueError("cohorts.family shares must be >= 0 and sum to at most 1")
+        from roxham.models.canada_us.cohorts import FAMILY_KINDS
+
+        for k in c.family:
+            if k not in FAMILY_KINDS or k == "none":
+                raise ValueError(f"cohorts.family: unknown kind {k!r}")
         return self
 
     @property
