@@ -35,6 +35,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "roxham.cli.version_cmd",
     "roxham.cli.serve_cmd",
     "roxham.cli.data_cmd",
+    "roxham.cli.flee_cmd",
 )
 
 for _name in _COMMAND_MODULES:
