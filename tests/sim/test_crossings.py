@@ -152,3 +152,55 @@ def test_agents_perceive_the_law_with_a_lag() -> None:
     assert to_x[5 + lag :].sum() == 0
     # the actual outcome is today's law: claims at X on days 5..7 are returned
     assert (res.at("returned", "X")[5 : 5 + lag] == 200).all()
+
+
+def test_crossing_in_the_middle_of_a_path_and_grouping_by_province() -> None:
+    # a 2-link option O -> X -> M: intercepted agents stop at X (and claim), evaders go on to M
+    from roxham.sim import Options
+
+    net = Network.build(
+        [("O", "origin"),
+         ("X", "irregular_crossing", {"interception": 0.8, "province": "QC"}),
+         ("Y", "irregular_crossing", {"interception": 0.5, "province": "MB"}),
+         ("M", "destination", {"province": "QC"})],
+        [("O", "X", 0.5), ("X", "M", 0.5), ("O", "Y", 1.0)],
+    )  # fmt: skip
+    opts = Options.from_paths(net, max_hops=2)
+    names = [opts.describe(o, net) for o in range(opts.n_options)]
+    prob = np.zeros(opts.n_options)
+    prob[names.index("O->X->M")] = 0.5
+    prob[names.index("O->Y")] = 0.5
+    sim = Simulation(
+        net, D0, D0 + dt.timedelta(days=9), cohorts=[Cohort("c", [({"family": False}, 1.0)])],
+        spawns=[Spawn("c", "O", 500.0)], options=opts, choice=FixedChoice(prob),
+        oracle=StubLaw(),
+    )  # fmt: skip
+    res = run(sim, seed=3)
+    # evaders at X reach M the same day (0.5 + 0.5 days); Y is a path end
+    assert (res.at("arrivals", "M") == res.at("evaded", "X")).all()
+    assert res.at("claims", "X").sum() == res.at("intercepted", "X").sum()
+    assert within(res.at("intercepted", "X").sum(), int(res.at("crossings", "X").sum()), 0.8)
+    by_prov = res.grouped("intercepted", by="province")
+    assert set(by_prov) == {"MB", "QC"}
+    assert (by_prov["QC"] == res.at("intercepted", "X")).all()
+    assert (by_prov["MB"] == res.at("intercepted", "Y")).all()
+    kinds = res.grouped("crossings")
+    assert (kinds["irregular_crossing"] == res.series("crossings").sum(axis=1)).all()
+
+
+def test_returned_without_return_to_goes_back_where_it_came_from() -> None:
+    net = Network.build(
+        [("H", "hub"), ("P", "port_of_entry")], [("H", "P", 1.0), ("P", "H", 1.0)]
+    )
+    daily = np.zeros(6)
+    daily[0] = 50
+    sim = Simulation(
+        net, D0, D0 + dt.timedelta(days=5),
+        cohorts=[Cohort("c", [({"family": False}, 1.0)], give_up=0.0)],
+        spawns=[Spawn("c", "H", daily)], choice=FixedChoice([1.0, 0.0]), oracle=StubLaw(),
+    )  # fmt: skip
+    res = run(sim, seed=1)
+    # returned at P on day 0, back at H; they try again every day (give_up = 0)
+    assert res.at("returned", "P").tolist() == [50] * 6
+    assert res.at("population", "H").tolist() == [50] * 6
+    assert res.at("gave_up", "H").sum() == 0

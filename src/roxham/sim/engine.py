@@ -495,6 +495,7 @@ class Simulation:
             replicates=reps,
             timings={"build_s": build_s, "total_s": time.perf_counter() - t0},
             metadata=dict(self.metadata),
+            location_labels=dict(self.network.labels),
         )
 
     def _run_one(

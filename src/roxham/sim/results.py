@@ -75,6 +75,8 @@ class RunResult:
     replicates: list[ReplicateResult]
     timings: dict[str, float] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: text attributes of the locations (``Network.labels``), e.g. ``"province"``
+    location_labels: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ arrays
     @property
@@ -94,6 +96,28 @@ class RunResult:
     def at(self, name: str, location: str, replicate: int = 0) -> npt.NDArray[np.int64]:
         """``int64[n_days]``: one series at one location."""
         return self.series(name, replicate)[:, self.locations.index(location)]
+
+    def grouped(
+        self, name: str, by: str = "kind", replicate: int = 0
+    ) -> dict[str, npt.NDArray[np.int64]]:
+        """A series summed over locations sharing a kind (``by="kind"``) or a text label
+        (e.g. ``by="province"``); locations without the label are left out.
+
+        Returns ``{group: int64[n_days]}``, groups sorted by name.
+        """
+        if by == "kind":
+            keys: tuple[str | None, ...] = self.location_kinds
+        elif by in self.location_labels:
+            keys = self.location_labels[by]
+        else:
+            known = ", ".join(["kind", *self.location_labels])
+            raise KeyError(f"no location label {by!r}; known: {known}")
+        arr = self.series(name, replicate)
+        out: dict[str, npt.NDArray[np.int64]] = {}
+        for g in sorted({k for k in keys if k is not None}):
+            cols = [i for i, k in enumerate(keys) if k == g]
+            out[g] = arr[:, cols].sum(axis=1)
+        return out
 
     @property
     def agent_steps(self) -> int:
