@@ -407,6 +407,7 @@ class FleeModel:
         loc_counts = np.zeros((R, T, len(self.names)), dtype=np.int64)
         seeds = []
         last: Agents | None = None
+        self.warm_up()
         for r in range(R):
             sd = replicate_seed(seed, r)
             seeds.append(sd)
@@ -432,6 +433,38 @@ class FleeModel:
             seeds=seeds,
             agents=last,
         )
+
+    def warm_up(self) -> float:
+        """Compile (or load from Numba's cache) the kernels with this model's array types, so
+        that run timings exclude compilation; returns the seconds it took."""
+        t0 = time.perf_counter()
+        st = self._new_state()
+        ag = Agents.allocate(1)
+        z8 = np.zeros(1, dtype=np.uint8)
+        zf = np.zeros(1)
+        rng = K.new_rng(0)
+        base_w = np.zeros(self.opts.n_options)
+        K.option_base_weights(
+            self.opts.dest, self.opts.km, np.ones(len(self.names)), self.prm, base_w
+        )
+        K.spawn_at(
+            np.zeros(len(self.names), dtype=np.int64), 0, 0, st.num_agents, ag.loc, ag.link,
+            ag.pos, ag.route, ag.hop, ag.state, ag.born,
+        )  # fmt: skip
+        K.spawn_weighted(
+            0, 0, 0, np.ones(len(self.names)), False, st.conflict, st.pop, st.num_agents,
+            ag.loc, ag.link, ag.pos, ag.route, ag.hop, ag.state, ag.born, rng,
+        )  # fmt: skip
+        K.evolve_day(
+            0, ag.loc, ag.link, ag.pos, ag.route, ag.hop, ag.state, z8, zf, st.movechance,
+            st.town, st.is_camp, self.capacity, st.pop, st.num_agents, self.deact_prob,
+            self.net.link_src, self.net.link_dst, self.link_km, self.link_speed, self.link_walk,
+            st.link_open, self.opts.opt_ptr, self.opts.dest, st.opt_open, base_w,
+            self.opts.path_ptr, self.opts.path_links, self.prm, rng,
+            np.zeros(len(self.names), dtype=np.int64), np.full(len(self.names), -1.0),
+            np.zeros(len(self.names)),
+        )  # fmt: skip
+        return time.perf_counter() - t0
 
     def _daily_totals(self, T: int) -> npt.NDArray[np.int64]:
         """D(t): the data total used for spawning (refugees.csv, or the sum of the camps)."""

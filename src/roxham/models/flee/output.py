@@ -1,0 +1,154 @@
+"""Writing a Flee run: ``out.csv`` in Flee's column layout, Parquet tables and a manifest.
+
+``out.csv`` (FORMAT.md §9): ``Day,Date,<c> sim,<c> data,<c> error,...,Total error,refugees in
+camps (UNHCR),total refugees (simulation),raw UNHCR refugee count,refugees in camps
+(simulation),refugee_debt`` — one row per day, camps in locations.csv order.
+
+Parquet (one row per replicate × day × camp in ``camps.parquet``; per replicate × day in
+``days.parquet``) and ``manifest.json`` (inputs, settings, seeds, scores, timings).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from roxham.errors import UserError
+from roxham.models.flee.model import FleeResult
+
+__all__ = ["out_csv_rows", "write_out_csv", "write_run"]
+
+
+def out_csv_rows(res: FleeResult, replicate: int = 0) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of Flee's out.csv for one replicate."""
+    hdr = ["Day", "Date"]
+    for c in res.camps:
+        hdr += [f"{c} sim", f"{c} data", f"{c} error"]
+    hdr += [
+        "Total error",
+        "refugees in camps (UNHCR)",
+        "total refugees (simulation)",
+        "raw UNHCR refugee count",
+        "refugees in camps (simulation)",
+        "refugee_debt",
+    ]
+    rows: list[list[Any]] = []
+    sim = res.camp_sim[replicate]
+    data = res.camp_data
+    for t in range(res.days):
+        row: list[Any] = [t, (res.start_date + dt.timedelta(days=t)).isoformat()]
+        for j in range(len(res.camps)):
+            s, d = int(sim[t, j]), int(data[t, j])
+            err = 0.0 if d < 1e-5 else round(abs(s / d - 1.0), 4)
+            row += [s, d, err]
+        raw = int(res.refugees_raw[replicate, t])
+        absdiff = float(np.abs(sim[t] - data[t]).sum())
+        row += [
+            absdiff / raw if raw > 0 else 0.0,
+            int(data[t].sum()),
+            int(res.total_agents[replicate, t]),
+            raw,
+            int(sim[t].sum()),
+            int(res.refugee_debt[replicate, t]),
+        ]
+        rows.append(row)
+    return hdr, rows
+
+
+def write_out_csv(res: FleeResult, path: str | Path, replicate: int = 0) -> Path:
+    """Write one replicate's out.csv."""
+    p = Path(path)
+    hdr, rows = out_csv_rows(res, replicate)
+    with p.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(hdr)
+        w.writerows(rows)
+    return p
+
+
+def _frames(res: FleeResult) -> tuple[pl.DataFrame, pl.DataFrame]:
+    R, T, C = res.camp_sim.shape
+    dates = [res.start_date + dt.timedelta(days=t) for t in range(T)]
+    camps = pl.DataFrame(
+        {
+            "replicate": np.repeat(np.arange(R), T * C).astype(np.int32),
+            "day": np.tile(np.repeat(np.arange(T), C), R).astype(np.int32),
+            "date": np.tile(np.repeat(np.array(dates, dtype="datetime64[D]"), C), R),
+            "camp": np.tile(np.array(res.camps, dtype=object), R * T).astype(str),
+            "sim": res.camp_sim.reshape(-1),
+            "data": np.tile(res.camp_data.reshape(-1), R),
+        }
+    )
+    ard = res.ard()
+    ardr = res.ard_rescaled()
+    days = pl.DataFrame(
+        {
+            "replicate": np.repeat(np.arange(R), T).astype(np.int32),
+            "day": np.tile(np.arange(T), R).astype(np.int32),
+            "date": np.tile(np.array(dates, dtype="datetime64[D]"), R),
+            "camps_sim": res.camp_sim.sum(axis=2).reshape(-1),
+            "camps_data": np.tile(res.camp_data.sum(axis=1), R),
+            "total_agents": res.total_agents.reshape(-1),
+            "refugees_raw": res.refugees_raw.reshape(-1),
+            "refugee_debt": res.refugee_debt.reshape(-1),
+            "ard": ard.reshape(-1),
+            "ard_rescaled": ardr.reshape(-1),
+        }
+    )
+    return camps, days
+
+
+def _version() -> str:
+    try:
+        return metadata.version("roxham")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+def write_run(
+    res: FleeResult, directory: str | Path, manifest: Mapping[str, Any] | None = None
+) -> Path:
+    """Write ``out.csv`` (replicate 0), ``out-<r>.csv`` (other replicates), ``camps.parquet``,
+    ``days.parquet`` and ``manifest.json`` into ``directory`` (created if needed)."""
+    d = Path(directory)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"{d}: cannot create the output directory ({e.strerror})") from None
+    files = []
+    for r in range(res.replicates):
+        name = "out.csv" if r == 0 else f"out-{r}.csv"
+        write_out_csv(res, d / name, r)
+        files.append(name)
+    camps, days = _frames(res)
+    camps.write_parquet(d / "camps.parquet")
+    days.write_parquet(d / "days.parquet")
+    files += ["camps.parquet", "days.parquet"]
+    scores = res.scores()
+    man: dict[str, Any] = {
+        "model": "flee",
+        "roxham_version": _version(),
+        "start_date": res.start_date.isoformat(),
+        "days": res.days,
+        "replicates": res.replicates,
+        "replicate_seeds": res.seeds,
+        "camps": res.camps,
+        "avg_rel_diff": float(scores.mean()),
+        "avg_rel_diff_per_replicate": [float(x) for x in scores],
+        "agents": int(res.total_agents[:, -1].max()) if res.days else 0,
+        "agent_steps": int(res.agent_steps.sum()),
+        "loop_seconds": [float(x) for x in res.loop_seconds],
+        "agent_steps_per_s": res.agent_steps_per_s(),
+        "files": [*files, "manifest.json"],
+    }
+    man.update(manifest or {})
+    (d / "manifest.json").write_text(json.dumps(man, indent=1, default=str) + "\n")
+    return d
