@@ -571,6 +571,7 @@ class Simulation:
         speed_key: float | None = None
         link_speed = np.zeros(n_links)
         last_lag = -1
+        last_ncv = float("nan")
         versions = [0, 0]  # (available, perceived)
         for d in range(n_days):
             date = self.start + dt.timedelta(days=d)
@@ -594,17 +595,21 @@ class Simulation:
             if not 0 <= lag <= table.lag_max:
                 raise UserError(f"info_lag_days {lag} outside 0..{table.lag_max}")
             row = d - lag + table.lag_max
-            if lag != last_lag or changes[row] or last_codes is None:
+            ncv = float(params["no_claim_value"])
+            if lag != last_lag or changes[row] or last_codes is None or ncv != last_ncv:
                 codes_seen = table.codes[row]
-                if last_codes is None or not np.array_equal(codes_seen, last_codes):
+                if (
+                    last_codes is None
+                    or ncv != last_ncv
+                    or not np.array_equal(codes_seen, last_codes)
+                ):
                     last_codes = codes_seen.copy()
                     ok = referred[codes_seen].astype(np.float64)  # [places, profiles]
-                    perceived = np.full(
-                        (ok.shape[1], opt.n_options), float(params["no_claim_value"])
-                    )
+                    perceived = np.full((ok.shape[1], opt.n_options), ncv)
                     perceived[:, has_place] = ok[self.option_place[has_place]].T
                     versions[1] += 1
                 last_lag = lag
+                last_ncv = ncv
             ctx = DayContext(
                 day=d,
                 date=date,
