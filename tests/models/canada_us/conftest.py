@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,20 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
-def cli(argv: list[str], capsys: Any) -> tuple[int, str, str]:
-    """Run the roxham CLI in-process; (exit code, stdout, stderr)."""
-    code = run_app(app, argv)
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
+CliFn = Callable[[list[str]], tuple[int, str, str]]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> CliFn:
+    """Run the roxham CLI in-process: ``cli(argv)`` → (exit code, stdout, stderr)."""
+
+    def _run(argv: list[str]) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = run_app(app, argv)
+        cap = capsys.readouterr()
+        return code, cap.out, cap.err
+
+    return _run
 
 
 @pytest.fixture(scope="session")

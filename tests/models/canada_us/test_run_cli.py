@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
-from tests.models.canada_us.conftest import cli
+
+CliFn = Callable[[list[str]], tuple[int, str, str]]
 
 
 def script_srcs(html: str) -> list[str]:
@@ -113,14 +115,14 @@ def test_manifest_and_report(historical_run: tuple[Path, dict[str, Any]]) -> Non
     assert "sMAPE" in html and "canada.ca" in html  # fit table and observed sources
 
 
-def test_json_output_and_determinism(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_output_and_determinism(tmp_path: Path, cli: CliFn) -> None:
     f = tmp_path / "short.yaml"
     f.write_text("extends: historical\nname: short\nstart: 2022-06-01\nend: 2023-09-30\n")
     runs = []
     for i, seed in enumerate(("7", "7", "8")):
         out = tmp_path / f"r{i}"
         code, stdout, _ = cli(["run", str(f), "-r", "3", "--seed", seed, "-o", str(out),
-                               "--json", "--no-report"], capsys)
+                               "--json", "--no-report"])
         assert code == 0
         payload = json.loads(stdout.strip().splitlines()[-1])
         assert payload["run_dir"] == str(out) and payload["seed"] == int(seed)
@@ -143,11 +145,11 @@ def test_json_output_and_determinism(tmp_path: Path, capsys: pytest.CaptureFixtu
     ],
 )
 def test_bad_scenario_file_exits_2_with_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, needle: str
+    tmp_path: Path, cli: CliFn, content: str, needle: str
 ) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text(content)
-    code, _out, err = cli(["run", str(f), "-r", "1", "-o", str(tmp_path / "r")], capsys)
+    code, _out, err = cli(["run", str(f), "-r", "1", "-o", str(tmp_path / "r")])
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0]
@@ -156,22 +158,22 @@ def test_bad_scenario_file_exits_2_with_one_line(
 
 
 def test_missing_scenario_and_existing_run_dir(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, cli: CliFn,
     historical_run: tuple[Path, dict[str, Any]],
 ) -> None:
-    code, _, err = cli(["run", str(tmp_path / "nope.yaml")], capsys)
+    code, _, err = cli(["run", str(tmp_path / "nope.yaml")])
     assert code == 2 and "not found" in err
-    code, _, err = cli(["run", "-o", str(historical_run[0])], capsys)
+    code, _, err = cli(["run", "-o", str(historical_run[0])])
     assert code == 2 and "already holds a run" in err
 
 
 def test_user_scenario_extends_and_overrides(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+                                             cli: CliFn) -> None:
     f = tmp_path / "mine.yaml"
     f.write_text("extends: historical\nname: short\nstart: 2023-01-01\nend: 2023-06-30\n"
                  "choice: {asc_stay: 50.0}\n")
     code, _out, _ = cli(["run", str(f), "-r", "2", "-o", str(tmp_path / "r"), "--json",
-                        "--no-report"], capsys)
+                        "--no-report"])
     assert code == 0
     m = pl.read_parquet(tmp_path / "r" / "monthly.parquet")
     assert sorted(set(m["month"]))[0] == "2023-01" and len(set(m["month"])) == 6
@@ -180,7 +182,7 @@ def test_user_scenario_extends_and_overrides(tmp_path: Path,
     assert ca["value"].sum() < 5
 
 
-def test_compare_two_run_dirs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_two_run_dirs(tmp_path: Path, cli: CliFn) -> None:
     base = tmp_path / "base.yaml"
     base.write_text("extends: historical\nname: base-2022\nstart: 2022-01-01\n"
                     "end: 2022-12-31\n")
@@ -190,12 +192,10 @@ def test_compare_two_run_dirs(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     dirs = []
     for sc in (base, f):
         rd = tmp_path / sc.stem
-        assert cli(["run", str(sc), "-r", "3", "--seed", "7", "-o", str(rd), "--no-report"],
-                   capsys)[0] == 0
+        assert cli(["run", str(sc), "-r", "3", "--seed", "7", "-o", str(rd), "--no-report"])[0] == 0
         dirs.append(rd)
     html = tmp_path / "cmp.html"
-    code, out, _ = cli(["compare", str(dirs[0]), str(dirs[1]), "-o", str(html), "--json"],
-                       capsys)
+    code, out, _ = cli(["compare", str(dirs[0]), str(dirs[1]), "-o", str(html), "--json"])
     assert code == 0
     payload = json.loads(out.strip().splitlines()[-1])
     rows = {(r["series"], r["geography"]): r for r in payload["differences"]}
