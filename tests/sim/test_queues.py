@@ -3,6 +3,8 @@
 import datetime as dt
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from roxham.sim import (
     Cohort,
@@ -15,6 +17,7 @@ from roxham.sim import (
     Spawn,
     run,
 )
+from roxham.sim.queues import QueueSet
 
 D0 = dt.date(2024, 1, 1)
 
@@ -107,3 +110,31 @@ def test_littles_law() -> None:
     big_l = rep.queue_length[:, 0].mean()
     assert big_l > 1.0  # a real queue formed
     assert abs(big_l - lam * w) <= 0.02 * big_l
+
+
+@given(
+    arrivals=st.lists(st.integers(0, 30), min_size=1, max_size=25),
+    cap=st.floats(0.0, 12.0),
+    new_cap=st.one_of(st.none(), st.floats(0.0, 12.0)),
+    change_day=st.integers(0, 30),
+)
+def test_kernel_queue_matches_the_bucket_queue(
+    arrivals: list[int], cap: float, new_cap: float | None, change_day: int
+) -> None:
+    """The compiled queue and the plain-Python bucket queue (QueueSet) agree day by day."""
+    n_days = 30
+    ev = [Event(D0 + dt.timedelta(days=change_day), "set_capacity", "s", new_cap)]
+    res = run(port_model([float(a) for a in arrivals], [QueueSpec("s", cap, at=("P",))],
+                         n_days=n_days, events=ev), seed=1)  # fmt: skip
+    rep = res.replicates[0]
+    ref = QueueSet([QueueSpec("s", capacity=cap)])
+    for d in range(n_days):
+        if d == change_day:
+            ref.set_capacity("s", new_cap)
+        a = arrivals[d] if d < len(arrivals) else 0
+        ref.issued[0] += a
+        ref.add_arrivals(d, np.array([a]))
+        ref.advance(d)
+        assert rep.queue_served[d, 0] == ref.served_today[0]
+        assert rep.queue_wait_sum[d, 0] == ref.wait_sum_today[0]
+        assert rep.queue_length[d, 0] == ref.length()[0]
