@@ -1,0 +1,63 @@
+"""Benchmark: wall time of one historical Canada–US run (one replicate) after compilation.
+
+Builds the model once (law table, demand), runs one replicate to compile/load the Numba
+kernel, then times ``--repeat`` replicates of the historical scenario (2017-01-01 →
+2024-12-31) and reports the best wall time and agent-steps per second (an agent-step is one
+agent present in the day's active list, plus one per agent spawned).
+
+Usage: ``python benchmarks/canada_us_bench.py [--repeat N]``. The last line printed is one
+JSON object: ``{"wall_s": ..., "agent_steps_per_s": ..., ...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from roxham.models.canada_us.model import build, run_replicate, run_scenario
+from roxham.models.canada_us.scenario import load_scenario
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    s = load_scenario("historical")
+    t0 = time.perf_counter()
+    b = build(s)
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    run_replicate(b, 1)  # compile / load the cached kernel
+    first_s = time.perf_counter() - t0
+    best = float("inf")
+    steps = 0
+    agents = 0
+    for i in range(args.repeat):
+        t0 = time.perf_counter()
+        res = run_replicate(b, 1000 + i)
+        dt_ = time.perf_counter() - t0
+        if dt_ < best:
+            best = dt_
+            steps = int(res["agent_steps"])  # type: ignore[call-overload]
+            agents = int(res["n_agents"])  # type: ignore[call-overload]
+    t0 = time.perf_counter()
+    run_scenario(s, replicates=1)
+    full_s = time.perf_counter() - t0
+    print(f"build (law table + demand): {build_s:.2f} s; first replicate incl. load: "
+          f"{first_s:.2f} s")
+    print(f"one historical replicate (best of {args.repeat}): {best:.3f} s, {agents:,} agents, "
+          f"{steps:,} agent-steps over {s.n_days} days")
+    print(f"run_scenario with 1 replicate (build + run + monthly summary): {full_s:.2f} s")
+    print(json.dumps({
+        "wall_s": round(best, 4),
+        "agent_steps_per_s": round(steps / best, 1),
+        "agents": agents,
+        "days": s.n_days,
+        "build_s": round(build_s, 3),
+        "run_scenario_1rep_s": round(full_s, 3),
+    }))
+
+
+if __name__ == "__main__":
+    main()
