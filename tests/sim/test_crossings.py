@@ -204,3 +204,19 @@ def test_returned_without_return_to_goes_back_where_it_came_from() -> None:
     assert res.at("returned", "P").tolist() == [50] * 6
     assert res.at("population", "H").tolist() == [50] * 6
     assert res.at("gave_up", "H").sum() == 0
+
+
+def test_air_arrivals_claim_on_their_first_day_through_a_zero_length_link() -> None:
+    # the documented pattern for cohorts that claim on arrival (airports, inland offices)
+    net = Network.build(
+        [("flights", "origin"), ("YUL", "airport")], [("flights", "YUL", 0.0)]
+    )
+    sim = Simulation(
+        net, D0, D0 + dt.timedelta(days=3),
+        cohorts=[Cohort("air", [({"family": False}, 1.0)])],
+        spawns=[Spawn("air", "flights", 7.0)], choice=FixedChoice([1.0]), oracle=StubLaw(),
+        params={"strict_arrival": True},
+    )  # fmt: skip
+    res = run(sim, seed=1)
+    assert res.at("claims", "YUL").tolist() == [7, 7, 7, 7]
+    assert res.at("referred", "YUL").sum() == 28  # place "airport": the stub refers
