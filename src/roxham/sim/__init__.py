@@ -22,7 +22,7 @@ A model builds a :class:`Simulation` and runs it::
         choice=LogitChoice({"km": -0.1}, law=3.0, stay_utility=0.0),
         queues=[QueueSpec("screening", capacity=80, at=("Roxham", "Lacolle"))],
         timeline=[Event(dt.date(2022, 6, 1), "close_link", ("NYC", "Roxham"))],
-        oracle=my_oracle,              # a LawOracle; default: every claim referred
+        oracle=None,                   # a LawOracle; None: every claim referred
         params={"info_lag_days": 14},
     )
     result = run(sim, seed=1, replicates=4, progress=lambda done, total: None)
@@ -59,6 +59,23 @@ The pieces:
 - Results: :class:`RunResult` (arrays, tidy frames, monthly aggregation, ``write``).
 - Progress: ``run(..., progress=cb)`` calls ``cb(done, total)`` (days over all replicates);
   :class:`RichProgress` is such a callback that draws a bar for runs over a second.
+
+Conventions:
+
+- A day runs: policy events → spawn → queued agents leave served queues → choice → travel
+  (arrival actions on the way) → queues serve → records. New agents can move on their
+  first day.
+- A link of length ``L`` at speed ``v`` (``speed_km_per_day``, default 1: lengths are days)
+  entered on day ``d`` is completed on day ``d + ceil(L/v) - 1``; with
+  ``strict_arrival=True`` (Flee) on day ``d + floor(L/v)``. A multi-link option goes on
+  through intermediate locations the same day while time is left.
+- People who claim on arrival (airports, inland offices) spawn at an origin joined to the
+  claim location by a zero-length link: they claim on their first day.
+- The oracle is asked per claim *place* (a location's ``place`` label); a model that needs
+  the delay between crossing and claim (e.g. a 14-day rule) encodes it in the place, e.g.
+  an inland office reached after a 15-day link with ``place: inland_after_14_days``.
+- ``prob[g, o]`` is read once per day; a choice model that returns the same array object
+  as the day before is not re-tabulated. Open/closed masks change only through events.
 
 Seeds: replicate ``r`` uses ``SeedSequence(seed).spawn(R)[r]``; draws are counter-based, so
 results depend only on the seed, the replicate and the inputs (not on ``workers``).
