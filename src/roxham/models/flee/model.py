@@ -79,8 +79,10 @@ class FleeResult:
     refugee_debt: npt.NDArray[np.int64]
     #: ``int64[R]``: Σ over days of agents alive when the day's step starts
     agent_steps: npt.NDArray[np.int64]
-    #: ``float64[R]``: seconds spent in the daily loop per replicate
+    #: ``float64[R]``: seconds spent in the daily loop per replicate (wall clock)
     loop_seconds: npt.NDArray[np.float64]
+    #: ``float64[R]``: CPU seconds of this process in the daily loop per replicate
+    loop_cpu_seconds: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     #: location names (all locations, locations.csv order)
     locations: list[str] = field(default_factory=list)
     #: ``int64[R, T, L]``: agents at every location after day t (not counting those on links)
@@ -122,9 +124,10 @@ class FleeResult:
         :meth:`ard_rescaled`, FabFlee's "Error (rescaled)")."""
         return self.ard_rescaled().mean(axis=1)
 
-    def agent_steps_per_s(self) -> float:
-        """Agent-steps per second of daily loop, over all replicates."""
-        secs = float(self.loop_seconds.sum())
+    def agent_steps_per_s(self, cpu: bool = False) -> float:
+        """Agent-steps per second of daily loop (wall clock, or CPU time with ``cpu=True``:
+        the fairer measure on a shared machine), over all replicates."""
+        secs = float((self.loop_cpu_seconds if cpu else self.loop_seconds).sum())
         return float(self.agent_steps.sum()) / secs if secs > 0 else float("nan")
 
 
@@ -392,8 +395,17 @@ class FleeModel:
         replicates: int = 1,
         days: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        initial: dict[str, int] | None = None,
     ) -> FleeResult:
-        """Run ``replicates`` replicates (replicate r uses :func:`replicate_seed(seed, r)`)."""
+        """Run ``replicates`` replicates (replicate r uses :func:`replicate_seed(seed, r)`).
+
+        ``initial`` puts that many agents at named locations before day 0 (like Flee's
+        ``Ecosystem.addAgent`` before the first step, or HEAD's ``initial_idps``)."""
+        init = np.zeros(len(self.names), dtype=np.int64)
+        for name, count in (initial or {}).items():
+            if count < 0:
+                raise UserError(f"initial agents at {name!r} must be >= 0, got {count}")
+            init[self.index(name)] += int(count)
         if replicates < 1:
             raise UserError(f"replicates must be >= 1, got {replicates}")
         T = self.days_total if days is None or days <= 0 else min(days, self.days_total)
@@ -404,6 +416,7 @@ class FleeModel:
         debt_out = np.zeros((R, T), dtype=np.int64)
         steps = np.zeros(R, dtype=np.int64)
         secs = np.zeros(R, dtype=np.float64)
+        cpu = np.zeros(R, dtype=np.float64)
         loc_counts = np.zeros((R, T, len(self.names)), dtype=np.int64)
         seeds = []
         last: Agents | None = None
@@ -412,10 +425,12 @@ class FleeModel:
             sd = replicate_seed(seed, r)
             seeds.append(sd)
             t0 = time.perf_counter()
+            c0 = time.process_time()
             last = self._run_one(
-                sd, T, camp_sim[r], total[r], raw[r], debt_out[r], steps, r, loc_counts[r]
+                sd, T, camp_sim[r], total[r], raw[r], debt_out[r], steps, r, loc_counts[r], init
             )
             secs[r] = time.perf_counter() - t0
+            cpu[r] = time.process_time() - c0
             if progress is not None:
                 progress(r + 1, R)
         return FleeResult(
@@ -428,6 +443,7 @@ class FleeModel:
             refugee_debt=debt_out,
             agent_steps=steps,
             loop_seconds=secs,
+            loop_cpu_seconds=cpu,
             locations=list(self.names),
             loc_counts=loc_counts,
             seeds=seeds,
@@ -488,6 +504,7 @@ class FleeModel:
         steps: npt.NDArray[np.int64],
         r: int,
         loc_counts: npt.NDArray[np.int64],
+        init: npt.NDArray[np.int64],
     ) -> Agents:
         s = self.settings
         rng = K.new_rng(sd)
@@ -499,6 +516,7 @@ class FleeModel:
         D = self._daily_totals(T)
         # capacity guess: data total + day-0 camp populations (+ growth)
         guess = int(D.max(initial=0)) + int(self.camp_data[0].sum() if len(self.camps) else 0)
+        guess += int(init.sum())
         ag = Agents.allocate(max(1024, guess + 1024))
         arrived = np.zeros(ag.capacity, dtype=np.uint8)
         recent = np.zeros(ag.capacity, dtype=np.float64)
@@ -508,6 +526,8 @@ class FleeModel:
             counts = np.zeros(len(self.names), dtype=np.int64)
             counts[self.camp_idx] = self.camp_data[0]
             n_alive = self._spawn_at(ag, counts, n_alive, 0, st)
+        if init.any():
+            n_alive = self._spawn_at(ag, init, n_alive, 0, st)
         base_w = np.empty(self.opts.n_options, dtype=np.float64)
         debt = 0
         raw_sum = 0
