@@ -140,7 +140,8 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
         "flags": list(det.flags),
         "consequence": det.consequence,
         "explanation": text,
-        "what_would_change": [_change(c, req.lang) for c in changes],
+        # None: this version of the law engine cannot tell (not "nothing would change it").
+        "what_would_change": [_change(c, req.lang) for c in changes] if wwc else None,
         "trace": [to_jsonable(t.to_dict() if hasattr(t, "to_dict") else t) for t in trace],
     }
 

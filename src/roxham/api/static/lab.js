@@ -3,7 +3,7 @@
 "use strict";
 (function () {
   const R = window.roxham, C = window.roxhamCharts;
-  let scenarios = [], runs = [], current = null, poll = null;
+  let scenarios = [], runs = [], current = null, poll = null, focus = null;
 
   function scen(name) { return scenarios.find(function (s) { return s.name === name; }); }
   function tr(obj, base) { return R.lang() === "fr" ? (obj[base + "_fr"] || obj[base + "_en"]) : obj[base + "_en"]; }
@@ -95,9 +95,14 @@
 
   function watch(id) {
     if (poll) clearTimeout(poll);
+    focus = id;
     document.getElementById("run-status").hidden = false;
+    document.getElementById("run-state").textContent = "queued";
+    document.getElementById("run-progress").value = 0;
     async function tick() {
+      if (focus !== id) { loadRuns(); return; }  // the user opened another run meanwhile
       const r = await R.api("GET", "/api/v1/runs/" + id);
+      if (focus !== id) { loadRuns(); return; }
       if (!r.ok) { showError("HTTP " + r.status); return; }
       const run = r.data;
       document.getElementById("run-state").textContent = run.status;
@@ -111,6 +116,7 @@
   }
 
   async function openRun(id) {
+    focus = id;
     const r = await R.api("GET", "/api/v1/runs/" + id);
     if (!r.ok) return;
     document.getElementById("run-status").hidden = false;
