@@ -1,0 +1,34 @@
+"""Calibrate, validate and quantify uncertainty of roxham models (DESIGN.md §8).
+
+Generic core: :class:`~roxham.calibrate.space.ParameterSpace` (priors),
+:func:`~roxham.calibrate.distance.distance` (sMAPE over official monthly series),
+executors (:class:`~roxham.calibrate.executor.LocalExecutor`,
+:class:`~roxham.calibrate.executor.DaskExecutor`), :func:`~roxham.calibrate.fit.calibrate`.
+What the Canada–US model fits, and its priors: :mod:`roxham.calibrate.priors`.
+"""
+
+from __future__ import annotations
+
+from roxham.calibrate.distance import Observed, Target, distance, load_observed, smape
+from roxham.calibrate.executor import DaskExecutor, LocalExecutor, make_executor, task_seed
+from roxham.calibrate.fit import Calibration, calibrate
+from roxham.calibrate.models import CalibratableModel, CanadaUSModel
+from roxham.calibrate.space import Param, ParameterSpace
+
+__all__ = [
+    "CalibratableModel",
+    "Calibration",
+    "CanadaUSModel",
+    "DaskExecutor",
+    "LocalExecutor",
+    "Observed",
+    "Param",
+    "ParameterSpace",
+    "Target",
+    "calibrate",
+    "distance",
+    "load_observed",
+    "make_executor",
+    "smape",
+    "task_seed",
+]

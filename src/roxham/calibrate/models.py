@@ -1,0 +1,100 @@
+"""Models that can be calibrated: anything with ``simulate(params, seed, end)``.
+
+The generic core (:mod:`roxham.calibrate.fit`, executors, distance) only needs a picklable
+object with
+
+- ``name: str`` and ``space: ParameterSpace`` (free parameters and priors),
+- ``targets: tuple[Target, ...]`` (official series compared),
+- ``simulate(params: Mapping[str, float], seed: int, end: str) -> pl.DataFrame`` — a long
+  monthly table with columns ``month`` (``YYYY-MM``), ``series``, ``geography``, ``value``,
+  from the model's start to the end of month ``end`` (the real policy timeline).
+
+:class:`CanadaUSModel` adapts the Canada–US model through scenario overrides (the model's
+code is untouched): the parameter values are written at their scenario keys of the base
+scenario, then :func:`roxham.models.canada_us.model.run_scenario` runs it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import polars as pl
+
+from roxham.calibrate.distance import Target
+from roxham.calibrate.space import ParameterSpace
+
+__all__ = ["CalibratableModel", "CanadaUSModel", "month_end"]
+
+
+class CalibratableModel(Protocol):
+    """What the calibration core needs from a model."""
+
+    name: str
+    space: ParameterSpace
+    targets: tuple[Target, ...]
+
+    def simulate(self, params: Mapping[str, float], seed: int, end: str) -> pl.DataFrame:
+        """Monthly long table (month, series, geography, value) up to month ``end``."""
+        ...
+
+
+def month_end(month: str) -> dt.date:
+    """Last day of ``YYYY-MM``.
+
+    >>> month_end("2024-02")
+    datetime.date(2024, 2, 29)
+    """
+    y, m = int(month[:4]), int(month[5:7])
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+@dataclass
+class CanadaUSModel:
+    """The Canada–US model of :mod:`roxham.models.canada_us`, one replicate per simulation
+    by default (``replicates`` > 1 averages replicates of one seed).
+
+    >>> m = CanadaUSModel()
+    >>> m.scenario({"asc_stay": 1.25}, "2017-02").choice.asc_stay
+    1.25
+    """
+
+    base: str = "historical"
+    replicates: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+    name: str = "canada_us"
+    space: ParameterSpace = field(default=None)  # type: ignore[assignment]
+    targets: tuple[Target, ...] = ()
+
+    def __post_init__(self) -> None:
+        from roxham.calibrate.priors import CANADA_US_SPACE, CANADA_US_TARGETS
+
+        if self.space is None:
+            self.space = CANADA_US_SPACE
+        if not self.targets:
+            self.targets = CANADA_US_TARGETS
+
+    def base_dict(self) -> dict[str, Any]:
+        """The resolved base scenario as plain data (with ``extra`` overrides merged)."""
+        from roxham.models.canada_us.scenario import load_scenario
+
+        return load_scenario(self.base, self.extra or None).model_dump(mode="json")
+
+    def scenario(self, params: Mapping[str, float], end: str) -> Any:
+        """The scenario with ``params`` applied, ending on the last day of month ``end``."""
+        from roxham.models.canada_us.scenario import ModelScenario
+
+        data = self.space.apply(self.base_dict(), params)
+        data["end"] = month_end(end).isoformat()
+        return ModelScenario.model_validate(data)
+
+    def simulate(self, params: Mapping[str, float], seed: int, end: str) -> pl.DataFrame:
+        """Run the model with ``params`` (values of ``space``) to the end of month ``end``."""
+        from roxham.models.canada_us.model import run_scenario
+
+        s = self.scenario(params, end)
+        res = run_scenario(s, seed=seed, replicates=self.replicates)
+        return res.monthly.select("month", "series", "geography", "value")

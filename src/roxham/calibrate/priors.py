@@ -1,0 +1,92 @@
+"""THE documented place for what the Canada–US calibration fits, its priors, and the distance.
+
+Free parameters (all ASSUMPTIONS of ``historical.yaml``, marked (A) there; the priors are flat
+ranges wide enough to hold the hand-tuned value and plausible alternatives, not sourced facts):
+
+========================  ==================================  ==================  ======
+name                      scenario key                        prior               hand
+========================  ==================================  ==================  ======
+nyc_base                  demand.land_base_per_day.nyc        log-uniform 30–300  100
+midwest_base              demand.land_base_per_day.us_midwest log-uniform 0.5–20  4
+northwest_base            demand.land_base_per_day.us_northwest log-uniform 0.3–15 2.6
+great_lakes_base          demand.land_base_per_day.us_great_lakes log-uniform 0.3–15 2
+sw_weight                 demand.sw_weight                    uniform 0–0.5       0.05
+season_amp                demand.seasonality_amplitude        uniform 0–0.5       0.08
+season_peak               demand.seasonality_peak_doy         integer 1–366       130
+nyc_2022_mult             demand.shocks.nyc-arrivals-2022.multiplier uniform 1–4  2
+haiti_2017_mult           demand.shocks.haiti-tps-2017.multiplier log-uniform 2–30 11
+asc_stay                  choice.asc_stay                     uniform 0–5         2
+beta_km                   choice.beta_km_per_100              uniform −1.5–0      −0.45
+asc_emerson               choice.asc.emerson_irr              uniform −4–2        −0.8
+asc_bc                    choice.asc.bc_irr                   uniform −4–2        −0.6
+p_intercept               processing.p_intercept_irregular    uniform 0.8–1       0.97
+========================  ==================================  ==================  ======
+
+Not fitted: ``law.information_lag_days`` (a new value rebuilds the dated law table, 2–3 s
+per simulation: too slow for the default budget; it stays at 14 (A)); sourced figures (airport
+and inland claims, IRB finalisations) are data, never fitted.
+
+Distance (:func:`roxham.calibrate.distance.distance`): for each target below, sMAPE (%) between
+the simulated and the official monthly figure over the training window, only months with an
+official figure (missing months are skipped and counted in the result); the distance is the
+weighted mean of the per-series sMAPEs. Official figures: :func:`roxham.data.monthly` (IRCC
+monthly RCMP interceptions by province; IRB RPD pending inventory at month end).
+
+>>> [t.key for t in CANADA_US_TARGETS][:2]
+['rcmp_interceptions/CA', 'rcmp_interceptions/QC']
+>>> CANADA_US_SPACE["nyc_base"].hand
+100.0
+"""
+
+from __future__ import annotations
+
+from roxham.calibrate.distance import Target
+from roxham.calibrate.space import Param, ParameterSpace
+
+__all__ = ["CANADA_US_SPACE", "CANADA_US_TARGETS", "TRAIN_END", "TRAIN_START"]
+
+TRAIN_START = "2017-01"
+TRAIN_END = "2022-12"
+
+CANADA_US_SPACE = ParameterSpace(
+    (
+        Param("nyc_base", "demand.land_base_per_day.nyc", 30.0, 300.0, "loguniform", 100.0,
+              "would-be movers per day from New York when the driver is 1"),
+        Param("midwest_base", "demand.land_base_per_day.us_midwest", 0.5, 20.0, "loguniform",
+              4.0, "movers per day from the US Midwest (Manitoba routes)"),
+        Param("northwest_base", "demand.land_base_per_day.us_northwest", 0.3, 15.0,
+              "loguniform", 2.6, "movers per day from the US Northwest (BC routes)"),
+        Param("great_lakes_base", "demand.land_base_per_day.us_great_lakes", 0.3, 15.0,
+              "loguniform", 2.0, "movers per day from the Great Lakes (Ontario routes)"),
+        Param("sw_weight", "demand.sw_weight", 0.0, 0.5, "uniform", 0.05,
+              "weight of the lagged US southwest apprehensions driver"),
+        Param("season_amp", "demand.seasonality_amplitude", 0.0, 0.5, "uniform", 0.08,
+              "amplitude of the yearly cycle of departures"),
+        Param("season_peak", "demand.seasonality_peak_doy", 1, 366, "int", 130,
+              "day of year of the departures' peak"),
+        Param("nyc_2022_mult", "demand.shocks.nyc-arrivals-2022.multiplier", 1.0, 4.0,
+              "uniform", 2.0, "New York inflow multiplier reached by end 2022"),
+        Param("haiti_2017_mult", "demand.shocks.haiti-tps-2017.multiplier", 2.0, 30.0,
+              "loguniform", 11.0, "Haitian wave of July–August 2017"),
+        Param("asc_stay", "choice.asc_stay", 0.0, 5.0, "uniform", 2.0,
+              "utility of staying in the US"),
+        Param("beta_km", "choice.beta_km_per_100", -1.5, 0.0, "uniform", -0.45,
+              "utility per 100 road km"),
+        Param("asc_emerson", "choice.asc.emerson_irr", -4.0, 2.0, "uniform", -0.8,
+              "constant of crossing irregularly near Emerson (MB)"),
+        Param("asc_bc", "choice.asc.bc_irr", -4.0, 2.0, "uniform", -0.6,
+              "constant of crossing irregularly in BC"),
+        Param("p_intercept", "processing.p_intercept_irregular", 0.8, 1.0, "uniform", 0.97,
+              "share of irregular crossers intercepted by the RCMP"),
+    )
+)
+
+#: Official monthly series compared (model series/geography → roxham.data name/geography).
+CANADA_US_TARGETS: tuple[Target, ...] = (
+    Target("rcmp_interceptions", "CA", weight=1.0),
+    Target("rcmp_interceptions", "QC", weight=2.0),
+    Target("rcmp_interceptions", "MB", weight=1.0),
+    Target("rcmp_interceptions", "BC", weight=1.0),
+    Target("rcmp_interceptions", "ON", weight=0.5),
+    Target("irb_pending", "CA", weight=0.5, data_name="irb_rpd_pending_end"),
+)
