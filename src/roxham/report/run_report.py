@@ -78,13 +78,28 @@ def _div(fig: go.Figure, height: int = 360) -> str:
 
 
 def _sources(urls: list[tuple[str, str]]) -> str:
+    """Numbered, de-duplicated source links of the observed figures of one chart."""
     if not urls:
         return '<p class="src">Observed: no official figure found for this series.</p>'
-    items = "; ".join(
-        f'{html.escape(label)}: <a href="{html.escape(u)}">{html.escape(u)}</a>'
-        for label, u in urls
+    by_url: dict[str, list[str]] = {}
+    for label, u in urls:
+        by_url.setdefault(u, [])
+        if label not in by_url[u]:
+            by_url[u].append(label)
+    items = " ".join(
+        f'[{i}] <a href="{html.escape(u)}">{html.escape(_short(u))}</a> '
+        f'({html.escape(", ".join(labels))})'
+        for i, (u, labels) in enumerate(by_url.items(), 1)
     )
-    return f'<p class="src">Observed figures — {items}</p>'
+    return f'<p class="src">Observed figures (circles/diamonds) from: {items}</p>'
+
+
+def _short(u: str) -> str:
+    """A URL shortened for display: host + last path part."""
+    rest = u.split("://", 1)[-1]
+    host, _, path = rest.partition("/")
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    return f"{host}/…/{tail}" if tail and tail != path else rest[:80]
 
 
 def _obs(series: str, geo: str) -> pl.DataFrame:
@@ -94,7 +109,7 @@ def _obs(series: str, geo: str) -> pl.DataFrame:
 
 
 def _sim_vs_obs(m: pl.DataFrame, series: str, geos: list[str], title: str,
-                lo: str, hi: str) -> str:
+                lo: str, hi: str, ylabel: str = "per month") -> str:
     fig = go.Figure()
     srcs: list[tuple[str, str]] = []
     for i, g in enumerate(geos):
@@ -104,14 +119,15 @@ def _sim_vs_obs(m: pl.DataFrame, series: str, geos: list[str], title: str,
             continue
         _band(fig, sub, f"simulated {g}", col)
         ob = _obs(series, g)
-        ob = ob.filter(pl.col("period").str.len_chars() == 7)
+        ob = ob.filter((pl.col("period").str.len_chars() == 7) & (pl.col("period") >= lo)
+                       & (pl.col("period") <= hi))
         if ob.height:
             fig.add_trace(go.Scatter(x=_x(ob["period"].to_list()), y=ob["value"].to_list(),
                                      mode="markers", name=f"observed {g}",
                                      marker={"color": col, "size": 6, "symbol": "circle-open"}))
             for u in dict.fromkeys(ob["source_url"].to_list()):
                 srcs.append((f"{series} {g}", u))
-    fig.update_layout(title=title, yaxis_title="per month")
+    fig.update_layout(title=title, yaxis_title=ylabel)
     _events(fig, lo, hi)
     return _div(fig) + _sources(srcs)
 
@@ -136,7 +152,8 @@ def _claims(m: pl.DataFrame, lo: str, hi: str) -> str:
         fig2.add_trace(go.Bar(x=[f"{y} " for y in ann["y"]], y=ann["value"].to_list(),
                               name=f"sim {office}", marker_color=_COLORS[i], opacity=0.55,
                               offsetgroup=office))
-        ob = _obs("claims", office)
+        ob = _obs("claims", office).filter(
+            (pl.col("period") >= lo[:4]) & (pl.col("period") <= hi[:4]))
         if ob.height:
             fig2.add_trace(go.Scatter(x=[f"{y} " for y in ob["period"]], y=ob["value"].to_list(),
                                       mode="markers", name=f"observed {office}",
@@ -146,7 +163,7 @@ def _claims(m: pl.DataFrame, lo: str, hi: str) -> str:
                 srcs.append((f"claims {office}", u))
     fig2.update_layout(title="Claims by office type per year: simulated (bars) vs observed",
                        barmode="group")
-    return out + _div(fig2, 380) + _sources(srcs[:6])
+    return out + _div(fig2, 380) + _sources(srcs)
 
 
 def _routes(m: pl.DataFrame, lo: str, hi: str) -> str:
@@ -262,7 +279,8 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         "<h2>Returns to the US</h2>",
         _returns(m, lo, hi),
         "<h2>IRB (RPD) pending inventory</h2>",
-        _sim_vs_obs(m, "irb_pending", ["CA"], "RPD pending claims at month end", lo, hi),
+        _sim_vs_obs(m, "irb_pending", ["CA"], "RPD pending claims at month end", lo, hi,
+                    "claims pending"),
         "<h2>Fit on the training period (2017-01..2022-12)</h2>",
         _fit_html(fit),
         "<h2>What was assumed</h2>",

@@ -119,3 +119,18 @@ def test_oracle_is_a_sim_law_oracle() -> None:
     assert isinstance(oracle, LawOracle)
     assert len(oracle.code_names) == len(oracle.referred) == len(code_kinds())
     assert list(oracle.referred) == [True, True, True, False, False, False]
+
+
+def test_same_table_as_the_engines_build_outcome_table() -> None:
+    """The oracle plugs into roxham.sim: the engine's tabulation gives the model's table."""
+    from roxham.sim.oracle import ProfileTable, build_outcome_table
+
+    profiles = profile_table()
+    table = ProfileTable()
+    for p in profiles:
+        table.add({"nat": p.nat, "family": p.family, "uam": p.unaccompanied_minor, "trv": p.trv})
+    assert len(table) == len(profiles)
+    oracle = CanadaUSLawOracle(profiles, engine="fallback", delays={"between_inland_late": 16})
+    ours = outcome_table(oracle, START, N_DAYS, LAG)
+    engine = build_outcome_table(oracle, table, K.LAW_PLACE_ORDER, START, N_DAYS, lag_max=LAG)
+    assert np.array_equal(engine.codes, ours)
