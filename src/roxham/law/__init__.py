@@ -12,6 +12,7 @@ IRPA s. 101(1) and IRPR ss. 159.1–159.7, per ``law/RULES.md``.
 
 from __future__ import annotations
 
+from roxham.law.batch import BatchResult, columns_from_facts, default_columns, evaluate_batch
 from roxham.law.determine import (
     RESULT_CODES,
     STCA_STATUSES,
@@ -19,6 +20,7 @@ from roxham.law.determine import (
     TraceStep,
     determine,
 )
+from roxham.law.explain import explain
 from roxham.law.facts import Facts
 from roxham.law.reform import EXCEPTION_IDS, GROUND_IDS, Reform
 from roxham.law.registry import Provision, get_provision, provisions, provisions_in_force
@@ -28,12 +30,17 @@ __all__ = [
     "GROUND_IDS",
     "RESULT_CODES",
     "STCA_STATUSES",
+    "BatchResult",
     "Determination",
     "Facts",
     "Provision",
     "Reform",
     "TraceStep",
+    "columns_from_facts",
+    "default_columns",
     "determine",
+    "evaluate_batch",
+    "explain",
     "get_provision",
     "provisions",
     "provisions_in_force",

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from roxham.errors import UserError
 from roxham.law.facts import Facts
@@ -66,13 +66,12 @@ _ALL_MASK = (1 << len(EXCEPTION_IDS)) - 1
 _GROUND_BIT = {g: i for i, g in enumerate(GROUND_IDS)}
 
 
-@dataclass(frozen=True, slots=True)
-class TraceStep:
+class TraceStep(NamedTuple):
     """One provision evaluated: what it read, what it found.
 
     ``version`` is the first day of the text applied (``"not in force"`` when none applied on
     the determination date); ``value`` is the provision's truth value on these facts (None
-    when it was only consulted, e.g. a definition).
+    when it was only consulted).
     """
 
     provision: str
@@ -161,18 +160,26 @@ def _intervals(pid: str, reform_key: str) -> tuple[tuple[int, int, str], ...]:
     )
 
 
+_TABLES: dict[str, dict[str, tuple[tuple[int, int, str], ...]]] = {}
+
+
 class _Trace:
-    __slots__ = ("day", "key", "steps")
+    __slots__ = ("day", "key", "steps", "table")
 
     def __init__(self, day: int, key: str) -> None:
         self.day = day
         self.key = key
         self.steps: list[TraceStep] = []
+        self.table = _TABLES.setdefault(key, {}) if len(_TABLES) < 256 else {}
 
     def add(self, pid: str, value: bool | None, note: str = "", **inputs: Any) -> None:
+        iv = self.table.get(pid)
+        if iv is None:
+            iv = self.table[pid] = _intervals(pid, self.key)
         version = "not in force"
-        for start, end, label in _intervals(pid, self.key):
-            if start <= self.day < end:
+        day = self.day
+        for start, end, label in iv:
+            if start <= day < end:
                 version = label
                 break
         self.steps.append(TraceStep(pid, version, inputs, value, note))

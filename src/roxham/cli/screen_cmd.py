@@ -1,0 +1,166 @@
+"""``roxham screen``: STCA eligibility for one facts file, or a CSV batch as JSON Lines.
+
+Facts are read, decided and printed; they are never written to disk or logs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+
+from roxham.cli._common import console
+from roxham.errors import UserError, format_validation_error
+
+_LANGS = ("en", "fr")
+
+
+def _parse_date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"{what}: expected a date YYYY-MM-DD") from None
+
+
+def _read_text(path: Path) -> str:
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"{path}: cannot read ({e.__class__.__name__})") from None
+
+
+def _result(det: Any, lang: str) -> dict[str, Any]:
+    from roxham.law import explain
+
+    out: dict[str, Any] = det.to_dict()
+    out["explanation"] = explain(det, lang)  # type: ignore[arg-type]
+    return out
+
+
+def screen_one(facts_path: Path, as_of: str | None, lang: str) -> dict[str, Any]:
+    """Decide one facts file; returns the JSON object of ``--json``."""
+    from roxham.law import Facts, determine
+
+    text = _read_text(facts_path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UserError(f"{facts_path}: invalid JSON (line {e.lineno}, column {e.colno})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{facts_path}: expected a JSON object of facts")
+    try:
+        facts = Facts.model_validate(data)
+    except ValidationError as e:
+        raise UserError(format_validation_error(e, str(facts_path))) from None
+    day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
+    det = determine(facts, day)
+    return _result(det, lang)
+
+
+def screen_rows(rows: Iterable[dict[str, str]], lang: str) -> Iterator[dict[str, Any]]:
+    """Decide CSV rows (``as_of_date``, ``facts`` and passthrough columns), one dict per row.
+
+    A bad row yields its passthrough columns and an ``error``; the others are still decided.
+    """
+    from roxham.law import Facts, determine
+
+    for i, row in enumerate(rows, start=1):
+        out: dict[str, Any] = {k: v for k, v in row.items() if k not in ("facts", None)}
+        try:
+            raw = row.get("facts")
+            if raw is None or not raw.strip():
+                raise UserError("missing facts")
+            try:
+                data = json.loads(raw)
+            except json.JSONDecodeError as e:
+                raise UserError(f"facts: invalid JSON (column {e.colno})") from None
+            if not isinstance(data, dict):
+                raise UserError("facts: expected a JSON object")
+            try:
+                facts = Facts.model_validate(data)
+            except ValidationError as e:
+                raise UserError(format_validation_error(e, "facts")) from None
+            as_of_text = (row.get("as_of_date") or "").strip()
+            day = _parse_date(as_of_text, "as_of_date") if as_of_text else facts.claim.date
+            out.update(_result(determine(facts, day), lang))
+        except UserError as e:
+            out["error"] = f"row {i}: {e}"
+        yield out
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in _LANGS:
+        raise UserError(f"--lang: expected one of {', '.join(_LANGS)}")
+    return lang
+
+
+def _print_human(res: dict[str, Any]) -> None:
+    from rich.text import Text
+
+    ok = res["eligible"]
+    console.print(Text(res["result_code"], style="bold green" if ok else "bold red"))
+    console.print(Text(f"STCA: {res['stca_status']}"))
+    if res["grounds"]:
+        console.print(Text("Grounds: " + ", ".join(f"IRPA {g}" for g in res["grounds"])))
+    if res["provisions"]:
+        console.print(Text("Provisions: " + "; ".join(res["provisions"])))
+    if res["flags"]:
+        console.print(Text("Ambiguities touched: " + ", ".join(res["flags"])))
+    console.print()
+    console.print(Text(res["explanation"]))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``screen`` command."""
+
+    @app.command("screen")
+    def screen(
+        facts_file: Annotated[
+            Path | None,
+            typer.Argument(help="Facts JSON file (keys of law/RULES.md §2); - for stdin."),
+        ] = None,
+        as_of: Annotated[
+            str | None,
+            typer.Option("--as-of", help="Day eligibility is determined (default: claim date)."),
+        ] = None,
+        lang: Annotated[str, typer.Option("--lang", help="Explanation language: en or fr.")] = "en",
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        batch: Annotated[
+            Path | None,
+            typer.Option(
+                "--batch",
+                help="CSV with columns as_of_date and facts (JSON), others passed through; "
+                "writes JSON Lines.",
+            ),
+        ] = None,
+    ) -> None:
+        """Screen STCA eligibility (IRPA s. 101(1), IRPR ss. 159.1–159.7) for facts."""
+        lang = _check_lang(lang)
+        if batch is not None:
+            if facts_file is not None:
+                raise UserError("give either FACTS_FILE or --batch, not both")
+            text = _read_text(batch)
+            reader = csv.DictReader(text.splitlines())
+            if reader.fieldnames is None or "facts" not in reader.fieldnames:
+                raise UserError(f"{batch}: CSV needs a 'facts' column (and 'as_of_date')")
+            out = sys.stdout
+            for res in screen_rows(reader, lang):
+                out.write(json.dumps(res, ensure_ascii=False) + "\n")
+            out.flush()
+            return
+        if facts_file is None:
+            raise UserError("missing FACTS_FILE (or --batch FILE.csv)")
+        res = screen_one(facts_file, as_of, lang)
+        if as_json:
+            sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
+        else:
+            _print_human(res)

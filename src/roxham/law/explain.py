@@ -1,0 +1,292 @@
+"""Plain-language explanations of a :class:`Determination`, in English and French.
+
+The text is a view rendered from the determination (result, route, provisions, grounds,
+flags); nothing here decides anything.
+
+>>> import datetime as dt
+>>> from roxham.law.determine import determine
+>>> det = determine({"nat": ["HT"], "entry": {"mode": "BETWEEN_POE", "date": "2023-04-10"},
+...                  "claim": {"date": "2023-04-10"},
+...                  "family": [{"rel": "sister", "status": "CITIZEN"}]}, dt.date(2023, 4, 10))
+>>> print(explain(det).splitlines()[0])
+Eligible: the claim can be referred to the Refugee Protection Division.
+>>> print(explain(det, "fr").splitlines()[0])
+Recevable : la demande peut être déférée à la Section de la protection des réfugiés.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from roxham.errors import UserError
+from roxham.law.determine import Determination
+
+__all__ = ["EXCEPTION_TEXT", "GROUND_TEXT", "explain"]
+
+Lang = Literal["en", "fr"]
+
+#: What each exception means, by language.
+EXCEPTION_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "IRPR 159.5(a)": "a family member in Canada is a Canadian citizen",
+        "IRPR 159.5(b)(i)": "a family member in Canada is a protected person",
+        "IRPR 159.5(b)(ii)": "a family member in Canada is a permanent resident",
+        "IRPR 159.5(b)(iii)": "a family member in Canada has a removal order stayed under "
+        "IRPR s. 233",
+        "IRPR 159.5(c)": "a family member aged 18 or over in Canada has a refugee claim "
+        "referred to the Board and still pending",
+        "IRPR 159.5(d)": "a family member aged 18 or over in Canada holds a valid work or "
+        "study permit",
+        "IRPR 159.5(e)": "the claimant is an unaccompanied minor",
+        "IRPR 159.5(f)": "the claimant holds a valid Canadian visa or travel document",
+        "IRPR 159.5(g)": "the claimant needs no visa for Canada but would need one for the "
+        "United States",
+        "IRPR 159.5(h)(i)": "the claimant is re-entering after the United States refused entry "
+        "without deciding a refugee claim",
+        "IRPR 159.5(h)(ii)": "the claimant is a permanent resident of Canada being returned "
+        "from the United States",
+        "IRPR 159.6(a)": "the claimant faces the death penalty in the United States",
+        "IRPR 159.6(b)": "the claimant faces the death penalty in another country",
+        "IRPR 159.6(c)": "the claimant is a national of a country under a temporary "
+        "suspension of removals",
+    },
+    "fr": {
+        "IRPR 159.5(a)": "un membre de la famille au Canada est citoyen canadien",
+        "IRPR 159.5(b)(i)": "un membre de la famille au Canada est une personne protégée",
+        "IRPR 159.5(b)(ii)": "un membre de la famille au Canada est résident permanent",
+        "IRPR 159.5(b)(iii)": "un membre de la famille au Canada bénéficie d'un sursis de "
+        "mesure de renvoi au titre de l'article 233 du RIPR",
+        "IRPR 159.5(c)": "un membre de la famille âgé d'au moins 18 ans au Canada a une "
+        "demande d'asile déférée à la Commission et encore pendante",
+        "IRPR 159.5(d)": "un membre de la famille âgé d'au moins 18 ans au Canada est "
+        "titulaire d'un permis de travail ou d'études valide",
+        "IRPR 159.5(e)": "le demandeur est un mineur non accompagné",
+        "IRPR 159.5(f)": "le demandeur est titulaire d'un visa ou d'un titre de voyage "
+        "canadien valide",
+        "IRPR 159.5(g)": "le demandeur est dispensé de visa pour le Canada mais en aurait "
+        "besoin pour les États-Unis",
+        "IRPR 159.5(h)(i)": "le demandeur revient au Canada après un refus d'entrée aux "
+        "États-Unis sans décision sur une demande d'asile",
+        "IRPR 159.5(h)(ii)": "le demandeur est un résident permanent du Canada renvoyé des "
+        "États-Unis",
+        "IRPR 159.6(a)": "le demandeur est passible de la peine de mort aux États-Unis",
+        "IRPR 159.6(b)": "le demandeur est passible de la peine de mort dans un autre pays",
+        "IRPR 159.6(c)": "le demandeur est ressortissant d'un pays visé par une suspension "
+        "temporaire des renvois",
+    },
+}
+
+#: What each ground of IRPA s. 101(1) means, by language.
+GROUND_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "101(1)(a)": "refugee protection has already been conferred in Canada",
+        "101(1)(b)": "an earlier claim was rejected by the Immigration and Refugee Board",
+        "101(1)(b.1)": "the claimant entered Canada after 2020-06-24 and claimed more than one "
+        "year after the first such entry",
+        "101(1)(b.2)": "the claimant entered between ports of entry along the land border and "
+        "claimed after the end of the IRPR s. 159.4(1.1) time limit",
+        "101(1)(c)": "an earlier claim was found ineligible, withdrawn or abandoned",
+        "101(1)(c.1)": "a claim made in another country has been confirmed through "
+        "information sharing",
+        "101(1)(d)": "the claimant is a recognized refugee elsewhere and can be returned there",
+        "101(1)(e)": "the claimant came from the United States, a designated safe third "
+        "country (the STCA)",
+        "101(1)(f)": "the claimant has been found inadmissible on grounds of security, human "
+        "or international rights violations, serious or organized criminality",
+    },
+    "fr": {
+        "101(1)(a)": "l'asile a déjà été conféré au Canada",
+        "101(1)(b)": "une demande antérieure a été rejetée par la Commission de l'immigration "
+        "et du statut de réfugié",
+        "101(1)(b.1)": "le demandeur est entré au Canada après le 24 juin 2020 et a demandé "
+        "l'asile plus d'un an après sa première entrée",
+        "101(1)(b.2)": "le demandeur est entré entre les points d'entrée le long de la "
+        "frontière terrestre et a demandé l'asile après le délai du paragraphe 159.4(1.1) du "
+        "RIPR",
+        "101(1)(c)": "une demande antérieure a été jugée irrecevable, retirée ou abandonnée",
+        "101(1)(c.1)": "une demande d'asile faite dans un autre pays a été confirmée par "
+        "échange de renseignements",
+        "101(1)(d)": "le demandeur est reconnu réfugié dans un autre pays et peut y être renvoyé",
+        "101(1)(e)": "le demandeur est arrivé des États-Unis, pays tiers sûr désigné (l'Entente "
+        "sur les tiers pays sûrs)",
+        "101(1)(f)": "le demandeur a été jugé interdit de territoire pour sécurité, atteinte "
+        "aux droits humains ou internationaux, grande criminalité ou criminalité organisée",
+    },
+}
+
+_T: dict[str, dict[str, str]] = {
+    "en": {
+        "eligible": "Eligible: the claim can be referred to the Refugee Protection Division.",
+        "inelig_stca": "Not eligible under the Safe Third Country Agreement (IRPA s. 101(1)(e)).",
+        "inelig_other": "Not eligible to be referred (IRPA s. 101(1)).",
+        "as_of": "Law applied as of {as_of}.",
+        "nif_date": "The Safe Third Country Agreement was not in force on that date "
+        "(IRPR ss. 159.1–159.7).",
+        "nif_susp": "The Agreement is suspended (IRPR s. 159.7).",
+        "na_nat": "The United States is a country of the claimant's nationality, so "
+        "IRPA s. 101(1)(e) cannot apply.",
+        "na_stateless": "The claimant is stateless and the United States is their country of "
+        "former habitual residence (IRPR s. 159.2).",
+        "na_from": "The claimant did not come from the United States as IRPR s. 159.1 defines "
+        "it (the 50 states and DC).",
+        "na_between_before": "The claimant entered between ports of entry before the "
+        "Additional Protocol took effect, so the STCA does not reach them "
+        "(IRPR s. 159.4(1)(a)).",
+        "na_between_late": "The claimant entered between ports of entry and claimed {d} day(s) "
+        "after the day of entry, outside the window of IRPR s. 159.4(1.1) "
+        "(IRPR s. 159.4(1)(a)).",
+        "na_coast": "The claimant landed at a place that is not a port of entry and not on the "
+        "land border (IRPR s. 159.4(1)(a)).",
+        "na_harbour": "The claimant arrived at a harbour port of entry (IRPR s. 159.4(1)(b)).",
+        "na_airport": "The claimant arrived at an airport (IRPR s. 159.4(1)(c)).",
+        "na_inland": "The claimant was admitted at a land port of entry and claimed later at an "
+        "inland office, outside the Agreement (STCA Art. 4(1)).",
+        "route_LAND_POE": "The claimant seeks to enter at a land port of entry from the United "
+        "States (IRPR s. 159.3).",
+        "route_BETWEEN": "The claimant entered between ports of entry along the land border and "
+        "claimed {d} day(s) after the day of entry, inside the window of "
+        "IRPR s. 159.4(1.1).",
+        "route_TRANSIT": "The claimant is in transit through a Canadian airport under a US "
+        "removal order (IRPR s. 159.4(2)); only the exceptions of IRPR s. 159.6 are available.",
+        "exception": "The STCA does not apply because {what} ({pid}).",
+        "applies": "No exception of IRPR ss. 159.5–159.6 was established, so the STCA applies.",
+        "failed": "Exceptions considered but not met: {ids}.",
+        "ground": "Ground: {what} (IRPA s. {g}).",
+        "flags": "This answer touches ambiguities {ids} of the rules (see law/RULES.md §8): "
+        "another reading could change it.",
+        "caveat": "Eligible means only that no IRPA s. 101(1) ground was found in the facts "
+        "supplied; identity, security and other checks still apply.",
+    },
+    "fr": {
+        "eligible": "Recevable : la demande peut être déférée à la Section de la protection "
+        "des réfugiés.",
+        "inelig_stca": "Irrecevable au titre de l'Entente sur les tiers pays sûrs "
+        "(LIPR, al. 101(1)e)).",
+        "inelig_other": "Irrecevable (LIPR, par. 101(1)).",
+        "as_of": "Droit applicable au {as_of}.",
+        "nif_date": "L'Entente sur les tiers pays sûrs n'était pas en vigueur à cette date "
+        "(RIPR, art. 159.1 à 159.7).",
+        "nif_susp": "L'Entente est suspendue (RIPR, art. 159.7).",
+        "na_nat": "Les États-Unis sont un pays dont le demandeur a la nationalité : "
+        "l'alinéa 101(1)e) de la LIPR ne peut s'appliquer.",
+        "na_stateless": "Le demandeur est apatride et les États-Unis sont son pays de "
+        "résidence habituelle antérieure (RIPR, art. 159.2).",
+        "na_from": "Le demandeur n'arrive pas des États-Unis au sens de l'article 159.1 du RIPR "
+        "(les 50 États et le district de Columbia).",
+        "na_between_before": "Le demandeur est entré entre les points d'entrée avant l'entrée "
+        "en vigueur du Protocole additionnel : l'Entente ne s'applique pas "
+        "(RIPR, al. 159.4(1)a)).",
+        "na_between_late": "Le demandeur est entré entre les points d'entrée et a demandé "
+        "l'asile {d} jour(s) après son entrée, hors du délai du par. 159.4(1.1) du RIPR "
+        "(RIPR, al. 159.4(1)a)).",
+        "na_coast": "Le demandeur a débarqué ailleurs qu'à un point d'entrée, hors de la "
+        "frontière terrestre (RIPR, al. 159.4(1)a)).",
+        "na_harbour": "Le demandeur est arrivé à un point d'entrée portuaire "
+        "(RIPR, al. 159.4(1)b)).",
+        "na_airport": "Le demandeur est arrivé à un aéroport (RIPR, al. 159.4(1)c)).",
+        "na_inland": "Le demandeur a été admis à un point d'entrée terrestre et a demandé "
+        "l'asile plus tard dans un bureau intérieur, hors de l'Entente (Entente, art. 4(1)).",
+        "route_LAND_POE": "Le demandeur cherche à entrer à un point d'entrée terrestre en "
+        "provenance des États-Unis (RIPR, art. 159.3).",
+        "route_BETWEEN": "Le demandeur est entré entre les points d'entrée le long de la "
+        "frontière terrestre et a demandé l'asile {d} jour(s) après son entrée, dans le délai "
+        "du par. 159.4(1.1) du RIPR.",
+        "route_TRANSIT": "Le demandeur est en transit dans un aéroport canadien en exécution "
+        "d'une mesure de renvoi américaine (RIPR, par. 159.4(2)) ; seules les exceptions de "
+        "l'article 159.6 du RIPR sont possibles.",
+        "exception": "L'Entente ne s'applique pas parce que {what} ({pid}).",
+        "applies": "Aucune exception des articles 159.5 et 159.6 du RIPR n'est établie : "
+        "l'Entente s'applique.",
+        "failed": "Exceptions examinées mais non remplies : {ids}.",
+        "ground": "Motif : {what} (LIPR, al. {g}).",
+        "flags": "Cette réponse dépend des ambiguïtés {ids} des règles (voir law/RULES.md §8) "
+        ": une autre lecture pourrait la changer.",
+        "caveat": "Recevable signifie seulement qu'aucun motif du par. 101(1) de la LIPR n'a été "
+        "trouvé dans les faits fournis ; l'identité, la sécurité et d'autres exigences restent "
+        "à vérifier.",
+    },
+}
+
+_CONSEQUENCE_FR = {
+    "Returned to the United States through a land port of entry.": "Renvoi aux États-Unis par "
+    "un point d'entrée terrestre.",
+    "Returned to the United States, usually at the port where the person arrived.": "Renvoi "
+    "aux États-Unis, en général au point d'entrée d'arrivée.",
+}
+
+
+def _exception_text(pid: str, lang: str) -> str:
+    table = EXCEPTION_TEXT[lang]
+    if pid in table:
+        return table[pid]
+    return table.get(pid[:13], pid)
+
+
+def explain(det: Determination, lang: Lang = "en") -> str:
+    """A plain-language explanation of ``det`` citing its provisions (``lang`` "en"/"fr")."""
+    if lang not in _T:
+        raise UserError(f"unknown language {lang!r}; expected en or fr")
+    t = _T[lang]
+    lines: list[str] = []
+    if det.eligible:
+        lines.append(t["eligible"])
+    elif "101(1)(e)" in det.grounds:
+        lines.append(t["inelig_stca"])
+    else:
+        lines.append(t["inelig_other"])
+    lines.append(t["as_of"].format(as_of=det.as_of.isoformat()))
+    p = det.provisions
+    d = det.days_after_entry
+    if det.stca_status == "NOT_IN_FORCE":
+        lines.append(t["nif_susp"] if "IRPR 159.7" in p else t["nif_date"])
+    elif det.stca_status == "NOT_APPLICABLE":
+        if "IRPR 159.2" in p:
+            lines.append(t["na_stateless"])
+        elif "IRPR 159.1" in p:
+            lines.append(t["na_from"])
+        elif "STCA Art. 4(1)" in p:
+            lines.append(t["na_inland"])
+        elif "IRPR 159.4(1)(b)" in p:
+            lines.append(t["na_harbour"])
+        elif "IRPR 159.4(1)(c)" in p:
+            lines.append(t["na_airport"])
+        elif "IRPR 159.4(1)(a)" in p:
+            if det.entry_mode == "COAST_NON_POE":
+                lines.append(t["na_coast"])
+            elif "A3" in det.flags or not any(
+                s.provision == "IRPR 159.4(1)(a)" and "window" in s.note for s in det.trace
+            ):
+                lines.append(t["na_between_before"])
+            else:
+                lines.append(t["na_between_late"].format(d=d))
+        elif "IRPA 101(1)(e)" in p:
+            lines.append(t["na_nat"])
+    else:
+        lines.append(t["route_" + det.route].format(d=d))
+        if det.stca_status == "EXCEPTION":
+            for pid in det.exceptions:
+                lines.append(t["exception"].format(what=_exception_text(pid, lang), pid=pid))
+        else:
+            lines.append(t["applies"])
+            if det.failed_exceptions:
+                ids = ", ".join(dict.fromkeys(det.failed_exceptions))
+                lines.append(t["failed"].format(ids=ids))
+    for g in det.grounds:
+        if g != "101(1)(e)":
+            lines.append(t["ground"].format(what=GROUND_TEXT[lang][g], g=g))
+    if not det.eligible:
+        c = det.consequence
+        if lang == "fr":
+            c = _CONSEQUENCE_FR.get(
+                c,
+                "Le traitement de la demande prend fin (LIPR, par. 101(1.2)) ; un examen des "
+                "risques avant renvoi (ERAR) reste possible."
+                if ("101(1)(b.1)" in det.grounds or "101(1)(b.2)" in det.grounds)
+                else "La demande n'est pas déférée à la Section de la protection des réfugiés.",
+            )
+        lines.append(c)
+    if det.flags:
+        lines.append(t["flags"].format(ids=", ".join(det.flags)))
+    if det.eligible:
+        lines.append(t["caveat"])
+    return "\n".join(lines)
