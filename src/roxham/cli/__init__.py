@@ -35,7 +35,10 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "roxham.cli.version_cmd",
     "roxham.cli.serve_cmd",
     "roxham.cli.data_cmd",
+    "roxham.cli.calibrate_cmd",
     "roxham.cli.flee_cmd",
+    "roxham.cli.screen_cmd",
+    "roxham.cli.law_cmd",
 )
 
 for _name in _COMMAND_MODULES:
