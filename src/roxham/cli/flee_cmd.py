@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
         warm = model.warm_up()
         setup_s = time.perf_counter() - t0
         for w in model.input.warnings:
-            err_console.print(f"warning: {w}", markup=False)
+            err_console.print(f"warning: {w}", markup=False, soft_wrap=True)
 
         def progress(done: int, total: int) -> None:
             if not as_json and total > 1:

@@ -51,6 +51,9 @@ P_MC_POP_SCALE = 10
 P_SINKS = 11
 N_PARAMS = 12
 
+#: move chances below this use per-location geometric skips (camps: 0.001); above, one draw
+SKIP_BELOW = 0.05
+
 
 _U11 = np.uint64(11)
 _U17 = np.uint64(17)
@@ -82,7 +85,7 @@ def rand(s: np.ndarray) -> float:
     s[0] ^= s[3]
     s[2] ^= t
     s[3] = (s[3] << _U45) | (s[3] >> _U19)
-    return float(result >> _U11) * _INV53
+    return float(np.int64(result >> _U11)) * _INV53
 
 
 @njit(cache=True, inline="always")
@@ -96,7 +99,7 @@ def _next(s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64) -> tuple:
     s0 ^= s3
     s2 ^= t
     s3 = (s3 << _U45) | (s3 >> _U19)
-    return float(result >> _U11) * _INV53, s0, s1, s2, s3
+    return float(np.int64(result >> _U11)) * _INV53, s0, s1, s2, s3
 
 
 @njit(cache=True, inline="always")
@@ -247,7 +250,10 @@ def evolve_day(
                         go = True
                     elif p <= 0.0:
                         go = False
-                    else:  # per-location geometric skips: see bernoulli_at
+                    elif p >= SKIP_BELOW:  # a plain uniform draw is cheaper than a log
+                        u, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
+                        go = u < p
+                    else:  # small p: per-location geometric skips, see bernoulli_at
                         if skip_p[loc] != p:  # new p: restart the skip count
                             skip_p[loc] = p
                             skip_lq[loc] = np.log1p(-p)
