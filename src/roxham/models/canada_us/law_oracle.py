@@ -32,9 +32,11 @@ import numpy.typing as npt
 from roxham.models.canada_us import _fallback_law
 from roxham.models.canada_us.cohorts import (
     LAW_PLACES,
+    NATIONALITIES,
     VISA_CHANGE_DATES,
     Profile,
     law_facts,
+    visa_req_ca,
 )
 
 __all__ = [
@@ -128,15 +130,33 @@ class CanadaUSLawOracle:
 
     # -- the law itself -------------------------------------------------------------------
     def law_codes(self, place: str, as_of: dt.date) -> npt.NDArray[np.int8]:
-        """Statutory result code per profile (no order applied)."""
-        facts = [law_facts(p, place, as_of, self.delays) for p in self.profiles]
+        """Statutory result code per profile (no order applied).
+
+        The law reads nationality only through "is a US national" and the visa facts
+        (RULES.md §2, §5), so profiles that agree on those and on every other fact get the
+        same answer: the law is asked once per such class (the tests check every profile
+        against ``roxham.law.determine`` with its own nationality).
+        """
+        keys = [
+            (p.nat == "US", visa_req_ca(p.nat, as_of), NATIONALITIES[p.nat].visa_req_us,
+             p.family, p.unaccompanied_minor, p.trv)
+            for p in self.profiles
+        ]
+        first: dict[tuple[object, ...], int] = {}
+        for i, k in enumerate(keys):
+            first.setdefault(k, i)
+        reps = list(first.values())
+        facts = [law_facts(self.profiles[i], place, as_of, self.delays) for i in reps]
         if self._law is not None:
             cols = self._law.columns_from_facts(facts)
             res = self._law.evaluate_batch(cols, as_of, self._reform_obj)
-            return np.asarray(res.result_code, dtype=np.int8)
-        return np.asarray(
-            [_fallback_law.decide(f, as_of, self.reform_dict) for f in facts], dtype=np.int8
-        )
+            rep_codes = np.asarray(res.result_code, dtype=np.int8)
+        else:
+            rep_codes = np.asarray(
+                [_fallback_law.decide(f, as_of, self.reform_dict) for f in facts], dtype=np.int8
+            )
+        slot = {k: j for j, k in enumerate(first)}
+        return rep_codes[[slot[k] for k in keys]]
 
     def outcome_codes(
         self,
@@ -196,5 +216,4 @@ class CanadaUSLawOracle:
             out.add(b)  # dates read on the claim day (visa, order, in-force of the Act)
             for d in delays:  # dates read on the entry day (the Protocol)
                 out.add(b + dt.timedelta(days=d))
-                out.add(b + dt.timedelta(days=d + 1))
         return sorted(d for d in out if start <= d <= end)
