@@ -1,17 +1,200 @@
 """The Canada–US model as a :class:`~roxham.api.jobs.ModelBackend` for the scenario lab.
 
-Until the model package is installed, :func:`load_backend` returns a backend with no scenarios
-(the lab then says so).
+Every scenario shipped with the model (``roxham.models.canada_us.scenarios``) is offered with
+the same policy levers. A lever's default is the scenario's own value, so running a scenario
+with its defaults runs exactly the shipped scenario; a changed lever becomes an override
+deep-merged over the scenario (the same mechanism as ``extends:`` in a scenario file):
+
+========================  ============================================================
+lever                     what it changes in the scenario
+========================  ============================================================
+``protocol``              ``law.reform.no_protocol`` (the 2023-03-25 Additional Protocol)
+``protocol_window_days``  ``law.reform.protocol_window_days`` (14 in the real Protocol)
+``family_exceptions``     ``law.reform.remove_exceptions`` ⊇ IRPR 159.5(a)–(d) when off
+``covid_order``           ``law.covid_order`` (the 2020-03-21 → 2021-11-21 direct-back order)
+``close_roxham``          a ``network.closures`` entry for Roxham Road from ``close_roxham_from``
+``nyc_tickets``           ``demand.nyc_tickets`` (New York's bus tickets north, early 2023)
+``nyc_ticket_multiplier`` ``demand.nyc_tickets.multiplier`` (extra New York departures)
+``irb_capacity``          × on ``processing.irb_finalised_per_year`` (IRB decisions per year)
+========================  ============================================================
+
+The model fixes its own number of agents (from demand); ``default_agents`` is the number of
+agents of one historical replicate as measured on 2026-11-26 (847,512), used only for the
+server's agents × days limit.
+
+Until the model package is installed, :func:`load_backend` returns a backend with no scenarios.
 """
 
 from __future__ import annotations
 
-from roxham.api.jobs import ModelBackend, NoModel
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from roxham.api.jobs import Job, Lever, ModelBackend, NoModel, ProgressFn, RunOutput, ScenarioSpec
+
+#: The family-member exceptions (IRPR s. 159.5(a)–(d)), as the shipped scenario names them.
+FAMILY_EXCEPTIONS = ("IRPR 159.5(a)", "IRPR 159.5(b)(i)", "IRPR 159.5(b)(ii)",
+                     "IRPR 159.5(b)(iii)", "IRPR 159.5(c)", "IRPR 159.5(d)")
+
+#: Agents of one replicate of ``historical`` (measured; the model sets this from demand).
+AGENTS_PER_REPLICATE = 850_000
+
+#: Observed series charted beside the results: (roxham.data series, geography, result series).
+OBSERVED = tuple(("rcmp_interceptions", g, f"rcmp_interceptions {g}")
+                 for g in ("QC", "CA", "MB", "BC"))
+
+_TITLES_FR = {
+    "historical": "Historique",
+    "no-protocol": "Sans protocole additionnel",
+    "protocol-30-days": "Protocole avec un délai de 30 jours",
+    "roxham-closed": "Chemin Roxham fermé",
+    "no-nyc-tickets": "Sans billets de New York",
+    "no-family-exception": "Sans les exceptions familiales",
+}
+
+
+class CanadaUsBackend:
+    """The scenarios of :mod:`roxham.models.canada_us`, run with ``run_scenario``."""
+
+    def __init__(self) -> None:
+        from roxham.models.canada_us import scenario as sc
+
+        self._sc = sc
+        self._specs: list[ScenarioSpec] | None = None
+
+    def _levers(self, s: Any) -> tuple[Lever, ...]:
+        reform = s.law.reform or {}
+        removed = set(reform.get("remove_exceptions", ()))
+        closures = [c for c in s.network.closures if c.crossing == "roxham"]
+        tickets = s.demand.nyc_tickets
+        return (
+            Lever("protocol", "bool", not reform.get("no_protocol", False),
+                  "Additional Protocol (2023-03-25): the STCA reaches crossings between ports",
+                  "Protocole additionnel (2023-03-25) : l'ETPS s'applique entre les points "
+                  "d'entrée"),
+            Lever("protocol_window_days", "int", int(reform.get("protocol_window_days") or 14),
+                  "Protocol window (days after crossing)",
+                  "Délai du protocole (jours après l'entrée)", min=1, max=365),
+            Lever("family_exceptions", "bool", not removed.issuperset(FAMILY_EXCEPTIONS),
+                  "Family-member exceptions IRPR 159.5(a)–(d)",
+                  "Exceptions des membres de la famille, RIPR 159.5a)–d)"),
+            Lever("covid_order", "bool", s.law.covid_order is not None,
+                  "COVID-19 direct-back order (2020-03-21 → 2021-11-21)",
+                  "Décret COVID-19 de renvoi direct (2020-03-21 → 2021-11-21)"),
+            Lever("close_roxham", "bool", bool(closures),
+                  "Roxham Road physically closed", "Chemin Roxham physiquement fermé"),
+            Lever("close_roxham_from", "date",
+                  (closures[0].start if closures else dt.date(2023, 3, 25)).isoformat(),
+                  "… closed from", "… fermé à partir du"),
+            Lever("nyc_tickets", "bool", tickets is not None,
+                  "New York buses asylum seekers north (early 2023)",
+                  "New York envoie des demandeurs d'asile vers le nord (début 2023)"),
+            Lever("nyc_ticket_multiplier", "float",
+                  float(tickets.multiplier) if tickets is not None else 1.25,
+                  "… extra New York departures (×)", "… départs supplémentaires de New York (×)",
+                  min=0, max=10),
+            Lever("irb_capacity", "float", 1.0,
+                  "IRB decision capacity (× the historical decisions per year)",
+                  "Capacité de décision de la CISR (× les décisions historiques par an)",
+                  min=0.1, max=5),
+        )
+
+    def scenarios(self) -> Sequence[ScenarioSpec]:
+        """Every shipped scenario, with its levers."""
+        if self._specs is None:
+            specs = []
+            for name in self._sc.builtin_scenarios():
+                s = self._sc.load_scenario(name)
+                title = name.replace("-", " ")
+                specs.append(ScenarioSpec(
+                    name=name, title_en=title[:1].upper() + title[1:],
+                    title_fr=_TITLES_FR.get(name, title),
+                    description_en=s.description, description_fr=s.description,
+                    start=s.start, end=s.end, levers=self._levers(s),
+                    default_agents=AGENTS_PER_REPLICATE, agents_adjustable=False,
+                    observed=OBSERVED, baseline="historical",
+                ))
+            specs.sort(key=lambda sp: (sp.name != "historical", sp.name))
+            self._specs = specs
+        return self._specs
+
+    def overrides(self, name: str, levers: dict[str, Any]) -> dict[str, Any]:
+        """The scenario keys that ``levers`` change (empty when all are at their defaults)."""
+        base = self._sc.load_scenario(name)
+        spec = next(sp for sp in self.scenarios() if sp.name == name)
+        defaults = {lv.key: lv.default for lv in spec.levers}
+        changed = {k for k, v in levers.items() if defaults.get(k) != v}
+        out: dict[str, Any] = {}
+        reform: dict[str, Any] = {}
+        if "protocol" in changed:
+            reform["no_protocol"] = not levers["protocol"]
+        if "protocol_window_days" in changed:
+            reform["protocol_window_days"] = levers["protocol_window_days"]
+        if "family_exceptions" in changed:
+            removed = set((base.law.reform or {}).get("remove_exceptions", ()))
+            removed = removed - set(FAMILY_EXCEPTIONS) if levers["family_exceptions"] else (
+                removed | set(FAMILY_EXCEPTIONS))
+            reform["remove_exceptions"] = sorted(removed)
+        if reform:
+            out["law"] = {"reform": reform}
+        if "covid_order" in changed:
+            out.setdefault("law", {})["covid_order"] = (
+                [dt.date(2020, 3, 21), dt.date(2021, 11, 21)] if levers["covid_order"] else None)
+        if {"close_roxham", "close_roxham_from"} & changed:
+            others = [c.model_dump() for c in base.network.closures if c.crossing != "roxham"]
+            if levers["close_roxham"]:
+                others.append({"crossing": "roxham",
+                               "start": dt.date.fromisoformat(levers["close_roxham_from"])})
+            out["network"] = {"closures": others}
+        if {"nyc_tickets", "nyc_ticket_multiplier"} & changed:
+            if levers["nyc_tickets"]:
+                tickets = base.demand.nyc_tickets or self._sc.load_scenario(
+                    "historical").demand.nyc_tickets
+                t = tickets.model_dump() if tickets is not None else {}
+                t["multiplier"] = levers["nyc_ticket_multiplier"]
+                out["demand"] = {"nyc_tickets": t}
+            else:
+                out["demand"] = {"nyc_tickets": None}
+        if "irb_capacity" in changed:
+            f = levers["irb_capacity"]
+            out["processing"] = {"irb_finalised_per_year": {
+                y: v * f for y, v in base.processing.irb_finalised_per_year.items()}}
+        return out
+
+    def run(self, job: Job, progress: ProgressFn) -> RunOutput:
+        """Run the scenario with the levers applied; monthly mean and 5–95 % band."""
+        from roxham.models.canada_us.model import run_scenario
+
+        over = self.overrides(job.scenario, dict(job.levers))
+        s = self._sc.load_scenario(job.scenario, over or None)
+        progress(0.0, "building the scenario")
+
+        def on_replicate(done: int, total: int) -> None:
+            progress(0.05 + 0.95 * done / max(total, 1), f"replicate {done}/{total}")
+
+        res = run_scenario(s, seed=job.seed, replicates=job.replicates, progress=on_replicate)
+        m = res.monthly.filter(pl.col("series") != "route_choices")
+        table = m.select(
+            pl.concat_str([pl.col("month"), pl.lit("-01")]).str.to_date().alias("period"),
+            pl.concat_str([pl.col("series"), pl.col("geography")], separator=" ").alias(
+                "series"),
+            pl.col("value").alias("mean"), pl.col("p05").alias("lo"), pl.col("p95").alias("hi"),
+        )
+        manifest = {k: v for k, v in res.manifest.items() if k != "scenario"}
+        manifest["overrides"] = over
+        manifest["band"] = "5th-95th percentile over replicates"
+        return RunOutput(table, manifest)
 
 
 def load_backend() -> ModelBackend:
-    """The Canada–US backend if its model is available, else :class:`NoModel`."""
-    return NoModel()
+    """The Canada–US backend if its model is importable, else :class:`NoModel`."""
+    try:
+        return CanadaUsBackend()
+    except ImportError:
+        return NoModel()
 
 
-__all__ = ["load_backend"]
+__all__ = ["FAMILY_EXCEPTIONS", "CanadaUsBackend", "load_backend"]

@@ -108,6 +108,8 @@ class ScenarioSpec:
     end: dt.date
     levers: tuple[Lever, ...] = ()
     default_agents: int = 10_000
+    #: False when the model sets its own number of agents (``agents`` in a request is refused).
+    agents_adjustable: bool = True
     #: (series, geography, result series) triples: observed data charted beside results.
     observed: tuple[tuple[str, str, str], ...] = ()
     baseline: str = "historical"
@@ -242,6 +244,8 @@ class JobManager:
             raise _problem(
                 ["body", "replicates"], f"at most {self.settings.max_replicates} replicates"
             )
+        if req.agents is not None and not spec.agents_adjustable:
+            raise _problem(["body", "agents"], "this model sets its own number of agents")
         agents = req.agents or spec.default_agents
         cost = agents * spec.days * req.replicates
         if cost > self.settings.max_agent_days:

@@ -33,7 +33,9 @@ class ApiSettings(BaseModel):
     max_body_bytes: int = Field(1024 * 1024, ge=1024, description="Largest request body")
     max_batch: int = Field(1000, ge=1, description="Most fact sets in one POST /screen/batch")
     max_agent_days: int = Field(
-        2_000_000_000, ge=1, description="Cap on agents × simulated days for one run"
+        50_000_000_000, ge=1,
+        description="Cap on agents × simulated days × replicates for one run (the historical "
+        "Canada–US scenario is about 850,000 agents × 2,922 days per replicate)",
     )
     max_replicates: int = Field(20, ge=1, description="Most replicates in one run")
     max_concurrent_jobs: int = Field(1, ge=1, le=64, description="Runs executing at once")

@@ -14,7 +14,10 @@
     box.replaceChildren();
     if (!s) return;
     document.getElementById("scenario-description").textContent = tr(s, "description");
-    document.getElementById("agents").value = s.default_agents;
+    const agents = document.getElementById("agents");
+    agents.value = s.agents_adjustable ? s.default_agents : "";
+    agents.disabled = !s.agents_adjustable;
+    agents.placeholder = s.agents_adjustable ? "" : (R.lang() === "fr" ? "fixé par le modèle" : "set by the model");
     s.levers.forEach(function (lv) {
       const id = "lever-" + lv.key;
       const wrap = R.el("div", { class: "q" });
@@ -85,7 +88,7 @@
       levers: leverValues(),
       seed: Number(document.getElementById("seed").value || 1),
       replicates: Number(document.getElementById("replicates").value || 1),
-      agents: Number(document.getElementById("agents").value) || null,
+      agents: document.getElementById("agents").disabled ? null : (Number(document.getElementById("agents").value) || null),
       label: document.getElementById("label").value,
     };
     const r = await R.api("POST", "/api/v1/runs", body);
@@ -179,8 +182,11 @@
     document.getElementById("run-title").textContent = run.scenario + (run.params.label ? " — " + run.params.label : "") + " (" + run.id.slice(0, 8) + ")";
     const pick = document.getElementById("series-pick");
     pick.replaceChildren();
-    run.results.series.forEach(function (s) { pick.appendChild(R.el("option", { value: s.name }, s.name)); });
     const spec = scen(run.scenario);
+    const withObs = spec ? spec.observed.map(function (o) { return o[2]; }) : [];
+    run.results.series.forEach(function (s) { pick.appendChild(R.el("option", { value: s.name }, s.name)); });
+    const first = run.results.series.find(function (s) { return withObs.indexOf(s.name) >= 0; });
+    if (first) pick.value = first.name;
     const baseName = spec ? spec.baseline : "historical";
     const bp = document.getElementById("baseline-pick");
     bp.replaceChildren();
@@ -188,7 +194,8 @@
     candidates.sort(function (x, y) { return (x.scenario === baseName ? 0 : 1) - (y.scenario === baseName ? 0 : 1); });
     candidates.forEach(function (x) { bp.appendChild(R.el("option", { value: x.id }, x.scenario + " " + (x.params.label || "") + " " + x.id.slice(0, 8))); });
     document.getElementById("run-repro").textContent = "curl -s -X POST http://" + location.host + "/api/v1/runs -H 'Content-Type: application/json' -d '" +
-      JSON.stringify({ scenario: run.scenario, levers: run.params.levers, seed: run.params.seed, replicates: run.params.replicates, agents: run.params.agents }) + "'\n\n" +
+      JSON.stringify(Object.assign({ scenario: run.scenario, levers: run.params.levers, seed: run.params.seed, replicates: run.params.replicates },
+        spec && spec.agents_adjustable ? { agents: run.params.agents } : {})) + "'\n\n" +
       JSON.stringify(run.results.manifest, null, 2);
     drawMain(); drawDiff();
   }
