@@ -299,7 +299,9 @@ def run_roxham(args: argparse.Namespace, seed: int, replicates: int = 1) -> dict
         "loop_cpu_s": float(res.loop_cpu_seconds.sum()),
         "agents": int(res.total_agents[:, -1].max()),
         "days": res.days,
-        "avg_rel_diff": [float(x) for x in res.scores()] if len(res.camps) else [],
+        "avg_rel_diff": [float(x) for x in res.scores()]
+        if len(res.camps) and args.scenario != "synthetic"
+        else [],
         "camps": res.camps,
         "sim": res.camp_sim,
         "data": res.camp_data,

@@ -244,3 +244,32 @@ def test_bad_settings_are_user_errors(tmp_path: Path, text: str, pattern: str) -
     p.write_text(text)
     with pytest.raises(UserError, match=pattern):
         read_settings(p)
+
+
+# --------------------------------------------------------------------------- robustness
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELL = st.text(alphabet=st.sampled_from(list('ABZ,#"\n 0123456789.-_camptowncflit')), max_size=40)
+
+
+@given(
+    which=st.sampled_from(
+        ["locations.csv", "routes.csv", "closures.csv", "conflicts.csv", "sim_period.csv",
+         "registration_corrections.csv"]
+    ),
+    text=_CELL,
+)  # fmt: skip
+def test_any_file_content_parses_or_is_a_user_error(which: str, text: str) -> None:
+    import tempfile
+
+    from tests.models.flee.conftest import TINY, write_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = dict(TINY)
+        files[f"input/{which}"] = text
+        root = write_files(Path(tmp), files)
+        try:
+            read_input_dir(root / "input")
+        except UserError:
+            pass
