@@ -109,7 +109,7 @@
       if (!r.ok) { showError("HTTP " + r.status); return; }
       const run = r.data;
       document.getElementById("run-state").textContent = run.status;
-      document.getElementById("run-message").textContent = run.error || run.message || "";
+      document.getElementById("run-message").textContent = run.error || (run.message !== run.status ? run.message : "") || "";
       document.getElementById("run-progress").value = run.progress;
       if (run.status === "done") { await loadRuns(); show(run); return; }
       if (run.status === "failed") { await loadRuns(); return; }
@@ -185,8 +185,9 @@
     const spec = scen(run.scenario);
     const withObs = spec ? spec.observed.map(function (o) { return o[2]; }) : [];
     run.results.series.forEach(function (s) { pick.appendChild(R.el("option", { value: s.name }, s.name)); });
-    const first = run.results.series.find(function (s) { return withObs.indexOf(s.name) >= 0; });
-    if (first) pick.value = first.name;
+    const names = run.results.series.map(function (s) { return s.name; });
+    const first = withObs.find(function (n) { return names.indexOf(n) >= 0; });
+    if (first) pick.value = first;
     const baseName = spec ? spec.baseline : "historical";
     const bp = document.getElementById("baseline-pick");
     bp.replaceChildren();
