@@ -13,6 +13,7 @@ IRPA s. 101(1) and IRPR ss. 159.1–159.7, per ``law/RULES.md``.
 from __future__ import annotations
 
 from roxham.law.batch import BatchResult, columns_from_facts, default_columns, evaluate_batch
+from roxham.law.changes import Change, what_would_change
 from roxham.law.determine import (
     RESULT_CODES,
     STCA_STATUSES,
@@ -31,6 +32,7 @@ __all__ = [
     "RESULT_CODES",
     "STCA_STATUSES",
     "BatchResult",
+    "Change",
     "Determination",
     "Facts",
     "Provision",
@@ -44,4 +46,5 @@ __all__ = [
     "get_provision",
     "provisions",
     "provisions_in_force",
+    "what_would_change",
 ]
