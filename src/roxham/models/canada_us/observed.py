@@ -8,6 +8,9 @@ All figures come from :mod:`roxham.data` (the bundled sourced CSVs). Mapping:
   only as **annual** totals, compared as annual sums (``period`` = ``YYYY``);
 - ``irb_pending`` / ``CA``: IRB RPD pending inventory at month end
   (``irb_rpd_pending_end``; monthly 2019-04..2020-09, and year ends where published);
+- ``directed_back`` / ``CA``: people turned back under the COVID order, one published total
+  (CBSA via press: 387 from 2020-03-21 to 2021-04-20), compared with the simulated total of
+  2020-03..2021-04 (``period`` = ``2020-03..2021-04``);
 - ``stca_returns``: no official monthly or annual series was found: not compared.
 
 Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where both exist
@@ -41,6 +44,7 @@ COMPARED: tuple[tuple[str, str, str], ...] = (
     ("claims", "inland", "year"),
     ("claims", "rcmp", "year"),
     ("irb_pending", "CA", "month"),
+    ("directed_back", "CA", "range"),
 )
 
 _SCHEMA = {"period": pl.Utf8, "value": pl.Float64, "source_url": pl.Utf8, "source_note": pl.Utf8}
@@ -87,6 +91,17 @@ def observed(series: str, geography: str) -> pl.DataFrame:
             "source_url",
             "source_note",
         )
+    if series == "directed_back" and geography == "CA":
+        df = data_series("asylum_seekers_turned_back_by_canada_between_ports", subgroup=None)
+        if df.is_empty():
+            return _empty()
+        return df.sort("line").head(1).select(
+            (pl.col("start").dt.strftime("%Y-%m") + ".." + pl.col("end").dt.strftime("%Y-%m"))
+            .alias("period"),
+            pl.col("value").cast(pl.Float64),
+            "source_url",
+            "source_note",
+        )
     if series == "irb_pending" and geography == "CA":
         m = monthly("irb_rpd_pending_end", "CA").filter(~pl.col("missing"))
         parts = [
@@ -127,6 +142,17 @@ def fit_table(
         obs = observed(name, geo)
         sim = monthly.filter((pl.col("series") == name) & (pl.col("geography") == geo))
         if sim.is_empty() or obs.is_empty():
+            continue
+        if freq == "range":
+            lo_r, hi_r = str(obs["period"][0]).split("..")
+            if not (start <= lo_r and hi_r <= end):
+                continue
+            v = float(sim.filter((pl.col("month") >= lo_r) & (pl.col("month") <= hi_r))
+                      ["value"].sum())
+            rows.append({"series": name, "geography": geo, "frequency": "total " + lo_r
+                         + ".." + hi_r, "n": 1, "smape": smape([v], [float(obs["value"][0])]),
+                         "sim_total": v, "obs_total": float(obs["value"][0]),
+                         "source_url": str(obs["source_url"][0])})
             continue
         if freq == "year":
             sim = sim.group_by(pl.col("month").str.slice(0, 4).alias("period")).agg(
