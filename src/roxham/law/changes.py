@@ -134,9 +134,9 @@ def _candidates(
         yield ["age"], p.adult_age - 1, 1.5
     else:
         yield ["age"], p.adult_age, 1.5
-    for v in (None, *PRIOR_CLAIMS):
-        if v != d["prior"]["canada_claim"]:
-            yield ["prior", "canada_claim"], v, 1.0
+    for pc in (None, *PRIOR_CLAIMS):
+        if pc != d["prior"]["canada_claim"]:
+            yield ["prior", "canada_claim"], pc, 1.0
     for key in (
         "protection_conferred_in_canada",
         "other_country_claim_confirmed",
@@ -168,12 +168,12 @@ def _candidates(
     yield ["family"], [*d["family"], {"rel": "sister", "status": "CITIZEN"}], 2.0
     for mode in ENTRY_MODES:
         if mode != f.entry.mode:
-            yield ["entry", "mode"], mode, 1.0
+            yield ["entry", "mode"], mode, 3.0  # another journey: ranked after personal facts
     for w in CLAIM_WHERE:
         if w != f.claim.where:
-            yield ["claim", "where"], w, 1.0
+            yield ["claim", "where"], w, 3.0
     if f.entry.from_ != "US":
-        yield ["entry", "from"], "US", 1.0
+        yield ["entry", "from"], "US", 3.0
     # dates across thresholds (the claim must stay between the entry and the law date)
     e, c = f.entry.date, f.claim.date
     claim_days = {e + dt.timedelta(days=p.window - 1), e + dt.timedelta(days=p.window)}
