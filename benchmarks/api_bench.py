@@ -2,7 +2,9 @@
 
 Starts ``roxham serve`` in a second process (unless ``--url`` points at a running server), then
 drives it for ``--duration`` seconds (default 30) from this process with ``--connections``
-keep-alive HTTP/1.1 connections (default 8), cycling through the facts of the law test cases.
+keep-alive HTTP/1.1 connections (default 4), cycling through the facts of the 69 law test
+cases. Requests are what the screener page sends (determination, explanation and "what would
+change it"); ``--no-what-would-change`` leaves the last out.
 Prints requests/s, p50/p99 latency and errors; the last line is one JSON object::
 
     {"rps": ..., "p50_ms": ..., "p99_ms": ..., "errors": ..., ...}
@@ -29,12 +31,12 @@ from urllib.parse import urlparse
 CASES = Path(__file__).resolve().parents[1] / "tests" / "api" / "data" / "cases.csv"
 
 
-def _bodies() -> list[bytes]:
+def _bodies(what_would_change: bool) -> list[bytes]:
     with CASES.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     return [
         json.dumps({"as_of_date": r["as_of_date"], "facts": json.loads(r["facts"]),
-                    "lang": "en"}).encode()
+                    "lang": "en", "what_would_change": what_would_change}).encode()
         for r in rows
     ]
 
@@ -94,8 +96,9 @@ async def _worker(host: str, port: int, bodies: list[bytes], offset: int, stop_a
     writer.close()
 
 
-async def _drive(host: str, port: int, duration: float, connections: int) -> dict[str, float]:
-    bodies = _bodies()
+async def _drive(host: str, port: int, duration: float, connections: int,
+                 what_would_change: bool) -> dict[str, float]:
+    bodies = _bodies(what_would_change)
     lat: list[float] = []
     errors = [0]
     # Warm-up (first requests import and compile things), not counted.
@@ -114,14 +117,17 @@ async def _drive(host: str, port: int, duration: float, connections: int) -> dic
 
     return {"rps": round(len(lat) / elapsed, 1), "p50_ms": pct(0.50), "p99_ms": pct(0.99),
             "errors": errors[0], "requests": len(lat), "duration_s": round(elapsed, 1),
-            "connections": connections}
+            "connections": connections, "what_would_change": what_would_change}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=float, default=30.0)
-    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--connections", type=int, default=4)
     ap.add_argument("--url", default="", help="a running server (default: start one)")
+    ap.add_argument("--no-what-would-change", dest="wwc", action="store_false",
+                    help="ask only for the determination and explanation (the screener page "
+                         "also asks what would change it, which costs most of the time)")
     args = ap.parse_args()
     proc = None
     if args.url:
@@ -131,13 +137,14 @@ def main() -> None:
         host, port = "127.0.0.1", _free_port()
         proc = _start_server(port, tempfile.mkdtemp(prefix="roxham-bench-"))
     try:
-        res = asyncio.run(_drive(host, port, args.duration, args.connections))
+        res = asyncio.run(_drive(host, port, args.duration, args.connections, args.wwc))
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(10)
     res["cpus"] = os.cpu_count() or 0
-    print(f"POST /api/v1/screen for {res['duration_s']} s, {args.connections} connections: "
+    print(f"POST /api/v1/screen (what_would_change={args.wwc}) for {res['duration_s']} s, "
+          f"{args.connections} connections: "
           f"{res['rps']} req/s, p50 {res['p50_ms']} ms, p99 {res['p99_ms']} ms, "
           f"{res['errors']} errors")
     print(json.dumps(res))

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from roxham.api import ApiSettings, create_app
 from roxham.api.jobs import NoModel
+from roxham.api.law_service import provision_links
 
 #: A copy of the project's law/cases.csv (facts, law date, expected result, sources).
 CASES_CSV = Path(__file__).parent / "data" / "cases.csv"
@@ -55,6 +56,17 @@ def test_result_cites_provisions_with_working_links(api: TestClient) -> None:
         assert api.get(p["api"]).status_code == 200
         page = api.get(p["page"])
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+def test_what_would_change_lists_changes_that_flip_the_result(api: TestClient) -> None:
+    case = next(c for c in CASES if c["case_id"] == "C012")  # HT at a land port, 2022
+    res = api.post("/api/v1/screen", json=_body(case)).json()
+    changes = res["what_would_change"]
+    assert changes, "a refused claim at a land port has exceptions that would change it"
+    for ch in changes:
+        assert ch["result_code"] != res["result_code"]
+        assert ch["text"] and ch["field"]
+        assert api.get(provision_links(ch["provision"])["api"]).status_code == 200
 
 
 def test_batch_equals_one_by_one(api: TestClient) -> None:

@@ -147,7 +147,8 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
 
 
 def _change(change: Any, lang: str) -> dict[str, Any]:
-    out = to_jsonable(change)
+    to_dict = getattr(change, "to_dict", None)
+    out = to_jsonable(to_dict() if callable(to_dict) else change)
     if not isinstance(out, dict):
         out = {"value": out}
     for attr in ("describe", "text", "explain"):
