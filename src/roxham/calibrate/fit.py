@@ -2,7 +2,8 @@
 
 Method (documented here and in the parameter file it writes):
 
-1. **Search** — ``budget`` simulations proposed by Optuna's TPE sampler, in batches of
+1. **Search** — ``budget`` simulations proposed by Optuna's TPE sampler (the first one at
+   the scenario's hand-tuned values when every parameter has one), in batches of
    ``batch`` (fixed, never derived from the number of workers). The sampler of batch ``g`` is
    seeded ``task_seed(seed, 10**6 + g)`` and simulation ``i`` is seeded ``task_seed(seed, i)``,
    so the run is reproduced exactly by any executor and worker count, and after an interruption
@@ -115,6 +116,11 @@ def _distributions(model: CalibratableModel) -> dict[str, Any]:
     return out
 
 
+def _tick(progress: ProgressFn | None, budget: int, best: float, k: int) -> None:
+    if progress:
+        progress(k, budget, best)
+
+
 def _posterior(
     rows: list[dict[str, Any]], names: list[str], accept: float
 ) -> tuple[list[list[float]], list[float], list[float]]:
@@ -141,8 +147,9 @@ def calibrate(
     batch: int = 8,
     checkpoint: Path | None = None,
     progress: ProgressFn | None = None,
-    refine: int = 4,
+    refine: int | None = None,
     refine_seeds: int = 3,
+    start_from_hand: bool = True,
     accept: float = 0.1,
     n_startup: int | None = None,
     observed: Observed | None = None,
@@ -166,10 +173,15 @@ def calibrate(
     names = model.space.names
     dists = _distributions(model)
     n_startup = n_startup if n_startup is not None else max(8, min(40, budget // 4))
+    refine = refine if refine is not None else min(4, max(1, budget // 10))
+    hand = model.space.hand_values() if start_from_hand else {}
+    if len(hand) != len(model.space):
+        hand = {}
     header = {
         "model": model.name, "space": model.space.to_json(),
         "targets": sorted(obs.series), "train": [train_start, train_end], "seed": seed,
         "batch": batch, "n_startup": n_startup, "method": "optuna-tpe/v1",
+        "refine": [refine, refine_seeds], "start": hand,
     }
     ck = Checkpoint(checkpoint, header)
     resumed = 0
@@ -188,6 +200,8 @@ def calibrate(
                 seed=task_seed(seed, 10**6 + g), n_startup_trials=n_startup,
                 multivariate=True, constant_liar=True,
             )
+            if g == 0 and hand:
+                study.enqueue_trial(hand)
             trials = [study.ask(dists) for _ in range(n)]
             tasks = [SimTask(done + i, dict(t.params), task_seed(seed, done + i))
                      for i, t in enumerate(trials)]
@@ -222,7 +236,10 @@ def calibrate(
         ]
         rcached = {t.id: ck.done[t.id] for t in rtasks if t.id in ck.done}
         rtodo = [t for t in rtasks if t.id not in rcached]
-        rfresh = ex.map(work, rtodo) if rtodo else []
+        if rcached and progress:
+            progress(len(rcached), budget, best)
+        rfresh = ex.map(work, rtodo, progress=partial(_tick, progress, budget, best)) \
+            if rtodo else []
         ck.append(rfresh)
         resumed += len(rcached)
         rby = {**rcached, **{r["id"]: r for r in rfresh}}

@@ -1,0 +1,139 @@
+"""``roxham calibrate / validate / sensitivity`` end to end on tiny budgets and windows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+
+from roxham.calibrate import CanadaUSModel, DaskExecutor, LocalExecutor, calibrate
+from roxham.calibrate.paramfile import read_parameter_file
+from roxham.calibrate.priors import CANADA_US_SPACE
+from roxham.cli._common import EXIT_BAD_INPUT, run_app
+from roxham.cli.calibrate_cmd import register
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        """test root"""
+
+    register(app)
+    return app
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    rc = run_app(_app(), args)
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+def test_calibrate_writes_a_parameter_file_a_scenario_can_use_and_resumes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from roxham.models.canada_us.scenario import load_scenario
+
+    out = tmp_path / "p.yaml"
+    args = ["calibrate", "--budget", "4", "--batch", "2", "--train-end", "2017-03", "-w", "1",
+            "-o", str(out), "--json"]
+    rc, stdout, _ = _run(args, capsys)
+    assert rc == 0
+    first = json.loads(stdout)
+    assert first["n_simulations"] == 4 + 3 and first["resumed"] == 0
+    pf = read_parameter_file(out)
+    for p in CANADA_US_SPACE.params:
+        assert p.low <= pf.parameters[p.name] <= p.high
+    # the first trial is the hand-tuned scenario
+    sims = (tmp_path / "p.sims.jsonl").read_text().splitlines()
+    assert json.loads(sims[1])["params"] == CANADA_US_SPACE.hand_values()
+    s = load_scenario(str(tmp_path / "p.scenario.yaml"))
+    assert s.choice.asc_stay == pytest.approx(pf.parameters["asc_stay"])
+    haiti = next(sh for sh in s.demand.shocks if sh.name == "haiti-tps-2017")
+    assert haiti.multiplier == pytest.approx(pf.parameters["haiti_2017_mult"])
+    assert len(s.demand.shocks) == len(load_scenario("historical").demand.shocks)
+    # run again: everything comes from the checkpoint, same answer
+    rc, stdout, _ = _run(args, capsys)
+    again = json.loads(stdout)
+    assert rc == 0 and again["resumed"] == 7
+    assert again["best"] == first["best"] and again["best_distance"] == first["best_distance"]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["calibrate", "--train-end", "2017-13"], "--train-end must be YYYY-MM"),
+        (["calibrate", "--train-end", "2016-01"], "before --train-start"),
+        (["calibrate", "-o", "x.txt"], "--output must end in .yaml"),
+        (["calibrate", "--dask", "localhost:1"], "--dask must be a scheduler address"),
+        (["calibrate", "--scenario", "nope"], "unknown scenario 'nope'"),
+        (["validate", "--train-end", "2024-12", "--test-end", "2024-06"], "before --test-end"),
+        (["validate", "--params", "missing.yaml"], "parameter file 'missing.yaml' not found"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    args: list[str], needle: str, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    rc, _, err = _run(args, capsys)
+    assert rc == EXIT_BAD_INPUT
+    assert needle in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_validate_writes_report_and_scores_the_protocol_drop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "val"
+    rc, stdout, _ = _run(["validate", "--budget", "3", "--draws", "2", "--train-end",
+                          "2022-12", "--test-end", "2023-06", "-w", "1", "-o", str(out),
+                          "--json"], capsys)
+    assert rc == 0
+    payload = json.loads(stdout)
+    [origin] = payload["origins"]
+    skill = {r["key"]: r for r in origin["skill"]}
+    # QC has official figures for 2023-01..04 only (IRCC; May-Jun not published)
+    assert skill["rcmp_interceptions/QC"]["n"] == 4
+    # MB has 2023-01..03 (IRCC); ON none in 2023: no skill row, a note says so
+    assert skill["rcmp_interceptions/MB"]["n"] == 3
+    assert "rcmp_interceptions/ON" not in skill
+    assert any("rcmp_interceptions/ON" in n for n in origin["notes"])
+    for r in skill.values():
+        for k in ("model_smape", "seasonal_smape", "last_smape"):
+            assert 0.0 <= r[k] <= 200.0
+    prot = origin["protocol_change_qc"]
+    assert prot["observed"] == pytest.approx(69 / ((4875 + 4517 + 4087) / 3) - 1, abs=1e-4)
+    assert -1.0 <= prot["simulated"]
+    html = (out / "validation.html").read_text()
+    assert "Additional Protocol" in html and "seasonal naive" in html
+    assert (out / "bands-2022-12.parquet").exists()
+
+
+def test_sensitivity_ranks_every_parameter(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    rc, stdout, _ = _run(["sensitivity", "-t", "2", "--train-end", "2017-02", "-w", "1",
+                          "-o", str(tmp_path / "s.json"), "--json"], capsys)
+    assert rc == 0
+    res = json.loads(stdout)
+    assert sorted(res["ranking"]) == sorted(CANADA_US_SPACE.names)
+    assert res["n_simulations"] == 2 * (len(CANADA_US_SPACE) + 1)
+    # New York is where nearly all the 2017 interceptions come from (Roxham, QC)
+    qc = res["mu_star"]["rcmp_interceptions/QC"]
+    assert qc["nyc_base"] > qc["northwest_base"]
+
+
+def test_canada_us_calibration_on_dask_local_cluster_equals_local() -> None:
+    from distributed import Client, LocalCluster
+
+    model = CanadaUSModel()
+    kw = {"budget": 4, "batch": 2, "seed": 3, "train_end": "2017-02", "refine": 1,
+          "refine_seeds": 1}
+    local = calibrate(model, executor=LocalExecutor(1), **kw)  # type: ignore[arg-type]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        dask = calibrate(model, executor=DaskExecutor(client), **kw)  # type: ignore[arg-type]
+    assert [t["distance"] for t in dask.trials] == [t["distance"] for t in local.trials]
+    assert dask.best == local.best and dask.best_distance == local.best_distance
