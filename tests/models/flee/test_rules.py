@@ -468,3 +468,60 @@ def test_settings_file_round_trip(tmp_path: Path) -> None:
 
     s = read_settings(p)
     assert s.camp_weight == 1e6 and s.conflict_weight == 1e-9 and s.camp_movechance == 0.0
+
+
+# --------------------------------------------------------------------------- optional rules
+def _two_place(
+    tiny: Any, routes: str, *, locs_extra: str = "", settings: dict[str, Any] | None = None
+) -> FleeResult:
+    header = "#name,region,country,lat,lon,location_type,conflict_date,population"
+    root = tiny(
+        {
+            "input/locations.csv": header + (",deactivation_probability" if locs_extra else "")
+            + "\n"
+            + f"A,r,Homeland,0,0,conflict_zone,0,10000{',0' if locs_extra else ''}\n"
+            + f"Z,r,Neighbour,0,2,camp,,0{locs_extra}\n",
+            "input/routes.csv": routes,
+            "input/closures.csv": "#h\n",
+            "input/conflicts.csv": "#Day,A\n" + "0,1\n" * 10,
+            "data/data_layout.csv": "total,refugees.csv\nZ,camp-z.csv\n",
+            "data/refugees.csv": "Date,n\n2020-01-01,0\n2020-01-02,1000\n",
+            "data/camp-z.csv": "Date,n\n2020-01-01,0\n",
+        }
+    )  # fmt: skip
+    m = FleeModel.load(root / "input", root / "data", FleeSettings.from_mapping(settings))
+    return m.run(seed=1)
+
+
+def test_link_max_move_speed_attribute(tiny: Any) -> None:
+    # 150 km at 100 km/day: 100 (on the link), 200 > 150 -> arrives the day after spawning
+    res = _two_place(tiny, "#a,b,km,fr,max_move_speed\nA,Z,150,0,100\n", settings=STEER)
+    assert res.camp_sim[0, :4, 0].tolist() == [0, 0, 1000, 1000]
+
+
+def test_start_on_foot_walks_the_first_link(tiny: Any) -> None:
+    # 50 km at 35 km/day on foot: 35, 70 > 50 -> one extra day
+    s = {"move_rules": {**STEER["move_rules"], "start_on_foot": True}}
+    res = _two_place(tiny, "#a,b,km,fr\nA,Z,50,0\n", settings=s)
+    assert res.camp_sim[0, :4, 0].tolist() == [0, 0, 1000, 1000]
+
+
+def test_camps_as_sinks_remove_agents(tiny: Any) -> None:
+    # deactivation probability 1 at Z: arrivals are removed at the end of the day
+    s = {"move_rules": STEER["move_rules"], "spawn_rules": {"camps_are_sinks": True}}
+    res = _two_place(tiny, "#a,b,km,fr\nA,Z,50,0\n", locs_extra=",1.0", settings=s)
+    assert res.camp_sim[0, :4, 0].tolist() == [0, 0, 0, 0]
+    assert res.total_agents[0, 3] == 1000
+
+
+def test_conflict_driven_spawning_constant(tmp_path: Path) -> None:
+    # 500 per conflict day x intensity: A (1.0) and B (0.5) -> 750 new agents a day
+    m = build(
+        tmp_path,
+        [("A", "H", "conflict_zone", 0, 1000), ("B", "H", "conflict_zone", 0, 1000),
+         ("D", "X", "camp", 0, 0)],
+        [("A", "D", 5000), ("B", "D", 5000)], days=3,
+        conflicts={"A": [1.0] * 3, "B": [0.5] * 3},
+        settings={"spawn_rules": {"conflict_driven_spawning": {"spawn_mode": "constant"}}},
+    )  # fmt: skip
+    assert m.run(seed=1).total_agents[0].tolist() == [750, 1500, 2250]
