@@ -71,6 +71,23 @@ def test_bundled_example_roxham_road_2022() -> None:
     assert out["provisions"] == ["IRPR 159.4(1)(a)"]
 
 
+@pytest.mark.parametrize(
+    ("name", "as_of", "code"),
+    [
+        ("roxham_road_2023.json", "2023-04-10", "INELIGIBLE/STCA"),
+        ("lacolle_sister_citizen.json", "2022-08-15", "ELIGIBLE/STCA_EXCEPTION"),
+        ("late_claim_2025.json", "2025-07-16", "ELIGIBLE/STCA_NOT_APPLICABLE"),
+        ("late_claim_2025.json", "2026-04-15", "INELIGIBLE/OTHER_GROUND"),
+    ],
+)
+def test_bundled_examples(name: str, as_of: str, code: str) -> None:
+    res = runner.invoke(app, ["screen", str(EXAMPLES / name), "--as-of", as_of, "--json"])
+    out = json.loads(res.stdout)
+    assert out["result_code"] == code
+    for c in out["what_would_change"]:  # each suggestion flips eligibility
+        assert c["eligible"] != out["eligible"]
+
+
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
 def test_every_bundled_example_is_valid(path: Path) -> None:
     res = runner.invoke(app, ["screen", str(path), "--json"])

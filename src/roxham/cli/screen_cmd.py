@@ -20,6 +20,8 @@ from roxham.cli._common import console
 from roxham.errors import UserError, format_validation_error
 
 _LANGS = ("en", "fr")
+#: How many "what would change it" suggestions a single screening shows.
+_MAX_CHANGES = 8
 
 
 def _parse_date(text: str, what: str) -> dt.date:
@@ -48,7 +50,7 @@ def _result(det: Any, lang: str) -> dict[str, Any]:
 
 def screen_one(facts_path: Path, as_of: str | None, lang: str) -> dict[str, Any]:
     """Decide one facts file; returns the JSON object of ``--json``."""
-    from roxham.law import Facts, determine
+    from roxham.law import Facts, determine, what_would_change
 
     text = _read_text(facts_path)
     try:
@@ -63,7 +65,9 @@ def screen_one(facts_path: Path, as_of: str | None, lang: str) -> dict[str, Any]
         raise UserError(format_validation_error(e, str(facts_path))) from None
     day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
     det = determine(facts, day)
-    return _result(det, lang)
+    out = _result(det, lang)
+    out["what_would_change"] = [c.to_dict() for c in what_would_change(facts, day)[:_MAX_CHANGES]]
+    return out
 
 
 def screen_rows(rows: Iterable[dict[str, str]], lang: str) -> Iterator[dict[str, Any]]:
@@ -117,6 +121,17 @@ def _print_human(res: dict[str, Any]) -> None:
         console.print(Text("Ambiguities touched: " + ", ".join(res["flags"])))
     console.print()
     console.print(Text(res["explanation"]))
+    changes = res.get("what_would_change") or []
+    if changes:
+        console.print()
+        console.print(Text("What would change the answer (one fact at a time):", style="bold"))
+        for c in changes:
+            console.print(
+                Text(
+                    f"  {c['field']}: {c['from']!r} → {c['to']!r} ⇒ {c['result_code']} "
+                    f"({c['provision']})"
+                )
+            )
 
 
 def register(app: typer.Typer) -> None:
