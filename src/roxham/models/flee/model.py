@@ -21,8 +21,15 @@ Where Flee 3.1 has a documented bug (ALGORITHM.md §10) this model does the inte
 * An agent on a link that was closed and reopened while it travelled arrives normally (Flee
   keeps the original link object closed for ever and sends it back).
 
-Other differences: Flee's per-agent Python objects become arrays; random numbers come from
-Numba's generator (results agree with Flee statistically, not draw by draw).
+Other differences: Flee's per-agent Python objects become arrays; random numbers come from a
+xoshiro256+ generator in the kernel, with per-location geometric skips for small move chances
+(results agree with Flee statistically, not draw by draw); spawn weights use the current day
+for ``conflict_spawn_decay`` (Flee's lag one day, which only matters on the days the decay
+steps). Kept as Flee does it, so that validation targets are identical: the merge of extra
+validation files (``AddCSVTables``), interpolation truncated to int, registration corrections,
+spawning from refugees.csv by default (3.1's ``SumFromCamps=False``) with Flee's debt rule.
+Settings of rules not implemented here (demographic rules, ``stay_close_to_home``, flood and
+HEAD-only features) are refused with an error rather than ignored.
 """
 
 from __future__ import annotations
@@ -304,10 +311,10 @@ class FleeModel:
 
     def spawn_weights(self, st: _State, t: int) -> npt.NDArray[np.float64]:
         """Spawn weight per location (§6.2): pop × intensity × decay in conflict zones."""
+        # non-conflict locations get weight 0 whether or not conflict_zone_spawning_only is set
+        # (in Flee 3.1 that switch changes nothing for UNHCR-driven spawning)
         w = np.zeros(len(self.names))
         c = st.conflict > 0.0
-        if not self.settings.conflict_zone_spawning_only:
-            w[:] = 0.0  # Flee gives non-conflict locations weight 0 either way (3.1)
         if c.any():
             w[c] = st.pop[c] * st.conflict[c] * self._decay(t - st.time_of_conflict[c])
         return w
