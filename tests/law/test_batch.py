@@ -31,6 +31,7 @@ from roxham.law import (
 )
 from roxham.law.batch import COLUMNS
 from roxham.law.facts import CLAIM_WHERE, ENTRY_MODES
+from roxham.law.registry import get_provision
 
 PROFILE = settings.get_profile("law-ci" if os.environ.get("CI") else "law-dev")
 CASES = list(csv.DictReader((Path(__file__).parent / "data" / "cases.csv").open()))
@@ -73,6 +74,9 @@ def test_scalar_equals_batch(items: list[tuple[dict[str, Any], dt.date]], reform
         first = determine(f, as_of, reform)
         again = determine(f, as_of, reform)
         assert first.to_dict(trace=True) == again.to_dict(trace=True)
+        # every provision cited was in force on the law date (under the reform)
+        for pid in first.provisions:
+            assert get_provision(pid).in_force(as_of, reform), (pid, as_of, reform)
         facts.append(f)
         dates.append(as_of)
     if facts:

@@ -51,6 +51,7 @@ def error_of(d: dict[str, Any]) -> str:
         ("stateless", "yes", "stateless"),
         ("visa_req_ca", "maybe", "visa_req_ca"),
         ("family", [{"rel": "neighbour", "status": "CITIZEN"}], "family.0.rel"),
+        ("family", [{"rel": "sistre", "status": "CITIZEN"}], "family.0.rel"),
         ("family", [{"rel": "sister", "status": "MAYOR"}], "family.0.status"),
         ("family", [{"rel": "sister", "status": "CLAIMANT"}], "family.0"),
         ("family", [{"rel": "sister", "age": -3}], "family.0.age"),
@@ -81,7 +82,6 @@ def test_value_is_not_echoed() -> None:
         (with_("claim.date", "2022-08-14"), "claim.date is before entry.date"),
         ({**BASE, "stateless": True}, "stateless person has no nationality"),
         (with_("claim.where", "AIRPORT_ON_ARRIVAL"), "AIRPORT_ON_ARRIVAL"),
-        ({**BASE, "us_removal_transit": True}, "us_removal_transit"),
         ({**BASE, "entries": ["2022-08-16"]}, "entries[0] is after claim.date"),
     ],
 )
@@ -125,3 +125,27 @@ def test_defaults_follow_rules_section_2() -> None:
 def test_as_of_before_claim_is_refused() -> None:
     with pytest.raises(UserError, match=r"before claim\.date"):
         determine(BASE, dt.date(2022, 8, 14))
+
+
+def test_other_relations_are_accepted_but_do_not_qualify() -> None:
+    for rel in (
+        "stepfather",
+        "great_aunt",
+        "godmother",
+        "foster_mother",
+        "cousin_once_removed",
+        "sister_in_law",
+        "half_sister",
+    ):
+        fam = [{"rel": rel, "status": "CITIZEN"}]
+        det = determine({**BASE, "family": fam, "visa_req_ca": True}, dt.date(2022, 8, 15))
+        want = "ELIGIBLE/STCA_EXCEPTION" if rel == "half_sister" else "INELIGIBLE/STCA"
+        assert det.result_code == want, rel
+
+
+def test_transit_flag_matters_only_at_airports() -> None:
+    det = determine(
+        {**BASE, "us_removal_transit": True, "family": [{"rel": "sister", "status": "CITIZEN"}]},
+        dt.date(2022, 8, 15),
+    )
+    assert det.result_code == "ELIGIBLE/STCA_EXCEPTION"  # land POE: s. 159.5 available

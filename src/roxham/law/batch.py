@@ -526,7 +526,7 @@ def _kernel(  # pragma: no cover - compiled
                     first = x
             if first != _NEVER and claim > _anniversary(first):
                 grounds |= _G_B1
-            if md == _M_BETWEEN and dd >= window and d_prot != _NEVER:
+            if md == _M_BETWEEN and dd >= window and d_prot <= a:
                 grounds |= _G_B2
         if pc != 0 and pc != _PC_REJ:
             carve = a >= d_prior and pc == _PC_E and us_refused[i]

@@ -333,6 +333,8 @@ def determine(
             flags.update(route_flags)
         else:
             flags.update(route_flags)
+            if "US" in f.fhr:
+                flags.add("A10")  # former habitual residence read only for stateless persons
             # ---- Step 3: exceptions -----------------------------------------------------
             mask = 0
             would_159_5 = False
@@ -478,7 +480,8 @@ def determine(
         if f.claim.date == ann or (first.month == 2 and first.day == 29):
             if b_claims:
                 flags.add("A11")
-    b2 = mode == "BETWEEN_POE" and d >= p.window and p.d_protocol != NEVER
+    # (b.2) needs the s. 159.4(1.1) time limit to exist on the determination date
+    b2 = mode == "BETWEEN_POE" and d >= p.window and p.d_protocol <= a
     if b_claims and a < p.d_c12_ra and (b1 or b2):
         flags.add("A11")  # later law reaches the claim; s. 104(1)(a) notice discretionary
     in_force_b = a >= p.d_c12_ra and b_claims

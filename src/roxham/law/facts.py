@@ -227,6 +227,11 @@ PriorClaim = Literal[
     "REJECTED_BY_BOARD", "INELIGIBLE", "INELIGIBLE_101_1_E", "WITHDRAWN", "ABANDONED"
 ]
 
+#: Further non-qualifying relations accepted by shape: step-, great-, god-, foster-, ex-
+#: relations, in-laws and cousins (none is a "family member" of IRPR s. 159.1).
+_OTHER_REL = re.compile(
+    r"^((step|great|god|foster|ex)_?[a-z_]+|[a-z_]+_in_law|[a-z_]*cousin[a-z_]*)$"
+)
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _MAX_AGE = 130
@@ -313,7 +318,7 @@ class FamilyMember(_Strict):
         if not isinstance(v, str):
             raise ValueError("rel must be a string")
         key = v.strip().lower().replace("-", "_").replace(" ", "_")
-        if key not in RELATIONSHIPS:
+        if key not in RELATIONSHIPS and not _OTHER_REL.match(key):
             raise ValueError(
                 f"unknown relationship {key!r}; expected one of {', '.join(QUALIFYING_RELS)}, "
                 "a half-, adoptive, step- or in-law relation, cousin, friend or other"
@@ -416,8 +421,6 @@ class Facts(_Strict):
             pass  # former habitual residence is read only for stateless persons [A10]
         if self.claim.where == "AIRPORT_ON_ARRIVAL" and self.entry.mode != "AIRPORT":
             raise ValueError("claim.where: AIRPORT_ON_ARRIVAL needs entry.mode AIRPORT")
-        if self.us_removal_transit and self.entry.mode != "AIRPORT":
-            raise ValueError("us_removal_transit: only possible with entry.mode AIRPORT")
         if self.entries is not None:
             for i, d in enumerate(self.entries):
                 if d > self.claim.date:
