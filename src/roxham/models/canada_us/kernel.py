@@ -83,11 +83,6 @@ KIND_DIRECTED_BACK = 2
 
 
 @njit(cache=True)
-def _seed(seed: int) -> None:  # pragma: no cover - compiled
-    np.random.seed(seed)
-
-
-@njit(cache=True)
 def _choose(  # type: ignore[no-untyped-def]
             o, p, d, lag, lag_max, exclude, know_now, codes, code_kind, opt_is_poe,
             opt_is_hide, opt_asc, opt_via_hub, km, is_open, nyc_u, nyc_origin, beta_success,

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -79,13 +81,20 @@ def headline(m: pl.DataFrame) -> dict[str, Any]:
 
 def write_run_dir(res: RunResult, out: Path, report: bool = True) -> Path:
     """Write ``res`` to a new run directory ``out`` (created; must not hold a run already)."""
-    out = Path(out)
-    if (out / "manifest.json").exists():
-        raise UserError(f"{out} already holds a run; choose another -o directory")
+    final = Path(out)
+    if (final / "manifest.json").exists():
+        raise UserError(f"{final} already holds a run; choose another -o directory")
+    if final.exists() and (not final.is_dir() or any(final.iterdir())):
+        raise UserError(f"{final} exists and is not an empty directory; choose another -o")
+    # written under a temporary name and renamed at the end: a run directory with a
+    # manifest.json is always complete
+    out = final.with_name(f".{final.name}.tmp-{os.getpid()}")
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
     except OSError as e:
-        raise UserError(f"cannot create run directory {str(out)!r}: {e.strerror}") from None
+        raise UserError(f"cannot create run directory {str(final)!r}: {e.strerror}") from None
     res.monthly.select(MONTHLY_COLUMNS).write_parquet(out / "monthly.parquet")
     rep = res.replicate_monthly
     months = res.monthly.filter(
@@ -119,7 +128,10 @@ def write_run_dir(res: RunResult, out: Path, report: bool = True) -> Path:
         )
         manifest["files"].append("report.html")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return out
+    if final.exists():
+        final.rmdir()  # empty (checked above)
+    out.rename(final)
+    return final
 
 
 def load_run_dir(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
