@@ -15,15 +15,12 @@ import numpy as np
 import polars as pl
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import settings
 
 from roxham.api import ApiSettings, create_app
 from roxham.api.jobs import Job, Lever, ProgressFn, RunOutput, ScenarioSpec
 
-settings.register_profile("dev", max_examples=30, deadline=None)
-settings.register_profile("ci", max_examples=300, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
-
+# No hypothesis profile here: the only generated tests (schemathesis) set their own size, and
+# loading a profile from this conftest would change it for every other suite.
 PG_URL = os.environ.get("ROXHAM_TEST_PG_URL")
 #: PostgreSQL is listed only where a server is provided (never skipped).
 DB_KINDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
