@@ -114,6 +114,7 @@ def build_facts(r: random.Random) -> tuple[dict[str, Any], dt.date]:
     f["claim"]["where"] = where
     if stateless:
         f["stateless"] = True
+    if stateless or _maybe(r, 0.1):
         f["fhr"] = r.sample(_COUNTRIES, r.randint(0, 2))
     if (a := _age(r)) is not None:
         f["age"] = a
@@ -187,6 +188,9 @@ def build_reform(r: random.Random) -> Reform | None:
         ),
         in_force=moves,
         stca_suspended=_maybe(r, 0.1),
+        a3_transitional=_maybe(r, 0.2),
+        a5_inland_after_land_poe=_maybe(r, 0.2),
+        a10_former_residence_any=_maybe(r, 0.2),
     )
 
 

@@ -156,3 +156,48 @@ def test_reforms_change_the_batch_answer() -> None:
     assert evaluate_batch(
         columns_from_facts([sister]), dt.date(2022, 8, 15), no_d
     ).result_codes() == ["INELIGIBLE/STCA"]
+
+
+def test_interpretation_reforms() -> None:
+    """Other readings of A3, A5 and A10 run as reforms, identically in both evaluators."""
+    c019 = next(r for r in CASES if r["case_id"] == "C019")
+    c017 = next(r for r in CASES if r["case_id"] == "C017")
+    c006 = next(r for r in CASES if r["case_id"] == "C006")
+    lpr = {**json.loads(c006["facts"]), "fhr": ["US"]}
+    for facts, as_of, reform, want in [
+        (
+            json.loads(c019["facts"]),
+            c019["as_of_date"],
+            Reform(a3_transitional=True),
+            "INELIGIBLE/STCA",
+        ),
+        (
+            json.loads(c017["facts"]),
+            c017["as_of_date"],
+            Reform(a5_inland_after_land_poe=True),
+            "INELIGIBLE/STCA",
+        ),
+        (lpr, c006["as_of_date"], None, "INELIGIBLE/STCA"),
+        (
+            lpr,
+            c006["as_of_date"],
+            Reform(a10_former_residence_any=True),
+            "ELIGIBLE/STCA_NOT_APPLICABLE",
+        ),
+        (
+            json.loads(c019["facts"]),
+            c019["as_of_date"],
+            Reform(protocol_window_days=15),
+            "ELIGIBLE/STCA_NOT_APPLICABLE",
+        ),
+    ]:
+        day = dt.date.fromisoformat(as_of)
+        assert determine(facts, day, reform).result_code == want
+        res = evaluate_batch(columns_from_facts([facts]), day, reform)
+        assert res.result_codes() == [want]
+    # A1, the Protocol's reading: a day-14 claim is inside the window
+    c024 = next(r for r in CASES if r["case_id"] == "C024")
+    det = determine(
+        json.loads(c024["facts"]), dt.date(2024, 1, 15), Reform(protocol_window_days=15)
+    )
+    assert det.result_code == "INELIGIBLE/STCA"

@@ -448,6 +448,9 @@ def _kernel(  # pragma: no cover - compiled
     adult = params[11]
     removed = params[12]
     suspended = params[13] != 0
+    a3 = params[14] != 0
+    a5 = params[15] != 0
+    a10 = params[16] != 0
     k_entries = entries.shape[1]
     for i in range(asof.shape[0]):
         a = asof[i]
@@ -473,12 +476,14 @@ def _kernel(  # pragma: no cover - compiled
                     elif e_day == d_prot:
                         mi = entry_minute[i]
                         after = mi < 0 or mi >= prot_min
+                if a3 and d_prot != _NEVER and claim >= d_prot:
+                    after = True
                 if after and dd <= window - 1:
                     route = 2
             elif md == _M_LAND:
-                if claim_where[i] == 0:
+                if claim_where[i] == 0 or a5:
                     route = 1
-            if nat_us[i] or (stateless[i] and fhr_us[i]) or not from_us[i] or route == 0:
+            if nat_us[i] or ((stateless[i] or a10) and fhr_us[i]) or not from_us[i] or route == 0:
                 stca = 1  # NOT_APPLICABLE
             else:
                 minor = age[i] >= 0 and age[i] < adult

@@ -266,6 +266,8 @@ def determine(
             t.add("IRPR 159.4(1)(a)", True, "not a port of entry, not the land border")
         elif mode == "BETWEEN_POE":
             after = _entry_on_or_after_protocol(f, p) and a >= p.d_protocol
+            if p.a3 and p.d_protocol != NEVER and claim >= p.d_protocol:
+                after = True  # [A3] reform: the Protocol reaches earlier entries
             if (
                 f.entry.time is not None
                 and p.d_protocol != NEVER
@@ -296,7 +298,7 @@ def determine(
                     route_flags.append("A1")
                 t.add("IRPR 159.4(1)(a)", True, "claim made after the 159.4(1.1) window")
         else:  # LAND_POE
-            if f.claim.where == "POE_ON_ARRIVAL":
+            if f.claim.where == "POE_ON_ARRIVAL" or p.a5:
                 route, route_provs = "LAND_POE", ["IRPA 101(1)(e)", "IRPR 159.3"]
                 t.add("IRPR 159.3", True, "land port of entry, claim on arrival")
             else:
@@ -310,7 +312,7 @@ def determine(
 
         # ---- Step 1: personal scope -------------------------------------------------------
         nat_us = "US" in f.nat
-        fhr_us = f.stateless and "US" in f.fhr
+        fhr_us = (f.stateless or p.a10) and "US" in f.fhr
         from_us = f.entry.from_ == "US"
         t.add("IRPA 101(1)(e)", not nat_us, "country of nationality", nat=list(f.nat))
         if f.stateless:
@@ -320,6 +322,9 @@ def determine(
             stca = "NOT_APPLICABLE"
             if nat_us:
                 provs = ["IRPA 101(1)(e)"]
+            elif fhr_us and not f.stateless:  # [A10] reform: the literal Act
+                provs = ["IRPA 101(1)(e)"]
+                flags.add("A10")
             elif fhr_us:
                 provs = ["IRPR 159.2", "IRPA 101(1)(e)"]
             else:

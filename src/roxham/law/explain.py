@@ -127,6 +127,8 @@ _T: dict[str, dict[str, str]] = {
         "IRPA s. 101(1)(e) cannot apply.",
         "na_stateless": "The claimant is stateless and the United States is their country of "
         "former habitual residence (IRPR s. 159.2).",
+        "na_fhr": "The United States is the claimant's country of former habitual residence "
+        "(IRPA s. 101(1)(e), read literally for non-stateless claimants).",
         "na_from": "The claimant did not come from the United States as IRPR s. 159.1 defines "
         "it (the 50 states and DC).",
         "na_between_before": "The claimant entered between ports of entry before the "
@@ -171,6 +173,8 @@ _T: dict[str, dict[str, str]] = {
         "l'alinéa 101(1)e) de la LIPR ne peut s'appliquer.",
         "na_stateless": "Le demandeur est apatride et les États-Unis sont son pays de "
         "résidence habituelle antérieure (RIPR, art. 159.2).",
+        "na_fhr": "Les États-Unis sont le pays de résidence habituelle antérieure du "
+        "demandeur (LIPR, al. 101(1)e), lu littéralement pour les non-apatrides).",
         "na_from": "Le demandeur n'arrive pas des États-Unis au sens de l'article 159.1 du RIPR "
         "(les 50 États et le district de Columbia).",
         "na_between_before": "Le demandeur est entré entre les points d'entrée avant l'entrée "
@@ -259,6 +263,8 @@ def explain(det: Determination, lang: Lang = "en") -> str:
                 lines.append(t["na_between_before"])
             else:
                 lines.append(t["na_between_late"].format(d=d))
+        elif "A10" in det.flags:
+            lines.append(t["na_fhr"])
         elif "IRPA 101(1)(e)" in p:
             lines.append(t["na_nat"])
     else:

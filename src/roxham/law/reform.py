@@ -14,6 +14,17 @@ A :class:`Reform` is data (JSON/YAML). Both :func:`roxham.law.determine` and
   "2022-01-01"}``); ``null`` means the event never happens.
 - ``stca_suspended``: a s. 159.7 suspension for every date (STCA ``NOT_IN_FORCE``).
 
+Other readings of the ambiguities of RULES.md §8 run as reforms too:
+
+- [A1/A2] the Protocol's "within 14 days after such crossing" (day 14 inside, (b.2) from day
+  15): ``protocol_window_days=15``;
+- ``a3_transitional``: the Protocol also reaches people who entered between ports before
+  2023-03-25 00:01 and claimed from that day, inside the window;
+- ``a5_inland_after_land_poe``: a claim made inland after admission at a land port of entry
+  is within the STCA;
+- ``a10_former_residence_any``: the United States as country of former habitual residence
+  excludes s. 101(1)(e) for non-stateless claimants too (the literal Act).
+
 Reforms compose left to right with :meth:`Reform.compose` (``a.compose(b)``: ``b`` applied on
 top of ``a``: booleans OR, window from the last one that sets it, exception lists united,
 ``in_force`` dicts merged with ``b`` winning).
@@ -105,6 +116,9 @@ class Reform(BaseModel):
     remove_exceptions: tuple[str, ...] = ()
     in_force: dict[str, dt.date | None] = Field(default_factory=dict)
     stca_suspended: bool = False
+    a3_transitional: bool = False
+    a5_inland_after_land_poe: bool = False
+    a10_former_residence_any: bool = False
 
     @field_validator("remove_exceptions")
     @classmethod
@@ -143,6 +157,11 @@ class Reform(BaseModel):
             ),
             in_force={**self.in_force, **other.in_force},
             stca_suspended=self.stca_suspended or other.stca_suspended,
+            a3_transitional=self.a3_transitional or other.a3_transitional,
+            a5_inland_after_land_poe=self.a5_inland_after_land_poe
+            or other.a5_inland_after_land_poe,
+            a10_former_residence_any=self.a10_former_residence_any
+            or other.a10_former_residence_any,
         )
 
     def effective_dates(self) -> dict[str, dt.date | None]:
@@ -179,6 +198,9 @@ class LawParams:
     adult_age: int
     removed_mask: int
     suspended: bool
+    a3: bool = False
+    a5: bool = False
+    a10: bool = False
 
     def as_array(self) -> list[int]:
         """Parameters in the order the batch kernel reads them."""
@@ -197,6 +219,9 @@ class LawParams:
             self.adult_age,
             self.removed_mask,
             int(self.suspended),
+            int(self.a3),
+            int(self.a5),
+            int(self.a10),
         ]
 
 
@@ -232,6 +257,9 @@ def _params_cached(key: str) -> LawParams:
         adult_age=int(adult),
         removed_mask=reform.removed_mask() if reform is not None else 0,
         suspended=bool(reform is not None and reform.stca_suspended),
+        a3=bool(reform is not None and reform.a3_transitional),
+        a5=bool(reform is not None and reform.a5_inland_after_land_poe),
+        a10=bool(reform is not None and reform.a10_former_residence_any),
     )
 
 
