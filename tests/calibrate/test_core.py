@@ -87,6 +87,13 @@ def test_smape_by_hand() -> None:
     assert smape([110.0, 0.0, 50.0], [100.0, 0.0, 100.0]) == pytest.approx(25.3968, abs=1e-3)
 
 
+def test_floor_softens_official_zeros_only() -> None:
+    # 2|4-0|/(4+0+10) = 0.5714; 2|110-100|/(210+10) = 0.0909 → mean 33.1 %
+    assert smape([4.0, 110.0], [0.0, 100.0], floor=10.0) == pytest.approx(
+        100 * (8 / 14 + 20 / 220) / 2)
+    assert smape([4.0], [0.0]) == 200.0
+
+
 def test_distance_skips_and_counts_missing_months_and_weights_series() -> None:
     obs = Observed(
         {"a/X": ({"2020-01": 100.0, "2020-03": 100.0}, 1),

@@ -1,7 +1,9 @@
 """Distance between simulated and official monthly series over a window.
 
-Per target: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the months of the window that
-have an official figure (pairs with s = o = 0 count 0). Months without an official figure are
+Per target: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o| + c) over the months of the window that
+have an official figure (pairs with s = o = 0 count 0); ``c`` is the target's ``floor``
+(default 0: the plain sMAPE). A floor of a few persons keeps months with an official 0 and a
+simulated 3 from counting as the worst possible error (200 %). Months without an official figure are
 **skipped and counted** (never interpolated). The distance is the weighted mean of the
 per-target sMAPEs over the targets that have at least one month in the window.
 
@@ -49,6 +51,7 @@ class Target:
     weight: float = 1.0
     data_name: str | None = None
     data_geography: str | None = None
+    floor: float = 0.0
 
     @property
     def key(self) -> str:
@@ -78,17 +81,19 @@ def month_range(start: str, end: str) -> list[str]:
     return out
 
 
-def smape(sim: Sequence[float], obs: Sequence[float]) -> float:
-    """sMAPE in percent (0 perfect, 200 worst).
+def smape(sim: Sequence[float], obs: Sequence[float], floor: float = 0.0) -> float:
+    """sMAPE in percent (0 perfect, 200 worst), denominators raised by ``floor``.
 
     >>> round(smape([100.0, 0.0], [50.0, 0.0]), 1)
     33.3
+    >>> round(smape([4.0], [0.0], floor=12.0), 1)
+    50.0
     """
     if len(sim) != len(obs) or not sim:
         raise ValueError("sim and obs must have the same, non-zero length")
     tot = 0.0
     for s, o in zip(sim, obs, strict=True):
-        den = abs(s) + abs(o)
+        den = abs(s) + abs(o) + floor
         tot += 0.0 if den == 0 else 2.0 * abs(s - o) / den
     return 100.0 * tot / len(sim)
 
@@ -101,6 +106,7 @@ class Observed:
     series: dict[str, tuple[MonthValues, int]]
     weights: dict[str, float]
     sources: dict[str, str] = field(default_factory=dict)
+    floors: dict[str, float] = field(default_factory=dict)
 
     def window(self, key: str, start: str, end: str) -> tuple[MonthValues, list[str]]:
         """(figures in [start, end], months of the window without a figure)."""
@@ -124,7 +130,8 @@ def load_observed(targets: Sequence[Target]) -> Observed:
         series[t.key] = (vals, int(df["missing"].sum()))
         if ok.height:
             sources[t.key] = str(ok["source_url"][0])
-    return Observed(series, {t.key: t.weight for t in targets}, sources)
+    return Observed(series, {t.key: t.weight for t in targets}, sources,
+                    {t.key: t.floor for t in targets})
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,8 @@ def distance(
         if not months:
             per[key] = SeriesFit(math.nan, 0, missing)
             continue
-        sm = smape([simv[m] for m in months], [figs[m] for m in months])
+        sm = smape([simv[m] for m in months], [figs[m] for m in months],
+                   obs.floors.get(key, 0.0))
         per[key] = SeriesFit(sm, len(months), missing)
         w = obs.weights.get(key, 1.0)
         num += w * sm

@@ -29,7 +29,11 @@ and inland claims, IRB finalisations) are data, never fitted.
 Distance (:func:`roxham.calibrate.distance.distance`): for each target below, sMAPE (%) between
 the simulated and the official monthly figure over the training window, only months with an
 official figure (missing months are skipped and counted in the result); the distance is the
-weighted mean of the per-series sMAPEs. Official figures: :func:`roxham.data.monthly` (IRCC
+weighted mean of the per-series sMAPEs. Interception series use a floor of 10 persons in the
+sMAPE denominator (Ontario's official monthly figure is 0 in every published month of
+2017-2022, and Manitoba/BC fall to single digits: without a floor, 1 simulated vs 0 official
+would count as the worst error). Quebec weighs 2 (the Roxham Road flow, nearly all of the
+total); Ontario and the IRB inventory 0.5. Official figures: :func:`roxham.data.monthly` (IRCC
 monthly RCMP interceptions by province; IRB RPD pending inventory at month end).
 
 >>> [t.key for t in CANADA_US_TARGETS][:2]
@@ -83,10 +87,10 @@ CANADA_US_SPACE = ParameterSpace(
 
 #: Official monthly series compared (model series/geography → roxham.data name/geography).
 CANADA_US_TARGETS: tuple[Target, ...] = (
-    Target("rcmp_interceptions", "CA", weight=1.0),
-    Target("rcmp_interceptions", "QC", weight=2.0),
-    Target("rcmp_interceptions", "MB", weight=1.0),
-    Target("rcmp_interceptions", "BC", weight=1.0),
-    Target("rcmp_interceptions", "ON", weight=0.5),
+    Target("rcmp_interceptions", "CA", weight=1.0, floor=10.0),
+    Target("rcmp_interceptions", "QC", weight=2.0, floor=10.0),
+    Target("rcmp_interceptions", "MB", weight=1.0, floor=10.0),
+    Target("rcmp_interceptions", "BC", weight=1.0, floor=10.0),
+    Target("rcmp_interceptions", "ON", weight=0.5, floor=10.0),
     Target("irb_pending", "CA", weight=0.5, data_name="irb_rpd_pending_end"),
 )
