@@ -110,6 +110,12 @@ def test_manifest_and_report(historical_run: tuple[Path, dict[str, Any]]) -> Non
     assert man["seed"] == 7 and man["replicates"] == 3 and len(man["replicate_seeds"]) == 3
     assert man["scenario_name"] == "historical" and man["scenario"]["start"] == "2017-01-01"
     assert man["law_engine"] in ("roxham.law", "fallback")
+    # out of sample: IRCC's monthly QC figures fell by ~98.6 % after 2023-03-25; the model's
+    # fall (same months) comes out of the law table and must be of that order
+    drop = man["protocol_drop_qc"]
+    assert drop["observed_drop"] > 0.95 and drop["simulated_drop"] > 0.85
+    assert set(man["files"]) >= {"monthly.parquet", "manifest.json", "report.html",
+                                 "validation.parquet", "fit.parquet", "replicates.parquet"}
     html = (run_dir / "report.html").read_text()
     assert script_srcs(html) == [] and "Plotly" in html  # self-contained, no CDN
     assert "sMAPE" in html and "canada.ca" in html  # fit table and observed sources

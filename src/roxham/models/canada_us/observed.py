@@ -22,12 +22,12 @@ Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import polars as pl
 
-__all__ = ["COMPARED", "TRAIN_END", "TRAIN_START", "observed", "smape"]
+__all__ = ["COMPARED", "TRAIN_END", "TRAIN_START", "fit_table", "observed", "protocol_drop",
+           "smape"]
 
 TRAIN_START = "2017-01"
 TRAIN_END = "2022-12"
@@ -182,5 +182,25 @@ def fit_table(
     return pl.DataFrame(rows)
 
 
-def _today() -> dt.date:  # pragma: no cover - tiny helper for reports
-    return dt.date.today()
+def protocol_drop(monthly: pl.DataFrame) -> dict[str, float]:
+    """Size of the fall of Quebec RCMP interceptions after the Additional Protocol
+    (2023-03-25): mean of the observed months of 2022-04..2023-02 against those of
+    2023-05..2024-12, simulated and observed over the same months (1 − after / before)."""
+    obs = observed("rcmp_interceptions", "QC")
+    sim = monthly.filter((pl.col("series") == "rcmp_interceptions")
+                         & (pl.col("geography") == "QC")).select(
+        pl.col("month").alias("period"), pl.col("value").alias("sim"))
+    j = obs.join(sim, on="period", how="inner")
+    out: dict[str, float] = {}
+    before = j.filter((pl.col("period") >= "2022-04") & (pl.col("period") <= "2023-02"))
+    after = j.filter((pl.col("period") >= "2023-05") & (pl.col("period") <= "2024-12"))
+    if before.height and after.height:
+        for col, key in (("value", "observed"), ("sim", "simulated")):
+            b = float(before[col].mean())  # type: ignore[arg-type]
+            a = float(after[col].mean())  # type: ignore[arg-type]
+            out[f"{key}_before"] = round(b, 1)
+            out[f"{key}_after"] = round(a, 1)
+            out[f"{key}_drop"] = round(1.0 - a / b, 4) if b > 0 else float("nan")
+        out["months_before"] = float(before.height)
+        out["months_after"] = float(after.height)
+    return out

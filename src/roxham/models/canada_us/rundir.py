@@ -27,7 +27,7 @@ import polars as pl
 import roxham
 from roxham.errors import UserError
 from roxham.models.canada_us.model import RunResult
-from roxham.models.canada_us.observed import fit_table
+from roxham.models.canada_us.observed import fit_table, protocol_drop
 
 __all__ = ["MONTHLY_COLUMNS", "default_run_dir", "headline", "load_run_dir", "write_run_dir"]
 
@@ -120,11 +120,18 @@ def write_run_dir(res: RunResult, out: Path, report: bool = True) -> Path:
         f"{r['series']}/{r['geography']}": round(r["smape"], 2) for r in fit.iter_rows(named=True)
     }
     manifest["headline"] = headline(res.monthly)
+    val = fit_table(res.monthly, "2023-01", "2024-12")
+    val.write_parquet(out / "validation.parquet")
+    manifest["files"].append("validation.parquet")
+    manifest["validation_smape_2023_2024"] = {
+        f"{r['series']}/{r['geography']}": round(r["smape"], 2) for r in val.iter_rows(named=True)
+    }
+    manifest["protocol_drop_qc"] = protocol_drop(res.monthly)
     if report:
         from roxham.report.run_report import render_run_report
 
         (out / "report.html").write_text(
-            render_run_report(res.monthly, manifest, fit), encoding="utf-8"
+            render_run_report(res.monthly, manifest, fit, val), encoding="utf-8"
         )
         manifest["files"].append("report.html")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
