@@ -39,7 +39,7 @@ def _day(r: random.Random) -> dt.date:
     """A day near a boundary of the law (2 in 3) or anywhere in 2000–2030."""
     if r.random() < 2 / 3:
         return r.choice(BOUNDARIES) + dt.timedelta(days=r.randint(-3, 3))
-    return D(2000, 1, 1) + dt.timedelta(days=r.randint(0, 11322))
+    return D(2002, 7, 1) + dt.timedelta(days=r.randint(0, 10410))
 
 
 def _gap(r: random.Random) -> int:
@@ -93,6 +93,8 @@ def build_facts(r: random.Random) -> tuple[dict[str, Any], dt.date]:
     as_of = claim + dt.timedelta(
         days=0 if x < 0.3 else r.randint(0, 3) if x < 0.6 else r.randint(0, 1500)
     )
+    if r.random() < 0.05:  # the claimant entered before the rules existed
+        entry -= dt.timedelta(days=r.randint(1, 4000))
     if _maybe(r, 0.25):  # determination exactly around a boundary
         b = r.choice(BOUNDARIES) + dt.timedelta(days=r.randint(-3, 3))
         if b >= claim:

@@ -149,3 +149,14 @@ def test_transit_flag_matters_only_at_airports() -> None:
         dt.date(2022, 8, 15),
     )
     assert det.result_code == "ELIGIBLE/STCA_EXCEPTION"  # land POE: s. 159.5 available
+
+
+def test_law_dates_before_irpa_are_out_of_scope() -> None:
+    old = {
+        **BASE,
+        "entry": {"mode": "LAND_POE", "date": "2001-01-01"},
+        "claim": {"date": "2001-01-01"},
+    }
+    with pytest.raises(UserError, match="out of scope"):
+        determine(old, dt.date(2001, 1, 1))
+    assert determine(old, dt.date(2002, 6, 28)).result_code == "ELIGIBLE/STCA_NOT_IN_FORCE"

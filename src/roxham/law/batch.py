@@ -35,7 +35,7 @@ import numpy.typing as npt
 from pydantic import ValidationError
 
 from roxham.errors import UserError, format_validation_error
-from roxham.law.determine import RESULT_CODES, STCA_STATUSES, coerce_facts
+from roxham.law.determine import _BEFORE_IRPA, RESULT_CODES, STCA_STATUSES, coerce_facts
 from roxham.law.facts import CLAIM_WHERE, ENTRY_MODES, PRIOR_CLAIMS, Facts
 from roxham.law.reform import (
     EXCEPTION_IDS,
@@ -289,7 +289,11 @@ def evaluate_batch(
     bad = np.flatnonzero(cols["claim_date"] < cols["entry_date"])
     if bad.size:
         raise UserError(f"row {int(bad[0])}: claim.date is before entry.date")
-    params = np.asarray(law_params(reform).as_array(), dtype=np.int64)
+    lp = law_params(reform)
+    bad = np.flatnonzero(asof < lp.d_irpa)
+    if bad.size:
+        raise UserError(f"row {int(bad[0])}: {_BEFORE_IRPA}")
+    params = np.asarray(lp.as_array(), dtype=np.int64)
     code = np.empty(n, dtype=np.int8)
     elig = np.empty(n, dtype=np.bool_)
     stca = np.empty(n, dtype=np.int8)

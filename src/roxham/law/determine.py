@@ -64,6 +64,7 @@ _S159_6_MASK = (
 )
 _ALL_MASK = (1 << len(EXCEPTION_IDS)) - 1
 _GROUND_BIT = {g: i for i, g in enumerate(GROUND_IDS)}
+_BEFORE_IRPA = "as_of is before 2002-06-28: these rules start with IRPA s. 101 (out of scope)"
 
 
 class TraceStep(NamedTuple):
@@ -225,6 +226,8 @@ def determine(
     p = law_params(reform)
     key = reform.model_dump_json() if reform is not None else ""
     a = day_number(as_of)
+    if a < p.d_irpa:
+        raise UserError(_BEFORE_IRPA)
     claim = day_number(f.claim.date)
     d = f.days_after_entry
     t = _Trace(a, key)

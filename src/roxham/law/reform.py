@@ -134,7 +134,13 @@ class Reform(BaseModel):
     @field_validator("in_force")
     @classmethod
     def _known_constants(cls, v: dict[str, dt.date | None]) -> dict[str, dt.date | None]:
-        for k in v:
+        start = CONSTANTS["D_IRPA"].date
+        assert start is not None
+        for k, day in v.items():
+            if k == "D_IRPA":
+                raise ValueError("in_force: D_IRPA (the start of the rules) cannot be moved")
+            if day is not None and day < start:
+                raise ValueError(f"in_force: {k} before {start} (IRPA in force) is out of scope")
             if k not in _DATE_CONSTANTS:
                 raise ValueError(
                     f"in_force: unknown constant {k!r}; "
@@ -184,6 +190,7 @@ class Reform(BaseModel):
 class LawParams:
     """The law's parameters as day numbers (:func:`day_number`), after a reform."""
 
+    d_irpa: int
     d_stca: int
     d_tsr_repeal: int
     d_c97_intro: int
@@ -243,6 +250,7 @@ def _params_cached(key: str) -> LawParams:
     if reform is not None and reform.protocol_window_days is not None:
         window = reform.protocol_window_days
     return LawParams(
+        d_irpa=_dn(dates, "D_IRPA"),
         d_stca=_dn(dates, "D_STCA"),
         d_tsr_repeal=_dn(dates, "D_TSR_REPEAL"),
         d_c97_intro=_dn(dates, "D_C97_INTRO"),
