@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from api.conftest import FakeModel
 from roxham.api import ApiSettings, create_app
+
+# Generous waits: CI machines are shared and slow; a passing check returns as soon as it holds.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = os.environ.get("ROXHAM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -69,6 +72,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
     """A fresh browser context (no remembered language); fails on console errors (e.g. CSP)."""
     ctx = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(60_000)
     pg = ctx.new_page()
     errors: list[str] = []
     # A 422 is the API's answer to bad input the page then shows; anything else is a fault.
