@@ -110,6 +110,7 @@ def test_validate_writes_report_and_scores_the_protocol_drop(
     html = (out / "validation.html").read_text()
     assert "Additional Protocol" in html and "seasonal naive" in html
     assert (out / "bands-2022-12.parquet").exists()
+    assert (out / "validation-2022-12.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_sensitivity_ranks_every_parameter(tmp_path: Path,

@@ -352,3 +352,51 @@ def validate_model(
         prot = protocol_change(p50.get(qc, {}), qobs, test_start, test_end)
     return Validation(train_start, train_end, test_end, skill, prot, bands, point, dist,
                       budget, draws, notes)
+
+
+def plot_validation_png(v: Validation, obs: Observed, path: Any,
+                        keys: Sequence[str] = ("rcmp_interceptions/QC",
+                                               "rcmp_interceptions/CA")) -> None:
+    """A static PNG (matplotlib) of ``keys``: official figures, model p50 and 5–95 % band,
+    the two baselines, and the training end."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import datetime as dt
+
+    import matplotlib.pyplot as plt
+
+    keys = [k for k in keys if k in obs.series]
+    fig, axes = plt.subplots(len(keys), 1, figsize=(9, 3.2 * len(keys)), squeeze=False)
+    test_months = month_range(_shift(v.train_end, 1), v.test_end)
+
+    def d(m: str) -> dt.date:
+        return dt.date(int(m[:4]), int(m[5:7]), 15)
+
+    for ax, key in zip(axes[:, 0], keys, strict=True):
+        series, geo = key.split("/")
+        b = v.bands.filter((pl.col("series") == series) & (pl.col("geography") == geo)
+                           ).sort("month")
+        x = [d(m) for m in b["month"].to_list()]
+        ax.fill_between(x, b["p05"].to_list(), b["p95"].to_list(), alpha=0.25,
+                        color="#1f77b4", label="model 5–95 %")
+        ax.plot(x, b["p50"].to_list(), color="#1f77b4", lw=1.2, label="model p50")
+        figs = obs.series[key][0]
+        om = sorted(m for m in figs if m <= v.test_end)
+        ax.plot([d(m) for m in om], [figs[m] for m in om], "k.", ms=4, label="official")
+        train, _ = obs.window(key, v.train_start, v.train_end)
+        for fc, name, c in ((seasonal_naive_forecast(train, test_months), "seasonal naive",
+                             "#d62728"), (last_value_forecast(train, test_months),
+                                          "last value", "#ff7f0e")):
+            ms = sorted(fc)
+            ax.plot([d(m) for m in ms], [fc[m] for m in ms], "--", color=c, lw=1, label=name)
+        ax.axvline(d(v.train_end), color="#888", ls=":", lw=1)
+        ax.axvline(dt.date(2023, 3, 25), color="#888", ls="-.", lw=0.8)
+        ax.set_title(f"{key}: fit ≤ {v.train_end}, forecast to {v.test_end}", fontsize=10)
+        ax.legend(fontsize=7, ncol=3)
+    axes[-1, 0].text(0, -0.25, "Official: IRCC monthly RCMP interceptions via roxham.data; "
+                     "dotted: training end; dash-dot: 2023-03-25", transform=axes[-1, 0].transAxes,
+                     fontsize=7, color="#555")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

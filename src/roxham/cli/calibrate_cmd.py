@@ -173,7 +173,11 @@ def register(app: typer.Typer) -> None:
         from roxham.calibrate.distance import load_observed
         from roxham.calibrate.executor import make_executor
         from roxham.calibrate.paramfile import read_parameter_file
-        from roxham.calibrate.validate import render_validation_report, validate_model
+        from roxham.calibrate.validate import (
+            plot_validation_png,
+            render_validation_report,
+            validate_model,
+        )
 
         ends = [_month(x.strip(), "--origins") for x in origins.split(",")] if origins \
             else [_month(train_end, "--train-end")]
@@ -210,6 +214,7 @@ def register(app: typer.Typer) -> None:
                                                 encoding="utf-8")
         for v in vals:
             v.bands.write_parquet(output / f"bands-{v.train_end}.parquet")
+            plot_validation_png(v, obs, output / f"validation-{v.train_end}.png")
         if as_json:
             typer.echo(json.dumps(payload))
             return
