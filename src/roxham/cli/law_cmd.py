@@ -68,6 +68,8 @@ def register(app: typer.Typer) -> None:
         p = get_provision(pid)
         console.print(Text(p.id, style="bold"))
         console.print(Text(f"[{p.marginal_note}]", style="italic"))
+        if p.overrides:
+            console.print(Text(f"Displaces: {p.overrides}"))
         for v in p.versions_for():
             console.print()
             console.print(Text(f"In force: {_interval(v.start, v.end)}", style="bold"))

@@ -83,6 +83,7 @@ class Provision:
     source: str
     note: str
     raw_versions: tuple[dict[str, Any], ...]
+    overrides: str = ""
 
     def versions_for(self, reform: Reform | None = None) -> list[Version]:
         """The provision's versions with their dates under ``reform`` (moved constants)."""
@@ -172,6 +173,7 @@ def _load_provisions() -> dict[str, Provision]:
             source=p["source"],
             note=p.get("note", ""),
             raw_versions=tuple(p["versions"]),
+            overrides=p.get("overrides", ""),
         )
         if prov.id in out:
             raise ValueError(f"provisions.yaml: duplicate provision {prov.id!r}")
@@ -183,6 +185,9 @@ def _load_provisions() -> dict[str, Provision]:
                     f"({a.start}..{a.end} then {b.start}..{b.end})"
                 )
         out[prov.id] = prov
+    for prov in out.values():
+        if prov.overrides and prov.overrides not in out:
+            raise ValueError(f"provisions.yaml: {prov.id!r} overrides unknown {prov.overrides!r}")
     return out
 
 
