@@ -89,6 +89,9 @@ def test_screener_gives_the_expected_result(page: Page, case_id: str, shots: Pat
     links = page.locator("#result-provisions a")
     assert links.count() >= 1
     if case_id == "C022":
+        page.click("details.repro summary")
+        expect(page.locator("#result-repro")).to_contain_text(
+            "| roxham screen - --as-of 2023-04-10 --lang en")
         page.screenshot(path=str(shots / "screener-result.png"), full_page=True)
         href = links.first.get_attribute("href")
         assert href and href.startswith("/provisions/")

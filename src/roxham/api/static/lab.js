@@ -194,10 +194,21 @@
     const candidates = runs.filter(function (x) { return x.status === "done" && x.id !== run.id; });
     candidates.sort(function (x, y) { return (x.scenario === baseName ? 0 : 1) - (y.scenario === baseName ? 0 : 1); });
     candidates.forEach(function (x) { bp.appendChild(R.el("option", { value: x.id }, x.scenario + " " + (x.params.label || "") + " " + x.id.slice(0, 8))); });
-    document.getElementById("run-repro").textContent = "curl -s -X POST http://" + location.host + "/api/v1/runs -H 'Content-Type: application/json' -d '" +
+    const m = run.results.manifest || {};
+    const lines = [];
+    if (m.overrides !== undefined) {
+      const file = "lab-" + run.id.slice(0, 8) + ".yaml";
+      lines.push("# " + file + (R.lang() === "fr" ? " : le scénario avec les leviers choisis" : ": the scenario with the levers chosen"));
+      lines.push("extends: " + run.scenario, "name: lab-" + run.id.slice(0, 8));
+      Object.keys(m.overrides).forEach(function (k) { lines.push(k + ": " + JSON.stringify(m.overrides[k])); });
+      lines.push("", "roxham run " + file + " --seed " + run.params.seed + " --replicates " + run.params.replicates, "");
+    }
+    lines.push("# REST API", "curl -s -X POST http://" + location.host + "/api/v1/runs -H 'Content-Type: application/json' -d '" +
       JSON.stringify(Object.assign({ scenario: run.scenario, levers: run.params.levers, seed: run.params.seed, replicates: run.params.replicates },
-        spec && spec.agents_adjustable ? { agents: run.params.agents } : {})) + "'\n\n" +
-      JSON.stringify(run.results.manifest, null, 2);
+        spec && spec.agents_adjustable ? { agents: run.params.agents } : {})) + "'", "");
+    lines.push("# " + (R.lang() === "fr" ? "Manifeste" : "Manifest") + (m.scenario_hash ? " (scenario hash " + m.scenario_hash + ")" : ""));
+    lines.push(JSON.stringify(m, null, 2));
+    document.getElementById("run-repro").textContent = lines.join("\n");
     drawMain(); drawDiff();
   }
 

@@ -214,9 +214,20 @@
       }
       return R.el("li", {}, changeText(c));
     });
-    document.getElementById("result-repro").textContent =
-      "curl -s -X POST http://" + location.host + "/api/v1/screen -H 'Content-Type: application/json' -d '" +
-      JSON.stringify(req).replace(/'/g, "'\\''") + "'";
+    const q = function (text) { return "'" + text.replace(/'/g, "'\\''") + "'"; };
+    document.getElementById("result-repro").textContent = [
+      "# " + (req.lang === "fr" ? "Ligne de commande" : "Command line"),
+      "echo " + q(JSON.stringify(req.facts)) + " | roxham screen - --as-of " + req.as_of_date + " --lang " + req.lang,
+      "",
+      "# Python",
+      "import datetime as dt",
+      "from roxham.law import determine, explain",
+      "det = determine(" + JSON.stringify(req.facts) + ", dt.date.fromisoformat(" + JSON.stringify(req.as_of_date) + "))",
+      "print(explain(det, " + JSON.stringify(req.lang) + "))",
+      "",
+      "# REST API",
+      "curl -s -X POST http://" + location.host + "/api/v1/screen -H 'Content-Type: application/json' -d " + q(JSON.stringify(req)),
+    ].join("\n");
     box.hidden = false;
   }
 
