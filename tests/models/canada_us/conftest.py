@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
 
 from roxham.cli import app
 from roxham.cli._common import run_app
-
-settings.register_profile("ci", max_examples=2000, deadline=None)
-settings.register_profile("dev", max_examples=100, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
-
 
 CliFn = Callable[[list[str]], tuple[int, str, str]]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import importlib
+import os
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roxham.models.canada_us.cohorts import (
@@ -64,6 +65,11 @@ def test_shock_ramp() -> None:
     assert f.tolist() == [2.0, 3.0, 4.0, 5.0, 5.0, 5.0, 5.0, 4.0, 3.0, 2.0, 1.0]
 
 
+#: small in development, larger in CI (.ci/run sets CI=1); per test, not a global profile
+PROPERTY_SETTINGS = settings(max_examples=300 if os.environ.get("CI") else 50, deadline=None)
+
+
+@PROPERTY_SETTINGS
 @given(
     st.dictionaries(st.sampled_from(list(NATIONALITIES)), st.floats(0.01, 10), min_size=1),
     st.fixed_dictionaries({k: st.floats(0, 0.2) for k in FAMILY_KINDS if k != "none"}),
@@ -80,6 +86,7 @@ def test_profile_weights_are_a_distribution(nat: dict[str, float], fam: dict[str
         assert got == pytest.approx(share / sum(nat.values()))
 
 
+@PROPERTY_SETTINGS
 @given(st.recursive(st.integers() | st.text(max_size=3),
                     lambda c: st.dictionaries(st.text(max_size=2), c, max_size=3), max_leaves=8),
        st.recursive(st.integers() | st.text(max_size=3),
