@@ -178,3 +178,14 @@ def test_law_provisions_and_show() -> None:
     assert res.exit_code == 0
     assert "2004-12-29 → 2009-07-22" in res.stdout and "SOR/2009-210" in res.stdout
     assert "Source: " in res.stdout
+
+
+def test_screen_trace(tmp_path: Path) -> None:
+    f = write(tmp_path, "f.json", json.dumps(FACTS))
+    res = runner.invoke(app, ["screen", str(f), "--as-of", "2023-04-10", "--json", "--trace"])
+    steps = json.loads(res.stdout)["trace"]
+    got = {(s["provision"], s["value"]) for s in steps}
+    assert ("IRPR 159.4(1.1)", True) in got and ("IRPR 159.5(a)", True) in got
+    assert all(s["version"] for s in steps if s["provision"] == "IRPR 159.4(1.1)")
+    res = runner.invoke(app, ["screen", str(f), "--as-of", "2023-04-10", "--trace"])
+    assert res.exit_code == 0 and "Trace" in res.stdout

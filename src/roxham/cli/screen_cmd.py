@@ -40,15 +40,17 @@ def _read_text(path: Path) -> str:
         raise UserError(f"{path}: cannot read ({e.__class__.__name__})") from None
 
 
-def _result(det: Any, lang: str) -> dict[str, Any]:
+def _result(det: Any, lang: str, trace: bool = False) -> dict[str, Any]:
     from roxham.law import explain
 
-    out: dict[str, Any] = det.to_dict()
+    out: dict[str, Any] = det.to_dict(trace=trace)
     out["explanation"] = explain(det, lang)  # type: ignore[arg-type]
     return out
 
 
-def screen_one(facts_path: Path, as_of: str | None, lang: str) -> dict[str, Any]:
+def screen_one(
+    facts_path: Path, as_of: str | None, lang: str, trace: bool = False
+) -> dict[str, Any]:
     """Decide one facts file; returns the JSON object of ``--json``."""
     from roxham.law import Facts, determine, what_would_change
 
@@ -65,7 +67,7 @@ def screen_one(facts_path: Path, as_of: str | None, lang: str) -> dict[str, Any]
         raise UserError(format_validation_error(e, str(facts_path))) from None
     day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
     det = determine(facts, day)
-    out = _result(det, lang)
+    out = _result(det, lang, trace)
     out["what_would_change"] = [c.to_dict() for c in what_would_change(facts, day)[:_MAX_CHANGES]]
     return out
 
@@ -121,6 +123,20 @@ def _print_human(res: dict[str, Any]) -> None:
         console.print(Text("Ambiguities touched: " + ", ".join(res["flags"])))
     console.print()
     console.print(Text(res["explanation"]))
+    if res.get("trace"):
+        from rich.table import Table
+
+        table = Table(title="Trace: every provision evaluated (see `roxham law show ID`)")
+        for col in ("provision", "version", "value", "inputs / note"):
+            table.add_column(col)
+        for step in res["trace"]:
+            inputs = ", ".join(f"{k}={v}" for k, v in step["inputs"].items())
+            text = "; ".join(x for x in (inputs, step["note"]) if x)
+            table.add_row(
+                Text(step["provision"]), Text(step["version"]), Text(str(step["value"])), Text(text)
+            )
+        console.print()
+        console.print(table)
     changes = res.get("what_would_change") or []
     if changes:
         console.print()
@@ -149,6 +165,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         lang: Annotated[str, typer.Option("--lang", help="Explanation language: en or fr.")] = "en",
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        trace: Annotated[
+            bool, typer.Option("--trace", help="Also show every provision evaluated.")
+        ] = False,
         batch: Annotated[
             Path | None,
             typer.Option(
@@ -174,7 +193,7 @@ def register(app: typer.Typer) -> None:
             return
         if facts_file is None:
             raise UserError("missing FACTS_FILE (or --batch FILE.csv)")
-        res = screen_one(facts_file, as_of, lang)
+        res = screen_one(facts_file, as_of, lang, trace)
         if as_json:
             sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
         else:
