@@ -131,7 +131,8 @@ def make_client(
     opened: list[TestClient] = []
 
     def make(**overrides: object) -> TestClient:
-        values: dict[str, object] = {"db_url": db_url, "data_dir": tmp_path / "data"}
+        values: dict[str, object] = {"db_url": db_url, "data_dir": tmp_path / "data",
+                                     "job_isolation": "thread"}
         values.update(overrides)
         app = create_app(ApiSettings.model_validate(values), backend=fake_model)
         client = TestClient(app, raise_server_exceptions=False)
@@ -149,3 +150,26 @@ def make_client(
 def client(make_client: object) -> TestClient:
     """The app with default limits, the fake model, and a fresh registry."""
     return make_client()  # type: ignore[operator, no-any-return]
+
+
+class ProcessModel:
+    """A picklable model for runs in a child process: finishes, fails, or hangs in
+    'compiled code' (a sleep that never reports progress) when a lever says so."""
+
+    def scenarios(self) -> Sequence[ScenarioSpec]:
+        levers = (
+            Lever("protocol", "bool", True, "Protocol", "Protocole"),
+            Lever("hang_s", "float", 0.0, "Hang (test)", "Bloquer (test)", min=0, max=600),
+            Lever("explode", "bool", False, "Fail (test)", "Échouer (test)"),
+        )
+        return (ScenarioSpec("historical", "Historical", "Historique", "", "",
+                             start=START, end=START + dt.timedelta(days=DAYS - 1),
+                             levers=levers, default_agents=1000),)
+
+    def run(self, job: Job, progress: ProgressFn) -> RunOutput:
+        progress(0.5, "half way")
+        if job.levers["hang_s"]:
+            time.sleep(job.levers["hang_s"])
+        if job.levers["explode"]:
+            raise RuntimeError("the child model failed on purpose")
+        return RunOutput(fake_series(job), {"model": "process-fake", "pid": os.getpid()})

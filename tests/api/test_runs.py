@@ -3,6 +3,7 @@ timeouts, failures and crash recovery, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from roxham.api import ApiSettings, create_app
 from roxham.api.jobs import Job
 from roxham.store.registry import INTERRUPTED_MESSAGE, RunRegistry
 
-from .conftest import DAYS, FakeModel, fake_series
+from .conftest import DAYS, FakeModel, ProcessModel, fake_series
 
 
 def _wait(client: TestClient, run_id: str, timeout: float = 20) -> dict[str, Any]:
@@ -152,7 +153,7 @@ def test_model_failure_is_recorded(client: TestClient) -> None:
 def test_restart_marks_unfinished_runs_and_keeps_finished(
     db_url: str, tmp_path: Path, fake_model: FakeModel
 ) -> None:
-    settings = ApiSettings(db_url=db_url, data_dir=tmp_path / "data")
+    settings = ApiSettings(db_url=db_url, data_dir=tmp_path / "data", job_isolation="thread")
     with TestClient(create_app(settings, backend=fake_model)) as c:
         done_id = c.post("/api/v1/runs", json={"scenario": "historical"}).json()["id"]
         assert _wait(c, done_id)["status"] == "done"
@@ -169,3 +170,44 @@ def test_restart_marks_unfinished_runs_and_keeps_finished(
             assert run["resumable"] is True
         done = c.get(f"/api/v1/runs/{done_id}").json()
         assert done["status"] == "done" and done["results"]["series"]
+
+
+def _process_client(tmp_path: Path, **settings: Any) -> TestClient:
+    s = ApiSettings(db_url=f"sqlite:///{tmp_path / 'runs.db'}", data_dir=tmp_path / "data",
+                    job_isolation="process", **settings)
+    return TestClient(create_app(s, backend=ProcessModel()))
+
+
+def test_process_isolation_runs_in_a_child(tmp_path: Path) -> None:
+    with _process_client(tmp_path) as c:
+        run_id = c.post("/api/v1/runs", json={"scenario": "historical", "seed": 2,
+                                              "levers": {"protocol": False}}).json()["id"]
+        run = _wait(c, run_id, timeout=120)
+        assert run["status"] == "done", run["error"]
+        assert run["results"]["manifest"]["pid"] != os.getpid()
+        exp = fake_series(Job(run_id, "historical", {"protocol": False}, 2, 1, 1000))
+        got = {s["name"]: s for s in run["results"]["series"]}
+        assert got["claims"]["mean"] == exp.filter(pl.col("series") == "claims").sort(
+            "period").get_column("mean").to_list()
+        bad = c.post("/api/v1/runs", json={"scenario": "historical",
+                                           "levers": {"explode": True}}).json()["id"]
+        run = _wait(c, bad, timeout=120)
+        assert run["status"] == "failed"
+        assert run["error"] == "RuntimeError: the child model failed on purpose"
+
+
+def test_process_stuck_in_compiled_code_is_killed_at_the_timeout(tmp_path: Path) -> None:
+    with _process_client(tmp_path, job_timeout_s=8, max_concurrent_jobs=1,
+                         max_queued_jobs=0) as c:
+        run_id = c.post("/api/v1/runs", json={"scenario": "historical",
+                                              "levers": {"hang_s": 300}}).json()["id"]
+        t0 = time.monotonic()
+        run = _wait(c, run_id, timeout=60)
+        assert run["status"] == "failed" and "timed out" in run["error"]
+        # The slot is free again soon after the deadline: the child was killed, not awaited.
+        end = time.monotonic() + 30
+        while (r := c.post("/api/v1/runs", json={"scenario": "historical"})).status_code == 429:
+            assert time.monotonic() < end, "the stuck run still holds its slot"
+            time.sleep(0.2)
+        assert r.status_code == 202
+        assert time.monotonic() - t0 < 60

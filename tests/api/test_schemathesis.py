@@ -20,7 +20,8 @@ from .conftest import FakeModel
 
 _DATA = Path(tempfile.mkdtemp(prefix="roxham-schemathesis-"))
 APP = create_app(
-    ApiSettings(db_url=f"sqlite:///{_DATA / 'runs.db'}", data_dir=_DATA, max_queued_jobs=2),
+    ApiSettings(db_url=f"sqlite:///{_DATA / 'runs.db'}", data_dir=_DATA, max_queued_jobs=2,
+                job_isolation="thread"),
     backend=FakeModel(),
 )
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)

@@ -35,7 +35,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser-server")
-    app = create_app(ApiSettings(db_url=f"sqlite:///{data / 'runs.db'}", data_dir=data),
+    app = create_app(ApiSettings(db_url=f"sqlite:///{data / 'runs.db'}", data_dir=data,
+                                 job_isolation="thread"),
                      backend=FakeModel())
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,

@@ -60,10 +60,16 @@ class CanadaUsBackend:
     """The scenarios of :mod:`roxham.models.canada_us`, run with ``run_scenario``."""
 
     def __init__(self) -> None:
-        from roxham.models.canada_us import scenario as sc
+        import roxham.models.canada_us.scenario  # noqa: F401  (ImportError: no model)
 
-        self._sc = sc
         self._specs: list[ScenarioSpec] | None = None
+
+    @property
+    def _sc(self) -> Any:
+        # Imported where used, so the backend pickles into a run's child process.
+        from roxham.models.canada_us import scenario
+
+        return scenario
 
     def _levers(self, s: Any) -> tuple[Lever, ...]:
         reform = s.law.reform or {}

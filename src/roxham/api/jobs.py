@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing as mp
 import shutil
 import threading
 import time
@@ -299,32 +300,27 @@ class JobManager:
         tmp = self.runs_dir / f".{job.run_id}.tmp"
         final = self.runs_dir / job.run_id
 
+        def report(fraction: float, message: str) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.2:
+                last[0] = now
+                # A fraction of 1.0 is kept for "done"; progress stops just short of it.
+                self.registry.set_progress(job.run_id, min(float(fraction), 0.99), message)
+
         def progress(fraction: float, message: str = "") -> None:
             if stop.is_set():
                 raise JobStopped("the server is stopping")
             if time.monotonic() > deadline:
                 raise JobStopped(f"timed out after {self.settings.job_timeout_s:g} s")
-            now = time.monotonic()
-            if now - last[0] >= 0.2 or fraction >= 1.0:
-                last[0] = now
-                # A fraction of 1.0 is kept for "done"; progress stops just short of it.
-                self.registry.set_progress(job.run_id, min(float(fraction), 0.99), message)
+            report(fraction, message)
 
-        started = time.perf_counter()
         try:
-            out = self.backend.run(job, progress)
-            table = _check_table(out.table)
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp.mkdir(parents=True)
-            table.write_parquet(tmp / "series.parquet")
-            manifest = {
-                "run_id": job.run_id, "scenario": job.scenario, "levers": dict(job.levers),
-                "seed": job.seed, "replicates": job.replicates, "agents": job.agents,
-                "wall_s": round(time.perf_counter() - started, 3), **out.manifest,
-            }
-            (tmp / "manifest.json").write_text(
-                json.dumps(to_jsonable(manifest), indent=2, sort_keys=True), encoding="utf-8"
-            )
+            if self.settings.job_isolation == "process":
+                error = self._run_in_process(job, tmp, stop, deadline, report)
+                if error is not None:
+                    raise error
+            else:
+                run_and_write(self.backend, job, progress, tmp)
             tmp.replace(final)
             if not self.registry.finish(job.run_id, str(final)):
                 shutil.rmtree(final, ignore_errors=True)  # timed out meanwhile: not a result
@@ -333,9 +329,48 @@ class JobManager:
             self.registry.fail(job.run_id, str(e), resumable=True)
         except Exception as e:  # a model failure is recorded on the run, not raised
             shutil.rmtree(tmp, ignore_errors=True)
-            self.registry.fail(job.run_id, f"{type(e).__name__}: {e}")
+            self.registry.fail(job.run_id, str(e) if isinstance(e, ModelFailed) else
+                               f"{type(e).__name__}: {e}")
         finally:
             timer.cancel()
+
+    def _run_in_process(
+        self, job: Job, tmp: Path, stop: threading.Event, deadline: float,
+        report: Callable[[float, str], None],
+    ) -> Exception | None:
+        """Run the job in a child process (killed on timeout or stop); the error, if any."""
+        ctx = mp.get_context("spawn")
+        recv, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child_main, args=(self.backend, job, str(tmp), send),
+                           name=f"roxham-run-{job.run_id[:8]}", daemon=True)
+        proc.start()
+        send.close()
+        try:
+            while True:
+                if stop.is_set():
+                    return JobStopped("the server is stopping")
+                if time.monotonic() > deadline:
+                    return JobStopped(f"timed out after {self.settings.job_timeout_s:g} s")
+                if recv.poll(0.2):
+                    try:
+                        kind, value, message = recv.recv()
+                    except EOFError:
+                        proc.join(5)
+                        return ModelFailed(
+                            f"the model process died (exit code {proc.exitcode})")
+                    if kind == "progress":
+                        report(float(value), str(message))
+                    elif kind == "done":
+                        return None
+                    else:
+                        return ModelFailed(str(value))
+                elif not proc.is_alive() and not recv.poll():
+                    return ModelFailed(f"the model process died (exit code {proc.exitcode})")
+        finally:
+            recv.close()
+            if proc.is_alive():
+                proc.kill()
+            proc.join(10)
 
     def _time_out(self, run_id: str) -> None:
         self.registry.fail(
@@ -383,6 +418,43 @@ class JobManager:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+class ModelFailed(Exception):
+    """The model raised (in a child process); the message says what."""
+
+
+def run_and_write(backend: ModelBackend, job: Job, progress: ProgressFn, tmp: Path) -> None:
+    """Run ``job`` and write its results (``series.parquet``, ``manifest.json``) into ``tmp``."""
+    started = time.perf_counter()
+    out = backend.run(job, progress)
+    table = _check_table(out.table)
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    table.write_parquet(tmp / "series.parquet")
+    manifest = {
+        "run_id": job.run_id, "scenario": job.scenario, "levers": dict(job.levers),
+        "seed": job.seed, "replicates": job.replicates, "agents": job.agents,
+        "wall_s": round(time.perf_counter() - started, 3), **out.manifest,
+    }
+    (tmp / "manifest.json").write_text(
+        json.dumps(to_jsonable(manifest), indent=2, sort_keys=True), encoding="utf-8"
+    )
+
+
+def _child_main(backend: ModelBackend, job: Job, tmp: str, conn: Any) -> None:
+    """Entry point of a run's child process: progress and the outcome go through ``conn``."""
+
+    def progress(fraction: float, message: str = "") -> None:
+        conn.send(("progress", float(fraction), str(message)))
+
+    try:
+        run_and_write(backend, job, progress, Path(tmp))
+        conn.send(("done", "", ""))
+    except BaseException as e:  # reported to the server, which records it on the run
+        conn.send(("error", f"{type(e).__name__}: {e}", ""))
+    finally:
+        conn.close()
+
+
 def _check_table(table: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in RESULT_COLUMNS if c not in table.columns]
     if missing:
@@ -401,9 +473,11 @@ __all__ = [
     "JobStopped",
     "Lever",
     "ModelBackend",
+    "ModelFailed",
     "NoModel",
     "ProgressFn",
     "RunOutput",
     "RunRequest",
     "ScenarioSpec",
+    "run_and_write",
 ]

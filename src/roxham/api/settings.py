@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -41,6 +42,11 @@ class ApiSettings(BaseModel):
     max_concurrent_jobs: int = Field(1, ge=1, le=64, description="Runs executing at once")
     max_queued_jobs: int = Field(20, ge=0, description="Runs waiting; more are refused (429)")
     job_timeout_s: float = Field(900.0, gt=0, description="A run still going after this fails")
+    job_isolation: Literal["process", "thread"] = Field(
+        "process",
+        description="Run each job in a child process (killed at the timeout; the server stays "
+        "responsive while compiled model code runs) or in a thread of the server (tests)",
+    )
 
     @property
     def resolved_db_url(self) -> str:
