@@ -106,7 +106,7 @@ def _next(s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64) -> tuple:
 def geometric(s: np.ndarray, p: float) -> int:
     """Failures before the first success of Bernoulli(p) trials, 0 < p < 1."""
     u = 1.0 - rand(s)  # (0, 1]
-    return int(np.floor(np.log(u) / np.log1p(-p)))
+    return int(min(np.floor(np.log(u) / np.log1p(-p)), 4e18))
 
 
 @njit(cache=True, inline="always")
@@ -258,13 +258,13 @@ def evolve_day(
                             skip_p[loc] = p
                             skip_lq[loc] = np.log1p(-p)
                             u, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
-                            skip[loc] = int(np.floor(np.log(1.0 - u) / skip_lq[loc]))
+                            skip[loc] = int(min(np.floor(np.log(1.0 - u) / skip_lq[loc]), 4e18))
                         if skip[loc] > 0:
                             skip[loc] -= 1
                             go = False
                         else:
                             u, s0, s1, s2, s3 = _next(s0, s1, s2, s3)
-                            skip[loc] = int(np.floor(np.log(1.0 - u) / skip_lq[loc]))
+                            skip[loc] = int(min(np.floor(np.log(1.0 - u) / skip_lq[loc]), 4e18))
                             go = True
                     if not go:
                         break
