@@ -138,3 +138,24 @@ def test_canada_us_calibration_on_dask_local_cluster_equals_local() -> None:
         dask = calibrate(model, executor=DaskExecutor(client), **kw)  # type: ignore[arg-type]
     assert [t["distance"] for t in dask.trials] == [t["distance"] for t in local.trials]
     assert dask.best == local.best and dask.best_distance == local.best_distance
+
+
+def test_shipped_parameter_file_is_usable_by_a_scenario() -> None:
+    from roxham.calibrate.paramfile import shipped_parameter_file
+    from roxham.calibrate.space import get_path
+    from roxham.models.canada_us.scenario import load_scenario
+
+    path = shipped_parameter_file("canada_us")
+    assert path is not None
+    pf = read_parameter_file(path)
+    assert pf.data["train"] == {"start": "2017-01", "end": "2022-12"}  # never fitted on 2023+
+    names, samples, weights = pf.posterior()
+    assert names == CANADA_US_SPACE.names and len(samples) >= 10
+    assert sum(weights) == pytest.approx(1.0)
+    s = load_scenario(str(path.with_name("canada_us.scenario.yaml"))).model_dump(mode="json")
+    for p in CANADA_US_SPACE.params:
+        v = pf.parameters[p.name]
+        assert p.low <= v <= p.high
+        assert get_path(s, p.path) == pytest.approx(v)
+        for row in samples:
+            assert p.low <= row[names.index(p.name)] <= p.high

@@ -336,7 +336,7 @@ def validate_model(
         budget = int(calibration.data.get("method", {}).get("budget") or 0)
         notes.append(f"parameters from {calibration.where} (fitted on the same window)")
     params = draw_parameters(names, samples, weights, draws, seed, point)
-    _, bands = ensemble(model, params, test_end, seed=seed + 1, executor=ex)
+    _, bands = ensemble(model, params, test_end, seed=seed + 1, executor=ex, progress=progress)
     p50: dict[str, dict[str, float]] = sim_table(
         bands.select("month", "series", "geography", pl.col("p50").alias("value")),
         list(obs.series))

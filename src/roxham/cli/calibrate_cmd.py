@@ -223,7 +223,8 @@ def register(app: typer.Typer) -> None:
                       f"{v.train_end}, budget {v.budget})", title_justify="left")
             for c in ("series", "n", "sMAPE model", "seasonal", "last", "MASE model",
                       "seasonal", "last"):
-                t.add_column(c, justify="left" if c == "series" else "right")
+                t.add_column(c, justify="left" if c == "series" else "right",
+                             no_wrap=c == "series")
             for r in v.skill:
                 t.add_row(r.key, str(r.n), _f(r.model_smape), _f(r.seasonal_smape),
                           _f(r.last_smape), _f(r.model_mase, 2), _f(r.seasonal_mase, 2),
