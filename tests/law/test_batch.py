@@ -62,7 +62,7 @@ def test_cases_csv_in_one_batch() -> None:
 
 
 @settings(PROFILE)
-@given(st.lists(facts_and_date, min_size=1, max_size=3), reforms)
+@given(st.lists(facts_and_date, min_size=1, max_size=2), reforms)
 def test_scalar_equals_batch(items: list[tuple[dict[str, Any], dt.date]], reform: Any) -> None:
     """No crash on any generated facts; determine is deterministic and equals the batch."""
     facts, dates = [], []

@@ -104,6 +104,9 @@ def _jsonable(v: Any) -> Any:
 class Determination:
     """The answer for one person (RULES.md §1) with its reasons.
 
+    ``route`` is how the STCA reaches the claimant (``LAND_POE``, ``BETWEEN``, ``TRANSIT``)
+    and ``scope`` why it does not (``NATIONALITY``, ``STATELESS_FORMER_RESIDENCE``,
+    ``FORMER_RESIDENCE``, ``NOT_FROM_US``, ``PLACE_OR_TIME``), when it is in force.
     ``provisions`` are the deciding provisions: the scope or route provisions, the exceptions
     established, the grounds found and, when the STCA applies, the limbs of the exceptions
     that were in play but failed (e.g. ``IRPR 159.5(g)(ii)``).
@@ -119,6 +122,7 @@ class Determination:
     trace: list[TraceStep]
     as_of: dt.date
     route: str = ""
+    scope: str = ""
     exceptions: list[str] = field(default_factory=list)
     failed_exceptions: list[str] = field(default_factory=list)
     entry_mode: str = ""
@@ -137,6 +141,7 @@ class Determination:
             "consequence": self.consequence,
             "as_of": self.as_of.isoformat(),
             "route": self.route,
+            "scope": self.scope,
             "exceptions": list(self.exceptions),
         }
         if trace:
@@ -237,6 +242,7 @@ def determine(
     failed: list[str] = []
     ground_mask = 0
     route = ""
+    scope = ""
     stca = ""
     mode = f.entry.mode
 
@@ -324,19 +330,20 @@ def determine(
         if nat_us or fhr_us or not from_us:
             stca = "NOT_APPLICABLE"
             if nat_us:
-                provs = ["IRPA 101(1)(e)"]
+                scope, provs = "NATIONALITY", ["IRPA 101(1)(e)"]
             elif fhr_us and not f.stateless:  # [A10] reform: the literal Act
-                provs = ["IRPA 101(1)(e)"]
+                scope, provs = "FORMER_RESIDENCE", ["IRPA 101(1)(e)"]
                 flags.add("A10")
             elif fhr_us:
-                provs = ["IRPR 159.2", "IRPA 101(1)(e)"]
+                scope, provs = "STATELESS_FORMER_RESIDENCE", ["IRPR 159.2", "IRPA 101(1)(e)"]
             else:
-                provs = ["IRPA 101(1)(e)", "IRPR 159.1", "IRPR 159.3"]
-            if route in ("BETWEEN", "TRANSIT"):
-                provs += route_provs
+                scope, provs = "NOT_FROM_US", ["IRPA 101(1)(e)", "IRPR 159.1", "IRPR 159.3"]
+            # the place-and-time rule that also keeps the STCA away, or would bring it in
+            provs += na_provs + (route_provs if route in ("BETWEEN", "TRANSIT") else [])
             route = ""
         elif not route:
             stca = "NOT_APPLICABLE"
+            scope = "PLACE_OR_TIME"
             provs = na_provs
             flags.update(route_flags)
         else:
@@ -558,6 +565,7 @@ def determine(
         trace=t.steps,
         as_of=as_of,
         route=route,
+        scope=scope,
         exceptions=exceptions,
         failed_exceptions=failed,
         entry_mode=mode,

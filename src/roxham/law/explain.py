@@ -244,9 +244,13 @@ def explain(det: Determination, lang: Lang = "en") -> str:
     if det.stca_status == "NOT_IN_FORCE":
         lines.append(t["nif_susp"] if "IRPR 159.7" in p else t["nif_date"])
     elif det.stca_status == "NOT_APPLICABLE":
-        if "IRPR 159.2" in p:
+        if det.scope == "NATIONALITY":
+            lines.append(t["na_nat"])
+        elif det.scope == "FORMER_RESIDENCE":
+            lines.append(t["na_fhr"])
+        elif det.scope == "STATELESS_FORMER_RESIDENCE":
             lines.append(t["na_stateless"])
-        elif "IRPR 159.1" in p:
+        elif det.scope == "NOT_FROM_US":
             lines.append(t["na_from"])
         elif "STCA Art. 4(1)" in p:
             lines.append(t["na_inland"])
@@ -263,10 +267,7 @@ def explain(det: Determination, lang: Lang = "en") -> str:
                 lines.append(t["na_between_before"])
             else:
                 lines.append(t["na_between_late"].format(d=d))
-        elif "A10" in det.flags:
-            lines.append(t["na_fhr"])
-        elif "IRPA 101(1)(e)" in p:
-            lines.append(t["na_nat"])
+
     else:
         lines.append(t["route_" + det.route].format(d=d))
         if det.stca_status == "EXCEPTION":
