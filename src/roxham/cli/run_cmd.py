@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -16,35 +17,58 @@ from roxham.cli._common import console, err_console
 
 
 def _k(x: float) -> str:
+    """Thousands with one decimal (the table's unit)."""
     if math.isnan(x):
         return "–"
-    return f"{x / 1000:.1f}k" if abs(x) >= 1000 else f"{x:.0f}"
+    return f"{x / 1000:.1f}"
+
+
+def _observed_per_year(name: str, geo: str, subgroup: str = "all") -> dict[str, float]:
+    """Official annual totals (first official figure per year) from roxham.data."""
+    try:
+        from roxham.data import series
+
+        df = series(name, geo, subgroup=subgroup, kind="year", vintage="official")
+    except Exception:
+        return {}
+    out: dict[str, float] = {}
+    for row in df.sort("line").iter_rows(named=True):
+        out.setdefault(str(row["period"].year), float(row["value"]))
+    return out
 
 
 def _summary_table(manifest: dict[str, Any], run_dir: Path) -> Table:
-    t = Table(title=f"{manifest['scenario_name']}: simulated (mean of replicates)",
-              title_justify="left", caption="sMAPE: monthly/annual fit to official series "
-              "2017-01..2022-12", caption_justify="left")
-    t.add_column("series (per year)", no_wrap=True)
-    t.add_column("sMAPE%", justify="right")
+    t = Table(title=f"{manifest['scenario_name']}: simulated, thousands per year (mean of "
+              "replicates)", title_justify="left", caption="sMAPE %: fit to the official "
+              "series, 2017-01..2022-12; official: IRCC annual totals (roxham.data)",
+              caption_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    t.add_column("series", no_wrap=True)
+    t.add_column("sMAPE", justify="right", no_wrap=True)
     head = manifest.get("headline", {})
     years = sorted(head.get("rcmp_interceptions_CA_per_year", {}))
     shown = [y for y in years if y in ("2017", "2018", "2019", "2020", "2021", "2022", "2023",
                                        "2024")]
     for y in shown:
-        t.add_column(f"'{y[2:]}", justify="right")
+        t.add_column(f"'{y[2:]}", justify="right", no_wrap=True)
     fit = manifest.get("fit_smape_2017_2022", {})
     for key, label, fkey in (
-        ("rcmp_interceptions_CA_per_year", "RCMP int. CA", "rcmp_interceptions/CA"),
-        ("rcmp_interceptions_QC_per_year", "RCMP int. QC", "rcmp_interceptions/QC"),
-        ("claims_total_per_year", "claims, all", "claims/total"),
-        ("claims_rcmp_per_year", "claims, RCMP", "claims/rcmp"),
-        ("stca_returns_CA_per_year", "STCA returns", ""),
+        ("rcmp_interceptions_CA_per_year", "RCMP CA", "rcmp_interceptions/CA"),
+        ("rcmp_interceptions_QC_per_year", "RCMP QC", "rcmp_interceptions/QC"),
+        ("claims_total_per_year", "claims", "claims/total"),
+        ("claims_rcmp_per_year", "claims RCMP", "claims/rcmp"),
+        ("stca_returns_CA_per_year", "STCA ret.", ""),
     ):
         vals = head.get(key, {})
         sm = fit.get(fkey)
         t.add_row(label, "–" if sm is None else f"{sm:.1f}",
                   *[_k(vals.get(y, math.nan)) for y in shown])
+        obs = {"RCMP CA": ("rcmp_interceptions", "CA", "all"),
+               "claims": ("asylum_claims", "CA", "all"),
+               "claims RCMP": ("asylum_claims", "CA", "office=rcmp")}.get(label)
+        if obs:
+            ov = _observed_per_year(*obs)
+            t.add_row("  official", "", *[_k(ov.get(y, math.nan)) for y in shown],
+                      style="dim")
     return t
 
 
