@@ -39,6 +39,7 @@ def test_explanations_cite_the_deciding_provisions(row: dict[str, str]) -> None:
         assert pid in en and pid in fr
     for g in det.grounds:
         assert g in en
+        assert g.replace("(1)(", "(1)") in fr
     for flag in det.flags:
         assert flag in en and flag in fr
     assert row["as_of_date"] in en
@@ -53,6 +54,7 @@ def test_explanation_texts() -> None:
     assert "159.5(g)(i)" in explain(det_of("C012"))  # the exception considered, not met
     assert "not in force" in explain(det_of("C109"))
     assert "IRPR s. 159.2" in explain(det_of("C004"))
+    assert "IRPR s. 159.01" in explain(det_of("C096"))
     with pytest.raises(UserError):
         explain(det_of("C001"), "de")  # type: ignore[arg-type]
 

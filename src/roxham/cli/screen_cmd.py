@@ -35,7 +35,7 @@ def _read_text(path: Path) -> str:
     if str(path) == "-":
         return sys.stdin.read()
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise UserError(f"{path}: cannot read ({e.__class__.__name__})") from None
 

@@ -154,6 +154,9 @@ _T: dict[str, dict[str, str]] = {
         "applies": "No exception of IRPR ss. 159.5–159.6 was established, so the STCA applies.",
         "failed": "Exceptions considered but not met: {ids}.",
         "ground": "Ground: {what} (IRPA s. {g}).",
+        "prior_159_01": "The earlier claim found ineligible under the STCA is not a 'prior "
+        "claim' for a claimant refused entry by the United States (IRPR s. 159.01), so "
+        "IRPA s. 101(1)(c) does not apply.",
         "flags": "This answer touches ambiguities {ids} of the rules (see law/RULES.md §8): "
         "another reading could change it.",
         "caveat": "Eligible means only that no IRPA s. 101(1) ground was found in the facts "
@@ -203,6 +206,9 @@ _T: dict[str, dict[str, str]] = {
         "l'Entente s'applique.",
         "failed": "Exceptions examinées mais non remplies : {ids}.",
         "ground": "Motif : {what} (LIPR, al. {g}).",
+        "prior_159_01": "La demande antérieure jugée irrecevable au titre de l'Entente n'est "
+        "pas une « demande antérieure » pour un demandeur refoulé par les États-Unis "
+        "(RIPR, art. 159.01) : l'alinéa 101(1)c) de la LIPR ne s'applique pas.",
         "flags": "Cette réponse dépend des ambiguïtés {ids} des règles (voir law/RULES.md §8) "
         ": une autre lecture pourrait la changer.",
         "caveat": "Recevable signifie seulement qu'aucun motif du par. 101(1) de la LIPR n'a été "
@@ -278,9 +284,12 @@ def explain(det: Determination, lang: Lang = "en") -> str:
             if det.failed_exceptions:
                 ids = ", ".join(dict.fromkeys(det.failed_exceptions))
                 lines.append(t["failed"].format(ids=ids))
+    if "IRPR 159.01" in p:
+        lines.append(t["prior_159_01"])
     for g in det.grounds:
         if g != "101(1)(e)":
-            lines.append(t["ground"].format(what=GROUND_TEXT[lang][g], g=g))
+            cite = g.replace("(1)(", "(1)") if lang == "fr" else g  # al. 101(1)b.2)
+            lines.append(t["ground"].format(what=GROUND_TEXT[lang][g], g=cite))
     if not det.eligible:
         c = det.consequence
         if lang == "fr":
