@@ -5,6 +5,8 @@
   const R = window.roxham, C = window.roxhamCharts;
   let scenarios = [], runs = [], current = null, poll = null, focus = null;
 
+  const STATUS_FR = { queued: "en attente", running: "en cours", done: "terminée", failed: "échouée" };
+  function statusText(st) { return R.lang() === "fr" ? (STATUS_FR[st] || st) : st; }
   function scen(name) { return scenarios.find(function (s) { return s.name === name; }); }
   function tr(obj, base) { return R.lang() === "fr" ? (obj[base + "_fr"] || obj[base + "_en"]) : obj[base + "_en"]; }
 
@@ -68,7 +70,7 @@
       tr_.appendChild(R.el("td", {}, (run.created_at || "").replace("T", " ").slice(0, 19)));
       tr_.appendChild(R.el("td", {}, run.scenario));
       tr_.appendChild(R.el("td", {}, run.params.label || ""));
-      tr_.appendChild(R.el("td", { class: "status-" + run.status }, run.status));
+      tr_.appendChild(R.el("td", { class: "status-" + run.status, "data-status": run.status }, statusText(run.status)));
       const td = R.el("td");
       const b = R.el("button", { type: "button", class: "open-run" }, R.lang() === "fr" ? "Ouvrir" : "Open");
       b.addEventListener("click", function () { openRun(run.id); });
@@ -100,7 +102,7 @@
     if (poll) clearTimeout(poll);
     focus = id;
     document.getElementById("run-status").hidden = false;
-    document.getElementById("run-state").textContent = "queued";
+    document.getElementById("run-state").textContent = statusText("queued");
     document.getElementById("run-progress").value = 0;
     async function tick() {
       if (focus !== id) { loadRuns(); return; }  // the user opened another run meanwhile
@@ -108,7 +110,8 @@
       if (focus !== id) { loadRuns(); return; }
       if (!r.ok) { showError("HTTP " + r.status); return; }
       const run = r.data;
-      document.getElementById("run-state").textContent = run.status;
+      document.getElementById("run-state").textContent = statusText(run.status);
+      document.getElementById("run-state").dataset.status = run.status;
       document.getElementById("run-message").textContent = run.error || (run.message !== run.status ? run.message : "") || "";
       document.getElementById("run-progress").value = run.progress;
       if (run.status === "done") { await loadRuns(); show(run); return; }
@@ -123,7 +126,8 @@
     const r = await R.api("GET", "/api/v1/runs/" + id);
     if (!r.ok) return;
     document.getElementById("run-status").hidden = false;
-    document.getElementById("run-state").textContent = r.data.status;
+    document.getElementById("run-state").textContent = statusText(r.data.status);
+    document.getElementById("run-state").dataset.status = r.data.status;
     document.getElementById("run-progress").value = r.data.progress;
     document.getElementById("run-message").textContent = r.data.error || "";
     if (r.data.status === "done") show(r.data); else if (r.data.status !== "failed") watch(id);
