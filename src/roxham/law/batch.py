@@ -221,6 +221,19 @@ def columns_from_facts(facts: Sequence[Facts | Mapping[str, Any]]) -> dict[str, 
     return cols
 
 
+def _np(a: Any) -> npt.NDArray[Any]:
+    """A NumPy array from NumPy, Arrow (Array/ChunkedArray), Polars or a sequence."""
+    if isinstance(a, np.ndarray):
+        return a
+    to_numpy = getattr(a, "to_numpy", None)
+    if callable(to_numpy):
+        try:
+            return np.asarray(to_numpy(zero_copy_only=False))
+        except TypeError:
+            return np.asarray(to_numpy())
+    return np.asarray(a)
+
+
 def _as_days(a: npt.NDArray[Any], name: str) -> npt.NDArray[np.int32]:
     if np.issubdtype(a.dtype, np.datetime64):
         a = a.astype("datetime64[D]").astype(np.int64)
@@ -235,7 +248,7 @@ def _prepare(
     unknown = set(columns) - set(COLUMNS) - {"entries"}
     if unknown:
         raise UserError(f"unknown column(s): {', '.join(sorted(unknown))}")
-    lengths = {len(v) for k, v in columns.items()}
+    lengths = {len(v) for v in columns.values()}
     if n is None:
         if not lengths:
             raise UserError("evaluate_batch: no columns given")
@@ -245,7 +258,7 @@ def _prepare(
     out: dict[str, npt.NDArray[Any]] = {}
     for name, (dtype, default, _) in COLUMNS.items():
         if name in columns:
-            a = np.asarray(columns[name])
+            a = _np(columns[name])
             if name in _DATE_COLS:
                 out[name] = _as_days(a, name)
             else:
@@ -253,7 +266,7 @@ def _prepare(
         else:
             out[name] = np.full(n, default, dtype=dtype)
     if "entries" in columns:
-        e = np.asarray(columns["entries"])
+        e = _np(columns["entries"])
         if e.ndim == 1:
             e = e[:, None]
         if np.issubdtype(e.dtype, np.datetime64):
@@ -273,14 +286,16 @@ def evaluate_batch(
 ) -> BatchResult:
     """Apply the law to every row of ``columns`` on ``as_of`` (a date, or one per row).
 
-    Missing columns take their defaults (:data:`COLUMNS`); unknown columns are an error.
+    Columns may be NumPy, Arrow or Polars arrays (dates as ``datetime64[D]``/``date32`` or
+    day numbers). Missing columns take their defaults (:data:`COLUMNS`); unknown columns are
+    an error.
     Rows whose ``as_of`` is before their claim date are refused, like :func:`determine`.
     """
     cols, entries, n = _prepare(columns)
     if isinstance(as_of, dt.date):
         asof = np.full(n, day_number(as_of), dtype=np.int32)
     else:
-        asof = _as_days(np.asarray(as_of), "as_of")
+        asof = _as_days(_np(as_of), "as_of")
         if asof.shape != (n,):
             raise UserError("as_of: expected one date or one date per row")
     bad = np.flatnonzero(asof < cols["claim_date"])
