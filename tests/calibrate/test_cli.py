@@ -35,7 +35,8 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def test_calibrate_writes_a_parameter_file_a_scenario_can_use_and_resumes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from roxham.models.canada_us.scenario import load_scenario
+    from roxham.calibrate.space import get_path
+    from roxham.models.canada_us.scenario import load_scenario, scenario_hash
 
     out = tmp_path / "p.yaml"
     args = ["calibrate", "--budget", "4", "--batch", "2", "--train-end", "2017-03", "-w", "1",
@@ -43,13 +44,16 @@ def test_calibrate_writes_a_parameter_file_a_scenario_can_use_and_resumes(
     rc, stdout, _ = _run(args, capsys)
     assert rc == 0
     first = json.loads(stdout)
-    assert first["n_simulations"] == 4 + 3 and first["resumed"] == 0
+    assert first["n_simulations"] == 4 + 1 and first["resumed"] == 0
     pf = read_parameter_file(out)
     for p in CANADA_US_SPACE.params:
         assert p.low <= pf.parameters[p.name] <= p.high
-    # the first trial is the hand-tuned scenario
+    # the first trial is the scenario as it is (its hand-tuned values)
     sims = (tmp_path / "p.sims.jsonl").read_text().splitlines()
-    assert json.loads(sims[1])["params"] == CANADA_US_SPACE.hand_values()
+    base = load_scenario("historical").model_dump(mode="json")
+    assert json.loads(sims[1])["params"] == {
+        p.name: pytest.approx(get_path(base, p.path)) for p in CANADA_US_SPACE.params}
+    assert pf.data["base_hash"] == scenario_hash(load_scenario("historical"))
     s = load_scenario(str(tmp_path / "p.scenario.yaml"))
     assert s.choice.asc_stay == pytest.approx(pf.parameters["asc_stay"])
     haiti = next(sh for sh in s.demand.shocks if sh.name == "haiti-tps-2017")
@@ -58,7 +62,7 @@ def test_calibrate_writes_a_parameter_file_a_scenario_can_use_and_resumes(
     # run again: everything comes from the checkpoint, same answer
     rc, stdout, _ = _run(args, capsys)
     again = json.loads(stdout)
-    assert rc == 0 and again["resumed"] == 7
+    assert rc == 0 and again["resumed"] == 5
     assert again["best"] == first["best"] and again["best_distance"] == first["best_distance"]
 
 
@@ -88,7 +92,7 @@ def test_validate_writes_report_and_scores_the_protocol_drop(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "val"
-    rc, stdout, _ = _run(["validate", "--budget", "3", "--draws", "2", "--train-end",
+    rc, stdout, _ = _run(["validate", "--budget", "2", "--draws", "2", "--train-end",
                           "2022-12", "--test-end", "2023-06", "-w", "1", "-o", str(out),
                           "--json"], capsys)
     assert rc == 0

@@ -70,12 +70,15 @@ def test_apply_writes_paths_through_named_list_elements() -> None:
         space.apply(base, {"nope": 1.0})
 
 
-def test_canada_us_space_paths_exist_and_hold_the_hand_values() -> None:
+def test_canada_us_space_paths_exist_and_start_from_the_current_scenario() -> None:
+    from roxham.calibrate import CanadaUSModel
     from roxham.calibrate.priors import CANADA_US_SPACE
     from roxham.models.canada_us.scenario import load_scenario
 
     base = load_scenario("historical").model_dump(mode="json")
-    for p in CANADA_US_SPACE.params:
+    space = CanadaUSModel().space
+    assert space.names == CANADA_US_SPACE.names
+    for p in space.params:
         assert p.hand is not None, p.name
         assert get_path(base, p.path) == pytest.approx(p.hand), p.name
         assert p.low <= p.hand <= p.high, p.name

@@ -8,9 +8,10 @@ Method (documented here and in the parameter file it writes):
    seeded ``task_seed(seed, 10**6 + g)`` and simulation ``i`` is seeded ``task_seed(seed, i)``,
    so the run is reproduced exactly by any executor and worker count, and after an interruption
    (finished simulations come back from the checkpoint and are told to the study in order).
-2. **Refine** — the ``refine`` best candidates are simulated again with ``refine_seeds`` new
-   seeds; the point estimate is the candidate with the lowest mean distance over its
-   1 + ``refine_seeds`` replicates (one lucky replicate does not win).
+2. **Refine** — the ``refine`` best candidates (default min(4, budget/10)) are simulated
+   again with ``refine_seeds`` new seeds (default 3; 1 for budgets under 20); the point
+   estimate is the candidate with the lowest mean distance over its 1 + ``refine_seeds``
+   replicates (one lucky replicate does not win).
 3. **Posterior approximation** — rejection ABC on the search samples: the best ``accept``
    fraction (at least 10 samples) is kept, weighted by the Epanechnikov kernel
    ``1 − (d/ε)²`` with ``ε`` just above the largest accepted distance. TPE does not sample from
@@ -148,7 +149,7 @@ def calibrate(
     checkpoint: Path | None = None,
     progress: ProgressFn | None = None,
     refine: int | None = None,
-    refine_seeds: int = 3,
+    refine_seeds: int | None = None,
     start_from_hand: bool = True,
     accept: float = 0.1,
     n_startup: int | None = None,
@@ -174,6 +175,7 @@ def calibrate(
     dists = _distributions(model)
     n_startup = n_startup if n_startup is not None else max(8, min(40, budget // 4))
     refine = refine if refine is not None else min(4, max(1, budget // 10))
+    refine_seeds = refine_seeds if refine_seeds is not None else (3 if budget >= 20 else 1)
     hand = model.space.hand_values() if start_from_hand else {}
     if len(hand) != len(model.space):
         hand = {}

@@ -17,6 +17,7 @@ scenario, then :func:`roxham.models.canada_us.model.run_scenario` runs it.
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,20 +69,34 @@ class CanadaUSModel:
     name: str = "canada_us"
     space: ParameterSpace = field(default=None)  # type: ignore[assignment]
     targets: tuple[Target, ...] = ()
+    _base: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         from roxham.calibrate.priors import CANADA_US_SPACE, CANADA_US_TARGETS
+        from roxham.calibrate.space import get_path
 
         if self.space is None:
-            self.space = CANADA_US_SPACE
+            # hand-tuned values = the base scenario's current values (the model is retuned
+            # by hand too; the priors module documents the values it was written against)
+            base = self.base_dict()
+            self.space = CANADA_US_SPACE.with_hand(
+                {p.name: float(get_path(base, p.path)) for p in CANADA_US_SPACE.params})
         if not self.targets:
             self.targets = CANADA_US_TARGETS
+
+    def base_hash(self) -> str:
+        """Content hash of the resolved base scenario (recorded in parameter files)."""
+        from roxham.models.canada_us.scenario import ModelScenario, scenario_hash
+
+        return scenario_hash(ModelScenario.model_validate(self.base_dict()))
 
     def base_dict(self) -> dict[str, Any]:
         """The resolved base scenario as plain data (with ``extra`` overrides merged)."""
         from roxham.models.canada_us.scenario import load_scenario
 
-        return load_scenario(self.base, self.extra or None).model_dump(mode="json")
+        if self._base is None:
+            self._base = load_scenario(self.base, self.extra or None).model_dump(mode="json")
+        return copy.deepcopy(self._base)
 
     def scenario(self, params: Mapping[str, float], end: str) -> Any:
         """The scenario with ``params`` applied, ending on the last day of month ``end``."""

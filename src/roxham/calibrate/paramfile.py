@@ -5,6 +5,7 @@ A parameter file is YAML::
     kind: roxham-parameters/v1
     model: canada_us
     base_scenario: historical
+    base_hash: 1a2b3c4d5e6f     # scenario_hash of the base when fitted (staleness check)
     method: {...}                # how it was fitted (see roxham.calibrate.fit)
     train: {start: 2017-01, end: 2022-12}
     parameters: {nyc_base: 97.3, ...}         # point estimate (values of the space)
@@ -82,7 +83,7 @@ def _clean(x: Any) -> Any:
 
 def write_parameter_file(
     cal: Calibration, path: Path, space: ParameterSpace, base_scenario: str,
-    base: dict[str, Any], note: str = "",
+    base: dict[str, Any], note: str = "", base_hash: str = "",
 ) -> Path:
     """Write ``path`` (YAML) and ``<stem>.scenario.yaml`` beside it; returns the latter."""
     over = overrides_for(space, base, cal.best)
@@ -90,6 +91,7 @@ def write_parameter_file(
         "kind": KIND,
         "model": cal.model,
         "base_scenario": base_scenario,
+        "base_hash": base_hash,
         "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "note": note,
         "method": {

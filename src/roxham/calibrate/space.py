@@ -16,6 +16,7 @@ shock named ``haiti-tps-2017``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +145,24 @@ class ParameterSpace:
         """``n`` independent draws from the prior (reproducible by ``seed``)."""
         rng = np.random.default_rng(seed)
         return [self.from_unit(rng.random(len(self)).tolist()) for _ in range(n)]
+
+    def with_hand(self, values: Mapping[str, float]) -> ParameterSpace:
+        """The space with ``hand`` values replaced (e.g. read from the current base scenario);
+        a value outside its prior widens the prior to hold it.
+
+        >>> sp = ParameterSpace((Param("a", "a", 0.0, 1.0, hand=0.5),)).with_hand({"a": 2.0})
+        >>> sp["a"].hand, sp["a"].high
+        (2.0, 2.0)
+        """
+        out = []
+        for p in self.params:
+            if p.name in values:
+                v = float(values[p.name])
+                out.append(dataclasses.replace(p, hand=v, low=min(p.low, v),
+                                               high=max(p.high, v)))
+            else:
+                out.append(p)
+        return ParameterSpace(tuple(out))
 
     def hand_values(self) -> dict[str, float]:
         """The hand-tuned values of the parameters that have one."""

@@ -105,14 +105,15 @@ def register(app: typer.Typer) -> None:
         ex = make_executor(workers, dask)
         t0 = time.perf_counter()
         try:
-            total = budget + 4 * 3
+            total = budget + min(4, max(1, budget // 10)) * (3 if budget >= 20 else 1)
             with _progress(f"calibrating ({ex!r})", total, as_json) as cb:
                 cal = calibrate(model, budget=budget, seed=seed, train_start=train_start,
                                 train_end=train_end, executor=ex, batch=batch, checkpoint=ck,
                                 progress=cb)
         finally:
             ex.close()
-        scen = write_parameter_file(cal, output, model.space, scenario, model.base_dict())
+        scen = write_parameter_file(cal, output, model.space, scenario, model.base_dict(),
+                                    base_hash=model.base_hash())
         wall = time.perf_counter() - t0
         if as_json:
             typer.echo(json.dumps({"output": str(output), "scenario": str(scen),
@@ -193,11 +194,13 @@ def register(app: typer.Typer) -> None:
                             f"not to the single origin {ends[0]}")
         model = _model(scenario)
         obs = load_observed(model.targets)
+        stale = pf is not None and pf.data.get("base_hash") not in (None, "", model.base_hash())
         ex = make_executor(workers, dask)
         output.mkdir(parents=True, exist_ok=True)
         vals = []
         try:
-            per = (0 if pf else budget + 12) + draws
+            per = (0 if pf else budget + min(4, max(1, budget // 10))
+                   * (3 if budget >= 20 else 1)) + draws
             with _progress("validating", per * len(ends), as_json) as cb:
                 for e in ends:
                     vals.append(validate_model(
@@ -206,6 +209,10 @@ def register(app: typer.Typer) -> None:
                         checkpoint=output / f"sims-{e}.jsonl", progress=cb, calibration=pf))
         finally:
             ex.close()
+        if stale:
+            for v in vals:
+                v.notes.append(f"{params} was fitted on another version of scenario "
+                               f"{scenario!r} (base_hash differs): its fit may not hold")
         html_path = output / "validation.html"
         html_path.write_text(render_validation_report(
             vals, obs, f"Roxham validation ({scenario})"), encoding="utf-8")
