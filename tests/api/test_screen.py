@@ -166,3 +166,24 @@ def test_personal_facts_are_never_stored_or_logged(
     for f in tmp_path.rglob("*"):
         if f.is_file():
             assert planted.encode() not in f.read_bytes(), f
+
+
+def test_a_bug_is_500_without_logging_the_facts(
+    make_client: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import roxham.api.law_service as ls
+
+    planted = "Zq7BugMessage"
+
+    def broken(_: Any) -> Any:
+        raise ValueError(f"cannot handle {planted}")
+
+    monkeypatch.setattr(ls, "screen", broken)
+    c = make_client()
+    caplog.set_level(logging.DEBUG)
+    # raise_server_exceptions=True in this client would surface a re-raised exception
+    with TestClient(c.app) as strict:
+        r = strict.post("/api/v1/screen", json=_body(CASES[0]))
+    assert r.status_code == 500 and r.json()["detail"][0]["type"] == "internal_error"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert planted not in caplog.text and "ValueError" in caplog.text

@@ -22,7 +22,11 @@ from roxham.api import pages
 from roxham.api.jobs import JobManager, ModelBackend
 from roxham.api.problems import install_handlers
 from roxham.api.routes import router
-from roxham.api.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
+from roxham.api.security import (
+    BodySizeLimitMiddleware,
+    InternalErrorMiddleware,
+    SecurityHeadersMiddleware,
+)
 from roxham.api.settings import ApiSettings
 from roxham.store.registry import RunRegistry
 
@@ -85,6 +89,7 @@ def create_app(
     app.include_router(router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(InternalErrorMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -106,13 +106,6 @@ def install_handlers(app: FastAPI) -> None:
             headers=getattr(exc, "headers", None),
         )
 
-    @app.exception_handler(Exception)
-    async def _bug(_: Request, exc: Exception) -> JSONResponse:
-        # A bug in Roxham. Log the exception type only: the traceback's locals or message
-        # could contain personal facts from the request.
-        log.error("internal error: %s", type(exc).__name__)
-        return error_response(500, [], "internal error (a bug in Roxham)", "internal_error")
-
 
 __all__ = [
     "NotFound",

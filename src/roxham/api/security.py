@@ -7,6 +7,7 @@ the hot ``POST /screen`` path.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -54,6 +55,43 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class InternalErrorMiddleware:
+    """Answer 500 (JSON) to a bug, log only the exception's *type*, and do not re-raise.
+
+    Starlette's own last-resort handler re-raises after answering, so the server would log the
+    traceback, whose message may quote personal facts from the request. This middleware sits
+    inside it and stops the exception there.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            logging.getLogger("roxham.api").error("internal error: %s", type(exc).__name__)
+            if started:
+                return
+            body = json.dumps({"detail": [{"loc": [], "msg": "internal error (a bug in Roxham)",
+                                           "type": "internal_error"}]}).encode()
+            await send({"type": "http.response.start", "status": 500, "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
 
 
 class _BodyTooLarge(Exception):
@@ -132,4 +170,10 @@ class BodySizeLimitMiddleware:
                 await self._reject(send)
 
 
-__all__ = ["CSP", "SECURITY_HEADERS", "BodySizeLimitMiddleware", "SecurityHeadersMiddleware"]
+__all__ = [
+    "CSP",
+    "SECURITY_HEADERS",
+    "BodySizeLimitMiddleware",
+    "InternalErrorMiddleware",
+    "SecurityHeadersMiddleware",
+]
