@@ -86,3 +86,17 @@ def test_no_family_exception_cuts_land_port_claims(runs: dict[str, pl.DataFrame]
         h, "claims", "land_poe", "2022-01", "2024-12")
     assert total(f, "rcmp_interceptions", "QC", *AFTER) < total(h, "rcmp_interceptions", "QC",
                                                                 *AFTER)
+
+
+def test_covid_drop_comes_from_the_order_not_from_demand() -> None:
+    """Without the direct-back order (law.covid_order: null) Quebec interceptions stay near
+    their 2019 level through the pandemic: nothing else in the scenario imposes the drop."""
+    over = {"start": "2019-06-01", "end": "2021-10-31"}
+    with_order = run_scenario(load_scenario("historical", over), seed=SEED, replicates=2).monthly
+    without = run_scenario(
+        load_scenario("historical", {**over, "law": {"covid_order": None}}),
+        seed=SEED, replicates=2).monthly
+    base = total(without, "rcmp_interceptions", "QC", "2019-06", "2020-02") / 9
+    assert total(without, "rcmp_interceptions", "QC", "2020-05", "2021-10") / 18 > 0.6 * base
+    assert total(with_order, "rcmp_interceptions", "QC", "2020-05", "2021-10") / 18 < 0.1 * base
+    assert total(without, "directed_back", "CA", "2019-06", "2021-10") == 0
