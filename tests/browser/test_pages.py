@@ -190,3 +190,13 @@ def test_data_series_shows_its_source(page: Page, shots: Path) -> None:
                                   "demandes-asile-2017.html")
     expect(page.locator("#sources li").first).to_be_visible()
     page.screenshot(path=str(shots / "data.png"), full_page=False)
+
+
+def test_api_docs_page_lists_the_operations(page: Page, shots: Path) -> None:
+    page.goto("/api/v1/docs")
+    expect(page.locator(".endpoint")).not_to_have_count(0)
+    expect(page.locator(".endpoint", has_text="/api/v1/screen").first).to_contain_text("POST")
+    page.screenshot(path=str(shots / "apidocs.png"), full_page=False)
+    page.goto("/")
+    expect(page.locator(".card")).to_have_count(3)
+    page.screenshot(path=str(shots / "home.png"), full_page=False)

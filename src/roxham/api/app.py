@@ -78,7 +78,7 @@ def create_app(
             "is stored or logged."
         ),
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # Swagger UI needs a CDN and inline script: pages.api_docs instead
         redoc_url=None,
         lifespan=lifespan,
     )

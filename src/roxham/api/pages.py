@@ -72,6 +72,12 @@ def data_explorer(request: Request) -> HTMLResponse:
     return _render(request, "data.html", page="data")
 
 
+@router.get("/api/v1/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """A readable list of the API's operations, from the OpenAPI document (works offline)."""
+    return _render(request, "apidocs.html", page="api")
+
+
 @router.get("/provisions/{provision_id}", response_class=HTMLResponse)
 def provision_page(request: Request, provision_id: str) -> Response:
     """The text of one provision, in English and French where known."""
