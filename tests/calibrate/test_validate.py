@@ -98,3 +98,20 @@ def test_morris_finds_the_parameter_that_matters() -> None:
     assert res.n_simulations == 6 * (len(TOY_SPACE) + 1)
     assert res.ranking[0] == "level"
     assert res.mu_star["toy/X"]["level"] == max(res.mu_star["toy/X"].values())
+
+
+def test_backtest_over_two_origins_on_the_toy_model() -> None:
+    from roxham.calibrate.validate import render_validation_report, validate_model
+
+    obs = toy_observed({"level": 300.0, "amp": 0.5, "peak": 7.0}, "2019-12")
+    vals = [validate_model(ToyModel(), train_end=e, test_end="2019-12", budget=80, draws=4,
+                           executor=LocalExecutor(1), observed=obs) for e in ("2018-06",
+                                                                              "2018-12")]
+    assert [v.skill[0].n for v in vals] == [18, 12]
+    for v in vals:
+        r = v.skill[0]
+        # a seasonal series: the fitted seasonal model beats the last value
+        assert r.model_mase < r.last_mase
+        assert v.protocol is None  # no Quebec series, no protocol figure
+    html = render_validation_report(vals, obs, "toy")
+    assert "Origin 2018-06" in html and "Origin 2018-12" in html
