@@ -153,7 +153,6 @@ def default_columns(n: int, date: dt.date | None = None) -> dict[str, npt.NDArra
 def columns_from_facts(facts: Sequence[Facts | Mapping[str, Any]]) -> dict[str, npt.NDArray[Any]]:
     """Encode facts as columns (validating each; a bad row raises, naming its index)."""
     n = len(facts)
-    cols = default_columns(n)
     fs: list[Facts] = []
     for i, x in enumerate(facts):
         try:
@@ -168,19 +167,8 @@ def columns_from_facts(facts: Sequence[Facts | Mapping[str, Any]]) -> dict[str, 
     mode_ix = {m: i for i, m in enumerate(ENTRY_MODES)}
     where_ix = {w: i for i, w in enumerate(CLAIM_WHERE)}
     prior_ix = {p: i + 1 for i, p in enumerate(PRIOR_CLAIMS)}
+    rows: list[tuple[Any, ...]] = []
     for i, f in enumerate(fs):
-        cols["nat_us"][i] = "US" in f.nat
-        cols["stateless"][i] = f.stateless
-        cols["fhr_us"][i] = "US" in f.fhr
-        cols["from_us"][i] = f.entry.from_ == "US"
-        cols["age"][i] = -1 if f.age is None else f.age
-        cols["has_spouse_or_cl"][i] = f.has_spouse_or_cl
-        cols["entry_mode"][i] = mode_ix[f.entry.mode]
-        cols["entry_date"][i] = day_number(f.entry.date)
-        cols["entry_minute"][i] = f.entry.minute
-        cols["claim_date"][i] = day_number(f.claim.date)
-        cols["claim_where"][i] = where_ix[f.claim.where]
-        cols["us_removal_transit"][i] = f.us_removal_transit
         fam = guard = 0
         for m in f.family:
             rel = m.canonical_rel
@@ -192,31 +180,48 @@ def columns_from_facts(facts: Sequence[Facts | Mapping[str, Any]]) -> dict[str, 
                     guard |= 1 << _EXC_BIT[fnd.exception]
                 else:
                     fam |= 1 << _EXC_BIT[fnd.exception]
-        cols["family_mask"][i] = fam
-        cols["guardian_mask"][i] = guard
-        cols["accompanied_by_parent_or_guardian"][i] = f.accompanied_by_parent_or_guardian
-        cols["parent_or_guardian_in_ca_or_us"][i] = f.parent_or_guardian_in_ca_or_us
-        cols["docs_f"][i] = any(irpr_159_5_doc(d).exception for d in f.docs)
-        cols["visa_req_ca"][i] = -1 if f.visa_req_ca is None else int(f.visa_req_ca)
-        cols["visa_req_us"][i] = -1 if f.visa_req_us is None else int(f.visa_req_us)
         dp = f.death_penalty
-        cols["death_penalty"][i] = (
-            0 if dp is None or not dp.punishable_by_death else 1 if dp.country == "US" else 2
-        )
-        cols["us_refused_entry_no_adjudication"][i] = f.us_refused_entry_no_adjudication
-        cols["pr_removed_from_us"][i] = f.pr_removed_from_us
-        cols["tsr_national"][i] = f.tsr_national
         pc = f.prior.canada_claim
-        cols["prior_canada_claim"][i] = 0 if pc is None else prior_ix[pc]
-        cols["protection_conferred_in_canada"][i] = f.prior.protection_conferred_in_canada
-        cols["other_country_claim_confirmed"][i] = f.prior.other_country_claim_confirmed
-        cols["recognized_refugee_elsewhere_returnable"][i] = (
-            f.prior.recognized_refugee_elsewhere_returnable
+        pr = f.prior
+        rows.append(
+            (
+                "US" in f.nat,
+                f.stateless,
+                "US" in f.fhr,
+                f.entry.from_ == "US",
+                -1 if f.age is None else f.age,
+                f.has_spouse_or_cl,
+                mode_ix[f.entry.mode],
+                day_number(f.entry.date),
+                f.entry.minute,
+                day_number(f.claim.date),
+                where_ix[f.claim.where],
+                f.us_removal_transit,
+                fam,
+                guard,
+                f.accompanied_by_parent_or_guardian,
+                f.parent_or_guardian_in_ca_or_us,
+                any(irpr_159_5_doc(d).exception for d in f.docs),
+                -1 if f.visa_req_ca is None else int(f.visa_req_ca),
+                -1 if f.visa_req_us is None else int(f.visa_req_us),
+                0 if dp is None or not dp.punishable_by_death else 1 if dp.country == "US" else 2,
+                f.us_refused_entry_no_adjudication,
+                f.pr_removed_from_us,
+                f.tsr_national,
+                0 if pc is None else prior_ix[pc],
+                pr.protection_conferred_in_canada,
+                pr.other_country_claim_confirmed,
+                pr.recognized_refugee_elsewhere_returnable,
+                f.inadmissible_101f,
+                f.agreement_suspended,
+            )
         )
-        cols["inadmissible_101f"][i] = f.inadmissible_101f
-        cols["agreement_suspended"][i] = f.agreement_suspended
         others = [day_number(e) for e in f.all_entries() if e != f.entry.date]
         entries[i, : len(others)] = others
+    cols: dict[str, npt.NDArray[Any]] = {}
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
+    for (name, (dtype, _, _)), vals in zip(COLUMNS.items(), values, strict=True):
+        cols[name] = np.array(vals, dtype=dtype)
     cols["entries"] = entries
     return cols
 
