@@ -87,6 +87,15 @@ class Provision:
 
     def versions_for(self, reform: Reform | None = None) -> list[Version]:
         """The provision's versions with their dates under ``reform`` (moved constants)."""
+        key = (self.id, reform.model_dump_json() if reform is not None else "")
+        hit = _VERSIONS.get(key)
+        if hit is None:
+            hit = self._versions(reform)
+            if len(_VERSIONS) < 100_000:
+                _VERSIONS[key] = hit
+        return list(hit)
+
+    def _versions(self, reform: Reform | None) -> tuple[Version, ...]:
         dates = constant_dates(reform)
         out = []
         for v in self.raw_versions:
@@ -106,7 +115,7 @@ class Provision:
                     end_const=v.get("to"),
                 )
             )
-        return out
+        return tuple(out)
 
     def version_on(self, day: dt.date, reform: Reform | None = None) -> Version | None:
         """The version in force on ``day``, or None."""
@@ -118,6 +127,9 @@ class Provision:
     def in_force(self, day: dt.date, reform: Reform | None = None) -> bool:
         """Whether some version is in force on ``day``."""
         return self.version_on(day, reform) is not None
+
+
+_VERSIONS: dict[tuple[str, str], tuple[Version, ...]] = {}
 
 
 def _resolve(ref: Any, dates: Mapping[str, dt.date | None]) -> dt.date | None:
