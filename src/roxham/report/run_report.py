@@ -198,6 +198,34 @@ def _returns(m: pl.DataFrame, lo: str, hi: str) -> str:
     return _div(fig) + _sources([])
 
 
+def _inputs(m: pl.DataFrame, lo: str, hi: str) -> str:
+    fig = go.Figure()
+    d = m.filter(pl.col("series") == "input_land_deciders")
+    for i, g in enumerate(sorted(set(d["geography"].to_list()))):
+        sub = d.filter(pl.col("geography") == g).sort("month")
+        fig.add_trace(go.Scatter(x=_x(sub["month"].to_list()), y=sub["value"].to_list(),
+                                 name=f"deciders from {g}", stackgroup="one", mode="lines",
+                                 line={"color": _COLORS[i % len(_COLORS)]}))
+    fig.update_layout(title="Model input: people in the US deciding each month whether and "
+                      "where to go north (expected, by origin)", yaxis_title="per month")
+    _events(fig, lo, hi)
+    srcs: list[tuple[str, str]] = []
+    try:
+        from roxham.data import monthly
+
+        sw = monthly("usbp_encounters", "US-SW", lo, hi).filter(~pl.col("missing"))
+        srcs = [("US southwest Border Patrol apprehensions (driver)", u)
+                for u in dict.fromkeys(sw["source_url"].to_list())]
+    except Exception:  # the chart's source note is optional
+        srcs = []
+    note = ('<p class="src">Demand = base per origin × (1 − w + w × CBP southwest '
+            "apprehensions, lagged, / their 2017–18 mean) × seasonality × dated shocks "
+            "(scenario file). Driver figures from: "
+            + " ".join(f'<a href="{html.escape(u)}">{html.escape(_short(u))}</a>'
+                       for _, u in srcs) + "</p>")
+    return _div(fig) + note
+
+
 def _assumptions(manifest: dict[str, Any]) -> str:
     s = manifest.get("scenario", {})
     law = s.get("law", {})
@@ -295,6 +323,8 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         _routes(m, lo, hi),
         "<h2>Returns to the US</h2>",
         _returns(m, lo, hi),
+        "<h2>Demand (model input)</h2>",
+        _inputs(m, lo, hi),
         "<h2>IRB (RPD) pending inventory</h2>",
         _sim_vs_obs(m, "irb_pending", ["CA"], "RPD pending claims at month end", lo, hi,
                     "claims pending"),

@@ -321,6 +321,24 @@ def run_scenario(
             "p95": p95.T.reshape(-1),
         }
     )
+    # model inputs, by month (deterministic: p05 = p95 = value): expected land deciders and
+    # the CBP southwest apprehensions driver (per month, before the lag)
+    inputs: list[tuple[str, str, npt.NDArray[np.float64]]] = []
+    dem = b.demand
+    land = dem.kind == 0
+    for oi, o in enumerate(ORIGINS):
+        sel = land & (dem.origin == oi)
+        if sel.any():
+            inputs.append(("input_land_deciders", o, dem.rates[:, sel].sum(axis=1)))
+    inputs.append(("input_air_and_inland_expected", "CA", dem.rates[:, ~land].sum(axis=1)))
+    extra = []
+    for name, geo, daily in inputs:
+        mv = np.zeros(n_m)
+        np.add.at(mv, midx, daily)
+        extra.append(pl.DataFrame({"month": labels, "series": [name] * n_m,
+                                   "geography": [geo] * n_m, "value": mv, "p05": mv,
+                                   "p95": mv}))
+    df = pl.concat([df, *extra])
     wall = time.perf_counter() - t0
     manifest: dict[str, Any] = {
         "model": "canada_us",
