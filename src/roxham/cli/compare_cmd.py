@@ -52,8 +52,10 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Write the comparison HTML here.")
         ] = None,
-        seed: Annotated[int | None, typer.Option("--seed", min=0)] = None,
-        replicates: Annotated[int | None, typer.Option("--replicates", "-r", min=1, max=1000)]
+        seed: Annotated[int | None, typer.Option(
+            "--seed", min=0, help="Seed of scenarios that are run (same for A and B).")] = None,
+        replicates: Annotated[int | None, typer.Option(
+            "--replicates", "-r", min=1, max=1000, help="Replicates of scenarios that are run.")]
         = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     ) -> None:

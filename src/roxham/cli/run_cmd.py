@@ -79,10 +79,12 @@ def register(app: typer.Typer) -> None:
     def run(
         scenario: Annotated[
             str,
-            typer.Argument(help="Built-in scenario name or a scenario YAML file."),
+            typer.Argument(help="Built-in scenario (historical, no-protocol, roxham-closed, "
+                           "no-nyc-tickets, protocol-30-days, no-family-exception) or a "
+                           "scenario YAML file (may 'extends:' one of them)."),
         ] = "historical",
-        seed: Annotated[int | None, typer.Option("--seed", help="Seed (default: scenario's).")]
-        = None,
+        seed: Annotated[int | None, typer.Option("--seed", min=0,
+                                                 help="Seed (default: scenario's).")] = None,
         replicates: Annotated[
             int | None, typer.Option("--replicates", "-r", min=1, max=1000,
                                      help="Replicates (default: scenario's).")
