@@ -3,7 +3,13 @@
 A run directory holds:
 
 - ``monthly.parquet``: columns ``month`` (``YYYY-MM``), ``series``, ``geography``, ``value``
-  (mean over replicates), ``p05``, ``p95``;
+  (mean over replicates), ``p05``, ``p95``. Series mapped to official ones:
+  ``rcmp_interceptions`` (CA, QC, MB, BC, ON, other), ``claims`` (total, airport, land_poe,
+  inland, rcmp), ``stca_returns`` (CA), ``irb_pending`` (CA, month end). Model-only series:
+  ``irregular_crossings`` (by province), ``directed_back``, ``stayed_us``,
+  ``turned_away_closed``, ``land_port_arrivals``, ``route_choices`` (geography = crossing
+  option), and the inputs ``input_land_deciders`` (by US origin) and
+  ``input_air_and_inland_expected``;
 - ``replicates.parquet``: the same per replicate (``replicate``, ``month``, ``series``,
   ``geography``, ``value``), used by ``roxham compare`` for the uncertainty of differences;
 - ``fit.parquet``: sMAPE of each compared series over 2017-01..2022-12 (see ``observed``);
