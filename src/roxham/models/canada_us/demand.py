@@ -100,38 +100,38 @@ def shock_factor(days: list[dt.date], shock: Shock) -> npt.NDArray[np.float64]:
 def sw_driver(
     days: list[dt.date], lag_days: int
 ) -> tuple[npt.NDArray[np.float64], float, int]:
-    """SW apprehensions per day on ``day − lag`` (month figure / days in month), the 2017-2018
-    mean per day, and the number of days that used a held (imputed) month."""
-    from roxham.data import monthly
+    """SW apprehensions per day on ``day − lag`` (``roxham.data.daily_drivers`` column
+    ``usbp_sw``: the month's figure / days in the month), their 2017-2018 mean per day, and
+    the number of days that used a held value (a missing month holds the last known one)."""
+    from roxham.data import daily_drivers
 
     first = days[0] - dt.timedelta(days=lag_days)
-    m = monthly("usbp_encounters", "US-SW", "2016-01", days[-1].strftime("%Y-%m"))
-    months = m.get_column("month").to_list()
-    values = m.get_column("value").to_list()
-    by_month: dict[tuple[int, int], float | None] = {
-        (d.year, d.month): (None if v is None else float(v))
-        for d, v in zip(months, values, strict=True)
-    }
-    known = [(k, v) for k, v in sorted(by_month.items()) if v is not None]
+    lo = min(first, dt.date(2017, 1, 1))
+    hi = max(days[-1], dt.date(2018, 12, 31))
+    df = daily_drivers(lo, hi).select("date", "usbp_sw")
+    dates = df.get_column("date").to_list()
+    vals = df.get_column("usbp_sw").to_list()
+    known = [v for v in vals if v is not None]
     if not known:
         raise RuntimeError("no US southwest apprehension figures in roxham.data")
-    ref_vals = [v for (y, _), v in known if y in (2017, 2018)]
-    ref_month = float(np.mean(ref_vals)) if ref_vals else float(np.mean([v for _, v in known]))
+    ref = [v for d, v in zip(dates, vals, strict=True)
+           if v is not None and d.year in (2017, 2018)]
+    ref_day = float(np.mean(ref)) if ref else float(np.mean(known))
+    # hold the last known value forward (and the first one backward)
+    held: list[float] = []
+    last = next(v for v in vals if v is not None)
+    for v in vals:
+        if v is not None:
+            last = v
+        held.append(float(last))
+    index = {d: i for i, d in enumerate(dates)}
     out = np.empty(len(days))
     imputed = 0
-    last = known[0][1]
-    for i in range(len(days)):
-        d = days[i] - dt.timedelta(days=lag_days)
-        d = max(d, first)
-        v = by_month.get((d.year, d.month))
-        if v is None:
-            earlier = [val for (k, val) in known if k <= (d.year, d.month)]
-            v = earlier[-1] if earlier else last
-            imputed += 1
-        nxt = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-        dim = (nxt - dt.date(d.year, d.month, 1)).days
-        out[i] = v / dim
-    return out, ref_month / 30.4375, imputed
+    for i, day in enumerate(days):
+        j = index[day - dt.timedelta(days=lag_days)]
+        out[i] = held[j]
+        imputed += vals[j] is None
+    return out, ref_day, imputed
 
 
 def _visa_gate(nat: str, day: dt.date, gate: float) -> float:
