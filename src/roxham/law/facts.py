@@ -40,7 +40,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 __all__ = [
-    "ADULT_DEFAULT",
     "CLAIM_STATES",
     "CLAIM_WHERE",
     "DOC_TYPES",
@@ -183,9 +182,6 @@ _NON_QUALIFYING_RELS = (
 )
 #: Every accepted ``family[].rel`` value.
 RELATIONSHIPS: tuple[str, ...] = QUALIFYING_RELS + tuple(_REL_SYNONYMS) + _NON_QUALIFYING_RELS
-
-#: The age used when ``age`` is omitted ("adult", RULES.md §2). Only "18 or over" matters.
-ADULT_DEFAULT: int | None = None
 
 EntryMode = Literal["LAND_POE", "BETWEEN_POE", "AIRPORT", "HARBOUR", "COAST_NON_POE"]
 ClaimWhere = Literal["POE_ON_ARRIVAL", "INLAND_OFFICE", "AIRPORT_ON_ARRIVAL"]
@@ -417,8 +413,6 @@ class Facts(_Strict):
     def _combinations(self) -> Facts:
         if self.stateless and self.nat:
             raise ValueError("nat: a stateless person has no nationality (nat must be [])")
-        if self.fhr and not self.stateless:
-            pass  # former habitual residence is read only for stateless persons [A10]
         if self.claim.where == "AIRPORT_ON_ARRIVAL" and self.entry.mode != "AIRPORT":
             raise ValueError("claim.where: AIRPORT_ON_ARRIVAL needs entry.mode AIRPORT")
         if self.entries is not None:
