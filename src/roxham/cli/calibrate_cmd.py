@@ -288,9 +288,9 @@ def register(app: typer.Typer) -> None:
                   f"simulations); outputs other than distance: share of the largest μ*",
                   title_justify="left")
         t.add_column("rank")
-        t.add_column("parameter")
+        t.add_column("parameter", no_wrap=True)
         for o in res.outputs:
-            t.add_column(o, justify="right")
+            t.add_column(o.replace("rcmp_interceptions/", "int. "), justify="right")
         tops = {o: max(res.mu_star[o].values()) or 1.0 for o in res.outputs}
         for i, n in enumerate(res.ranking, 1):
             t.add_row(str(i), n, f"{res.mu_star['distance'][n]:.2f}",
