@@ -210,3 +210,18 @@ def test_compare_two_run_dirs(tmp_path: Path, cli: CliFn) -> None:
     assert qc["diff_p05"] <= qc["diff"] <= qc["diff_p95"]
     text = html.read_text()
     assert "closed-2022" in text and script_srcs(text) == []
+
+
+def test_compare_two_scenario_files(tmp_path: Path, cli: CliFn) -> None:
+    """Scenarios given by file are run with the same seeds; B − A has a paired band."""
+    a = tmp_path / "a.yaml"
+    a.write_text("extends: historical\nname: short-hist\nstart: 2023-01-01\nend: 2023-08-31\n")
+    b = tmp_path / "b.yaml"
+    b.write_text("extends: a.yaml\nname: short-noprot\nlaw: {reform: {no_protocol: true}}\n")
+    code, out, err = cli(["compare", str(a), str(b), "-r", "3", "--json"])
+    assert code == 0, err
+    payload = json.loads(out.strip().splitlines()[-1])
+    assert payload["a"] == "short-hist" and payload["b"] == "short-noprot"
+    rows = {(r["series"], r["geography"]): r for r in payload["differences"]}
+    qc = rows[("rcmp_interceptions", "QC")]
+    assert qc["diff"] > 5_000 and qc["diff_p05"] > 0  # the Protocol's effect, clearly > 0
