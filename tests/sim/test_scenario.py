@@ -85,3 +85,17 @@ def test_yaml_is_loaded_safely() -> None:
     # a Python tag must not construct anything
     msg = bad("!!python/object/apply:os.system ['echo hi']\n")
     assert "invalid YAML" in msg
+
+
+def test_engine_parameters_are_checked() -> None:
+    msg = bad(GOOD.replace("{info_lag_days: 0}", "{info_lag_days: -2}"))
+    assert msg == (
+        "s.yaml:5: parameters.info_lag_days: must be a whole number of days in 0..3650, got -2"
+    )
+    text = GOOD + "  - {date: 2024-01-20, kind: set_parameter, target: redecide, value: 7}\n"
+    assert bad(text) == "s.yaml:27: events[2].value: must be 0, 1 or 2, got 7"
+
+
+def test_event_values_are_checked() -> None:
+    msg = bad(GOOD.replace("target: screening, value: 10", "target: screening, value: lots"))
+    assert msg == "s.yaml:26: events[1].value: a capacity is a number >= 0 or null"

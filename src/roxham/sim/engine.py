@@ -50,6 +50,7 @@ __all__ = [
     "RunState",
     "Simulation",
     "Spawn",
+    "check_param",
     "replicate_keys",
 ]
 
@@ -138,6 +139,59 @@ class RunState:
     loc_count: npt.NDArray[np.int64]
 
 
+def check_param(name: str, value: Any) -> Any:
+    """Validate an engine parameter (:data:`DEFAULT_PARAMS`); other names pass unchanged.
+
+    >>> check_param("info_lag_days", 3.0)
+    3
+    >>> check_param("redecide", 5)
+    Traceback (most recent call last):
+    ...
+    roxham.errors.UserError: parameter redecide: must be 0, 1 or 2, got 5
+    """
+    if name not in DEFAULT_PARAMS:
+        return value
+
+    def bad(msg: str) -> UserError:
+        return UserError(f"parameter {name}: {msg}, got {value!r}")
+
+    if name in ("strict_arrival",):
+        if not isinstance(value, (bool, np.bool_)):
+            raise bad("must be true or false")
+        return bool(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise bad("must be a number")
+    x = float(value)
+    if not math.isfinite(x):
+        raise bad("must be finite")
+    if name == "speed_km_per_day":
+        if x <= 0:
+            raise bad("must be > 0")
+        return x
+    if name == "info_lag_days":
+        if x < 0 or x != int(x) or x > 3650:
+            raise bad("must be a whole number of days in 0..3650")
+        return int(x)
+    if name in ("interception", "no_claim_value"):
+        if not 0.0 <= x <= 1.0:
+            raise bad("must be in [0, 1]")
+        return x
+    if name == "redecide":
+        if x not in (0, 1, 2):
+            raise UserError(f"parameter {name}: must be 0, 1 or 2, got {value!r}")
+        return int(x)
+    return value
+
+
+def _number(value: Any, what: str, lo: float, hi: float) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise UserError(f"{what} must be a number, got {value!r}")
+    x = float(value)
+    if math.isnan(x) or not lo <= x <= hi:
+        raise UserError(f"{what} must be in [{lo}, {hi}], got {value!r}")
+    return x
+
+
 def replicate_keys(seed: int, replicates: int) -> list[int]:
     """The 64-bit key of each replicate: ``SeedSequence(seed).spawn(replicates)[r]``.
 
@@ -168,6 +222,8 @@ class Simulation:
         on_event: ``(state: RunState, event: Event) -> bool`` for event kinds the engine does
             not know; return True if handled.
         name: shown in results and manifests.
+        agent_limit: refuse to build a run that could create more agents than this (the
+            arrays take 41 bytes per agent).
     """
 
     def __init__(
@@ -186,6 +242,7 @@ class Simulation:
         params: Mapping[str, Any] | None = None,
         on_event: Callable[[RunState, Event], bool] | None = None,
         name: str = "simulation",
+        agent_limit: int = 100_000_000,
     ) -> None:
         if end < start:
             raise UserError(f"period: end {end} is before start {start}")
@@ -201,10 +258,17 @@ class Simulation:
         self.queues = tuple(queues)
         self.timeline = timeline if isinstance(timeline, Timeline) else Timeline(timeline or ())
         self.oracle: LawOracle = oracle if oracle is not None else EveryoneReferred()
-        self.params: dict[str, Any] = {**DEFAULT_PARAMS, **dict(params or {})}
+        self.params: dict[str, Any] = {
+            k: check_param(k, v) for k, v in {**DEFAULT_PARAMS, **dict(params or {})}.items()
+        }
         self.on_event = on_event
         self.metadata: dict[str, Any] = {}
         self._build_people(cohorts, spawns)
+        if self.max_agents() > agent_limit:
+            raise UserError(
+                f"the spawns would create up to {self.max_agents():,} agents, more than the "
+                f"limit of {agent_limit:,} (Simulation(agent_limit=...))"
+            )
         self._build_places()
         self._build_queues()
         self._check_events()
@@ -382,21 +446,27 @@ class Simulation:
                     self._link_of(e.target)
                 elif e.kind == "set_interception":
                     self.network.index(str(e.target))
-                    if not 0.0 <= float(e.value) <= 1.0:
-                        raise UserError("interception must be in [0, 1]")
+                    _number(e.value, "interception", 0.0, 1.0)
                 elif e.kind == "set_capacity":
-                    if e.target not in self.queue_index:
+                    if not isinstance(e.target, str) or e.target not in self.queue_index:
                         raise UserError(f"unknown queue {e.target!r}")
+                    if e.value is not None:
+                        _number(e.value, "capacity", 0.0, math.inf)
                 elif e.kind == "set_parameter":
                     if not isinstance(e.target, str) or not e.target:
                         raise UserError("set_parameter needs a parameter name as target")
+                    check_param(e.target, e.value)
             except UserError as err:
                 raise UserError(f"event {e.kind} on {e.date}{where}: {err}") from None
 
     def _link_of(self, target: Any) -> int:
         if isinstance(target, str) and "->" in target:
             a, b = target.split("->", 1)
-        elif isinstance(target, (tuple, list)) and len(target) == 2:
+        elif (
+            isinstance(target, (tuple, list))
+            and len(target) == 2
+            and all(isinstance(x, str) for x in target)
+        ):
             a, b = target
         else:
             raise UserError(f"a link target is [from, to] or 'from->to', got {target!r}")
@@ -701,7 +771,7 @@ class Simulation:
         elif e.kind == "open_link":
             st.link_open[self._link_of(e.target)] = True
         elif e.kind == "set_parameter":
-            st.params[str(e.target)] = e.value
+            st.params[str(e.target)] = check_param(str(e.target), e.value)
         elif e.kind == "set_interception":
             st.p_intercept[net.index(str(e.target))] = float(e.value)
         elif e.kind == "set_capacity":

@@ -200,8 +200,11 @@ class Network:
             for end in (a, b):
                 if end not in index:
                     raise UserError(f"link {j} ({a} -> {b}): unknown location {end!r}")
-            if not np.isfinite(length) or length < 0:
-                raise UserError(f"link {j} ({a} -> {b}): length must be >= 0, got {length}")
+            if not np.isfinite(length) or length < 0 or length > 1e12:
+                raise UserError(f"link {j} ({a} -> {b}): length must be in [0, 1e12], got {length}")
+            sp = float(extra_l.get("speed", 0.0))
+            if not np.isfinite(sp) or sp < 0 or sp > 1e12:
+                raise UserError(f"link {j} ({a} -> {b}): speed must be in [0, 1e12], got {sp}")
             pairs = [(a, b), (b, a)] if two_way else [(a, b)]
             for s, d in pairs:
                 src.append(index[s])

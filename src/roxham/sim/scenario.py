@@ -61,7 +61,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
@@ -69,7 +69,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from roxham.errors import UserError
 from roxham.sim.choice import ChoiceModel, FixedChoice, LogitChoice
-from roxham.sim.engine import Cohort, RunState, Simulation, Spawn
+from roxham.sim.engine import Cohort, RunState, Simulation, Spawn, check_param
 from roxham.sim.network import Network, Options
 from roxham.sim.oracle import LawOracle
 from roxham.sim.queues import QueueSpec
@@ -170,7 +170,7 @@ def _known_keys(lines: Mapping[Path_, int], loc: Sequence[str | int]) -> set[str
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Period(_Strict):
@@ -203,9 +203,9 @@ class LinkIn(_Strict):
 
     from_: str = Field(alias="from")
     to: str
-    km: float | None = Field(default=None, ge=0.0)
-    days: float | None = Field(default=None, ge=0.0)
-    speed: float | None = Field(default=None, gt=0.0)
+    km: float | None = Field(default=None, ge=0.0, le=1e9)
+    days: float | None = Field(default=None, ge=0.0, le=1e6)
+    speed: float | None = Field(default=None, gt=0.0, le=1e9)
     two_way: bool = False
 
     @model_validator(mode="after")
@@ -266,7 +266,9 @@ class ChoiceIn(_Strict):
     law: float = 0.0
     stay_utility: float | None = 0.0
     asc: dict[str, float] = Field(default_factory=dict)
-    probabilities: dict[str, float] = Field(default_factory=dict)
+    probabilities: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=dict
+    )
 
 
 class QueueIn(_Strict):
@@ -369,18 +371,34 @@ class Scenario(_Strict):
             if e.kind not in kinds:
                 raise self._fail((*path, "kind"), f"unknown event kind {e.kind!r}")
             t = e.target
-            if e.kind in ("close_location", "open_location", "set_interception"):
-                if not isinstance(t, str) or t not in seen:
-                    raise self._fail((*path, "target"), f"unknown location {t!r}")
-            elif e.kind in ("close_link", "open_link"):
+            if e.kind in ("close_location", "open_location", "set_interception") and (
+                not isinstance(t, str) or t not in seen
+            ):
+                raise self._fail((*path, "target"), f"unknown location {t!r}")
+            if e.kind in ("close_link", "open_link"):
                 pair = tuple(t.split("->", 1)) if isinstance(t, str) else tuple(t or ())
                 if len(pair) != 2 or (pair[0].strip(), pair[1].strip()) not in links:
                     raise self._fail((*path, "target"), f"unknown link {t!r}")
             elif e.kind == "set_capacity":
-                if t not in queues:
+                if not isinstance(t, str) or t not in queues:
                     raise self._fail((*path, "target"), f"unknown queue {t!r}")
-            elif e.kind == "set_parameter" and not isinstance(t, str):
-                raise self._fail((*path, "target"), "set_parameter needs a parameter name")
+                if e.value is not None and not _is_number(e.value, 0.0, float("inf")):
+                    raise self._fail((*path, "value"), "a capacity is a number >= 0 or null")
+            elif e.kind == "set_interception":
+                if not _is_number(e.value, 0.0, 1.0):
+                    raise self._fail((*path, "value"), "an interception is a number in [0, 1]")
+            elif e.kind == "set_parameter":
+                if not isinstance(t, str):
+                    raise self._fail((*path, "target"), "set_parameter needs a parameter name")
+                try:
+                    check_param(t, e.value)
+                except UserError as err:
+                    raise self._fail((*path, "value"), str(err).split(": ", 1)[-1]) from None
+        for key, val in self.parameters.items():
+            try:
+                check_param(key, val)
+            except UserError as err:
+                raise self._fail(("parameters", key), str(err).split(": ", 1)[-1]) from None
         for key in self.choice.probabilities:
             self._check_option_name(("choice", "probabilities", key), key, links)
         for key in self.choice.asc:
@@ -492,6 +510,13 @@ class Scenario(_Strict):
             p = np.zeros(opts.n_options)
             for key, val in self.choice.probabilities.items():
                 p[index(key, ("choice", "probabilities", key))] = val
+            for loc in range(net.n_locations):
+                total = p[opts.options_at(loc).start : opts.options_at(loc).stop].sum()
+                if total > 1.0 + 1e-9:
+                    raise self._fail(
+                        ("choice", "probabilities"),
+                        f"the options of {net.names[loc]!r} sum to {total:g} (more than 1)",
+                    )
             return FixedChoice(p)
         asc = np.zeros(opts.n_options)
         for key, val in self.choice.asc.items():
@@ -502,6 +527,12 @@ class Scenario(_Strict):
             asc=asc,
             stay_utility=self.choice.stay_utility,
         )
+
+
+def _is_number(value: Any, lo: float, hi: float) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return lo <= float(value) <= hi
 
 
 def parse_scenario(
