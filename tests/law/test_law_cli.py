@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from roxham.cli import app
 from roxham.cli._common import EXIT_BAD_INPUT, run_app
+from roxham.law import Reform, determine
 
 CASES = Path(__file__).parent / "data" / "cases.csv"
 EXAMPLES = Path(__file__).parents[2] / "examples" / "facts"
@@ -189,3 +191,23 @@ def test_screen_trace(tmp_path: Path) -> None:
     assert all(s["version"] for s in steps if s["provision"] == "IRPR 159.4(1.1)")
     res = runner.invoke(app, ["screen", str(f), "--as-of", "2023-04-10", "--trace"])
     assert res.exit_code == 0 and "Trace" in res.stdout
+
+
+def test_screen_with_a_reform(tmp_path: Path, capsys: Any) -> None:
+    f = write(tmp_path, "f.json", json.dumps({**FACTS, "family": []}))
+    plain = runner.invoke(app, ["screen", str(f), "--as-of", "2023-04-10", "--json"])
+    assert json.loads(plain.stdout)["result_code"] == "INELIGIBLE/STCA"
+    r = write(tmp_path, "r.yaml", "name: no protocol\nno_protocol: true\n")
+    res = runner.invoke(
+        app, ["screen", str(f), "--as-of", "2023-04-10", "--json", "--reform", str(r)]
+    )
+    assert json.loads(res.stdout)["result_code"] == "ELIGIBLE/STCA_NOT_APPLICABLE"
+    res = runner.invoke(app, ["screen", "--batch", str(CASES), "--reform", str(r)])
+    out = {o["case_id"]: o["result_code"] for o in map(json.loads, res.stdout.splitlines())}
+    reform = Reform(no_protocol=True)
+    for row in csv.DictReader(CASES.open(encoding="utf-8")):  # the CLI is the library
+        day = dt.date.fromisoformat(row["as_of_date"])
+        assert out[row["case_id"]] == determine(json.loads(row["facts"]), day, reform).result_code
+    assert out["C021"] == "ELIGIBLE/STCA_NOT_APPLICABLE"  # Roxham Road, April 2023
+    bad_r = write(tmp_path, "bad.json", json.dumps({"no_protocl": True}))
+    assert "no_protocl" in bad(["screen", str(f), "--reform", str(bad_r)], capsys)

@@ -49,7 +49,7 @@ def _result(det: Any, lang: str, trace: bool = False) -> dict[str, Any]:
 
 
 def screen_one(
-    facts_path: Path, as_of: str | None, lang: str, trace: bool = False
+    facts_path: Path, as_of: str | None, lang: str, trace: bool = False, reform: Any = None
 ) -> dict[str, Any]:
     """Decide one facts file; returns the JSON object of ``--json``."""
     from roxham.law import Facts, determine, what_would_change
@@ -66,13 +66,16 @@ def screen_one(
     except ValidationError as e:
         raise UserError(format_validation_error(e, str(facts_path))) from None
     day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
-    det = determine(facts, day)
+    det = determine(facts, day, reform)
     out = _result(det, lang, trace)
-    out["what_would_change"] = [c.to_dict() for c in what_would_change(facts, day)[:_MAX_CHANGES]]
+    changes = what_would_change(facts, day, reform)[:_MAX_CHANGES]
+    out["what_would_change"] = [c.to_dict() for c in changes]
     return out
 
 
-def screen_rows(rows: Iterable[dict[str, str]], lang: str) -> Iterator[dict[str, Any]]:
+def screen_rows(
+    rows: Iterable[dict[str, str]], lang: str, reform: Any = None
+) -> Iterator[dict[str, Any]]:
     """Decide CSV rows (``as_of_date``, ``facts`` and passthrough columns), one dict per row.
 
     A bad row yields its passthrough columns and an ``error``; the others are still decided.
@@ -97,10 +100,31 @@ def screen_rows(rows: Iterable[dict[str, str]], lang: str) -> Iterator[dict[str,
                 raise UserError(format_validation_error(e, "facts")) from None
             as_of_text = (row.get("as_of_date") or "").strip()
             day = _parse_date(as_of_text, "as_of_date") if as_of_text else facts.claim.date
-            out.update(_result(determine(facts, day), lang))
+            out.update(_result(determine(facts, day, reform), lang))
         except UserError as e:
             out["error"] = f"row {i}: {e}"
         yield out
+
+
+def _load_reform(path: Path | None) -> Any:
+    """A :class:`roxham.law.Reform` from a JSON or YAML file, or None."""
+    if path is None:
+        return None
+    import yaml
+
+    from roxham.law import Reform
+
+    text = _read_text(path)
+    try:
+        data = yaml.safe_load(text)  # JSON is YAML
+    except yaml.YAMLError:
+        raise UserError(f"{path}: invalid JSON/YAML") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of reform fields")
+    try:
+        return Reform.model_validate(data)
+    except ValidationError as e:
+        raise UserError(format_validation_error(e, str(path))) from None
 
 
 def _check_lang(lang: str) -> str:
@@ -168,6 +192,10 @@ def register(app: typer.Typer) -> None:
         trace: Annotated[
             bool, typer.Option("--trace", help="Also show every provision evaluated.")
         ] = False,
+        reform_file: Annotated[
+            Path | None,
+            typer.Option("--reform", help="Apply a reform (JSON/YAML of roxham.law.Reform)."),
+        ] = None,
         batch: Annotated[
             Path | None,
             typer.Option(
@@ -179,6 +207,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Screen STCA eligibility (IRPA s. 101(1), IRPR ss. 159.1–159.7) for facts."""
         lang = _check_lang(lang)
+        reform = _load_reform(reform_file)
         if batch is not None:
             if facts_file is not None:
                 raise UserError("give either FACTS_FILE or --batch, not both")
@@ -187,13 +216,13 @@ def register(app: typer.Typer) -> None:
             if reader.fieldnames is None or "facts" not in reader.fieldnames:
                 raise UserError(f"{batch}: CSV needs a 'facts' column (and 'as_of_date')")
             out = sys.stdout
-            for res in screen_rows(reader, lang):
+            for res in screen_rows(reader, lang, reform):
                 out.write(json.dumps(res, ensure_ascii=False) + "\n")
             out.flush()
             return
         if facts_file is None:
             raise UserError("missing FACTS_FILE (or --batch FILE.csv)")
-        res = screen_one(facts_file, as_of, lang, trace)
+        res = screen_one(facts_file, as_of, lang, trace, reform)
         if as_json:
             sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
         else:
