@@ -299,7 +299,7 @@ class Simulation:
             for facts, share in rows:
                 if share < 0 or not math.isfinite(share):
                     raise UserError(f"cohort {c.name!r}: profile shares must be >= 0")
-                f = self.profiles.add(facts) if facts else self._empty_profile()
+                f = self.profiles.add(facts)
                 shares[f] = shares.get(f, 0.0) + float(share)
             total = sum(shares.values())
             if total <= 0:
@@ -349,13 +349,6 @@ class Simulation:
         self.spawn_matrix = mat
         self.stream_cohort = s_cohort
         self.stream_loc = s_loc
-
-    def _empty_profile(self) -> int:
-        if len(self.profiles) == 0:
-            self.profiles._rows.append(())
-            self.profiles._keys = ()
-            self.profiles._index[()] = 0
-        return 0
 
     def _build_places(self) -> None:
         net = self.network

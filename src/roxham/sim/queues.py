@@ -1,5 +1,9 @@
 """Processing queues (CBSA screening, IRB hearings, shelters): FIFO with a daily capacity.
 
+:class:`QueueSpec` describes a queue for :class:`~roxham.sim.engine.Simulation`; the compiled
+kernel (:mod:`roxham.sim.kernel`) runs it. :class:`QueueSet` is the same queue in plain
+Python, kept as the readable reference the kernel is tested against.
+
 A queue is a list of cohort buckets ``[arrival_day, count]``, not one object per person.
 Each day, after agents have moved, :meth:`QueueSet.advance` serves up to the day's capacity
 from the oldest buckets (fractional capacities accumulate: 2.5/day serves 2, 3, 2, 3, …) and
