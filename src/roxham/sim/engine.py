@@ -250,6 +250,8 @@ class Simulation:
         self.start = start
         self.end = end
         self.n_days = (end - start).days + 1
+        if self.n_days > 32_000:  # day columns of the agents are int16
+            raise UserError(f"period: {self.n_days} days is longer than the 32,000 supported")
         self.name = name
         self.options = options if options is not None else Options.from_links(network)
         self.choice: ChoiceModel = choice if choice is not None else FixedChoice(
