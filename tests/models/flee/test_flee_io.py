@@ -247,12 +247,16 @@ def test_bad_settings_are_user_errors(tmp_path: Path, text: str, pattern: str) -
 
 
 # --------------------------------------------------------------------------- robustness
-from hypothesis import given  # noqa: E402
+import os  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _CELL = st.text(alphabet=st.sampled_from(list('ABZ,#"\n 0123456789.-_camptowncflit')), max_size=40)
 
 
+# per-test settings (no global profile: other packages load their own): 300 examples in CI
+@settings(max_examples=300 if os.environ.get("CI") else 30, deadline=None)
 @given(
     which=st.sampled_from(
         ["locations.csv", "routes.csv", "closures.csv", "conflicts.csv", "sim_period.csv",
@@ -263,7 +267,7 @@ _CELL = st.text(alphabet=st.sampled_from(list('ABZ,#"\n 0123456789.-_camptowncfl
 def test_any_file_content_parses_or_is_a_user_error(which: str, text: str) -> None:
     import tempfile
 
-    from tests.models.flee.conftest import TINY, write_files
+    from flee_tiny import TINY, write_files
 
     with tempfile.TemporaryDirectory() as tmp:
         files = dict(TINY)
