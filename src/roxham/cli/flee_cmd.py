@@ -36,7 +36,8 @@ def register(app: typer.Typer) -> None:
             inp = read_input_dir(inp_dir)
             console.print(
                 f"{name}: {len(inp.locations)} locations, {len(inp.routes)} routes, "
-                f"{inp.length} days from {inp.start_date}  ({inp_dir.parent})"
+                f"{inp.length} days from {inp.start_date}  ({inp_dir.parent})",
+                soft_wrap=True,
             )
 
     @flee.command("run")
@@ -57,8 +58,11 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option("-o", "--out", help="output directory")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     ) -> None:
-        """Run a Flee scenario; write out.csv (Flee's layout), Parquet and a manifest; print the
-        validation score (mean rescaled averaged relative difference) and agent-steps/s."""
+        """Run a Flee scenario: out.csv (Flee's layout), Parquet, manifest; print the score.
+
+        The score is Flee's validation measure (mean over days of the rescaled averaged
+        relative difference to the UNHCR camp data); agent-steps/s is printed too.
+        """
         from roxham.models.flee import SCENARIOS, scenario_dirs
         from roxham.models.flee.model import FleeModel
         from roxham.models.flee.output import write_run
