@@ -19,14 +19,16 @@ family[0].status PROTECTED_PERSON IRPR 159.5(b)(i)
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 
+from roxham.errors import UserError
+from roxham.law.batch import columns_from_facts, evaluate_batch
 from roxham.law.determine import Determination, coerce_facts, determine
 from roxham.law.facts import (
     CLAIM_WHERE,
@@ -96,10 +98,15 @@ def _get(d: dict[str, Any], path: list[Any]) -> Any:
 
 
 def _set(d: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
-    out = copy.deepcopy(d)
+    """A copy of ``d`` with ``path`` set to ``value``; only the containers on the path are
+    copied (the rest is shared, never mutated: the copy is only read by validation)."""
+    out = dict(d)
     node: Any = out
     for k in path[:-1]:
-        node = node[k]
+        child = node[k]
+        child = list(child) if isinstance(child, list) else dict(child)
+        node[k] = child
+        node = child
     node[path[-1]] = value
     return out
 
@@ -210,7 +217,7 @@ def what_would_change(
     d = f.model_dump(mode="json", by_alias=True)
     if d.get("entries") is None:
         d["entries"] = None
-    out: dict[tuple[str, str], Change] = {}
+    cands: list[tuple[list[Any], Any, float, Facts]] = []
     for path, value, cost in _candidates(f, d, as_of, reform):
         new = _set(d, path, value)
         if path == ["entry", "mode"]:
@@ -219,8 +226,23 @@ def what_would_change(
                 if new["claim"]["where"] == "AIRPORT_ON_ARRIVAL":
                     new["claim"]["where"] = "POE_ON_ARRIVAL"
         try:
-            nf = Facts.model_validate(new)
+            cands.append((path, value, cost, Facts.model_validate(new)))
         except ValidationError:
+            continue
+    # One compiled batch tells which candidates flip eligibility (evaluate_batch equals
+    # determine row by row: tests/law/test_law_batch.py); only those are determined again,
+    # with the trace, to name the deciding provision.
+    if not cands:
+        return []
+    try:
+        flips = evaluate_batch(
+            columns_from_facts([c[3] for c in cands]), as_of, reform
+        ).eligible != base.eligible
+    except UserError:
+        flips = np.ones(len(cands), dtype=bool)
+    out: dict[tuple[str, str], Change] = {}
+    for (path, value, cost, nf), flip in zip(cands, flips, strict=True):
+        if not flip:
             continue
         det = determine(nf, as_of, reform)
         if det.eligible == base.eligible:
