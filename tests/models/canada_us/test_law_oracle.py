@@ -37,20 +37,18 @@ def _expected(p: Profile, place: str, day: dt.date, reform: law.Reform | None,
 
 
 @pytest.mark.parametrize(
-    ("engine", "scenario"),
-    [("auto", "historical"), ("auto", "no-family-exception"), ("fallback", "historical"),
-     ("fallback", "protocol-30-days"), ("fallback", "no-protocol")],
+    "scenario", ["historical", "no-family-exception", "protocol-30-days", "no-protocol"]
 )
-def test_table_matches_determine(engine: str, scenario: str) -> None:
+def test_table_matches_determine(scenario: str) -> None:
     s = load_scenario(scenario)
     reform_d = s.law.reform
     window = int(reform_d.get("protocol_window_days") or 14)
     delays = {"between_inland_late": max(16, window)}
     profiles = profile_table()
-    oracle = CanadaUSLawOracle(profiles, reform=reform_d, engine=engine, delays=delays)
+    oracle = CanadaUSLawOracle(profiles, reform=reform_d, delays=delays)
     codes = outcome_table(oracle, START, N_DAYS, LAG)
     reform = law.Reform.model_validate(reform_d) if reform_d else None
-    rng = random.Random(f"{scenario}-{engine}")
+    rng = random.Random(scenario)
     sensitive = [dt.date(2020, 3, 20), dt.date(2020, 3, 21), dt.date(2021, 11, 20),
                  dt.date(2021, 11, 21), dt.date(2023, 3, 24), dt.date(2023, 3, 25),
                  dt.date(2023, 3, 30), dt.date(2023, 3, 31), dt.date(2023, 4, 10),
@@ -68,7 +66,7 @@ def test_breakpoints_equal_daily_evaluation() -> None:
     """Tabulating only on breakpoints gives the same table as asking every day."""
     profiles = profile_table()
     for reform in ({}, {"protocol_window_days": 30}):
-        oracle = CanadaUSLawOracle(profiles, reform=reform, engine="fallback",
+        oracle = CanadaUSLawOracle(profiles, reform=reform,
                                    delays={"between_inland_late": 31 if reform else 16})
         codes = outcome_table(oracle, START, N_DAYS, LAG)
         for lo, hi in ((dt.date(2020, 3, 15), dt.date(2020, 3, 25)),
@@ -130,7 +128,7 @@ def test_same_table_as_the_engines_build_outcome_table() -> None:
     for p in profiles:
         table.add({"nat": p.nat, "family": p.family, "uam": p.unaccompanied_minor, "trv": p.trv})
     assert len(table) == len(profiles)
-    oracle = CanadaUSLawOracle(profiles, engine="fallback", delays={"between_inland_late": 16})
+    oracle = CanadaUSLawOracle(profiles, delays={"between_inland_late": 16})
     ours = outcome_table(oracle, START, N_DAYS, LAG)
     engine = build_outcome_table(oracle, table, K.LAW_PLACE_ORDER, START, N_DAYS, lag_max=LAG)
     assert np.array_equal(engine.codes, ours)

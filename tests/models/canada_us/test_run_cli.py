@@ -109,7 +109,7 @@ def test_manifest_and_report(historical_run: tuple[Path, dict[str, Any]]) -> Non
     run_dir, man = historical_run
     assert man["seed"] == 7 and man["replicates"] == 3 and len(man["replicate_seeds"]) == 3
     assert man["scenario_name"] == "historical" and man["scenario"]["start"] == "2017-01-01"
-    assert man["law_engine"] in ("roxham.law", "fallback")
+    assert man["law_engine"] == "roxham.law"
     # out of sample: IRCC's monthly QC figures fell by ~98.6 % after 2023-03-25; the model's
     # fall (same months) comes out of the law table and must be of that order
     drop = man["protocol_drop_qc"]

@@ -24,7 +24,7 @@ from roxham.models.canada_us.geography import PLACES, great_circle_km, route_km
 from roxham.models.canada_us.observed import smape
 from roxham.models.canada_us.scenario import Shock, deep_merge
 
-MODULES = ["cohorts", "demand", "geography", "law_oracle", "_fallback_law", "observed",
+MODULES = ["cohorts", "demand", "geography", "law_oracle", "observed",
            "scenario", "model"]
 
 

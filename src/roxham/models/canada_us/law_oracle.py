@@ -15,9 +15,6 @@ The outcome code is one of ``roxham.law.RESULT_CODES`` or ``DIRECTED_BACK/COVID_
 engine tabulates answers over the period once (:func:`roxham.sim.oracle.build_outcome_table`),
 asking only on :meth:`CanadaUSLawOracle.breakpoints`; agents read the table ``lag`` days back
 (what they believe) and on the day itself (what happens).
-
-When :mod:`roxham.law` cannot be imported, the provisional :mod:`._fallback_law` decides and
-:attr:`CanadaUSLawOracle.engine` says so.
 """
 
 from __future__ import annotations
@@ -29,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from roxham.models.canada_us import _fallback_law
+from roxham import law
 from roxham.models.canada_us.cohorts import (
     LAW_PLACES,
     NATIONALITIES,
@@ -54,7 +51,7 @@ __all__ = [
 COVID_ORDER: tuple[dt.date, dt.date] = (dt.date(2020, 3, 21), dt.date(2021, 11, 21))
 
 DIRECTED_BACK = "DIRECTED_BACK/COVID_ORDER"
-CODE_NAMES: tuple[str, ...] = (*_fallback_law.RESULT_CODES, DIRECTED_BACK)
+CODE_NAMES: tuple[str, ...] = (*law.RESULT_CODES, DIRECTED_BACK)
 
 KIND_REFERRED = 0
 KIND_STCA_RETURN = 1
@@ -81,24 +78,11 @@ def code_kinds() -> npt.NDArray[np.int8]:
     return np.asarray(kinds, dtype=np.int8)
 
 
-def _law_module() -> Any:
-    try:
-        import roxham.law as law
-
-        law.evaluate_batch  # noqa: B018
-        law.columns_from_facts  # noqa: B018
-        law.Reform  # noqa: B018
-    except (ImportError, AttributeError):
-        return None
-    return law
-
-
 class CanadaUSLawOracle:
     """Law oracle for the model's profiles (see the module docstring).
 
     ``reform`` is a dict for ``roxham.law.Reform.model_validate``; ``covid_order`` is the
-    [start, end) of the direct-back order or ``None`` for none; ``engine`` is ``"auto"``
-    (``roxham.law`` if importable), ``"law"`` or ``"fallback"``.
+    [start, end) of the direct-back order or ``None`` for none.
     """
 
     def __init__(
@@ -106,7 +90,6 @@ class CanadaUSLawOracle:
         profiles: Sequence[Profile],
         reform: Mapping[str, Any] | None = None,
         covid_order: tuple[dt.date, dt.date] | None = COVID_ORDER,
-        engine: str = "auto",
         delays: Mapping[str, int] | None = None,
     ) -> None:
         self.profiles = list(profiles)
@@ -114,16 +97,7 @@ class CanadaUSLawOracle:
         self.delays.update(delays or {})
         self.reform_dict = dict(reform or {})
         self.covid_order = covid_order
-        law = _law_module() if engine in ("auto", "law") else None
-        if engine == "law" and law is None:
-            raise RuntimeError("roxham.law is not available")
-        self._law = law
-        self.engine = "roxham.law" if law is not None else "fallback"
-        self._reform_obj = (
-            law.Reform.model_validate(self.reform_dict) if law is not None and reform else None
-        )
-        if law is not None and tuple(law.RESULT_CODES) != _fallback_law.RESULT_CODES:
-            raise RuntimeError("roxham.law.RESULT_CODES differ from the model's code list")
+        self._reform_obj = law.Reform.model_validate(self.reform_dict) if reform else None
 
     code_names: Sequence[str] = CODE_NAMES
     referred: Sequence[bool] = tuple(k == KIND_REFERRED for k in code_kinds().tolist())
@@ -147,14 +121,8 @@ class CanadaUSLawOracle:
             first.setdefault(k, i)
         reps = list(first.values())
         facts = [law_facts(self.profiles[i], place, as_of, self.delays) for i in reps]
-        if self._law is not None:
-            cols = self._law.columns_from_facts(facts)
-            res = self._law.evaluate_batch(cols, as_of, self._reform_obj)
-            rep_codes = np.asarray(res.result_code, dtype=np.int8)
-        else:
-            rep_codes = np.asarray(
-                [_fallback_law.decide(f, as_of, self.reform_dict) for f in facts], dtype=np.int8
-            )
+        res = law.evaluate_batch(law.columns_from_facts(facts), as_of, self._reform_obj)
+        rep_codes = np.asarray(res.result_code, dtype=np.int8)
         slot = {k: j for j, k in enumerate(first)}
         return rep_codes[[slot[k] for k in keys]]
 
@@ -194,8 +162,8 @@ class CanadaUSLawOracle:
         and the reform's moved dates, as they are and shifted by the entry-to-claim delay of
         ``place`` (of every place when ``None``)."""
         base: set[dt.date] = {
-            _fallback_law.D_STCA,
-            _fallback_law.D_PROTOCOL,
+            dt.date(2004, 12, 29),  # D_STCA
+            dt.date(2023, 3, 25),  # D_PROTOCOL
             dt.date(2019, 4, 8),
             dt.date(2019, 6, 21),
             dt.date(2020, 6, 24),

@@ -96,11 +96,10 @@ def build(s: ModelScenario) -> Built:
         profiles,
         reform=s.law.reform,
         covid_order=s.law.covid_order,
-        engine=s.law.engine,
         delays={"between_inland_late": hide_delay},
     )
     lag = s.law.information_lag_days
-    key = repr((s.law.model_dump(mode="json"), s.start, s.n_days, hide_delay, oracle.engine))
+    key = repr((s.law.model_dump(mode="json"), s.start, s.n_days, hide_delay))
     codes = _TABLE_CACHE.get(key)
     if codes is None:
         codes = outcome_table(oracle, s.start, s.n_days, lag)
@@ -348,7 +347,7 @@ def run_scenario(
         "seed": seed,
         "replicates": reps,
         "replicate_seeds": seeds,
-        "law_engine": b.oracle.engine,
+        "law_engine": "roxham.law",
         "start": s.start.isoformat(),
         "end": s.end.isoformat(),
         "n_days": s.n_days,

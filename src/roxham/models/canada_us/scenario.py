@@ -76,7 +76,6 @@ class LawSection(_Strict):
     reform: dict[str, Any] = {}
     covid_order: tuple[dt.date, dt.date] | None = (dt.date(2020, 3, 21), dt.date(2021, 11, 21))
     information_lag_days: int = Field(default=14, ge=0, le=365)
-    engine: str = Field(default="auto", pattern="^(auto|law|fallback)$")
 
 
 class NetworkSection(_Strict):
