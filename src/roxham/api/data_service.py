@@ -7,11 +7,11 @@ query parameter.
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any
 
+from roxham import data
 from roxham.api.encoding import to_jsonable
-from roxham.api.problems import NotFound, RequestProblem, Unavailable
+from roxham.api.problems import NotFound, RequestProblem
 from roxham.errors import UserError
 
 #: Columns of each figure sent to clients (the rest stay in the library).
@@ -21,25 +21,10 @@ FIGURE_FIELDS = (
 )
 
 
-def data() -> ModuleType:
-    """The :mod:`roxham.data` module, or :class:`Unavailable` (503)."""
-    try:
-        import roxham.data as module
-    except ImportError as e:  # pragma: no cover - depends on the installation
-        raise Unavailable("the data package (roxham.data) is not available") from e
-    if not hasattr(module, "list_series"):
-        raise Unavailable("the data package (roxham.data) is not available")
-    return module
-
-
 def catalogue() -> list[dict[str, Any]]:
     """Every series × geography with title, unit, coverage (first/last, months) and counts."""
-    rows: list[dict[str, Any]] = to_jsonable(data().list_series().to_dicts())
+    rows: list[dict[str, Any]] = to_jsonable(data.list_series().to_dicts())
     return rows
-
-
-def _names(mod: ModuleType) -> list[str]:
-    return list(mod.series_names())
 
 
 def series_detail(
@@ -53,17 +38,17 @@ def series_detail(
     With a ``geography`` the preferred monthly figures (one per month, missing months marked)
     are included too, for charts.
     """
-    mod = data()
-    if name not in _names(mod):
+    if name not in data.series_names():
         raise NotFound("series", name, ("path", "name"))
     try:
-        info = mod.info(name)
-        df = mod.series(name, geography, start, end, subgroup=None)
-        cat = mod.list_series().filter(mod.list_series()["series"] == name)
-        srcs = mod.sources(name)
+        info = data.info(name)
+        df = data.series(name, geography, start, end, subgroup=None)
+        catalogue_all = data.list_series()
+        cat = catalogue_all.filter(catalogue_all["series"] == name)
+        srcs = data.sources(name)
         monthly = None
         if geography is not None and df.filter(df["period_kind"] == "month").height > 0:
-            monthly = mod.monthly(name, geography, start, end)
+            monthly = data.monthly(name, geography, start, end)
     except UserError as e:
         msg = str(e)
         field = "geography" if "geography" in msg else ("start" if "start" in msg else "end")

@@ -1,23 +1,22 @@
 """The screener behind ``POST /screen``, ``POST /screen/batch`` and ``/provisions``.
 
-A thin layer over :mod:`roxham.law` (imported on first use, so the rest of the app works while
-the law engine is absent: those routes then answer 503). Request bodies are validated here;
-facts are handed to the law as they are, never stored and never logged.
+A thin layer over :mod:`roxham.law`. Request bodies are validated here; facts are handed to the
+law as they are, never stored and never logged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from types import ModuleType
 from typing import Any, Literal
 from urllib.parse import quote
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from roxham import law
 from roxham.api.encoding import to_jsonable
-from roxham.api.problems import NotFound, RequestProblem, Unavailable, clean_errors
+from roxham.api.problems import NotFound, RequestProblem, clean_errors
 from roxham.errors import UserError
 from roxham.law import Facts
 
@@ -26,17 +25,6 @@ MIN_DATE = dt.date(1990, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 
 Lang = Literal["en", "fr"]
-
-
-def law() -> ModuleType:
-    """The :mod:`roxham.law` module, or :class:`Unavailable` (503) if it is not installed."""
-    try:
-        import roxham.law as module
-    except ImportError as e:  # pragma: no cover - depends on the installation
-        raise Unavailable("the law engine (roxham.law) is not available") from e
-    if not hasattr(module, "determine"):
-        raise Unavailable("the law engine (roxham.law) is not available")
-    return module
 
 
 class ScreenRequest(BaseModel):
@@ -97,39 +85,29 @@ def provision_links(pid: str) -> dict[str, str]:
     return {"id": pid, "api": f"/api/v1/provisions/{q}", "page": f"/provisions/{q}"}
 
 
-def _reform(mod: ModuleType, data: Mapping[str, Any] | None) -> Any:
+def _reform(data: Mapping[str, Any] | None) -> law.Reform | None:
     if data is None:
         return None
     try:
-        return mod.Reform.model_validate(dict(data))
+        return law.Reform.model_validate(dict(data))
     except ValidationError as e:
         raise RequestProblem(
             clean_errors(e.errors(include_input=False, include_url=False), ("body", "reform"))
         ) from None
 
 
-def _explain(mod: ModuleType, det: Any, lang: str) -> str:
-    explain = getattr(mod, "explain", None)
-    if callable(explain):
-        return str(explain(det, lang))
-    # Until roxham.law ships explain(): the consequence and the deciding provisions.
-    head = "Provisions" if lang == "en" else "Dispositions"
-    return f"{det.consequence}\n{head}: {', '.join(det.provisions) or '-'}"
-
-
 def screen(req: ScreenRequest) -> dict[str, Any]:
     """Determine eligibility for one person; the answer with its explanation and citations."""
-    mod = law()
     facts = req.facts
-    reform = _reform(mod, req.reform)
-    wwc = getattr(mod, "what_would_change", None)
+    reform = _reform(req.reform)
     try:
-        det = mod.determine(facts, req.as_of_date, reform)
-        text = _explain(mod, det, req.lang)
-        changes = wwc(facts, req.as_of_date, reform) if (req.what_would_change and wwc) else []
+        det = law.determine(facts, req.as_of_date, reform)
+        text = law.explain(det, req.lang)
+        changes = (
+            law.what_would_change(facts, req.as_of_date, reform) if req.what_would_change else []
+        )
     except UserError as e:
         raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
-    trace = getattr(det, "trace", [])
     return {
         "as_of_date": req.as_of_date.isoformat(),
         "result_code": det.result_code,
@@ -140,25 +118,14 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
         "flags": list(det.flags),
         "consequence": det.consequence,
         "explanation": text,
-        # None: this version of the law engine cannot tell (not "nothing would change it").
-        "what_would_change": [_change(c, req.lang) for c in changes] if wwc else None,
-        "trace": [to_jsonable(t.to_dict() if hasattr(t, "to_dict") else t) for t in trace],
+        "what_would_change": [_change(c, req.lang) for c in changes],
+        "trace": [to_jsonable(t.to_dict()) for t in det.trace],
     }
 
 
-def _change(change: Any, lang: str) -> dict[str, Any]:
-    to_dict = getattr(change, "to_dict", None)
-    out = to_jsonable(to_dict() if callable(to_dict) else change)
-    if not isinstance(out, dict):
-        out = {"value": out}
-    for attr in ("describe", "text", "explain"):
-        fn = getattr(change, attr, None)
-        if callable(fn):
-            try:
-                out["text"] = str(fn(lang))
-            except TypeError:
-                out["text"] = str(fn())
-            break
+def _change(change: law.Change, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = to_jsonable(change.to_dict())
+    out["text"] = change.describe(lang)
     return out
 
 
@@ -169,22 +136,13 @@ def screen_batch(req: BatchRequest, max_batch: int) -> dict[str, Any]:
             [{"loc": ["body", "cases"], "msg": f"at most {max_batch} cases per batch",
               "type": "too_long"}]
         )
-    mod = law()
     facts = [c.facts for c in req.cases]
-    reform = _reform(mod, req.reform)
+    reform = _reform(req.reform)
     as_of = np.array([c.as_of_date for c in req.cases], dtype="datetime64[D]")
-    codes = mod.RESULT_CODES
-    stca = mod.STCA_STATUSES
+    codes = law.RESULT_CODES
+    stca = law.STCA_STATUSES
     try:
-        if hasattr(mod, "evaluate_batch"):
-            res = mod.evaluate_batch(mod.columns_from_facts(facts), as_of, reform)
-        else:  # until roxham.law ships the columnar evaluator: one by one, same answers
-            dets = [mod.determine(f, c.as_of_date, reform) for f, c in zip(facts, req.cases,
-                                                                           strict=True)]
-            res = _Batch(
-                [codes.index(d.result_code) for d in dets], [d.eligible for d in dets],
-                [stca.index(d.stca_status) for d in dets],
-            )
+        res = law.evaluate_batch(law.columns_from_facts(facts), as_of, reform)
     except UserError as e:
         raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
     return {
@@ -199,15 +157,9 @@ def screen_batch(req: BatchRequest, max_batch: int) -> dict[str, Any]:
     }
 
 
-class _Batch:
-    def __init__(self, result_code: list[int], eligible: list[bool], stca: list[int]) -> None:
-        self.result_code, self.eligible, self.stca_status = result_code, eligible, stca
-
-
 def list_provisions(as_of: dt.date | None) -> list[dict[str, Any]]:
     """Provisions in force on ``as_of`` (every provision when ``None``)."""
-    mod = law()
-    items = mod.provisions() if as_of is None else mod.provisions_in_force(as_of)
+    items = law.provisions() if as_of is None else law.provisions_in_force(as_of)
     return [provision_json(p, with_text=False) for p in items]
 
 
@@ -215,13 +167,13 @@ def provision_json(p: Any, *, with_text: bool = True) -> dict[str, Any]:
     """A provision as JSON: citation, kind, marginal note, source, dated versions (texts)."""
     out: dict[str, Any] = {
         "id": p.id,
-        "kind": getattr(p, "kind", ""),
-        "marginal_note": getattr(p, "marginal_note", ""),
-        "source": getattr(p, "source", ""),
-        "note": getattr(p, "note", ""),
+        "kind": p.kind,
+        "marginal_note": p.marginal_note,
+        "source": p.source,
+        "note": p.note,
     }
     versions = []
-    for v in p.versions_for() if hasattr(p, "versions_for") else []:
+    for v in p.versions_for():
         item = {
             "start": None if v.start == dt.date.min else v.start.isoformat(),
             "end": None if v.end is None else v.end.isoformat(),
@@ -239,9 +191,8 @@ def provision_json(p: Any, *, with_text: bool = True) -> dict[str, Any]:
 
 def get_provision(pid: str) -> dict[str, Any]:
     """One provision (its texts by date and source), or 404."""
-    mod = law()
     try:
-        p = mod.get_provision(pid)
+        p = law.get_provision(pid)
     except (KeyError, LookupError, UserError) as e:
         raise NotFound("provision", pid, ("path", "provision_id")) from e
     return provision_json(p)
@@ -252,7 +203,6 @@ __all__ = [
     "BatchRequest",
     "ScreenRequest",
     "get_provision",
-    "law",
     "list_provisions",
     "provision_json",
     "provision_links",

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from roxham.api import law_service
-from roxham.api.problems import NotFound, Unavailable
+from roxham.api.problems import NotFound
 from roxham.api.screener_form import SECTIONS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -86,10 +86,6 @@ def provision_page(request: Request, provision_id: str) -> Response:
     except NotFound:
         resp = _render(request, "provision.html", page="law", prov=None, pid=provision_id)
         resp.status_code = 404
-        return resp
-    except Unavailable:
-        resp = _render(request, "provision.html", page="law", prov=None, pid=provision_id)
-        resp.status_code = 503
         return resp
     return _render(request, "provision.html", page="law", prov=prov, pid=provision_id)
 

@@ -37,10 +37,6 @@ class RequestProblem(Exception):
         self.detail = detail
 
 
-class Unavailable(Exception):
-    """A part of Roxham this request needs is not installed or not ready (→ 503)."""
-
-
 class TooBusy(Exception):
     """A configured limit on jobs was reached (→ 429)."""
 
@@ -87,10 +83,6 @@ def install_handlers(app: FastAPI) -> None:
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return error_response(404, list(exc.loc), str(exc), "not_found")
 
-    @app.exception_handler(Unavailable)
-    async def _unavailable(_: Request, exc: Unavailable) -> JSONResponse:
-        return error_response(503, [], str(exc), "unavailable")
-
     @app.exception_handler(TooBusy)
     async def _busy(_: Request, exc: TooBusy) -> JSONResponse:
         return error_response(429, [], str(exc), "too_busy")
@@ -111,7 +103,6 @@ __all__ = [
     "NotFound",
     "RequestProblem",
     "TooBusy",
-    "Unavailable",
     "clean_errors",
     "error_response",
     "install_handlers",

@@ -205,10 +205,7 @@
     document.getElementById("flags-block").hidden = flags.length === 0;
     fill(document.getElementById("result-flags"), flags, function (f) { return R.el("li", {}, f); });
     const changes = res.what_would_change;
-    fill(document.getElementById("result-changes"), changes === null ? ["n/a"] : changes.length ? changes : [null], function (c) {
-      if (c === "n/a") {
-        const li = R.el("li"); li.appendChild(R.both("Not available in this version of the law engine.", "Non disponible dans cette version du moteur juridique.")); return li;
-      }
+    fill(document.getElementById("result-changes"), changes.length ? changes : [null], function (c) {
       if (c === null) {
         const li = R.el("li"); li.appendChild(R.both("Nothing in the facts given would change it.", "Rien dans les faits fournis ne le changerait.")); return li;
       }
