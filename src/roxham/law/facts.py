@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -74,43 +74,6 @@ INFORMATIONAL_KEYS: frozenset[str] = frozenset(
     }
 )
 
-ENTRY_MODES = ("LAND_POE", "BETWEEN_POE", "AIRPORT", "HARBOUR", "COAST_NON_POE")
-CLAIM_WHERE = ("POE_ON_ARRIVAL", "INLAND_OFFICE", "AIRPORT_ON_ARRIVAL")
-FAMILY_STATUSES = (
-    "CITIZEN",
-    "PR",
-    "PROTECTED_PERSON",
-    "STAY_R233",
-    "CLAIMANT",
-    "WORK_PERMIT",
-    "STUDY_PERMIT",
-    "VISITOR",
-    "NONE",
-    "OTHER_STAY",
-)
-CLAIM_STATES = (
-    "REFERRED_PENDING",
-    "NOT_REFERRED",
-    "INELIGIBLE",
-    "WITHDRAWN",
-    "ABANDONED",
-    "REJECTED",
-    "REJECTED_APPEAL_PENDING",
-    "TERMINATED_104",
-)
-DOC_TYPES = (
-    "PR_VISA",
-    "TRV",
-    "TRANSIT_VISA",
-    "TRP",
-    "PR_TRAVEL_DOC",
-    "REFUGEE_TRAVEL_PAPERS",
-    "TTD_R151",
-    "WORK_PERMIT",
-    "STUDY_PERMIT",
-    "ETA",
-)
-PRIOR_CLAIMS = ("REJECTED_BY_BOARD", "INELIGIBLE", "INELIGIBLE_101_1_E", "WITHDRAWN", "ABANDONED")
 
 #: Relationships that make a "family member" (IRPR s. 159.1); ``legal_guardian`` only for a
 #: claimant under 18 (checked by the rule, not here).
@@ -222,6 +185,14 @@ DocType = Literal[
 PriorClaim = Literal[
     "REJECTED_BY_BOARD", "INELIGIBLE", "INELIGIBLE_101_1_E", "WITHDRAWN", "ABANDONED"
 ]
+
+#: The allowed values, in a fixed order (batch columns store indices into these).
+ENTRY_MODES: tuple[str, ...] = get_args(EntryMode)
+CLAIM_WHERE: tuple[str, ...] = get_args(ClaimWhere)
+FAMILY_STATUSES: tuple[str, ...] = get_args(FamilyStatus)
+CLAIM_STATES: tuple[str, ...] = get_args(ClaimState)
+DOC_TYPES: tuple[str, ...] = get_args(DocType)
+PRIOR_CLAIMS: tuple[str, ...] = get_args(PriorClaim)
 
 #: Further non-qualifying relations accepted by shape: step-, great-, god-, foster-, ex-
 #: relations, in-laws and cousins (none is a "family member" of IRPR s. 159.1).
