@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import polars as pl
 import typer
 from rich.table import Table
 
 from roxham.cli._common import console, err_console
+
+if TYPE_CHECKING:  # imported where used, not at CLI start-up
+    import polars as pl
 
 
 def _load(ref: str, seed: int | None, replicates: int | None) -> tuple[str, pl.DataFrame,
@@ -39,6 +41,8 @@ def _load(ref: str, seed: int | None, replicates: int | None) -> tuple[str, pl.D
                 rows["series"].append(sn)
                 rows["geography"].append(g)
                 rows["value"].append(float(rep[r, mi, ci]))
+    import polars as pl
+
     return s.name, res.monthly, pl.DataFrame(rows)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -15,6 +14,9 @@ from rich.text import Text
 
 from roxham.cli._common import EXIT_CHECK_FAILED, console
 from roxham.errors import UserError
+
+if TYPE_CHECKING:  # polars is imported by the commands that use it, not at CLI start-up
+    import polars as pl
 
 _SHOW_COLS = ("period_text", "geography", "subgroup", "value", "vintage", "source_url",
               "source_note")
@@ -220,6 +222,8 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=1))
             sys.stdout.write("\n")
         else:
+            import polars as pl
+
             _print(Text(rep.summary()))
             mism = rep.aggregates.filter(pl.col("status") == "mismatch").select(
                 "series", "geography", "period_text", "vintage", "aggregate", "monthly_sum",
