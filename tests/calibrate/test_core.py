@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roxham.calibrate import (
@@ -27,10 +28,14 @@ from roxham.calibrate.space import get_path
 from roxham.calibrate.toy import ToyModel, toy_observed
 from roxham.errors import UserError
 
+#: Hypothesis examples per property: 300 in CI (``CI`` set), 30 in development.
+PROFILE = settings(max_examples=300 if os.environ.get("CI") else 30, deadline=None)
+
 TRUE = {"level": 200.0, "amp": 0.5, "peak": 7.0}
 
 
 # --- priors -------------------------------------------------------------------------------
+@settings(PROFILE)
 @given(st.floats(0.0, 1.0))
 def test_from_unit_stays_in_bounds_and_is_monotone(u: float) -> None:
     for p in (Param("a", "a", 2.0, 50.0, "loguniform"), Param("b", "b", -1.0, 3.0),

@@ -1,19 +1,13 @@
-"""Fixtures for the data tests: a writable copy of the bundled raw files; hypothesis profiles."""
+"""Fixtures for the data tests: a writable copy of the bundled raw files."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 from roxham.data import resolve_data_dir
-
-settings.register_profile("dev", max_examples=50, deadline=None)
-settings.register_profile("ci", max_examples=300, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture

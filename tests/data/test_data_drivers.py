@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import calendar
+import os
 from datetime import date
 
 import polars as pl
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roxham.data import EVENT_DRIVERS, MONTHLY_DRIVERS, daily_drivers, drivers_info, monthly
+
+#: Hypothesis examples per property: 300 in CI (``CI`` set), 50 in development.
+PROFILE = settings(max_examples=300 if os.environ.get("CI") else 50, deadline=None)
 
 FIT = daily_drivers("2017-01-01", "2022-12-31")
 FULL = daily_drivers("2016-06-01", "2024-12-31")
@@ -87,6 +91,7 @@ def test_drivers_info_names_every_column_with_a_source() -> None:
     assert ev.get_column("source").str.contains("http").all()
 
 
+@settings(PROFILE)
 @given(st.dates(date(2016, 6, 1), date(2024, 12, 31)), st.integers(0, 120))
 def test_any_window_is_a_slice_of_a_longer_one(start: date, n: int) -> None:
     end = min(date(2024, 12, 31), date.fromordinal(start.toordinal() + n))

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import calendar
+import os
 from datetime import date
 from importlib import resources
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roxham.data.load import raw_files
 from roxham.data.periods import PeriodError, parse_period
 
+#: Hypothesis examples per property: 300 in CI (``CI`` set), 50 in development.
+PROFILE = settings(max_examples=300 if os.environ.get("CI") else 50, deadline=None)
 
+
+@settings(PROFILE)
 @given(st.integers(1990, 2040), st.integers(1, 12))
 def test_month_covers_the_calendar_month(y: int, m: int) -> None:
     p = parse_period(f"{y}-{m:02d}")
@@ -21,6 +26,7 @@ def test_month_covers_the_calendar_month(y: int, m: int) -> None:
                                         date(y, m, calendar.monthrange(y, m)[1]))
 
 
+@settings(PROFILE)
 @given(st.integers(1990, 2040))
 def test_fiscal_years_us_and_canada(y: int) -> None:
     us, ca = parse_period(f"FY{y}"), parse_period(f"FY{y}", fiscal="CA")
@@ -29,6 +35,7 @@ def test_fiscal_years_us_and_canada(y: int) -> None:
     assert (us.end - us.start).days + 1 in (365, 366)
 
 
+@settings(PROFILE)
 @given(st.dates(date(1990, 1, 1), date(2040, 12, 31)), st.dates(date(1990, 1, 1),
                                                                   date(2040, 12, 31)))
 def test_ranges_of_days(a: date, b: date) -> None:

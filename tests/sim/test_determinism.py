@@ -3,11 +3,12 @@ agents are conserved on random small graphs (property test)."""
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roxham.errors import UserError
@@ -24,6 +25,9 @@ from roxham.sim import (
     run,
 )
 from roxham.store.rundir import read_manifest, read_run
+
+#: Hypothesis examples per property: 50 in CI (``CI`` set), 10 in development.
+PROFILE = settings(max_examples=50 if os.environ.get("CI") else 10, deadline=None)
 
 D0 = dt.date(2024, 1, 1)
 GOOD = (Path(__file__).parent / "data" / "tiny.yaml").read_text()
@@ -105,6 +109,7 @@ def test_progress_callback_reaches_the_total() -> None:
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+@settings(PROFILE)
 @given(
     n_loc=st.integers(4, 8),
     seed=st.integers(0, 2**32),

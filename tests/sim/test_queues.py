@@ -1,9 +1,10 @@
 """FIFO queues with a daily capacity: hand-computed waits, capacity changes, Little's law."""
 
 import datetime as dt
+import os
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roxham.sim import (
@@ -18,6 +19,9 @@ from roxham.sim import (
     run,
 )
 from roxham.sim.queues import QueueSet
+
+#: Hypothesis examples per property: 50 in CI (``CI`` set), 10 in development.
+PROFILE = settings(max_examples=50 if os.environ.get("CI") else 10, deadline=None)
 
 D0 = dt.date(2024, 1, 1)
 
@@ -112,6 +116,7 @@ def test_littles_law() -> None:
     assert abs(big_l - lam * w) <= 0.02 * big_l
 
 
+@settings(PROFILE)
 @given(
     arrivals=st.lists(st.integers(0, 30), min_size=1, max_size=25),
     cap=st.floats(0.0, 12.0),

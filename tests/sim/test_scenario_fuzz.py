@@ -1,14 +1,18 @@
 """No scenario input crashes the loader or the builder: bad input is a UserError."""
 
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roxham.errors import UserError
 from roxham.sim import parse_scenario
+
+#: Hypothesis examples per property: 50 in CI (``CI`` set), 10 in development.
+PROFILE = settings(max_examples=50 if os.environ.get("CI") else 10, deadline=None)
 
 BASE = yaml.safe_load((Path(__file__).parent / "data" / "tiny.yaml").read_text())
 
@@ -50,6 +54,7 @@ def mutate(path: tuple[Any, ...], value: Any, delete: bool) -> dict[str, Any]:
     return doc
 
 
+@settings(PROFILE)
 @given(st.sampled_from(ALL_PATHS), values, st.booleans())
 def test_mutated_scenarios_fail_cleanly(path: tuple[Any, ...], value: Any, delete: bool) -> None:
     text = yaml.safe_dump(mutate(path, value, delete))
