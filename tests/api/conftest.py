@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -21,9 +20,6 @@ from roxham.api.jobs import Job, Lever, ProgressFn, RunOutput, ScenarioSpec
 
 # No hypothesis profile here: the only generated tests (schemathesis) set their own size, and
 # loading a profile from this conftest would change it for every other suite.
-PG_URL = os.environ.get("ROXHAM_TEST_PG_URL")
-#: PostgreSQL is listed only where a server is provided (never skipped).
-DB_KINDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 START = dt.date(2023, 3, 1)
 DAYS = 30
@@ -85,37 +81,6 @@ class FakeModel:
         if job.levers["explode"]:
             raise RuntimeError("the fake model failed on purpose")
         return RunOutput(fake_series(job), {"model": "fake"})
-
-
-def _fresh_pg_database(admin_url: str) -> tuple[str, str]:
-    import psycopg
-
-    name = f"roxham_api_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = admin_url.rpartition("/")
-    return f"{base}/{name}", name
-
-
-def _drop_pg_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(params=DB_KINDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty registry database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'runs.db'}"
-        return
-    assert PG_URL
-    url, name = _fresh_pg_database(PG_URL)
-    try:
-        yield url
-    finally:
-        _drop_pg_database(PG_URL, name)
 
 
 @pytest.fixture

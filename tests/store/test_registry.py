@@ -9,8 +9,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,42 +17,6 @@ from roxham.errors import UserError
 from roxham.store.registry import INTERRUPTED_MESSAGE, RunRegistry, normalize_db_url
 
 PG_URL = os.environ.get("ROXHAM_TEST_PG_URL")
-
-
-def _fresh_pg_database(admin_url: str) -> tuple[str, str]:
-    """Create an empty database on the test server; return (url, name)."""
-    import psycopg
-
-    name = f"roxham_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = admin_url.rpartition("/")
-    return f"{base}/{name}", name
-
-
-def _drop_pg_database(admin_url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-#: PostgreSQL is exercised only where a server is provided (``.ci/run`` always provides one);
-#: the parameter is left out rather than skipped elsewhere.
-DB_KINDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
-
-
-@pytest.fixture(params=DB_KINDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'runs.db'}"
-        return
-    assert PG_URL
-    url, name = _fresh_pg_database(PG_URL)
-    try:
-        yield url
-    finally:
-        _drop_pg_database(PG_URL, name)
 
 
 def test_lifecycle_and_timestamps(db_url: str) -> None:
