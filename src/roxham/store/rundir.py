@@ -29,19 +29,63 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from roxham.errors import UserError
+
 if TYPE_CHECKING:
     from roxham.sim.results import RunResult
 
-__all__ = ["FILES", "read_manifest", "read_run", "scenario_hash", "write_run"]
+__all__ = ["FILES", "atomic_run_dir", "read_manifest", "read_run", "scenario_hash", "write_run"]
 
 FILES = ("daily", "monthly", "links", "queues", "queues_monthly", "states")
+
+
+@contextmanager
+def atomic_run_dir(final: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
+    """Write a run directory all at once: yields a temporary sibling to fill; when the block
+    ends without error it becomes ``final``; on error it is removed and ``final`` is untouched.
+
+    A non-empty ``final`` is refused (:class:`UserError`) unless ``overwrite``; then the old
+    directory is replaced only once the new one is complete.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> with atomic_run_dir(root / "run") as tmp:
+    ...     _ = (tmp / "manifest.json").write_text("{}")
+    >>> sorted(p.name for p in root.iterdir()), (root / "run" / "manifest.json").exists()
+    (['run'], True)
+    """
+    final = Path(final)
+    if final.exists():
+        if not final.is_dir():
+            raise UserError(f"run directory {final} exists and is not a directory")
+        if not overwrite and any(final.iterdir()):
+            raise UserError(f"run directory {final} exists and is not empty")
+    tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+    try:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+    except OSError as e:
+        raise UserError(f"cannot create run directory {str(final)!r}: {e.strerror}") from None
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = final.with_name(f".{final.name}.old-{os.getpid()}") if final.exists() else None
+    if old is not None:
+        final.rename(old)
+    tmp.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _json_default(o: Any) -> Any:
@@ -85,16 +129,14 @@ def write_run(
     keys are added to the manifest as they are (JSON-serialisable values).
     """
     out = Path(directory)
-    if out.exists():
-        if not overwrite and any(out.iterdir()):
-            from roxham.errors import UserError
+    with atomic_run_dir(out, overwrite=overwrite) as tmp:
+        _write_files(tmp, result, scenario, extra)
+    return out
 
-            raise UserError(f"run directory {out} exists and is not empty")
-        shutil.rmtree(out)
-    tmp = out.with_name(out.name + f".tmp-{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+
+def _write_files(
+    tmp: Path, result: RunResult, scenario: Mapping[str, Any] | None, extra: Mapping[str, Any]
+) -> None:
     frames = {
         "daily": result.daily(),
         "monthly": result.monthly(),
@@ -133,8 +175,6 @@ def write_run(
     (tmp / "manifest.json").write_text(
         json.dumps(manifest, indent=2, default=_json_default, sort_keys=False) + "\n"
     )
-    tmp.rename(out)
-    return out
 
 
 def read_manifest(directory: str | Path) -> dict[str, Any]:

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,7 @@ import roxham
 from roxham.errors import UserError
 from roxham.models.canada_us.model import RunResult
 from roxham.models.canada_us.observed import fit_table, protocol_drop
+from roxham.store.rundir import atomic_run_dir
 
 __all__ = ["MONTHLY_COLUMNS", "default_run_dir", "headline", "load_run_dir", "write_run_dir"]
 
@@ -90,17 +89,14 @@ def write_run_dir(res: RunResult, out: Path, report: bool = True) -> Path:
     final = Path(out)
     if (final / "manifest.json").exists():
         raise UserError(f"{final} already holds a run; choose another -o directory")
-    if final.exists() and (not final.is_dir() or any(final.iterdir())):
-        raise UserError(f"{final} exists and is not an empty directory; choose another -o")
     # written under a temporary name and renamed at the end: a run directory with a
     # manifest.json is always complete
-    out = final.with_name(f".{final.name}.tmp-{os.getpid()}")
-    try:
-        if out.exists():
-            shutil.rmtree(out)
-        out.mkdir(parents=True)
-    except OSError as e:
-        raise UserError(f"cannot create run directory {str(final)!r}: {e.strerror}") from None
+    with atomic_run_dir(final) as out:
+        _write_files(res, out, report)
+    return final
+
+
+def _write_files(res: RunResult, out: Path, report: bool) -> None:
     res.monthly.select(MONTHLY_COLUMNS).write_parquet(out / "monthly.parquet")
     rep = res.replicate_monthly
     months = res.monthly.filter(
@@ -141,10 +137,6 @@ def write_run_dir(res: RunResult, out: Path, report: bool = True) -> Path:
         )
         manifest["files"].append("report.html")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    if final.exists():
-        final.rmdir()  # empty (checked above)
-    out.rename(final)
-    return final
 
 
 def load_run_dir(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
