@@ -31,12 +31,12 @@ import os
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+import roxham
 from roxham.errors import UserError
 
 if TYPE_CHECKING:
@@ -108,12 +108,6 @@ def scenario_hash(scenario: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _version() -> str:
-    try:
-        return metadata.version("roxham")
-    except metadata.PackageNotFoundError:  # pragma: no cover - not installed
-        return "unknown"
-
 
 def write_run(
     directory: str | Path,
@@ -150,7 +144,7 @@ def _write_files(
     sc = dict(scenario) if scenario is not None else None
     manifest = {
         "name": result.name,
-        "roxham_version": _version(),
+        "roxham_version": roxham.__version__,
         "scenario": sc,
         "scenario_hash": scenario_hash(sc) if sc is not None else None,
         "params": result.params,

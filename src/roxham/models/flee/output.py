@@ -14,13 +14,13 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+import roxham
 from roxham.errors import UserError
 from roxham.models.flee.model import FleeResult
 
@@ -106,12 +106,6 @@ def _frames(res: FleeResult) -> tuple[pl.DataFrame, pl.DataFrame]:
     return camps, days
 
 
-def _version() -> str:
-    try:
-        return metadata.version("roxham")
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        return "unknown"
-
 
 def write_run(
     res: FleeResult, directory: str | Path, manifest: Mapping[str, Any] | None = None
@@ -135,7 +129,7 @@ def write_run(
     scores = res.scores()
     man: dict[str, Any] = {
         "model": "flee",
-        "roxham_version": _version(),
+        "roxham_version": roxham.__version__,
         "start_date": res.start_date.isoformat(),
         "days": res.days,
         "replicates": res.replicates,
