@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from roxham.errors import UserError
+from roxham.metrics import smape
 
 __all__ = [
     "DistanceResult",
@@ -80,22 +81,6 @@ def month_range(start: str, end: str) -> list[str]:
             y, m = y + 1, 1
     return out
 
-
-def smape(sim: Sequence[float], obs: Sequence[float], floor: float = 0.0) -> float:
-    """sMAPE in percent (0 perfect, 200 worst), denominators raised by ``floor``.
-
-    >>> round(smape([100.0, 0.0], [50.0, 0.0]), 1)
-    33.3
-    >>> round(smape([4.0], [0.0], floor=12.0), 1)
-    50.0
-    """
-    if len(sim) != len(obs) or not sim:
-        raise ValueError("sim and obs must have the same, non-zero length")
-    tot = 0.0
-    for s, o in zip(sim, obs, strict=True):
-        den = abs(s) + abs(o) + floor
-        tot += 0.0 if den == 0 else 2.0 * abs(s - o) / den
-    return 100.0 * tot / len(sim)
 
 
 @dataclass

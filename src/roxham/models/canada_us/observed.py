@@ -22,9 +22,9 @@ Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import polars as pl
+
+from roxham.metrics import smape
 
 __all__ = ["COMPARED", "TRAIN_END", "TRAIN_START", "fit_table", "observed", "protocol_drop",
            "smape"]
@@ -49,16 +49,6 @@ COMPARED: tuple[tuple[str, str, str], ...] = (
 
 _SCHEMA = {"period": pl.Utf8, "value": pl.Float64, "source_url": pl.Utf8, "source_note": pl.Utf8}
 
-
-def smape(sim: Sequence[float], obs: Sequence[float]) -> float:
-    """Symmetric mean absolute percentage error, in percent (0 = perfect, 200 = worst)."""
-    if len(sim) != len(obs) or not sim:
-        raise ValueError("sim and obs must have the same, non-zero length")
-    tot = 0.0
-    for s, o in zip(sim, obs, strict=True):
-        den = abs(s) + abs(o)
-        tot += 0.0 if den == 0 else 2.0 * abs(s - o) / den
-    return 100.0 * tot / len(sim)
 
 
 def _empty() -> pl.DataFrame:
