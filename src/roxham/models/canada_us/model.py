@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,12 +253,27 @@ def run_scenario(
     seed: int | None = None,
     replicates: int | None = None,
     progress: ProgressFn | None = None,
+    *,
+    variants: Sequence[ModelScenario] | None = None,
 ) -> RunResult:
-    """Run ``replicates`` replicates of scenario ``s`` and summarise them by month."""
+    """Run ``replicates`` replicates of scenario ``s`` and summarise them by month.
+
+    ``variants`` (one per replicate) gives each replicate its own scenario, e.g. parameter
+    draws from a posterior (:mod:`roxham.calibrate.runs`); they must cover the same period
+    as ``s``, which names the run. Replicate ``r`` runs ``variants[r]`` with the ``r``-th
+    replicate seed.
+    """
     seed = s.seed if seed is None else seed
     reps = s.replicates if replicates is None else replicates
+    if variants is not None:
+        if len(variants) != reps:
+            raise ValueError(f"{len(variants)} variants for {reps} replicates")
+        bad = [v.name for v in variants if (v.start, v.end) != (s.start, s.end)]
+        if bad:
+            raise ValueError(f"variant {bad[0]!r} does not cover {s.start}..{s.end}")
     t0 = time.perf_counter()
-    b = build(s)
+    b = build(s if variants is None else variants[0])
+    build_s = b.build_s
     labels, midx = _months(s)
     n_m = len(labels)
     out_cols = _output_columns()
@@ -267,6 +282,7 @@ def run_scenario(
     series_index = {n: i for i, n in enumerate(K.SERIES)}
     rep = np.zeros((reps, n_m, len(all_cols)))
     seeds = replicate_seeds(seed, reps)
+    rates_sum = np.zeros_like(b.demand.rates)
     kernel_s: list[float] = []
     agents: list[int] = []
     steps: list[int] = []
@@ -274,6 +290,10 @@ def run_scenario(
     if progress:
         progress(0, reps)
     for r, rs in enumerate(seeds):
+        if variants is not None and r > 0:
+            b = build(variants[r])
+            build_s += b.build_s
+        rates_sum += b.demand.rates
         t1 = time.perf_counter()
         res = run_replicate(b, rs)
         kernel_s.append(time.perf_counter() - t1)
@@ -324,12 +344,13 @@ def run_scenario(
     # the CBP southwest apprehensions driver (per month, before the lag)
     inputs: list[tuple[str, str, npt.NDArray[np.float64]]] = []
     dem = b.demand
+    rates = rates_sum / reps  # mean over replicates (they differ when variants are given)
     land = dem.kind == 0
     for oi, o in enumerate(ORIGINS):
         sel = land & (dem.origin == oi)
         if sel.any():
-            inputs.append(("input_land_deciders", o, dem.rates[:, sel].sum(axis=1)))
-    inputs.append(("input_air_and_inland_expected", "CA", dem.rates[:, ~land].sum(axis=1)))
+            inputs.append(("input_land_deciders", o, rates[:, sel].sum(axis=1)))
+    inputs.append(("input_air_and_inland_expected", "CA", rates[:, ~land].sum(axis=1)))
     extra = []
     for name, geo, daily in inputs:
         mv = np.zeros(n_m)
@@ -358,7 +379,7 @@ def run_scenario(
         },
         "driver_imputed_days": b.demand.imputed_days,
         "timings_s": {
-            "build": round(b.build_s, 4),
+            "build": round(build_s, 4),
             "kernel_per_replicate": [round(x, 4) for x in kernel_s],
             "total": round(wall, 4),
         },
