@@ -171,8 +171,9 @@ class CanadaUsBackend:
         return out
 
     def run(self, job: Job, progress: ProgressFn) -> RunOutput:
-        """Run the scenario with the levers applied; monthly mean and 5–95 % band."""
-        from roxham.models.canada_us.model import run_scenario
+        """Run the scenario with the levers applied and the shipped calibration; monthly mean
+        and 5–95 % band."""
+        from roxham.calibrate.runs import load_calibration, run_with_calibration
 
         over = self.overrides(job.scenario, dict(job.levers))
         s = self._sc.load_scenario(job.scenario, over or None)
@@ -181,7 +182,9 @@ class CanadaUsBackend:
         def on_replicate(done: int, total: int) -> None:
             progress(0.05 + 0.95 * done / max(total, 1), f"replicate {done}/{total}")
 
-        res = run_scenario(s, seed=job.seed, replicates=job.replicates, progress=on_replicate)
+        # the shipped calibration, one posterior draw per replicate (as `roxham run`)
+        res = run_with_calibration(s, job.seed, job.replicates, load_calibration(),
+                                   progress=on_replicate)
         m = res.monthly.filter(pl.col("series") != "route_choices")
         table = m.select(
             pl.concat_str([pl.col("month"), pl.lit("-01")]).str.to_date().alias("period"),

@@ -15,10 +15,11 @@ if TYPE_CHECKING:  # imported where used, not at CLI start-up
     import polars as pl
 
 
-def _load(ref: str, seed: int | None, replicates: int | None) -> tuple[str, pl.DataFrame,
-                                                                         pl.DataFrame]:
-    """A run directory is read; anything else is a scenario (name or YAML) that is run."""
-    from roxham.models.canada_us.model import run_scenario
+def _load(ref: str, seed: int | None, replicates: int | None, pf: Any
+          ) -> tuple[str, pl.DataFrame, pl.DataFrame]:
+    """A run directory is read; anything else is a scenario (name or YAML) that is run with
+    parameter file ``pf`` (``None``: the scenario's own values)."""
+    from roxham.calibrate.runs import run_with_calibration
     from roxham.models.canada_us.rundir import load_run_dir
     from roxham.models.canada_us.scenario import load_scenario
 
@@ -28,7 +29,8 @@ def _load(ref: str, seed: int | None, replicates: int | None) -> tuple[str, pl.D
         return str(manifest.get("scenario_name", p.name)), m, reps
     s = load_scenario(ref)
     with err_console.status(f"running {s.name}…"):
-        res = run_scenario(s, seed=seed, replicates=replicates)
+        res = run_with_calibration(s, s.seed if seed is None else seed,
+                                   s.replicates if replicates is None else replicates, pf)
     rep = res.replicate_monthly
     months = sorted(set(res.monthly["month"].to_list()))
     rows: dict[str, list[Any]] = {"replicate": [], "month": [], "series": [], "geography": [],
@@ -62,12 +64,25 @@ def register(app: typer.Typer) -> None:
             "--replicates", "-r", min=1, max=1000, help="Replicates of scenarios that are run.")]
         = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        params: Annotated[
+            Path | None, typer.Option("--params", help="Calibrated parameter file (default: "
+                                      "the one shipped).")
+        ] = None,
+        uncalibrated: Annotated[bool, typer.Option(
+            "--uncalibrated", help="Run with the scenarios' own (hand-tuned) values.")] = False,
     ) -> None:
-        """Compare two scenarios: totals, B − A and its 5–95 % band (paired replicates)."""
+        """Compare two scenarios: totals, B − A and its 5–95 % band (paired replicates: the
+        same seeds and, calibrated, the same posterior draws for A and B)."""
+        from roxham.calibrate.runs import load_calibration
         from roxham.report.run_report import render_compare_report, summary_differences
 
-        name_a, ma, ra = _load(a, seed, replicates)
-        name_b, mb, rb = _load(b, seed, replicates)
+        if uncalibrated and params is not None:
+            from roxham.errors import UserError
+
+            raise UserError("--params and --uncalibrated exclude each other")
+        pf = None if uncalibrated else load_calibration(params)
+        name_a, ma, ra = _load(a, seed, replicates, pf)
+        name_b, mb, rb = _load(b, seed, replicates, pf)
         if name_b == name_a:
             name_b = f"{name_b} (B)"
         rows = summary_differences(ma, mb, ra, rb)

@@ -72,6 +72,17 @@ def _summary_table(manifest: dict[str, Any], run_dir: Path) -> Table:
     return t
 
 
+def _calibration_line(cal: dict[str, Any] | None) -> str:
+    """One line saying which parameters the run used."""
+    if not cal:
+        return "the scenario's own values (uncalibrated)"
+    tr = cal.get("train") or {}
+    how = (f"one posterior draw per replicate ({cal.get('posterior_samples')} samples)"
+           if cal.get("posterior_draws") else "point estimate")
+    return (f"calibrated, {cal.get('file')} (fitted {tr.get('start')}..{tr.get('end')}), "
+            f"{how}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``run`` command."""
 
@@ -95,15 +106,31 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
         no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")]
         = False,
+        params: Annotated[
+            Path | None, typer.Option("--params", help="Calibrated parameter file (default: "
+                                      "the one shipped, written by 'roxham calibrate').")
+        ] = None,
+        uncalibrated: Annotated[bool, typer.Option(
+            "--uncalibrated", help="Use the scenario's own (hand-tuned) values, no "
+            "calibration.")] = False,
+        point: Annotated[bool, typer.Option(
+            "--point", help="Every replicate uses the calibrated point estimate (default: "
+            "each replicate draws its parameters from the posterior).")] = False,
     ) -> None:
-        """Run a Canada–US scenario (default: historical 2017–2024) and write a run directory
-        with monthly.parquet, manifest.json and report.html."""
-        from roxham.models.canada_us.model import run_scenario
+        """Run a Canada–US scenario (default: historical 2017–2024) with the calibrated
+        parameters and write a run directory with monthly.parquet, manifest.json, report.html.
+        """
+        from roxham.calibrate.runs import load_calibration, run_with_calibration
         from roxham.models.canada_us.rundir import default_run_dir, write_run_dir
         from roxham.models.canada_us.scenario import load_scenario
 
         t0 = time.perf_counter()
+        if uncalibrated and params is not None:
+            from roxham.errors import UserError
+
+            raise UserError("--params and --uncalibrated exclude each other")
         s = load_scenario(scenario)
+        pf = None if uncalibrated else load_calibration(params)
         seed_v = s.seed if seed is None else seed
         if seed_v < 0:
             from roxham.errors import UserError
@@ -130,7 +157,7 @@ def register(app: typer.Typer) -> None:
                 prog.update(task, completed=done, total=total,
                             description=f"{s.name}: simulating")
 
-            res = run_scenario(s, seed=seed_v, replicates=reps, progress=cb)
+            res = run_with_calibration(s, seed_v, reps, pf, posterior=not point, progress=cb)
             prog.update(task, description=f"{s.name}: writing run directory")
             write_run_dir(res, run_dir, report=not no_report)
         manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -145,11 +172,18 @@ def register(app: typer.Typer) -> None:
                 "law_engine": manifest.get("law_engine"),
                 "headline": manifest.get("headline", {}),
                 "fit_smape_2017_2022": manifest.get("fit_smape_2017_2022", {}),
+                "calibration": _calibration_line(manifest.get("calibration")),
                 "report": str(run_dir / "report.html") if not no_report else None,
             }
             typer.echo(json.dumps(payload))
             return
         console.print(_summary_table(manifest, run_dir))
+        console.print(f"parameters: {_calibration_line(manifest.get('calibration'))}")
+        cal = manifest.get("calibration")
+        if cal and cal.get("stale"):
+            err_console.print("[yellow]warning:[/] the base scenario changed since the "
+                              f"calibration {cal.get('file')} was fitted; re-run "
+                              "'roxham calibrate'")
         console.print(
             f"wrote {run_dir}/monthly.parquet, manifest.json"
             + ("" if no_report else ", report.html")

@@ -247,9 +247,31 @@ def _assumptions(manifest: dict[str, Any]) -> str:
         "+ β_km × road km; road km = great-circle × circuity.",
         "IRB: pending = start + referred × share − finalisations (annual capacity, IRB figures; "
         "2018 assumed).",
-        "All parameters marked (A) in the scenario file were tuned by hand on 2017-01..2022-12; "
-        "2023–2024 are out of sample.",
     ]
+    cal = manifest.get("calibration")
+    if cal:
+        tr = cal.get("train") or {}
+        draws = cal.get("posterior_draws")
+        items.append(
+            f"Calibrated parameters from <code>{html.escape(str(cal.get('file')))}</code> "
+            f"(fitted on {html.escape(str(tr.get('start')))}..{html.escape(str(tr.get('end')))}"
+            f" against the official monthly series; 2023–2024 out of sample): "
+            + ", ".join(f"{html.escape(k)} = {v:.4g}" for k, v in cal.get("applied", {}).items())
+            + ". "
+            + (f"Each replicate draws its own parameters from the approximate posterior "
+               f"({cal.get('posterior_samples')} weighted samples), so the bands hold "
+               "parameter uncertainty as well as chance." if draws else
+               "Every replicate uses the point estimate (bands show chance only).")
+            + (" Kept the scenario's own values of: "
+               + ", ".join(html.escape(k) for k in cal.get("kept_from_scenario", {}))
+               + "." if cal.get("kept_from_scenario") else "")
+            + (" <b>The base scenario changed since this fit</b> (hash "
+               f"{html.escape(str(cal.get('base_hash_fitted')))} then, "
+               f"{html.escape(str(cal.get('base_hash_now')))} now)." if cal.get("stale") else "")
+        )
+    else:
+        items.append("Parameters marked (A) in the scenario file, as tuned by hand on "
+                     "2017-01..2022-12 (no calibration applied); 2023–2024 are out of sample.")
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
