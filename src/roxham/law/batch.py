@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from roxham.errors import UserError, format_validation_error
 from roxham.law.determine import _BEFORE_IRPA, RESULT_CODES, STCA_STATUSES, coerce_facts
-from roxham.law.facts import CLAIM_WHERE, ENTRY_MODES, PRIOR_CLAIMS, Facts
+from roxham.law.facts import CLAIM_WHERE, ENTRY_MODES, PRIOR_CLAIMS, Doc, Facts, FamilyMember
 from roxham.law.reform import (
     EXCEPTION_IDS,
     GROUND_IDS,
@@ -150,9 +150,97 @@ def default_columns(n: int, date: dt.date | None = None) -> dict[str, npt.NDArra
     return cols
 
 
+def family_masks(family: Sequence[FamilyMember], adult_age: int) -> tuple[int, int]:
+    """Exceptions established by family members and by legal guardians (bit masks over
+    :data:`EXCEPTION_IDS`): the ``family_mask`` and ``guardian_mask`` columns."""
+    fam = guard = 0
+    for m in family:
+        rel = m.canonical_rel
+        if not m.proven or not irpr_159_1_family_member(rel, rel == "legal_guardian"):
+            continue
+        fnd = irpr_159_5_family(m, adult_age)
+        if fnd.exception:
+            if rel == "legal_guardian":
+                guard |= 1 << _EXC_BIT[fnd.exception]
+            else:
+                fam |= 1 << _EXC_BIT[fnd.exception]
+    return fam, guard
+
+
+def docs_f(docs: Sequence[Doc]) -> bool:
+    """Whether a document satisfies IRPR s. 159.5(f): the ``docs_f`` column."""
+    return any(irpr_159_5_doc(d).exception for d in docs)
+
+
+_MODE_IX = {m: i for i, m in enumerate(ENTRY_MODES)}
+_WHERE_IX = {w: i for i, w in enumerate(CLAIM_WHERE)}
+_PRIOR_IX = {p: i + 1 for i, p in enumerate(PRIOR_CLAIMS)}
+#: Position of each column in a row of :func:`encode_row`.
+COLUMN_INDEX: dict[str, int] = {name: i for i, name in enumerate(COLUMNS)}
+
+
+def encode_row(f: Facts, adult_age: int) -> tuple[list[Any], list[int]]:
+    """One person's row: the values of :data:`COLUMNS` in order, and the day numbers of the
+    other entries into Canada (``entries``)."""
+    fam, guard = family_masks(f.family, adult_age)
+    dp = f.death_penalty
+    pc = f.prior.canada_claim
+    pr = f.prior
+    row = [
+        "US" in f.nat,
+        f.stateless,
+        "US" in f.fhr,
+        f.entry.from_ == "US",
+        -1 if f.age is None else f.age,
+        f.has_spouse_or_cl,
+        _MODE_IX[f.entry.mode],
+        day_number(f.entry.date),
+        f.entry.minute,
+        day_number(f.claim.date),
+        _WHERE_IX[f.claim.where],
+        f.us_removal_transit,
+        fam,
+        guard,
+        f.accompanied_by_parent_or_guardian,
+        f.parent_or_guardian_in_ca_or_us,
+        docs_f(f.docs),
+        -1 if f.visa_req_ca is None else int(f.visa_req_ca),
+        -1 if f.visa_req_us is None else int(f.visa_req_us),
+        0 if dp is None or not dp.punishable_by_death else 1 if dp.country == "US" else 2,
+        f.us_refused_entry_no_adjudication,
+        f.pr_removed_from_us,
+        f.tsr_national,
+        0 if pc is None else _PRIOR_IX[pc],
+        pr.protection_conferred_in_canada,
+        pr.other_country_claim_confirmed,
+        pr.recognized_refugee_elsewhere_returnable,
+        f.inadmissible_101f,
+        f.agreement_suspended,
+    ]
+    others = [day_number(e) for e in f.all_entries() if e != f.entry.date]
+    return row, others
+
+
+def columns_from_rows(
+    rows: Sequence[Sequence[Any]], others: Sequence[Sequence[int]]
+) -> dict[str, npt.NDArray[Any]]:
+    """Columns from rows of :func:`encode_row` (``entries`` padded with ``NEVER``)."""
+    n = len(rows)
+    k = max((len(o) for o in others), default=0)
+    entries = np.full((n, max(k, 1)), NEVER, dtype=np.int32)
+    for i, o in enumerate(others):
+        if o:
+            entries[i, : len(o)] = o
+    cols: dict[str, npt.NDArray[Any]] = {}
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
+    for (name, (dtype, _, _)), vals in zip(COLUMNS.items(), values, strict=True):
+        cols[name] = np.array(vals, dtype=dtype)
+    cols["entries"] = entries
+    return cols
+
+
 def columns_from_facts(facts: Sequence[Facts | Mapping[str, Any]]) -> dict[str, npt.NDArray[Any]]:
     """Encode facts as columns (validating each; a bad row raises, naming its index)."""
-    n = len(facts)
     fs: list[Facts] = []
     for i, x in enumerate(facts):
         try:
@@ -161,69 +249,9 @@ def columns_from_facts(facts: Sequence[Facts | Mapping[str, Any]]) -> dict[str, 
             raise UserError(f"row {i}: {e}") from None
         except ValidationError as e:
             raise UserError(f"row {i}: {format_validation_error(e)}") from None
-    k = max((len(f.all_entries()) - 1 for f in fs), default=0)
-    entries = np.full((n, max(k, 1)), NEVER, dtype=np.int32)
     adult_age = law_params().adult_age
-    mode_ix = {m: i for i, m in enumerate(ENTRY_MODES)}
-    where_ix = {w: i for i, w in enumerate(CLAIM_WHERE)}
-    prior_ix = {p: i + 1 for i, p in enumerate(PRIOR_CLAIMS)}
-    rows: list[tuple[Any, ...]] = []
-    for i, f in enumerate(fs):
-        fam = guard = 0
-        for m in f.family:
-            rel = m.canonical_rel
-            if not m.proven or not irpr_159_1_family_member(rel, rel == "legal_guardian"):
-                continue
-            fnd = irpr_159_5_family(m, adult_age)
-            if fnd.exception:
-                if rel == "legal_guardian":
-                    guard |= 1 << _EXC_BIT[fnd.exception]
-                else:
-                    fam |= 1 << _EXC_BIT[fnd.exception]
-        dp = f.death_penalty
-        pc = f.prior.canada_claim
-        pr = f.prior
-        rows.append(
-            (
-                "US" in f.nat,
-                f.stateless,
-                "US" in f.fhr,
-                f.entry.from_ == "US",
-                -1 if f.age is None else f.age,
-                f.has_spouse_or_cl,
-                mode_ix[f.entry.mode],
-                day_number(f.entry.date),
-                f.entry.minute,
-                day_number(f.claim.date),
-                where_ix[f.claim.where],
-                f.us_removal_transit,
-                fam,
-                guard,
-                f.accompanied_by_parent_or_guardian,
-                f.parent_or_guardian_in_ca_or_us,
-                any(irpr_159_5_doc(d).exception for d in f.docs),
-                -1 if f.visa_req_ca is None else int(f.visa_req_ca),
-                -1 if f.visa_req_us is None else int(f.visa_req_us),
-                0 if dp is None or not dp.punishable_by_death else 1 if dp.country == "US" else 2,
-                f.us_refused_entry_no_adjudication,
-                f.pr_removed_from_us,
-                f.tsr_national,
-                0 if pc is None else prior_ix[pc],
-                pr.protection_conferred_in_canada,
-                pr.other_country_claim_confirmed,
-                pr.recognized_refugee_elsewhere_returnable,
-                f.inadmissible_101f,
-                f.agreement_suspended,
-            )
-        )
-        others = [day_number(e) for e in f.all_entries() if e != f.entry.date]
-        entries[i, : len(others)] = others
-    cols: dict[str, npt.NDArray[Any]] = {}
-    values = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS)
-    for (name, (dtype, _, _)), vals in zip(COLUMNS.items(), values, strict=True):
-        cols[name] = np.array(vals, dtype=dtype)
-    cols["entries"] = entries
-    return cols
+    encoded = [encode_row(f, adult_age) for f in fs]
+    return columns_from_rows([r for r, _ in encoded], [o for _, o in encoded])
 
 
 def _np(a: Any) -> npt.NDArray[Any]:

@@ -24,21 +24,38 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from pydantic import ValidationError
-
 from roxham.errors import UserError
-from roxham.law.batch import columns_from_facts, evaluate_batch
-from roxham.law.determine import Determination, coerce_facts, determine
+from roxham.law.batch import (
+    COLUMN_INDEX,
+    BatchResult,
+    columns_from_rows,
+    docs_f,
+    encode_row,
+    evaluate_batch,
+    family_masks,
+)
+from roxham.law.determine import (
+    RESULT_CODES,
+    STCA_STATUSES,
+    Determination,
+    coerce_facts,
+    determine,
+)
+from roxham.law.facts import _MAX_AGE as MAX_AGE
 from roxham.law.facts import (
     CLAIM_WHERE,
     ENTRY_MODES,
     FAMILY_STATUSES,
     PRIOR_CLAIMS,
+    Doc,
     Facts,
+    FamilyMember,
 )
-from roxham.law.reform import Reform, from_day_number, law_params
+from roxham.law.reform import Reform, day_number, from_day_number, law_params
 from roxham.law.rules import anniversary
+
+#: A fact's place in the facts JSON, e.g. ``("family", 0, "status")``.
+Path = tuple[str | int, ...]
 
 __all__ = ["Change", "what_would_change"]
 
@@ -90,97 +107,86 @@ def _deciding(det: Determination) -> str:
     return det.provisions[0] if det.provisions else "IRPR 159.3"
 
 
-def _get(d: dict[str, Any], path: list[Any]) -> Any:
-    node: Any = d
-    for k in path:
-        node = node[k] if node is not None else None
-    return node
-
-
-def _set(d: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
-    """A copy of ``d`` with ``path`` set to ``value``; only the containers on the path are
-    copied (the rest is shared, never mutated: the copy is only read by validation)."""
-    out = dict(d)
-    node: Any = out
-    for k in path[:-1]:
-        child = node[k]
-        child = list(child) if isinstance(child, list) else dict(child)
-        node[k] = child
-        node = child
-    node[path[-1]] = value
-    return out
-
-
-def _name(path: list[Any]) -> str:
+def _name(path: Path) -> str:
     s = ""
     for k in path:
         s += f"[{k}]" if isinstance(k, int) else (("." if s else "") + k)
     return s
 
+#: Facts fields whose single-fact change is tried by flipping a boolean (same column name).
+_TOGGLES = (
+    "accompanied_by_parent_or_guardian",
+    "parent_or_guardian_in_ca_or_us",
+    "has_spouse_or_cl",
+    "us_refused_entry_no_adjudication",
+    "pr_removed_from_us",
+    "tsr_national",
+    "inadmissible_101f",
+)
+_PRIOR_TOGGLES = (
+    "protection_conferred_in_canada",
+    "other_country_claim_confirmed",
+    "recognized_refugee_elsewhere_returnable",
+)
+#: The items a change may add: a valid temporary resident visa, a sister who is a citizen.
+_NEW_DOC = {"type": "TRV", "valid": True, "transit_only": False}
+_NEW_MEMBER = {"rel": "sister", "status": "CITIZEN"}
+_DOC = Doc.model_validate(_NEW_DOC)
+_MEMBER = FamilyMember.model_validate(_NEW_MEMBER)
+
 
 def _candidates(
-    f: Facts, d: dict[str, Any], as_of: dt.date, reform: Reform | None
-) -> Iterator[tuple[list[Any], Any, float]]:
-    """(path, new value, cost) for each single-fact move worth trying."""
+    f: Facts, as_of: dt.date, reform: Reform | None
+) -> Iterator[tuple[Path, Any, float]]:
+    """(path, new value, cost) for each single-fact move worth trying. Adding an item to a
+    list is ``(("docs",), item, cost)`` or ``(("family",), item, cost)``."""
     p = law_params(reform)
-    for key in (
-        "accompanied_by_parent_or_guardian",
-        "parent_or_guardian_in_ca_or_us",
-        "has_spouse_or_cl",
-        "us_refused_entry_no_adjudication",
-        "pr_removed_from_us",
-        "tsr_national",
-        "inadmissible_101f",
-    ):
-        yield [key], not d[key], 1.0
+    for key in _TOGGLES:
+        yield (key,), not getattr(f, key), 1.0
     for key in ("visa_req_ca", "visa_req_us"):
         for v in (True, False, None):
-            if v is not d[key]:
-                yield [key], v, 1.0
+            if v is not getattr(f, key):
+                yield (key,), v, 1.0
     if f.age is None or f.age >= p.adult_age:
-        yield ["age"], p.adult_age - 1, 1.5
+        yield ("age",), p.adult_age - 1, 1.5
     else:
-        yield ["age"], p.adult_age, 1.5
+        yield ("age",), p.adult_age, 1.5
     for pc in (None, *PRIOR_CLAIMS):
-        if pc != d["prior"]["canada_claim"]:
-            yield ["prior", "canada_claim"], pc, 1.0
-    for key in (
-        "protection_conferred_in_canada",
-        "other_country_claim_confirmed",
-        "recognized_refugee_elsewhere_returnable",
-    ):
-        yield ["prior", key], not d["prior"][key], 1.0
-    for j, doc in enumerate(d["docs"]):
-        if not doc["valid"]:
-            yield ["docs", j, "valid"], True, 1.0
-        if doc["transit_only"]:
-            yield ["docs", j, "transit_only"], False, 1.0
+        if pc != f.prior.canada_claim:
+            yield ("prior", "canada_claim"), pc, 1.0
+    for key in _PRIOR_TOGGLES:
+        yield ("prior", key), not getattr(f.prior, key), 1.0
+    for j, doc in enumerate(f.docs):
+        if not doc.valid:
+            yield ("docs", j, "valid"), True, 1.0
+        if doc.transit_only:
+            yield ("docs", j, "transit_only"), False, 1.0
         for t in ("TRV", "PR_VISA", "TRP"):
-            if doc["type"] != t:
-                yield ["docs", j, "type"], t, 1.2
-    yield ["docs"], [*d["docs"], {"type": "TRV", "valid": True, "transit_only": False}], 2.0
-    for i, m in enumerate(d["family"]):
+            if doc.type != t:
+                yield ("docs", j, "type"), t, 1.2
+    yield ("docs",), dict(_NEW_DOC), 2.0
+    for i, m in enumerate(f.family):
         for s in FAMILY_STATUSES:
-            if s != m["status"]:
-                yield ["family", i, "status"], s, 1.0
-        if m["status"] == "CLAIMANT" and m["claim_state"] != "REFERRED_PENDING":
-            yield ["family", i, "claim_state"], "REFERRED_PENDING", 1.0
+            if s != m.status:
+                yield ("family", i, "status"), s, 1.0
+        if m.status == "CLAIMANT" and m.claim_state != "REFERRED_PENDING":
+            yield ("family", i, "claim_state"), "REFERRED_PENDING", 1.0
         for key in ("in_ca", "proven"):
-            if not m[key]:
-                yield ["family", i, key], True, 1.0
-        if m["age"] is not None and m["age"] < p.adult_age:
-            yield ["family", i, "age"], p.adult_age, 1.5
-        if m["permit"] is not None and not m["permit"]["valid"]:
-            yield ["family", i, "permit", "valid"], True, 1.0
-    yield ["family"], [*d["family"], {"rel": "sister", "status": "CITIZEN"}], 2.0
+            if not getattr(m, key):
+                yield ("family", i, key), True, 1.0
+        if m.age is not None and m.age < p.adult_age:
+            yield ("family", i, "age"), p.adult_age, 1.5
+        if m.permit is not None and not m.permit.valid:
+            yield ("family", i, "permit", "valid"), True, 1.0
+    yield ("family",), dict(_NEW_MEMBER), 2.0
     for mode in ENTRY_MODES:
         if mode != f.entry.mode:
-            yield ["entry", "mode"], mode, 3.0  # another journey: ranked after personal facts
+            yield ("entry", "mode"), mode, 3.0  # another journey: ranked after personal facts
     for w in CLAIM_WHERE:
         if w != f.claim.where:
-            yield ["claim", "where"], w, 3.0
+            yield ("claim", "where"), w, 3.0
     if f.entry.from_ != "US":
-        yield ["entry", "from"], "US", 3.0
+        yield ("entry", "from"), "US", 3.0
     # dates across thresholds (the claim must stay between the entry and the law date)
     e, c = f.entry.date, f.claim.date
     claim_days = {e + dt.timedelta(days=p.window - 1), e + dt.timedelta(days=p.window)}
@@ -192,69 +198,212 @@ def _candidates(
             claim_days |= {day, day - dt.timedelta(days=1)}
     for day in sorted(claim_days):
         if day != c and e <= day <= as_of:
-            yield ["claim", "date"], day, 1.0 + abs((day - c).days) / 365
+            yield ("claim", "date"), day, 1.0 + abs((day - c).days) / 365
     entry_days = {c - dt.timedelta(days=p.window - 1), c - dt.timedelta(days=p.window)}
     if p.d_protocol < 2**31 - 1:
         dp = from_day_number(p.d_protocol)
         entry_days |= {dp, dp - dt.timedelta(days=1)}
     for day in sorted(entry_days):
         if day != e and day <= c and (f.entries is None or all(x <= c for x in f.entries)):
-            yield ["entry", "date"], day, 1.0 + abs((day - e).days) / 365
+            yield ("entry", "date"), day, 1.0 + abs((day - e).days) / 365
+
+
+def _old_value(f: Facts, path: Path) -> Any:
+    """The current value at ``path`` as JSON (None for an added item)."""
+    if len(path) == 1 and path[0] in ("docs", "family"):
+        return None
+    node: Any = f
+    for k in path:
+        node = node[k] if isinstance(k, int) else getattr(node, "from_" if k == "from" else k)
+    return _js(node)
+
+
+def _replace_member(f: Facts, i: int, key: str, value: Any) -> list[FamilyMember]:
+    family = list(f.family)
+    m = family[i]
+    if key == "permit.valid":
+        assert m.permit is not None
+        family[i] = m.model_copy(update={"permit": m.permit.model_copy(update={"valid": value})})
+    else:
+        family[i] = m.model_copy(update={key: value})
+    return family
+
+
+def _member_key(path: Path) -> str:
+    return ".".join(str(k) for k in path[2:])
+
+
+def _delta(f: Facts, path: Path, value: Any, adult_age: int) -> dict[str, Any] | None:
+    """The batch columns the change sets (``entries``: the other entries), or None when the
+    changed facts would be invalid (Facts would refuse them)."""
+    head = path[0]
+    if len(path) == 1:
+        if head == "age":
+            return {"age": value} if 0 <= value <= MAX_AGE else None
+        if head in ("visa_req_ca", "visa_req_us"):
+            return {head: -1 if value is None else int(value)}
+        if head == "docs":
+            return {"docs_f": docs_f([*f.docs, _DOC])}
+        if head == "family":
+            fam, guard = family_masks([*f.family, _MEMBER], adult_age)
+            return {"family_mask": fam, "guardian_mask": guard}
+        assert head in _TOGGLES, path
+        return {head: value}
+    key = path[1]
+    if head == "prior":
+        if key == "canada_claim":
+            return {"prior_canada_claim": 0 if value is None else 1 + PRIOR_CLAIMS.index(value)}
+        return {str(key): value}
+    if head == "docs":
+        assert isinstance(key, int)
+        docs = list(f.docs)
+        docs[key] = docs[key].model_copy(update={str(path[2]): value})
+        return {"docs_f": docs_f(docs)}
+    if head == "family":
+        assert isinstance(key, int)
+        m = f.family[key]
+        if path[2] == "status" and value == "CLAIMANT" and m.claim_state is None:
+            return None  # claim_state is required when status is CLAIMANT
+        fam, guard = family_masks(_replace_member(f, key, _member_key(path), value), adult_age)
+        return {"family_mask": fam, "guardian_mask": guard}
+    if path == ("entry", "mode"):
+        out: dict[str, Any] = {"entry_mode": ENTRY_MODES.index(value)}
+        if value != "AIRPORT":
+            out["us_removal_transit"] = False
+            if f.claim.where == "AIRPORT_ON_ARRIVAL":
+                out["claim_where"] = CLAIM_WHERE.index("POE_ON_ARRIVAL")
+        return out
+    if path == ("claim", "where"):
+        if value == "AIRPORT_ON_ARRIVAL" and f.entry.mode != "AIRPORT":
+            return None
+        return {"claim_where": CLAIM_WHERE.index(value)}
+    if path == ("entry", "from"):
+        return {"from_us": value == "US"}
+    if path == ("claim", "date"):
+        if value < f.entry.date or any(x > value for x in f.entries or ()):
+            return None
+        return {"claim_date": day_number(value)}
+    if path == ("entry", "date"):
+        if f.claim.date < value or any(x > f.claim.date for x in f.entries or ()):
+            return None
+        others = sorted(set(f.entries or ()) - {value})
+        return {"entry_date": day_number(value), "entries": [day_number(x) for x in others]}
+    raise AssertionError(f"no encoding for a change of {_name(path)}")
+
+
+def _apply(f: Facts, path: Path, value: Any) -> Facts:
+    """``f`` with the change made (valid facts: :func:`_delta` said so)."""
+    head = path[0]
+    if len(path) == 1:
+        if head == "docs":
+            return f.model_copy(update={"docs": [*f.docs, _DOC]})
+        if head == "family":
+            return f.model_copy(update={"family": [*f.family, _MEMBER]})
+        return f.model_copy(update={str(head): value})
+    key = path[1]
+    if head == "docs":
+        assert isinstance(key, int)
+        docs = list(f.docs)
+        docs[key] = docs[key].model_copy(update={str(path[2]): value})
+        return f.model_copy(update={"docs": docs})
+    if head == "family":
+        assert isinstance(key, int)
+        return f.model_copy(update={"family": _replace_member(f, key, _member_key(path), value)})
+    if head == "prior":
+        return f.model_copy(update={"prior": f.prior.model_copy(update={str(key): value})})
+    if head == "claim":
+        return f.model_copy(update={"claim": f.claim.model_copy(update={str(key): value})})
+    assert head == "entry", path
+    upd: dict[str, Any] = {
+        "entry": f.entry.model_copy(update={"from_" if key == "from" else str(key): value})
+    }
+    if key == "mode" and value != "AIRPORT":
+        upd["us_removal_transit"] = False
+        if f.claim.where == "AIRPORT_ON_ARRIVAL":
+            upd["claim"] = f.claim.model_copy(update={"where": "POE_ON_ARRIVAL"})
+    return f.model_copy(update=upd)
+
+
+_G_E = "101(1)(e)"
+
+
+def _deciding_from_batch(res: BatchResult, k: int) -> str | None:
+    """The deciding provision of row ``k`` when the batch result names it (an ineligible
+    claim: its ground; an exception: the first one), as :func:`_deciding` would; else None."""
+    if not res.eligible[k]:
+        grounds = res.grounds_of(k)
+        if _G_E in grounds:
+            return "IRPA " + _G_E
+        return "IRPA " + next((g for g in grounds if g != _G_E), _G_E)
+    if STCA_STATUSES[res.stca_status[k]] == "EXCEPTION" and res.exceptions[k]:
+        return res.exceptions_of(k)[0]
+    return None
 
 
 def what_would_change(
     facts: Facts | Mapping[str, Any],
     as_of: dt.date,
     reform: Reform | None = None,
+    *,
+    base: Determination | None = None,
 ) -> list[Change]:
     """The single-fact changes that flip eligibility, smallest first.
 
     Each :class:`Change` names the fact, its old and new value, the new result and the
-    provision that would then decide (the exception, scope rule or ground).
+    provision that would then decide (the exception, scope rule or ground). ``base`` is
+    ``determine(facts, as_of, reform)`` when the caller already has it.
+
+    The changed facts are encoded as rows of the batch evaluator (one compiled call decides
+    them all: it equals :func:`determine` row by row, tests/law/test_law_batch.py); only the
+    changes that flip the answer and whose deciding provision the batch result does not name
+    are determined again one by one.
     """
     f = coerce_facts(facts)
-    base = determine(f, as_of, reform)
-    d = f.model_dump(mode="json", by_alias=True)
-    if d.get("entries") is None:
-        d["entries"] = None
-    cands: list[tuple[list[Any], Any, float, Facts]] = []
-    for path, value, cost in _candidates(f, d, as_of, reform):
-        new = _set(d, path, value)
-        if path == ["entry", "mode"]:
-            if value != "AIRPORT":
-                new["us_removal_transit"] = False
-                if new["claim"]["where"] == "AIRPORT_ON_ARRIVAL":
-                    new["claim"]["where"] = "POE_ON_ARRIVAL"
-        try:
-            cands.append((path, value, cost, Facts.model_validate(new)))
-        except ValidationError:
+    if base is None:
+        base = determine(f, as_of, reform)
+    adult_age = law_params().adult_age  # as columns_from_facts encodes family members
+    base_row, base_others = encode_row(f, adult_age)
+    cands: list[tuple[Path, Any, float]] = []
+    rows: list[list[Any]] = []
+    others: list[list[int]] = []
+    for path, value, cost in _candidates(f, as_of, reform):
+        delta = _delta(f, path, value, adult_age)
+        if delta is None:
             continue
-    # One compiled batch tells which candidates flip eligibility (evaluate_batch equals
-    # determine row by row: tests/law/test_law_batch.py); only those are determined again,
-    # with the trace, to name the deciding provision.
+        row = base_row.copy()
+        row_others = delta.pop("entries", base_others)
+        for name, v in delta.items():
+            row[COLUMN_INDEX[name]] = v
+        cands.append((path, value, cost))
+        rows.append(row)
+        others.append(row_others)
     if not cands:
         return []
     try:
-        flips = evaluate_batch(
-            columns_from_facts([c[3] for c in cands]), as_of, reform
-        ).eligible != base.eligible
+        res: BatchResult | None = evaluate_batch(columns_from_rows(rows, others), as_of, reform)
     except UserError:
-        flips = np.ones(len(cands), dtype=bool)
+        res = None
     out: dict[tuple[str, str], Change] = {}
-    for (path, value, cost, nf), flip in zip(cands, flips, strict=True):
-        if not flip:
-            continue
-        det = determine(nf, as_of, reform)
-        if det.eligible == base.eligible:
-            continue
-        old = _get(d, path)
-        if isinstance(value, list):  # an item added to a list
-            name, old, shown = _name(path) + "[+]", None, value[-1]
+    for k, (path, value, cost) in enumerate(cands):
+        if res is not None:
+            if bool(res.eligible[k]) == base.eligible:
+                continue
+            code, eligible = RESULT_CODES[res.result_code[k]], bool(res.eligible[k])
+            provision = _deciding_from_batch(res, k)
         else:
-            name, shown = _name(path), value
-        key = (name, repr(shown))
+            provision = None
+        if provision is None:
+            det = determine(_apply(f, path, value), as_of, reform)
+            if det.eligible == base.eligible:
+                continue
+            code, eligible, provision = det.result_code, det.eligible, _deciding(det)
+        if len(path) == 1 and path[0] in ("docs", "family"):  # an item added to a list
+            name = _name(path) + "[+]"
+        else:
+            name = _name(path)
+        key = (name, repr(value))
         if key not in out:
             out[key] = Change(
-                name, old, _js(shown), det.result_code, det.eligible, _deciding(det), cost
+                name, _old_value(f, path), _js(value), code, eligible, provision, cost
             )
     return sorted(out.values(), key=lambda ch: (ch.cost, ch.field, repr(ch.to_value)))
