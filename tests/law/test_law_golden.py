@@ -1,4 +1,5 @@
-"""Golden explanations (EN and FR) for the 69 cases: what users read changes only on purpose.
+"""Golden explanations and consequences (EN and FR) for the 69 cases: what users read changes
+only on purpose.
 
 To accept new texts after a deliberate change: ``ROXHAM_UPDATE_GOLDEN=1 pytest tests/law``
 and review the diff of ``tests/law/data/explanations.golden.json``.
@@ -21,8 +22,14 @@ GOLDEN = DATA / "explanations.golden.json"
 def current() -> dict[str, dict[str, str]]:
     out = {}
     for row in csv.DictReader((DATA / "cases.csv").open(encoding="utf-8")):
-        det = determine(json.loads(row["facts"]), dt.date.fromisoformat(row["as_of_date"]))
-        out[row["case_id"]] = {"en": explain(det, "en"), "fr": explain(det, "fr")}
+        facts, as_of = json.loads(row["facts"]), dt.date.fromisoformat(row["as_of_date"])
+        det = determine(facts, as_of)
+        out[row["case_id"]] = {
+            "en": explain(det, "en"),
+            "fr": explain(det, "fr"),
+            "consequence_en": det.consequence,
+            "consequence_fr": determine(facts, as_of, lang="fr").consequence,
+        }
     return out
 
 

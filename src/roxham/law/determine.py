@@ -42,6 +42,7 @@ __all__ = [
     "Determination",
     "TraceStep",
     "coerce_facts",
+    "consequence",
     "determine",
 ]
 
@@ -109,7 +110,8 @@ class Determination:
     ``FORMER_RESIDENCE``, ``NOT_FROM_US``, ``PLACE_OR_TIME``), when it is in force.
     ``provisions`` are the deciding provisions: the scope or route provisions, the exceptions
     established, the grounds found and, when the STCA applies, the limbs of the exceptions
-    that were in play but failed (e.g. ``IRPR 159.5(g)(ii)``).
+    that were in play but failed (e.g. ``IRPR 159.5(g)(ii)``). ``consequence`` is written in
+    the language asked of :func:`determine` (``lang``).
     """
 
     result_code: str
@@ -214,13 +216,18 @@ def determine(
     facts: Facts | Mapping[str, Any],
     as_of: dt.date,
     reform: Reform | None = None,
+    *,
+    lang: str = "en",
 ) -> Determination:
     """Decide eligibility to refer the claim (IRPA s. 101(1), IRPR ss. 159.1–159.7).
 
-    ``as_of`` is the day eligibility is determined; it selects the law's version. Raises
-    pydantic's ``ValidationError`` for invalid facts and :class:`UserError` for an ``as_of``
-    before the claim.
+    ``as_of`` is the day eligibility is determined; it selects the law's version. ``lang``
+    (``"en"`` or ``"fr"``) is the language of ``consequence``. Raises pydantic's
+    ``ValidationError`` for invalid facts and :class:`UserError` for an ``as_of`` before the
+    claim or an unknown language.
     """
+    if lang not in _CONSEQUENCE:
+        raise UserError(f"unknown language {lang!r}; expected en or fr")
     f = coerce_facts(facts)
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
@@ -561,7 +568,7 @@ def determine(
         grounds=grounds,
         provisions=list(dict.fromkeys(provs)),
         flags=sorted(flags, key=lambda s: int(s[1:])),
-        consequence=_consequence(code, grounds, mode),
+        consequence=consequence(code, grounds, mode, lang),
         trace=t.steps,
         as_of=as_of,
         route=route,
@@ -574,20 +581,47 @@ def determine(
     )
 
 
-def _consequence(code: str, grounds: list[str], mode: str) -> str:
-    if code == "INELIGIBLE/STCA":
-        if mode == "BETWEEN_POE":
-            return "Returned to the United States through a land port of entry."
-        return "Returned to the United States, usually at the port where the person arrived."
-    if code == "INELIGIBLE/OTHER_GROUND":
+#: What follows from the result (RULES.md §1 ``consequence``), by language; the French
+#: vocabulary is that of the French explanations (roxham.law.explain).
+_CONSEQUENCE: dict[str, dict[str, str]] = {
+    "en": {
+        "stca_between": "Returned to the United States through a land port of entry.",
+        "stca": "Returned to the United States, usually at the port where the person arrived.",
+        "terminated": "Processing of the claim is terminated (IRPA s. 101(1.2)); the person may "
+        "still apply for a pre-removal risk assessment (PRRA).",
+        "other": "The claim is not referred to the Refugee Protection Division "
+        "(IRPA s. 101(1)).",
+        "eligible": "The claim may be referred to the Refugee Protection Division: no "
+        "IRPA s. 101(1) ground was found in the facts supplied (identity, security and other "
+        "checks still apply).",
+    },
+    "fr": {
+        "stca_between": "Renvoi aux États-Unis par un point d'entrée terrestre.",
+        "stca": "Renvoi aux États-Unis, en général au point d'entrée d'arrivée.",
+        "terminated": "Le traitement de la demande prend fin (LIPR, par. 101(1.2)) ; un examen "
+        "des risques avant renvoi (ERAR) reste possible.",
+        "other": "La demande n'est pas déférée à la Section de la protection des réfugiés "
+        "(LIPR, par. 101(1)).",
+        "eligible": "La demande peut être déférée à la Section de la protection des réfugiés : "
+        "aucun motif du par. 101(1) de la LIPR n'a été trouvé dans les faits fournis "
+        "(l'identité, la sécurité et d'autres exigences restent à vérifier).",
+    },
+}
+
+
+def consequence(result_code: str, grounds: list[str], entry_mode: str, lang: str = "en") -> str:
+    """What follows from a result (RULES.md §1), in English (``"en"``) or French (``"fr"``).
+
+    >>> consequence("INELIGIBLE/STCA", ["101(1)(e)"], "BETWEEN_POE", "fr")
+    "Renvoi aux États-Unis par un point d'entrée terrestre."
+    """
+    table = _CONSEQUENCE.get(lang)
+    if table is None:
+        raise UserError(f"unknown language {lang!r}; expected en or fr")
+    if result_code == "INELIGIBLE/STCA":
+        return table["stca_between" if entry_mode == "BETWEEN_POE" else "stca"]
+    if result_code == "INELIGIBLE/OTHER_GROUND":
         if "101(1)(b.1)" in grounds or "101(1)(b.2)" in grounds:
-            return (
-                "Processing of the claim is terminated (IRPA s. 101(1.2)); the person may "
-                "still apply for a pre-removal risk assessment (PRRA)."
-            )
-        return "The claim is not referred to the Refugee Protection Division (IRPA s. 101(1))."
-    return (
-        "The claim may be referred to the Refugee Protection Division: no IRPA s. 101(1) "
-        "ground was found in the facts supplied (identity, security and other checks still "
-        "apply)."
-    )
+            return table["terminated"]
+        return table["other"]
+    return table["eligible"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Literal
 
 from roxham.errors import UserError
-from roxham.law.determine import Determination
+from roxham.law.determine import Determination, consequence
 
 __all__ = ["EXCEPTION_TEXT", "GROUND_TEXT", "explain"]
 
@@ -217,14 +217,6 @@ _T: dict[str, dict[str, str]] = {
     },
 }
 
-_CONSEQUENCE_FR = {
-    "Returned to the United States through a land port of entry.": "Renvoi aux États-Unis par "
-    "un point d'entrée terrestre.",
-    "Returned to the United States, usually at the port where the person arrived.": "Renvoi "
-    "aux États-Unis, en général au point d'entrée d'arrivée.",
-}
-
-
 def _exception_text(pid: str, lang: str) -> str:
     table = EXCEPTION_TEXT[lang]
     if pid in table:
@@ -291,16 +283,7 @@ def explain(det: Determination, lang: Lang = "en") -> str:
             cite = g.replace("(1)(", "(1)") if lang == "fr" else g  # al. 101(1)b.2)
             lines.append(t["ground"].format(what=GROUND_TEXT[lang][g], g=cite))
     if not det.eligible:
-        c = det.consequence
-        if lang == "fr":
-            c = _CONSEQUENCE_FR.get(
-                c,
-                "Le traitement de la demande prend fin (LIPR, par. 101(1.2)) ; un examen des "
-                "risques avant renvoi (ERAR) reste possible."
-                if ("101(1)(b.1)" in det.grounds or "101(1)(b.2)" in det.grounds)
-                else "La demande n'est pas déférée à la Section de la protection des réfugiés.",
-            )
-        lines.append(c)
+        lines.append(consequence(det.result_code, det.grounds, det.entry_mode, lang))
     if det.flags:
         lines.append(t["flags"].format(ids=", ".join(det.flags)))
     if det.eligible:
