@@ -45,7 +45,12 @@ MonthValues = dict[str, float]
 @dataclass(frozen=True)
 class Target:
     """A model output (``series``/``geography``) compared with the official monthly series
-    ``data_name``/``data_geography`` of :func:`roxham.data.monthly` (defaults: the same)."""
+    ``data_name``/``data_geography`` of :func:`roxham.data.monthly` (defaults: the same).
+
+    With ``frequency="year"`` the official **annual** totals are compared (first official
+    figure of each year of :func:`roxham.data.series`, subgroup ``data_subgroup``) with the
+    simulated sums of the calendar years lying wholly in the window.
+    """
 
     series: str
     geography: str
@@ -53,6 +58,8 @@ class Target:
     data_name: str | None = None
     data_geography: str | None = None
     floor: float = 0.0
+    frequency: str = "month"
+    data_subgroup: str = "all"
 
     @property
     def key(self) -> str:
@@ -92,22 +99,59 @@ class Observed:
     weights: dict[str, float]
     sources: dict[str, str] = field(default_factory=dict)
     floors: dict[str, float] = field(default_factory=dict)
+    frequency: dict[str, str] = field(default_factory=dict)
+
+    def monthly_only(self) -> Observed:
+        """The same figures without the annual targets (for month-by-month skill)."""
+        keep = [k for k in self.series if self.frequency.get(k, "month") == "month"]
+        return Observed({k: self.series[k] for k in keep},
+                        {k: self.weights[k] for k in keep if k in self.weights},
+                        {k: self.sources[k] for k in keep if k in self.sources},
+                        {k: self.floors[k] for k in keep if k in self.floors},
+                        {k: "month" for k in keep})
 
     def window(self, key: str, start: str, end: str) -> tuple[MonthValues, list[str]]:
-        """(figures in [start, end], months of the window without a figure)."""
+        """(figures in [start, end], periods of the window without a figure); periods are
+        months, or for annual targets the years wholly inside the window."""
         vals = self.series[key][0]
-        months = month_range(start, end)
-        return ({m: vals[m] for m in months if m in vals}, [m for m in months if m not in vals])
+        periods = (whole_years(start, end) if self.frequency.get(key) == "year"
+                   else month_range(start, end))
+        return ({m: vals[m] for m in periods if m in vals},
+                [m for m in periods if m not in vals])
+
+
+def whole_years(start: str, end: str) -> list[str]:
+    """Years ``YYYY`` whose 12 months all lie in [start, end].
+
+    >>> whole_years("2017-01", "2019-06")
+    ['2017', '2018']
+    """
+    months = set(month_range(start, end))
+    years = sorted({m[:4] for m in months})
+    return [y for y in years if f"{y}-01" in months and f"{y}-12" in months]
 
 
 def load_observed(targets: Sequence[Target]) -> Observed:
     """Official monthly figures of ``targets`` from :func:`roxham.data.monthly`, each figure
     as published (missing months are absent)."""
     from roxham.data import monthly
+    from roxham.data import series as data_series
 
     series: dict[str, tuple[MonthValues, int]] = {}
     sources: dict[str, str] = {}
     for t in targets:
+        if t.frequency == "year":
+            y = data_series(t.data_name or t.series, t.data_geography or t.geography,
+                            subgroup=t.data_subgroup, kind="year", vintage="official")
+            y = y.sort("line").unique(subset=["period"], keep="first", maintain_order=True)
+            yv = dict(zip(y["period"].dt.strftime("%Y").to_list(),
+                          [float(v) for v in y["value"].to_list()], strict=True))
+            series[t.key] = (yv, 0)
+            if y.height:
+                sources[t.key] = str(y["source_url"][0])
+            continue
+        if t.frequency != "month":
+            raise ValueError(f"target {t.key}: frequency must be 'month' or 'year'")
         df = monthly(t.data_name or t.series, t.data_geography or t.geography)
         ok = df.filter(~pl.col("missing"))
         vals = dict(zip(ok["month"].dt.strftime("%Y-%m").to_list(),
@@ -116,7 +160,7 @@ def load_observed(targets: Sequence[Target]) -> Observed:
         if ok.height:
             sources[t.key] = str(ok["source_url"][0])
     return Observed(series, {t.key: t.weight for t in targets}, sources,
-                    {t.key: t.floor for t in targets})
+                    {t.key: t.floor for t in targets}, {t.key: t.frequency for t in targets})
 
 
 @dataclass(frozen=True)
@@ -144,15 +188,33 @@ class DistanceResult:
         }
 
 
-def sim_table(monthly: pl.DataFrame, keys: Sequence[str]) -> dict[str, MonthValues]:
-    """``{series/geography: {month: value}}`` from a long monthly frame (columns month,
-    series, geography, value) for ``keys``."""
+def sim_table(monthly: pl.DataFrame, keys: Sequence[str],
+              frequency: Mapping[str, str] | None = None) -> dict[str, MonthValues]:
+    """``{series/geography: {period: value}}`` from a long monthly frame (columns month,
+    series, geography, value) for ``keys``; keys whose ``frequency`` is ``"year"`` get sums
+    of the calendar years with all 12 months simulated.
+
+    >>> m = pl.DataFrame({"month": [f"2020-{i:02d}" for i in range(1, 13)] + ["2021-01"],
+    ...                   "series": ["c"] * 13, "geography": ["x"] * 13, "value": [1.0] * 13})
+    >>> sim_table(m, ["c/x"], {"c/x": "year"})
+    {'c/x': {'2020': 12.0}}
+    """
+    freq = frequency or {}
     out: dict[str, MonthValues] = {k: {} for k in keys}
     sub = monthly.select(
         (pl.col("series") + "/" + pl.col("geography")).alias("key"), "month", "value"
     ).filter(pl.col("key").is_in(list(keys)))
+    counts: dict[str, dict[str, int]] = {k: {} for k in keys}
     for k, m, v in sub.iter_rows():
-        out[k][m] = float(v)
+        if freq.get(k) == "year":
+            y = m[:4]
+            out[k][y] = out[k].get(y, 0.0) + float(v)
+            counts[k][y] = counts[k].get(y, 0) + 1
+        else:
+            out[k][m] = float(v)
+    for k in keys:
+        if freq.get(k) == "year":
+            out[k] = {y: v for y, v in out[k].items() if counts[k][y] == 12}
     return out
 
 

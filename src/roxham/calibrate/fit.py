@@ -59,7 +59,7 @@ def evaluate_task(
     (module-level so executors can pickle it)."""
     t0 = time.perf_counter()
     df = model.simulate(task.params, task.seed, end)
-    d = distance(sim_table(df, list(obs.series)), obs, start, end)
+    d = distance(sim_table(df, list(obs.series), obs.frequency), obs, start, end)
     return {
         "id": task.id,
         "params": task.params,

@@ -34,7 +34,12 @@ sMAPE denominator (Ontario's official monthly figure is 0 in every published mon
 2017-2022, and Manitoba/BC fall to single digits: without a floor, 1 simulated vs 0 official
 would count as the worst error). Quebec weighs 2 (the Roxham Road flow, nearly all of the
 total); Ontario and the IRB inventory 0.5. Official figures: :func:`roxham.data.monthly` (IRCC
-monthly RCMP interceptions by province; IRB RPD pending inventory at month end).
+monthly RCMP interceptions by province; IRB RPD pending inventory at month end). IRCC claims by
+office type exist only as annual totals: claims received by the RCMP, at land ports and at
+inland offices are compared year by year (the calendar years wholly in the window; weight 0.5
+each) — they hold the interception probability and the land-port flow, which the monthly
+interception series alone leave free (fitted on interceptions only, ``p_intercept`` fell to
+0.81 and inland claims rose 15 % above IRCC's). Airport claims are an input, not compared.
 
 >>> [t.key for t in CANADA_US_TARGETS][:2]
 ['rcmp_interceptions/CA', 'rcmp_interceptions/QC']
@@ -93,4 +98,11 @@ CANADA_US_TARGETS: tuple[Target, ...] = (
     Target("rcmp_interceptions", "BC", weight=1.0, floor=10.0),
     Target("rcmp_interceptions", "ON", weight=0.5, floor=10.0),
     Target("irb_pending", "CA", weight=0.5, data_name="irb_rpd_pending_end"),
+    # IRCC claims by office type: annual totals only (asylum_claims, CA, office=...)
+    Target("claims", "rcmp", weight=0.5, data_name="asylum_claims", data_geography="CA",
+           frequency="year", data_subgroup="office=rcmp"),
+    Target("claims", "land_poe", weight=0.5, data_name="asylum_claims", data_geography="CA",
+           frequency="year", data_subgroup="office=land_poe"),
+    Target("claims", "inland", weight=0.5, data_name="asylum_claims", data_geography="CA",
+           frequency="year", data_subgroup="office=inland"),
 )

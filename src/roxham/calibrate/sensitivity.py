@@ -56,7 +56,7 @@ class Sensitivity:
 def _outputs_task(model: CalibratableModel, obs: Observed, start: str, end: str,
                   outputs: Sequence[tuple[str, str]], task: SimTask) -> list[float]:
     df = model.simulate(task.params, task.seed, end)
-    d = distance(sim_table(df, list(obs.series)), obs, start, end).value
+    d = distance(sim_table(df, list(obs.series), obs.frequency), obs, start, end).value
     months = set(month_range(start, end))
     win = df.filter(pl.col("month").is_in(list(months)))
     vals = [d]

@@ -322,9 +322,11 @@ def validate_model(
     ex = executor if executor is not None else LocalExecutor()
     obs = observed if observed is not None else load_observed(model.targets)
     notes: list[str] = []
+    fit_obs = obs  # the calibration's distance (may hold annual targets)
+    obs = obs.monthly_only()  # skill is month by month
     if calibration is None:
         cal = calibrate(model, budget=budget, seed=seed, train_start=train_start,
-                        train_end=train_end, executor=ex, observed=obs, checkpoint=checkpoint,
+                        train_end=train_end, executor=ex, observed=fit_obs, checkpoint=checkpoint,
                         progress=progress)
         names, samples, weights = cal.posterior_names, cal.posterior_samples, \
             cal.posterior_weights

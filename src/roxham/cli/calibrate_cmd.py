@@ -215,7 +215,7 @@ def register(app: typer.Typer) -> None:
                                f"{scenario!r} (base_hash differs): its fit may not hold")
         html_path = output / "validation.html"
         html_path.write_text(render_validation_report(
-            vals, obs, f"Roxham validation ({scenario})"), encoding="utf-8")
+            vals, obs.monthly_only(), f"Roxham validation ({scenario})"), encoding="utf-8")
         payload = {"report": str(html_path), "origins": [v.to_json() for v in vals]}
         (output / "validation.json").write_text(json.dumps(payload, indent=1),
                                                 encoding="utf-8")
