@@ -97,3 +97,35 @@ TINY_LOCS = (
     "C,RegionC,Homeland,1.0,1.0,conflict_zone,5,8000\n"
     "Z,RegionZ,Neighbour,0.0,2.0,camp,,3000\n"
 )
+
+
+def test_output_dir_with_other_files_and_a_failed_write(
+    tiny: Callable[..., Path], tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-o into a directory holding other files: they stay; a rerun with fewer replicates
+    leaves no stale out-<r>.csv; a write that fails midway leaves the previous run intact."""
+    root = tiny()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    base = ["flee", "run", str(root / "input"), "--validation", str(root / "data"),
+            "-o", str(out), "--json"]
+    assert run_app(app, [*base, "--replicates", "3", "--seed", "1"]) == 0
+    assert (out / "out-2.csv").is_file()
+    assert run_app(app, [*base, "--replicates", "1", "--seed", "2"]) == 0
+    assert not (out / "out-1.csv").exists() and not (out / "out-2.csv").exists()
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+
+    import roxham.models.flee.output as output
+
+    def broken(*a: Any, **k: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output.pl.DataFrame, "write_parquet", broken)
+    code = run_app(app, [*base, "--replicates", "2", "--seed", "3"])
+    err = capsys.readouterr().err
+    assert code == EXIT_BAD_INPUT and "No space left" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 2

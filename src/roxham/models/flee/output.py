@@ -13,6 +13,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -111,38 +114,69 @@ def write_run(
     res: FleeResult, directory: str | Path, manifest: Mapping[str, Any] | None = None
 ) -> Path:
     """Write ``out.csv`` (replicate 0), ``out-<r>.csv`` (other replicates), ``camps.parquet``,
-    ``days.parquet`` and ``manifest.json`` into ``directory`` (created if needed)."""
+    ``days.parquet`` and ``manifest.json`` into ``directory`` (created if needed).
+
+    Safe for a directory that already holds files: everything is first written into a hidden
+    staging directory inside it; only when all files are complete are they moved into place
+    (each move atomic, the manifest last). A failed write leaves the directory as it was;
+    other files in it are never touched. ``out-<r>.csv`` files that a previous run's manifest
+    listed and this run does not produce are removed, so the directory describes one run.
+    """
     d = Path(directory)
     try:
         d.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".roxham-flee-", dir=d))
     except OSError as e:
         raise UserError(f"{d}: cannot create the output directory ({e.strerror})") from None
-    files = []
-    for r in range(res.replicates):
-        name = "out.csv" if r == 0 else f"out-{r}.csv"
-        write_out_csv(res, d / name, r)
-        files.append(name)
-    camps, days = _frames(res)
-    camps.write_parquet(d / "camps.parquet")
-    days.write_parquet(d / "days.parquet")
-    files += ["camps.parquet", "days.parquet"]
-    scores = res.scores()
-    man: dict[str, Any] = {
-        "model": "flee",
-        "roxham_version": roxham.__version__,
-        "start_date": res.start_date.isoformat(),
-        "days": res.days,
-        "replicates": res.replicates,
-        "replicate_seeds": res.seeds,
-        "camps": res.camps,
-        "avg_rel_diff": float(scores.mean()),
-        "avg_rel_diff_per_replicate": [float(x) for x in scores],
-        "agents": int(res.total_agents[:, -1].max()) if res.days else 0,
-        "agent_steps": int(res.agent_steps.sum()),
-        "loop_seconds": [float(x) for x in res.loop_seconds],
-        "agent_steps_per_s": res.agent_steps_per_s(),
-        "files": [*files, "manifest.json"],
-    }
-    man.update(manifest or {})
-    (d / "manifest.json").write_text(json.dumps(man, indent=1, default=str) + "\n")
+    try:
+        files = []
+        for r in range(res.replicates):
+            name = "out.csv" if r == 0 else f"out-{r}.csv"
+            write_out_csv(res, stage / name, r)
+            files.append(name)
+        camps, days = _frames(res)
+        camps.write_parquet(stage / "camps.parquet")
+        days.write_parquet(stage / "days.parquet")
+        files += ["camps.parquet", "days.parquet"]
+        scores = res.scores()
+        man: dict[str, Any] = {
+            "model": "flee",
+            "roxham_version": roxham.__version__,
+            "start_date": res.start_date.isoformat(),
+            "days": res.days,
+            "replicates": res.replicates,
+            "replicate_seeds": res.seeds,
+            "camps": res.camps,
+            "avg_rel_diff": float(scores.mean()),
+            "avg_rel_diff_per_replicate": [float(x) for x in scores],
+            "agents": int(res.total_agents[:, -1].max()) if res.days else 0,
+            "agent_steps": int(res.agent_steps.sum()),
+            "loop_seconds": [float(x) for x in res.loop_seconds],
+            "agent_steps_per_s": res.agent_steps_per_s(),
+            "files": [*files, "manifest.json"],
+        }
+        man.update(manifest or {})
+        (stage / "manifest.json").write_text(json.dumps(man, indent=1, default=str) + "\n")
+        old = _previous_files(d / "manifest.json")
+        for name in files:
+            os.replace(stage / name, d / name)
+        os.replace(stage / "manifest.json", d / "manifest.json")
+        for name in old:
+            if name.startswith("out-") and name.endswith(".csv") and name not in files:
+                (d / name).unlink(missing_ok=True)
+    except OSError as e:
+        raise UserError(f"{d}: cannot write the run ({e.strerror}); the directory is as it "
+                        "was") from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return d
+
+
+def _previous_files(manifest: Path) -> list[str]:
+    """Files listed by an earlier Flee run's manifest in the same directory (if any)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = data.get("files") if isinstance(data, dict) and data.get("model") == "flee" else None
+    return [str(f) for f in files] if isinstance(files, list) else []
