@@ -255,7 +255,7 @@ def _assumptions(manifest: dict[str, Any]) -> str:
         items.append(
             f"Calibrated parameters from <code>{html.escape(str(cal.get('file')))}</code> "
             f"(fitted on {html.escape(str(tr.get('start')))}..{html.escape(str(tr.get('end')))}"
-            f" against the official monthly series; 2023–2024 out of sample): "
+            f" against the official series; 2023–2024 out of sample): "
             + ", ".join(f"{html.escape(k)} = {v:.4g}" for k, v in cal.get("applied", {}).items())
             + ". "
             + (f"Each replicate draws its own parameters from the approximate posterior "
