@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import logging
 from collections.abc import Iterator
@@ -12,7 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from roxham import law
 from roxham.api import ApiSettings, create_app
+from roxham.api.encoding import to_jsonable
 from roxham.api.jobs import NoModel
 from roxham.api.law_service import provision_links
 
@@ -56,6 +59,41 @@ def test_result_cites_provisions_with_working_links(api: TestClient) -> None:
         assert api.get(p["api"]).status_code == 200
         page = api.get(p["page"])
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+def test_full_answer_equals_the_library(api: TestClient) -> None:
+    """The response is the library's answer: determination, explanation, consequence, trace
+    (as the generic encoder writes it) and what would change it, in the language asked."""
+    for case in CASES[::4]:
+        facts, as_of = json.loads(case["facts"]), dt.date.fromisoformat(case["as_of_date"])
+        for lang in ("en", "fr"):
+            res = api.post("/api/v1/screen", json=_body(case, lang=lang)).json()
+            det = law.determine(facts, as_of)
+            assert res["result_code"] == det.result_code
+            assert res["explanation"] == law.explain(det, lang)
+            assert res["consequence"] == law.determine(facts, as_of, lang=lang).consequence
+            assert res["trace"] == [to_jsonable(t.to_dict()) for t in det.trace]
+            changes = law.what_would_change(facts, as_of)
+            assert [{k: v for k, v in c.items() if k != "text"}
+                    for c in res["what_would_change"]] == [to_jsonable(c.to_dict())
+                                                           for c in changes]
+            assert [c["text"] for c in res["what_would_change"]] == [
+                c.describe(lang) for c in changes]
+
+
+def test_consequence_in_french(api: TestClient) -> None:
+    """RULES.md §1: ineligible under the STCA after a between-ports crossing -> returned to
+    the US through a land port of entry; in French with lang=fr."""
+    case = next(c for c in CASES if c["expected_outcome"] == "INELIGIBLE/STCA"
+                and json.loads(c["facts"])["entry"]["mode"] == "BETWEEN_POE")
+    en = api.post("/api/v1/screen", json=_body(case)).json()["consequence"]
+    fr = api.post("/api/v1/screen", json=_body(case, lang="fr")).json()["consequence"]
+    assert en == "Returned to the United States through a land port of entry."
+    assert fr == "Renvoi aux États-Unis par un point d'entrée terrestre."
+    eligible = next(c for c in CASES if c["expected_outcome"].startswith("ELIGIBLE"))
+    fr = api.post("/api/v1/screen", json=_body(eligible, lang="fr")).json()["consequence"]
+    assert fr.startswith("La demande peut être déférée à la Section de la protection des "
+                         "réfugiés")
 
 
 def test_what_would_change_lists_changes_that_flip_the_result(api: TestClient) -> None:

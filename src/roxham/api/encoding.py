@@ -18,6 +18,9 @@ from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
+import orjson
+from starlette.responses import JSONResponse
+
 
 def to_jsonable(obj: Any) -> Any:
     """``obj`` as JSON-ready values (dates as ISO strings, non-finite floats as ``None``)."""
@@ -52,4 +55,16 @@ def to_jsonable(obj: Any) -> Any:
     return str(obj)
 
 
-__all__ = ["to_jsonable"]
+class FastJSONResponse(JSONResponse):
+    """A JSON response encoded by orjson (a few times faster than the standard library) for
+    content that is already JSON-ready; same compact UTF-8 JSON as Starlette's response.
+
+    >>> FastJSONResponse({"a": [1, "é"], "b": None}).body.decode()
+    '{"a":[1,"é"],"b":null}'
+    """
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+__all__ = ["FastJSONResponse", "to_jsonable"]

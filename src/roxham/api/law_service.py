@@ -15,7 +15,6 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from roxham import law
-from roxham.api.encoding import to_jsonable
 from roxham.api.problems import NotFound, RequestProblem, clean_errors
 from roxham.errors import UserError
 from roxham.law import Facts
@@ -52,7 +51,7 @@ class ScreenRequest(BaseModel):
         ..., ge=MIN_DATE, le=MAX_DATE, description="Day eligibility is determined (law version)"
     )
     facts: Facts = Field(..., description="Facts as in law/RULES.md §2")
-    lang: Lang = Field("en", description="Language of the explanation")
+    lang: Lang = Field("en", description="Language of the explanation and the consequence")
     reform: dict[str, Any] | None = Field(None, description="Optional roxham.law Reform")
     what_would_change: bool = Field(True, description="Also list what would change the result")
 
@@ -101,10 +100,12 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
     facts = req.facts
     reform = _reform(req.reform)
     try:
-        det = law.determine(facts, req.as_of_date, reform)
+        det = law.determine(facts, req.as_of_date, reform, lang=req.lang)
         text = law.explain(det, req.lang)
         changes = (
-            law.what_would_change(facts, req.as_of_date, reform) if req.what_would_change else []
+            law.what_would_change(facts, req.as_of_date, reform, base=det)
+            if req.what_would_change
+            else []
         )
     except UserError as e:
         raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
@@ -119,12 +120,12 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
         "consequence": det.consequence,
         "explanation": text,
         "what_would_change": [_change(c, req.lang) for c in changes],
-        "trace": [to_jsonable(t.to_dict()) for t in det.trace],
+        "trace": [t.to_dict() for t in det.trace],  # already JSON-ready (tests/law)
     }
 
 
 def _change(change: law.Change, lang: str) -> dict[str, Any]:
-    out: dict[str, Any] = to_jsonable(change.to_dict())
+    out = change.to_dict()  # JSON-ready
     out["text"] = change.describe(lang)
     return out
 

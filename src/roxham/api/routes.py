@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from roxham.api import data_service, law_service
+from roxham.api.encoding import FastJSONResponse
 from roxham.api.jobs import JobManager, RunRequest
 from roxham.api.problems import RequestProblem
 
@@ -25,13 +25,13 @@ def _jobs(request: Request) -> JobManager:
     return jobs
 
 
-@router.post("/screen", tags=["screener"], responses=_ERRORS, response_class=JSONResponse)
-async def screen(body: law_service.ScreenRequest) -> JSONResponse:
+@router.post("/screen", tags=["screener"], responses=_ERRORS, response_class=FastJSONResponse)
+async def screen(body: law_service.ScreenRequest) -> FastJSONResponse:
     """Determine whether a refugee claim is eligible to be referred (IRPA s. 101), with the
     explanation, the provisions cited, and what would change the result. Nothing is stored."""
-    # A determination takes about a millisecond: computed on the event loop, which is cheaper
-    # than a thread hop; the answer is already JSON-ready, so it skips jsonable_encoder.
-    return JSONResponse(law_service.screen(body))
+    # A screening takes about a millisecond: computed on the event loop, which is cheaper than
+    # a thread hop; the answer is already JSON-ready, so it skips jsonable_encoder.
+    return FastJSONResponse(law_service.screen(body))
 
 
 @router.post("/screen/batch", tags=["screener"], responses=_ERRORS)
