@@ -80,6 +80,10 @@ DEFAULT_PLACE: dict[LocationKind, str] = {
     LocationKind.INLAND_OFFICE: "inland",
 }
 
+#: ``return_to`` label value: a returned claimant goes back to the start of its route (the
+#: location where it chose the option that brought it here), e.g. its US origin.
+ROUTE_START = "@route_start"
+
 BORDER_KINDS = (LocationKind.IRREGULAR_CROSSING, LocationKind.PORT_OF_ENTRY, LocationKind.AIRPORT)
 
 #: ``progress(done, total)``: days simulated so far over all replicates, and their total.
@@ -96,11 +100,15 @@ class Cohort:
             use the same keys). Empty: one profile with no facts (models without law).
         give_up: probability that an agent returned after an ineligible claim leaves the
             system (state EXITED) instead of choosing again where it was sent.
+        max_attempts: an agent returned for the ``max_attempts + 1``-th time leaves the system
+            whatever ``give_up`` says (default 127: no limit); ``max_attempts=2`` lets a
+            person try again at most twice.
     """
 
     name: str
     profiles: Sequence[tuple[Mapping[str, Any], float]] = ()
     give_up: float = 0.0
+    max_attempts: int = 127
 
 
 @dataclass
@@ -296,6 +304,11 @@ class Simulation:
         for ci, c in enumerate(cohorts):
             if not (0.0 <= c.give_up <= 1.0):
                 raise UserError(f"cohort {c.name!r}: give_up must be in [0, 1], got {c.give_up}")
+            if not (isinstance(c.max_attempts, int) and 0 <= c.max_attempts <= 127):
+                raise UserError(
+                    f"cohort {c.name!r}: max_attempts must be a whole number in 0..127, "
+                    f"got {c.max_attempts!r}"
+                )
             rows = list(c.profiles) or [({}, 1.0)]
             shares: dict[int, float] = {}
             for facts, share in rows:
@@ -321,6 +334,7 @@ class Simulation:
         self.group_cdf = np.asarray(g_cdf, dtype=np.float64)
         self.cohort_gptr = np.asarray(ptr, dtype=np.int32)
         self.give_up = np.asarray([c.give_up for c in cohorts], dtype=np.float64)
+        self.max_attempts = np.asarray([c.max_attempts for c in cohorts], dtype=np.int8)
         # spawn streams
         n_days = self.n_days
         mat = np.zeros((len(spawns), n_days), dtype=np.float64)
@@ -370,7 +384,9 @@ class Simulation:
         ret = np.full(n, -1, dtype=np.int32)
         for i in range(n):
             r = net.label("return_to", i)
-            if r:
+            if r == ROUTE_START:
+                ret[i] = K.RETURN_ROUTE_START
+            elif r:
                 ret[i] = net.index(r)
         self.loc_return = ret
         self.loc_border = np.isin(net.kind, [int(k) for k in BORDER_KINDS])
@@ -492,6 +508,20 @@ class Simulation:
             )
         return self._table
 
+    def set_outcome_table(self, table: OutcomeTable) -> None:
+        """Use a law table built elsewhere (e.g. cached across runs of the same law) instead of
+        asking the oracle; it must cover this run's places, days and largest lag."""
+        places = self.places or ("none",)
+        want = (self.n_days + self.lag_max, len(places), max(len(self.profiles), 1))
+        if table.codes.shape != want or tuple(table.places) != places:
+            raise ValueError(
+                f"outcome table of shape {table.codes.shape} for places {table.places}; this "
+                f"run needs {want} for places {self.places}"
+            )
+        if table.lag_max != self.lag_max:
+            raise ValueError(f"outcome table lag_max {table.lag_max}, run needs {self.lag_max}")
+        self._table = table
+
     def max_agents(self) -> int:
         """Upper bound of the number of agents a run creates."""
         return int(np.ceil(self.spawn_matrix).sum())
@@ -561,6 +591,7 @@ class Simulation:
             timings={"build_s": build_s, "total_s": time.perf_counter() - t0},
             metadata=dict(self.metadata),
             location_labels=dict(self.network.labels),
+            code_names=tuple(self.outcome_table().code_names),
         )
 
     def _run_one(
@@ -610,7 +641,10 @@ class Simulation:
         rec_q_len = np.zeros((n_days, nq), dtype=np.int64)
         rec_q_served = np.zeros((n_days, nq), dtype=np.int64)
         rec_q_wait = np.zeros((n_days, nq), dtype=np.int64)
+        rec_codes = np.zeros((n_days, len(table.code_names), n_loc), dtype=np.int32)
         n_alive_days = np.zeros(n_days, dtype=np.int64)
+        n_window_days = np.zeros(n_days, dtype=np.int64)
+        lo = 0
 
         link_len = net.link_km.astype(np.float64)
         key_u = np.uint64(key)
@@ -708,26 +742,27 @@ class Simulation:
             need = na + int(np.ceil(spawn_today).sum())
             if need > agents.capacity:  # a model hook raised spawning above the plan
                 agents.ensure_capacity(need)
-            na = K.step_day(
-                d, key_u,
-                agents.loc, agents.link, agents.pos, agents.route, agents.group, agents.profile,
-                agents.ticket, agents.queue, agents.cohort, agents.born, agents.t_cross,
-                agents.t_claim, agents.hop, agents.state, agents.attempts, na,
+            # the active window: agents below ``lo`` are finished for good (terminal states)
+            lo = int(K.advance_window(agents.state, np.int64(lo), np.int64(na)))
+            w = [getattr(agents, c)[lo:] for c in _AGENT_COLUMNS]
+            na = lo + K.step_day(  # type: ignore[call-arg]
+                d, key_u, *w, na - lo,
                 spawn_today, self.stream_cohort, self.stream_loc, self.cohort_gptr,
                 self.group_cdf, self.group_profile,
                 opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst,
                 link_len, link_speed,
                 st.link_open, st.loc_open, net.action, self.loc_place, self.loc_queue,
                 self.loc_return, self.loc_border, st.p_intercept, cum,
-                law_today, referred, self.give_up,
+                law_today, referred, self.give_up, self.max_attempts,
                 st.q_capacity, q_credit, q_issued, q_served, self.q_next, self.q_then_loc,
                 self.q_then_state, self.q_wait_loc, q_arrivals, q_head_day, q_head_taken,
                 st.loc_count, link_count, state_count, rec_series[d], rec_entered[d],
-                rec_q_served[d], rec_q_wait[d],
-                bool(params["strict_arrival"]), int(params["redecide"]),
+                rec_q_served[d], rec_q_wait[d], rec_codes[d],
+                bool(params["strict_arrival"]), int(params["redecide"]), lo,
             )  # fmt: skip
             agents.n_alive = na
             n_alive_days[d] = na
+            n_window_days[d] = na - lo
             rec_pop[d] = st.loc_count
             rec_on_link[d] = link_count
             rec_states[d] = state_count
@@ -752,7 +787,12 @@ class Simulation:
             queue_wait_sum=rec_q_wait,
             n_alive=n_alive_days,
             agents=agents if keep_agents else None,
-            timings={"run_s": run_s, "agent_steps": float(steps)},
+            timings={
+                "run_s": run_s,
+                "agent_steps": float(steps),
+                "window_steps": float(n_window_days.sum()),
+            },
+            codes=rec_codes,
         )
 
     def _apply(self, st: RunState, e: Event) -> None:
@@ -780,6 +820,12 @@ class Simulation:
 
 
 _FORK_SIM: Simulation | None = None
+
+#: agent columns in the order :func:`roxham.sim.kernel.step_day` takes them
+_AGENT_COLUMNS = (
+    "loc", "link", "pos", "route", "group", "profile", "ticket", "queue", "cohort", "born",
+    "t_cross", "t_claim", "hop", "state", "attempts",
+)  # fmt: skip
 
 
 def _fork_worker(job: tuple[int, int, bool, bool]) -> ReplicateResult:

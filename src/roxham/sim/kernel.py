@@ -5,7 +5,12 @@ One call of :func:`step_day` runs one simulated day over the agent arrays, in th
 1. **spawn**: each spawn stream adds ``floor(x) + Bernoulli(frac(x))`` agents (``x`` = today's
    expected count), at the stream's location, with a choice group drawn from the cohort's
    group distribution (a group is a (cohort, fact profile) pair);
-2. **agents** (one pass, in index order):
+2. **agents** (one pass, in index order, over the **active window**: the caller passes the
+   agent arrays from the watermark on, the lowest index not yet in a terminal state
+   (CLAIMANT, SETTLED or EXITED; agents never leave one, so everyone below it would be
+   skipped anyway; :func:`advance_window`). The watermark only moves up, so a run whose
+   agents finish in roughly the order they appear loops over the few agents still active
+   instead of all agents ever created; results and random draws are unchanged):
 
    - ``QUEUED`` agents whose FIFO ticket was served (``ticket < served[q]``) leave the queue:
      into the next queue, or to the queue's ``then`` location and state;
@@ -15,9 +20,11 @@ One call of :func:`step_day` runs one simulated day over the agent arrays, in th
      (km/day); on reaching a location they trigger its **arrival action**: ``CROSSING``
      (intercepted with probability ``p_intercept[l]`` → claim there; otherwise evade and go on),
      ``CLAIM`` (the law table decides: referred → queue or claimant; not referred → returned to
-     ``return_to[l]`` or the link's start, then give up with the cohort's probability or decide
-     again), ``ABSORB`` (settled), ``NONE`` (go on). A closed link or location bounces the
-     agent back to the link's start (Flee's rule).
+     ``return_to[l]`` (:data:`RETURN_ROUTE_START`: the start of the agent's route) or the
+     link's start, then give up with the cohort's probability, or always after more than the
+     cohort's ``max_attempts`` returns, or decide again; every claim is counted by outcome
+     code and location in ``rec_code``), ``ABSORB`` (settled), ``NONE`` (go on). A closed
+     link or location bounces the agent back to the link's start (Flee's rule).
 3. **queues** serve up to their daily capacity, oldest arrivals first; waits are recorded.
 4. the caller copies the incremental counters (population per location, agents per link,
    agents per state) into the day's records.
@@ -95,6 +102,9 @@ J_GROUP = 3
 J_REDECIDE = 4  # 4..15 for successive same-day re-decisions
 MAX_HOPS_PER_DAY = 10
 
+#: ``loc_return`` value: send a returned claimant to the start of the route it was on
+RETURN_ROUTE_START = -2
+
 
 @njit(cache=True, inline="always")
 def mix64(z: np.uint64) -> np.uint64:
@@ -129,11 +139,11 @@ def uniforms(key: np.uint64, day: int, n: int, j: int) -> np.ndarray:
 
 @njit(cache=True, inline="always")
 def _claim(  # type: ignore[no-untyped-def]
-    i, lc, day, kd, came_from,
+    i, lc, day, kd, came_from, route_start,
     loc, link, route, ticket, queue, state, attempts, t_claim, profile, cohort,
-    loc_place, loc_queue, loc_return, law_codes, referred, give_up,
+    loc_place, loc_queue, loc_return, law_codes, referred, give_up, max_attempts,
     q_issued, q_arrivals, q_wait_loc,
-    loc_count, state_count, rec,
+    loc_count, state_count, rec, rec_code,
 ):  # fmt: skip
     """Agent ``i`` claims at location ``lc``; it has left its link (counts not yet placed)."""
     t_claim[i] = day
@@ -142,6 +152,7 @@ def _claim(  # type: ignore[no-untyped-def]
     code = 0
     if place >= 0:
         code = law_codes[place, profile[i]]
+    rec_code[code, lc] += 1
     route[i] = -1
     link[i] = -1
     if referred[code]:
@@ -168,9 +179,11 @@ def _claim(  # type: ignore[no-untyped-def]
     if attempts[i] < 127:
         attempts[i] += 1
     dest = loc_return[lc]
-    if dest < 0:
+    if dest == RETURN_ROUTE_START:
+        dest = route_start
+    elif dest < 0:
         dest = came_from
-    if uniform(kd, i, J_GIVE_UP) < give_up[cohort[i]]:
+    if attempts[i] > max_attempts[cohort[i]] or uniform(kd, i, J_GIVE_UP) < give_up[cohort[i]]:
         rec[S_GAVE_UP, dest] += 1
         loc[i] = dest
         state[i] = EXITED
@@ -180,6 +193,14 @@ def _claim(  # type: ignore[no-untyped-def]
     state[i] = DECIDING
     state_count[DECIDING] += 1
     loc_count[dest] += 1
+
+
+@njit(cache=True)
+def advance_window(state, lo, n):  # type: ignore[no-untyped-def]
+    """The first index ``>= lo`` below ``n`` whose agent is not in a terminal state."""
+    while lo < n and state[lo] >= CLAIMANT:
+        lo += 1
+    return lo
 
 
 @njit(cache=True)
@@ -195,17 +216,24 @@ def step_day(  # type: ignore[no-untyped-def]
     link_open, loc_open, loc_action, loc_place, loc_queue, loc_return, loc_border,
     p_intercept, choice_cum,
     # law, cohorts
-    law_codes, referred, give_up,
+    law_codes, referred, give_up, max_attempts,
     # queues
     q_capacity, q_credit, q_issued, q_served, q_next, q_then_loc, q_then_state, q_wait_loc,
     q_arrivals, q_head_day, q_head_taken,
     # counters and records
     loc_count, link_count, state_count, rec, link_entered, q_served_today, q_wait_today,
+    rec_code,
     # settings
-    strict_arrival, redecide_mode,
+    strict_arrival, redecide_mode, base,
 ):  # fmt: skip
-    """Advance one day. Returns the new number of agents. See the module docstring."""
+    """Advance one day. Returns the new number of agents (of the arrays passed).
+
+    The agent arrays may be views that start at agent ``base`` (the active window, see the
+    module docstring): row ``i`` is agent ``base + i`` and draws use counter ``base + i``.
+    """
     kd = day_key(key, day)
+    # uniform(ka, i, j) == uniform(kd, base + i, j): the window does not change any draw
+    ka = kd + np.uint64(base) * _SIXTEEN * _GOLDEN
     # ---------------------------------------------------------------- spawn
     na = n_alive
     for s in range(spawn_expected.shape[0]):
@@ -225,7 +253,7 @@ def step_day(  # type: ignore[no-untyped-def]
                 break  # never write past the arrays (the caller sizes them)
             i = na
             na += 1
-            u = uniform(kd, i, J_GROUP)
+            u = uniform(ka, i, J_GROUP)
             g = hi - 1
             for gg in range(lo, hi):
                 if u < group_cdf[gg]:
@@ -296,7 +324,7 @@ def step_day(  # type: ignore[no-untyped-def]
                 o1 = opt_ptr[lc + 1]
                 if o1 == o0:
                     break
-                u = uniform(kd, i, J_CHOICE if n_dec == 0 else J_REDECIDE + min(n_dec, 11) - 1)
+                u = uniform(ka, i, J_CHOICE if n_dec == 0 else J_REDECIDE + min(n_dec, 11) - 1)
                 n_dec += 1
                 g = group[i]
                 chosen = -1
@@ -356,19 +384,20 @@ def step_day(  # type: ignore[no-untyped-def]
                 t_cross[i] = day
             if act == ACT_CROSSING:
                 rec[S_CROSSINGS, lc] += 1
-                if uniform(kd, i, J_CROSS) < p_intercept[lc]:
+                if uniform(ka, i, J_CROSS) < p_intercept[lc]:
                     rec[S_INTERCEPTED, lc] += 1
                     act = ACT_CLAIM
                 else:
                     rec[S_EVADED, lc] += 1
                     act = ACT_NONE
             if act == ACT_CLAIM:
+                r0 = route[i]
                 _claim(
-                    i, lc, day, kd, src,
+                    i, lc, day, ka, src, link_src[path_links[path_ptr[r0]]] if r0 >= 0 else src,
                     loc, link, route, ticket, queue, state, attempts, t_claim, profile, cohort,
-                    loc_place, loc_queue, loc_return, law_codes, referred, give_up,
+                    loc_place, loc_queue, loc_return, law_codes, referred, give_up, max_attempts,
                     q_issued, q_arrivals, q_wait_loc,
-                    loc_count, state_count, rec,
+                    loc_count, state_count, rec, rec_code,
                 )  # fmt: skip
                 break
             if act == ACT_ABSORB:

@@ -56,6 +56,9 @@ class ReplicateResult:
     n_alive: npt.NDArray[np.int64]
     agents: Agents | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: ``codes[d, c, l]``: claims decided at location ``l`` on day ``d`` with outcome code ``c``
+    #: (the law oracle's ``code_names``); None for results built without it
+    codes: npt.NDArray[np.int32] | None = None
 
 
 @dataclass(eq=False)
@@ -77,6 +80,8 @@ class RunResult:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: text attributes of the locations (``Network.labels``), e.g. ``"province"``
     location_labels: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    #: names of the law's outcome codes (axis 1 of ``ReplicateResult.codes``)
+    code_names: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ arrays
     @property
@@ -118,6 +123,14 @@ class RunResult:
             cols = [i for i, k in enumerate(keys) if k == g]
             out[g] = arr[:, cols].sum(axis=1)
         return out
+
+    def claims_by_code(self, code: str, replicate: int = 0) -> npt.NDArray[np.int64]:
+        """``int64[n_days, n_locations]``: claims decided with outcome ``code`` (a name of
+        :attr:`code_names`) at each location, by day."""
+        rep = self.replicates[replicate]
+        if rep.codes is None or code not in self.code_names:
+            raise KeyError(f"unknown outcome code {code!r}; known: {', '.join(self.code_names)}")
+        return rep.codes[:, self.code_names.index(code), :].astype(np.int64)
 
     @property
     def agent_steps(self) -> int:
