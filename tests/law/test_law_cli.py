@@ -60,7 +60,20 @@ def test_screen_human_and_french(tmp_path: Path) -> None:
     res = runner.invoke(app, ["screen", str(f), "--as-of", "2023-04-10"])
     assert res.exit_code == 0 and "ELIGIBLE/STCA_EXCEPTION" in res.stdout
     res = runner.invoke(app, ["screen", str(f), "--as-of", "2023-04-10", "--lang", "fr", "--json"])
-    assert json.loads(res.stdout)["explanation"].startswith("Recevable")
+    out = json.loads(res.stdout)
+    assert out["explanation"].startswith("Recevable")
+    assert out["consequence"].startswith("La demande peut être déférée à la Section de la "
+                                         "protection des réfugiés")
+    # ineligible under the STCA after a between-ports crossing (RULES.md §1 consequence)
+    alone = write(tmp_path, "alone.json", json.dumps({**FACTS, "family": []}))
+    for lang, text in (("en", "Returned to the United States through a land port of entry."),
+                       ("fr", "Renvoi aux États-Unis par un point d'entrée terrestre.")):
+        res = runner.invoke(app, ["screen", str(alone), "--lang", lang, "--json"])
+        out = json.loads(res.stdout)
+        assert out["result_code"] == "INELIGIBLE/STCA"
+        assert out["consequence"] == text and out["explanation"].endswith(text)
+        res = runner.invoke(app, ["screen", str(alone), "--lang", lang])
+        assert text in res.stdout
 
 
 def test_bundled_example_roxham_road_2022() -> None:
@@ -94,6 +107,18 @@ def test_bundled_examples(name: str, as_of: str, code: str) -> None:
 def test_every_bundled_example_is_valid(path: Path) -> None:
     res = runner.invoke(app, ["screen", str(path), "--json"])
     assert res.exit_code == 0, res.output
+
+
+def test_batch_in_french_has_french_consequences() -> None:
+    res = runner.invoke(app, ["screen", "--batch", str(CASES), "--lang", "fr"])
+    assert res.exit_code == 0
+    for row, line in zip(csv.DictReader(CASES.open(encoding="utf-8")), res.stdout.splitlines(),
+                         strict=True):
+        out = json.loads(line)
+        want = determine(json.loads(row["facts"]), dt.date.fromisoformat(row["as_of_date"]),
+                         lang="fr").consequence
+        assert out["consequence"] == want
+        assert ("Renvoi aux États-Unis" in want) == (out["result_code"] == "INELIGIBLE/STCA")
 
 
 def test_batch_over_cases_csv() -> None:
