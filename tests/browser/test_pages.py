@@ -133,7 +133,16 @@ def test_french_is_remembered(page: Page, shots: Path) -> None:
     fill_screener(page, case["as_of_date"], json.loads(case["facts"]))
     page.click("#screen-submit")
     expect(page.locator("#result-code")).to_have_text("INELIGIBLE/STCA")
+    # RULES.md §1: ineligible under the STCA -> returned to the US, in French
+    expect(page.locator("#result-consequence")).to_have_text(
+        "Renvoi aux États-Unis, en général au point d'entrée d'arrivée.")
     page.screenshot(path=str(shots / "screener-fr.png"), full_page=True)
+    page.click("#lang-en")  # the result is asked again in English
+    expect(page.locator("#result-consequence")).to_have_text(
+        "Returned to the United States, usually at the port where the person arrived.")
+    page.click("#lang-fr")
+    expect(page.locator("#result-consequence")).to_have_text(
+        "Renvoi aux États-Unis, en général au point d'entrée d'arrivée.")
     page.goto("/data")
     expect(page.locator("h1")).to_have_text("Explorateur de données", use_inner_text=True)
 

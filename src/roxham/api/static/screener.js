@@ -191,8 +191,8 @@
     const code = document.getElementById("result-code");
     code.textContent = res.result_code;
     code.className = "badge " + (res.eligible ? "ok" : "no");
-    // The consequence is written in English by the law engine; the French explanation covers it.
-    document.getElementById("result-consequence").textContent = req.lang === "fr" ? "" : (res.consequence || "");
+    // The server writes the consequence in the language of the request.
+    document.getElementById("result-consequence").textContent = res.consequence || "";
     const ex = document.getElementById("result-explanation");
     ex.textContent = res.explanation;
     fill(document.getElementById("result-provisions"), res.provisions, function (p) {
