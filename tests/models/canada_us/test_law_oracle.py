@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 import roxham.law as law
-from roxham.models.canada_us import kernel as K
 from roxham.models.canada_us.cohorts import Profile, law_facts, profile_table
 from roxham.models.canada_us.law_oracle import (
     CODE_NAMES,
@@ -17,7 +16,7 @@ from roxham.models.canada_us.law_oracle import (
     CanadaUSLawOracle,
     code_kinds,
 )
-from roxham.models.canada_us.model import outcome_table
+from roxham.models.canada_us.model import LAW_PLACE_ORDER, outcome_table
 from roxham.models.canada_us.scenario import load_scenario
 from roxham.sim.oracle import LawOracle
 
@@ -55,7 +54,7 @@ def test_table_matches_determine(scenario: str) -> None:
                  dt.date(2023, 4, 24), dt.date(2024, 2, 28), dt.date(2024, 2, 29)]
     days = sensitive + [START + dt.timedelta(days=rng.randrange(N_DAYS)) for _ in range(8)]
     for day in days:
-        for pi, place in enumerate(K.LAW_PLACE_ORDER):
+        for pi, place in enumerate(LAW_PLACE_ORDER):
             row = codes[(day - START).days + LAG, pi]
             for fi in rng.sample(range(len(profiles)), 15):
                 want = _expected(profiles[fi], place, day, reform, delays)
@@ -75,7 +74,7 @@ def test_breakpoints_equal_daily_evaluation() -> None:
                        (dt.date(2024, 2, 25), dt.date(2024, 3, 3))):
             day = lo
             while day <= hi:
-                for pi, place in enumerate(K.LAW_PLACE_ORDER):
+                for pi, place in enumerate(LAW_PLACE_ORDER):
                     daily = oracle.outcome_codes({}, place, day)
                     assert np.array_equal(codes[(day - START).days + LAG, pi], daily), (day, place)
                 day += dt.timedelta(days=1)
@@ -130,5 +129,5 @@ def test_same_table_as_the_engines_build_outcome_table() -> None:
     assert len(table) == len(profiles)
     oracle = CanadaUSLawOracle(profiles, delays={"between_inland_late": 16})
     ours = outcome_table(oracle, START, N_DAYS, LAG)
-    engine = build_outcome_table(oracle, table, K.LAW_PLACE_ORDER, START, N_DAYS, lag_max=LAG)
+    engine = build_outcome_table(oracle, table, LAW_PLACE_ORDER, START, N_DAYS, lag_max=LAG)
     assert np.array_equal(engine.codes, ours)

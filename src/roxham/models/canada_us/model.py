@@ -1,4 +1,5 @@
-"""Build and run the Canada–US model: scenario → law table + demand + network → kernel.
+"""Build and run the Canada–US model: scenario → law table + demand + ``roxham.sim``
+simulation (:mod:`~roxham.models.canada_us.engine_model`) → replicates → monthly summary.
 
 >>> from roxham.models.canada_us.scenario import load_scenario
 >>> s = load_scenario("historical", {"end": "2017-03-31", "replicates": 2})
@@ -19,18 +20,14 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from roxham.models.canada_us import kernel as K
+from roxham.models.canada_us import engine_model as E
 from roxham.models.canada_us.cohorts import Profile, profile_table
 from roxham.models.canada_us.demand import Demand, build_demand
-from roxham.models.canada_us.geography import (
-    CROSSINGS,
-    ORIGINS,
-    route_km,
-    route_places,
-    travel_days,
-)
-from roxham.models.canada_us.law_oracle import CanadaUSLawOracle, code_kinds
+from roxham.models.canada_us.geography import CROSSINGS, ORIGINS
+from roxham.models.canada_us.law_oracle import CanadaUSLawOracle
 from roxham.models.canada_us.scenario import ModelScenario, scenario_hash
+from roxham.sim.engine import Simulation
+from roxham.sim.oracle import OutcomeTable
 
 __all__ = ["PROVINCES", "Built", "RunResult", "build", "outcome_table", "run_scenario"]
 
@@ -38,19 +35,24 @@ PROVINCES: tuple[str, ...] = ("QC", "MB", "BC", "ON", "other")
 
 ProgressFn = Callable[[int, int], None]
 
+#: Claim places of the law table built by :func:`outcome_table` (its place axis).
+LAW_PLACE_ORDER: tuple[str, ...] = (
+    "land_poe", "between_ports", "between_inland_early", "between_inland_late", "airport",
+    "inland",
+)
+
 
 @dataclass
 class Built:
-    """Everything the kernel needs, built once per scenario."""
+    """Everything a run needs, built once per scenario: the law table, demand and the
+    ``roxham.sim`` simulation (:mod:`roxham.models.canada_us.engine_model`)."""
 
     scenario: ModelScenario
     profiles: list[Profile]
     oracle: CanadaUSLawOracle
     codes: npt.NDArray[np.int8]  # [lag_max + n_days, n_places, n_profiles]
     demand: Demand
-    km: npt.NDArray[np.float64]
-    travel: npt.NDArray[np.int32]
-    is_open: npt.NDArray[np.bool_]
+    sim: Simulation
     build_s: float
 
 
@@ -73,8 +75,8 @@ def outcome_table(
     first = start - dt.timedelta(days=lag_max)
     total = n_days + lag_max
     last = first + dt.timedelta(days=total - 1)
-    codes = np.zeros((total, len(K.LAW_PLACE_ORDER), len(oracle.profiles)), dtype=np.int8)
-    for pi, place in enumerate(K.LAW_PLACE_ORDER):
+    codes = np.zeros((total, len(LAW_PLACE_ORDER), len(oracle.profiles)), dtype=np.int8)
+    for pi, place in enumerate(LAW_PLACE_ORDER):
         qdays = sorted({first, *oracle.breakpoints(first, last, place=place)})
         for qi, qd in enumerate(qdays):
             i0 = (qd - first).days
@@ -106,38 +108,19 @@ def build(s: ModelScenario) -> Built:
         _TABLE_CACHE.clear()
         _TABLE_CACHE[key] = codes
     demand = build_demand(s, profiles)
-    n_o, n_k = len(ORIGINS), len(CROSSINGS)
-    km = np.zeros((n_o, n_k))
-    travel = np.zeros((n_o, n_k), dtype=np.int32)
-    for oi, o in enumerate(ORIGINS):
-        for ki, c in enumerate(CROSSINGS):
-            km[oi, ki] = route_km(o, c.place, s.network.circuity)
-            travel[oi, ki] = travel_days(km[oi, ki], s.network.km_per_day)
-    is_open = np.ones((s.n_days, n_k), dtype=bool)
     ids = [c.id for c in CROSSINGS]
-    for cl in s.network.closures:
-        if cl.crossing not in ids:
-            from roxham.errors import UserError
-
-            raise UserError(
-                f"network.closures: unknown crossing {cl.crossing!r}; known: {', '.join(ids)}"
-            )
-        k = ids.index(cl.crossing)
-        a = max(0, (cl.start - s.start).days)
-        b = s.n_days if cl.end is None else min(s.n_days, (cl.end - s.start).days)
-        if b > a:
-            is_open[a:b, k] = False
-        # a hide option at the same place closes with it
-        for k2, c2 in enumerate(CROSSINGS):
-            if c2.place == CROSSINGS[k].place and b > a:
-                is_open[a:b, k2] = False
     unknown_asc = [k for k in s.choice.asc if k not in ids]
     if unknown_asc:
         from roxham.errors import UserError
 
         raise UserError(f"choice.asc: unknown crossing {unknown_asc[0]!r}; known: {', '.join(ids)}")
-    return Built(s, profiles, oracle, codes, demand, km, travel, is_open,
-                 time.perf_counter() - t0)
+    sim = E.build_simulation(s, profiles, oracle, demand)
+    # the engine's law table is the cached one, with its place axis in the engine's order
+    order = [LAW_PLACE_ORDER.index(p) for p in sim.places]
+    sim.set_outcome_table(OutcomeTable(
+        np.ascontiguousarray(codes[:, order, :]), sim.places, lag, list(oracle.code_names),
+        np.asarray(oracle.referred, dtype=np.bool_)))
+    return Built(s, profiles, oracle, codes, demand, sim, time.perf_counter() - t0)
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -151,44 +134,20 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
 
 
 def run_replicate(b: Built, seed: int) -> dict[str, Any]:
-    """One kernel run of a built model."""
-    s = b.scenario
-    lag = s.law.information_lag_days
-    hide_wait = max(s.processing.hide_wait_days,
-                    int(s.law.reform.get("protocol_window_days") or 14))
-    via_hub = np.array(
-        ["plattsburgh" in route_places("nyc", c.place) for c in CROSSINGS], dtype=bool
-    )
-    return K.run_kernel(
-        seed,
-        b.demand.rates,
-        b.demand.kind,
-        b.demand.origin,
-        b.demand.profile_cdf,
-        b.codes,
-        code_kinds(),
-        lag,
-        lag,
-        np.array([c.mode == "LAND_POE" for c in CROSSINGS]),
-        np.array([c.hide for c in CROSSINGS]),
-        np.array([PROVINCES.index(c.rcmp_geo) for c in CROSSINGS], dtype=np.int32),
-        np.array([s.choice.asc.get(c.id, 0.0) for c in CROSSINGS]),
-        via_hub,
-        b.travel,
-        b.km,
-        b.is_open,
-        b.demand.nyc_ticket_utility,
-        ORIGINS.index("nyc"),
-        s.choice.beta_success,
-        s.choice.beta_km_per_100,
-        s.choice.asc_stay,
-        s.processing.p_intercept_irregular,
-        s.processing.p_intercept_hide,
-        hide_wait,
-        s.processing.evade_wait_days,
-        s.choice.retry_after_return,
-        s.choice.beta_wait_per_week * hide_wait / 7.0,
-    )
+    """One replicate of a built model on the ``roxham.sim`` engine; ``seed`` is the
+    replicate's seed (:func:`replicate_seeds`), the engine runs it as ``sim.run(seed)``
+    (so replicate ``r`` gives the same result whatever the number of replicates)."""
+    res = b.sim.run(seed=int(seed))
+    rep = res.replicates[0]
+    out, choices, states = E.daily_counts(b.sim, rep)
+    return {
+        "out": out,
+        "choices": choices,
+        "n_agents": int(rep.n_alive[-1]),
+        "agent_steps": int(rep.timings["window_steps"]),
+        "alive_steps": int(rep.timings["agent_steps"]),
+        "state_counts": np.asarray(states, dtype=np.int64),
+    }
 
 
 def _months(s: ModelScenario) -> tuple[list[str], npt.NDArray[np.int64]]:
@@ -279,7 +238,7 @@ def run_scenario(
     out_cols = _output_columns()
     route_cols = [("route_choices", c.id) for c in CROSSINGS]
     all_cols = [(a, g) for a, g, _ in out_cols] + route_cols
-    series_index = {n: i for i, n in enumerate(K.SERIES)}
+    series_index = {n: i for i, n in enumerate(E.SERIES)}
     rep = np.zeros((reps, n_m, len(all_cols)))
     seeds = replicate_seeds(seed, reps)
     rates_sum = np.zeros_like(b.demand.rates)
@@ -301,7 +260,7 @@ def run_scenario(
         assert isinstance(out, np.ndarray)
         choices = res["choices"]
         assert isinstance(choices, np.ndarray)
-        monthly = np.zeros((n_m, len(K.SERIES)))
+        monthly = np.zeros((n_m, len(E.SERIES)))
         np.add.at(monthly, midx, out)
         mchoice = np.zeros((n_m, choices.shape[1]))
         np.add.at(mchoice, midx, choices)
@@ -375,7 +334,8 @@ def run_scenario(
         "agents_per_replicate": agents,
         "agent_steps_per_replicate": steps,
         "final_states_per_replicate": {
-            name: [st[i] for st in states] for i, name in enumerate(K.STATE_NAMES) if i > 0
+            name: [st[i] for st in states]
+            for i, name in enumerate(E.STATE_NAMES)
         },
         "driver_imputed_days": b.demand.imputed_days,
         "timings_s": {
