@@ -3,11 +3,13 @@
 Starts ``roxham serve`` in a second process (unless ``--url`` points at a running server), then
 drives it for ``--duration`` seconds (default 30) from this process with ``--connections``
 keep-alive HTTP/1.1 connections (default 4), cycling through the facts of the 69 law test
-cases. Requests are what the screener page sends (determination, explanation and "what would
-change it"); ``--no-what-would-change`` leaves the last out.
-Prints requests/s, p50/p99 latency and errors; the last line is one JSON object::
+cases. Requests are what the screener page sends (determination, explanation, consequence
+and "what would change it"); ``--no-what-would-change`` leaves the last out.
+Prints requests/s, p50/p99 latency and errors, and the machine's 1-minute load average before
+and after (the figures depend on what else runs on the machine); the last line is one JSON
+object::
 
-    {"rps": ..., "p50_ms": ..., "p99_ms": ..., "errors": ..., ...}
+    {"rps": ..., "p50_ms": ..., "p99_ms": ..., "errors": ..., "load_1m_before": ..., ...}
 
 Usage: python benchmarks/api_bench.py [--duration 30] [--connections 8] [--url http://...]
 """
@@ -127,8 +129,9 @@ def main() -> None:
     ap.add_argument("--url", default="", help="a running server (default: start one)")
     ap.add_argument("--no-what-would-change", dest="wwc", action="store_false",
                     help="ask only for the determination and explanation (the screener page "
-                         "also asks what would change it, which costs most of the time)")
+                         "also asks what would change it, about 40%% of the time)")
     args = ap.parse_args()
+    load_before = os.getloadavg()[0]
     proc = None
     if args.url:
         u = urlparse(args.url)
@@ -143,10 +146,13 @@ def main() -> None:
             proc.terminate()
             proc.wait(10)
     res["cpus"] = os.cpu_count() or 0
+    res["load_1m_before"] = round(load_before, 2)
+    res["load_1m_after"] = round(os.getloadavg()[0], 2)
     print(f"POST /api/v1/screen (what_would_change={args.wwc}) for {res['duration_s']} s, "
           f"{args.connections} connections: "
           f"{res['rps']} req/s, p50 {res['p50_ms']} ms, p99 {res['p99_ms']} ms, "
-          f"{res['errors']} errors")
+          f"{res['errors']} errors (load average {res['load_1m_before']} before, "
+          f"{res['load_1m_after']} after, {res['cpus']} CPUs)")
     print(json.dumps(res))
 
 
