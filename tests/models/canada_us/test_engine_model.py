@@ -1,0 +1,150 @@
+"""The model on the roxham.sim engine: network mapping, the choice formula, choosing once,
+attempts, conservation and outcome counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+
+from roxham.models.canada_us import engine_model as E
+from roxham.models.canada_us.cohorts import Profile
+from roxham.models.canada_us.geography import CROSSINGS, route_km
+from roxham.models.canada_us.law_oracle import CODE_NAMES
+from roxham.models.canada_us.model import build
+from roxham.models.canada_us.scenario import load_scenario
+from roxham.sim.agents import AgentState
+from roxham.sim.choice import DayContext
+from roxham.sim.kernel import SERIES
+
+
+@pytest.fixture(scope="module")
+def spring_2023():  # type: ignore[no-untyped-def]
+    """Historical, 2023-03-01 .. 2023-06-30 (the Protocol on 2023-03-25), one replicate."""
+    b = build(load_scenario("historical", {"start": "2023-03-01", "end": "2023-06-30"}))
+    return b, b.sim.run(seed=4, keep_agents=True)
+
+
+def test_links_are_travel_days_waits_and_interceptions() -> None:
+    for name, hide in (("historical", 16), ("protocol-30-days", 30)):
+        s = load_scenario(name)
+        net = E.build_simulation(*_parts(s)).network
+        for c in CROSSINGS:
+            k = net.link_index("nyc", c.id)
+            km = route_km("nyc", c.place, s.network.circuity)
+            assert net.link_km[k] == max(1, math.ceil(km / s.network.km_per_day))
+            if c.mode == "LAND_POE":
+                assert c.id not in {net.link_name(j).split("->")[0]
+                                    for j in range(net.n_links)}
+                continue
+            p = net.attrs["interception"][net.index(c.id)]
+            assert p == (0.3 if c.hide else 0.97)
+            nxt = E.INLAND_LATE if c.hide else E.INLAND_EARLY
+            assert net.link_km[net.link_index(c.id, nxt)] == (hide if c.hide else 3)
+
+
+def _parts(s):  # type: ignore[no-untyped-def]
+    b = build(s)
+    return s, b.profiles, b.oracle, b.demand
+
+
+def test_choice_probabilities_follow_the_formula_by_hand() -> None:
+    """New York, a Haitian without family on 2022-06-01 (law as of 3 days earlier): between
+    ports is referred (both when intercepted and unseen), the land ports return under the
+    STCA; the hide option pays its weekly waiting cost; staying has asc_stay."""
+    s = load_scenario("historical", {"start": "2022-01-01", "end": "2022-12-31"})
+    b = build(s)
+    sim = b.sim
+    day = (dt.date(2022, 6, 1) - s.start).days
+    prof = b.profiles.index(Profile("HT", "none", False, False))
+    g = next(i for i in range(len(sim.group_profile))
+             if sim.group_profile[i] == prof and sim.cohorts[sim.group_cohort[i]].name == "land:HT")
+    opt = sim.options
+    ctx = DayContext(day=day, date=dt.date(2022, 6, 1), network=sim.network, options=opt,
+                     available=np.ones(opt.n_options, dtype=bool),
+                     loc_count=np.zeros(sim.network.n_locations, dtype=np.int64),
+                     params=sim.params, group_cohort=sim.group_cohort,
+                     group_profile=sim.group_profile,
+                     perceived_success=np.zeros((len(sim.profiles), opt.n_options)),
+                     option_place=sim.option_place)  # fmt: skip
+    prob = sim.choice.probabilities(ctx)
+    ch = s.choice
+    utils: dict[str, float] = {}
+    for c in CROSSINGS:
+        km = route_km("nyc", c.place, s.network.circuity)
+        success = 0.0 if c.mode == "LAND_POE" else 1.0
+        u = ch.asc.get(c.id, 0.0) + ch.beta_success * success + ch.beta_km_per_100 * km / 100
+        if c.hide:
+            u += ch.beta_wait_per_week * 16 / 7
+        utils[c.id] = u
+    utils["stay"] = ch.asc_stay
+    denom = sum(math.exp(u) for u in utils.values())
+    nyc = sim.network.index("nyc")
+    got = {}
+    for o in opt.options_at(nyc):
+        first = sim.network.names[int(sim.network.link_dst[opt.links_of(o)[0]])]
+        got["stay" if first == E.STAY else first] = prob[g, o]
+    assert set(got) == set(utils)
+    for k, u in utils.items():
+        assert got[k] == pytest.approx(math.exp(u) / denom, rel=1e-12), k
+    assert sum(got.values()) == pytest.approx(1.0)
+
+
+def test_everyone_chooses_once_unless_returned_or_turned_back(spring_2023) -> None:  # type: ignore[no-untyped-def]
+    """Each decision at an origin is one departure (staying in the US is an option too), and
+    people decide there once when they appear, again only after a return or being turned
+    back at a closed crossing, never every day."""
+    b, res = spring_2023
+    net = b.sim.network
+    rep = res.replicates[0]
+    origins = [net.index(o) for o in ("nyc", "us_midwest", "us_northwest", "us_great_lakes")]
+    land = [i for i in range(net.n_locations)
+            if net.names[i] not in (E.AIRPORT, E.INLAND_OFFICE)]
+
+    def total(series: str, where: list[int]) -> int:
+        return int(rep.series[:, SERIES.index(series), :][:, where].sum())
+
+    a = rep.agents
+    still = int(((a.state[: a.n_alive] == AgentState.DECIDING)
+                 & np.isin(a.loc[: a.n_alive], origins)).sum())
+    again = total("returned", land) - total("gave_up", origins)
+    assert again > 0
+    assert total("departures", origins) == (
+        total("spawned", origins) + again + total("bounced", list(range(net.n_locations))) - still
+    )
+
+
+def test_at_most_three_claims_per_person_and_conservation(spring_2023) -> None:  # type: ignore[no-untyped-def]
+    b, res = spring_2023
+    rep = res.replicates[0]
+    a = rep.agents
+    n = a.n_alive
+    assert a.attempts[:n].max() <= 3
+    # a person returned three times has left
+    assert (a.state[:n][a.attempts[:n] == 3] == AgentState.EXITED).all()
+    assert rep.states[-1].sum() == n == rep.series[:, SERIES.index("spawned"), :].sum()
+    _, _, states = E.daily_counts(b.sim, rep)
+    assert sum(states) == n
+
+
+def test_outcome_counts_add_up(spring_2023) -> None:  # type: ignore[no-untyped-def]
+    b, res = spring_2023
+    rep = res.replicates[0]
+    out, _, _ = E.daily_counts(b.sim, rep)
+    col = {k: i for i, k in enumerate(E.SERIES)}
+    claims = rep.series[:, SERIES.index("claims"), :].sum(axis=1)
+    assert np.array_equal(rep.codes.sum(axis=(1, 2)), claims)
+    decided = (out[:, col["referred"]] + out[:, col["stca_returns"]]
+               + out[:, col["directed_back"]] + out[:, col["ineligible_other"]])
+    assert np.array_equal(decided, claims)
+    offices = sum(out[:, col[f"claims_{o}"]] for o in ("airport", "land_poe", "inland", "rcmp"))
+    assert np.array_equal(offices, out[:, col["referred"]])
+    for p in E.PROVINCES:
+        assert (out[:, col[f"intercepted_{p}"]] <= out[:, col[f"crossings_{p}"]]).all()
+    # after the Protocol (and the 3-day lag) between-ports claims come back under the STCA
+    after = (dt.date(2023, 4, 1) - dt.date(2023, 3, 1)).days
+    assert out[after:, col["stca_returns"]].sum() > 0
+    assert out[:after - 10, col["stca_returns"]].sum() < out[after:, col["stca_returns"]].sum()
+    assert "INELIGIBLE/STCA" in CODE_NAMES
