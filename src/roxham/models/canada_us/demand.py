@@ -59,7 +59,7 @@ _VISA_REF = dt.date(2020, 1, 1)
 
 @dataclass
 class Demand:
-    """Stream rates and metadata for the kernel."""
+    """Stream rates and metadata for the simulation."""
 
     rates: npt.NDArray[np.float64]  # [n_days, n_streams] expected agents per day
     kind: npt.NDArray[np.int32]  # [n_streams]

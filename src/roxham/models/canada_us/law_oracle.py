@@ -60,7 +60,7 @@ KIND_OTHER = 3
 
 
 def code_kinds() -> npt.NDArray[np.int8]:
-    """What each code means for the kernel: referred, STCA return, directed back, other.
+    """What each code means for the model: referred, STCA return, directed back, other.
 
     >>> code_kinds().tolist()
     [0, 0, 0, 1, 3, 2]

@@ -185,7 +185,8 @@ def irb_pending(
 
 
 #: (series, geography) of the monthly table, in order, and how each is computed from the
-#: kernel's daily series (sum over the listed columns; irb_pending is a month-end level).
+#: daily series of ``engine_model.SERIES`` (sum over the listed columns; irb_pending is a
+#: month-end level).
 def _output_columns() -> list[tuple[str, str, list[str]]]:
     cols: list[tuple[str, str, list[str]]] = []
     cols.append(("rcmp_interceptions", "CA", [f"intercepted_{p}" for p in PROVINCES]))
