@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from roxham.api import ApiSettings, create_app
 from roxham.api.canada_us_backend import FAMILY_EXCEPTIONS, CanadaUsBackend
-from roxham.models.canada_us.model import run_scenario
+from roxham.calibrate.runs import load_calibration, run_with_calibration
 from roxham.models.canada_us.scenario import load_scenario
 
 
@@ -70,7 +70,8 @@ def test_run_through_the_api_equals_the_model(tmp_path: Path) -> None:
             assert time.monotonic() < end
             time.sleep(0.2)
     assert run["status"] == "done", run["error"]
-    direct = run_scenario(load_scenario("no-protocol"), seed=3, replicates=1).monthly
+    # the lab runs with the shipped calibration, one posterior draw per replicate (as roxham run)
+    direct = run_with_calibration(load_scenario("no-protocol"), 3, 1, load_calibration()).monthly
     qc = direct.filter((pl.col("series") == "rcmp_interceptions") & (pl.col("geography") == "QC"))
     got = next(s for s in run["results"]["series"] if s["name"] == "rcmp_interceptions QC")
     assert got["mean"] == qc.get_column("value").to_list()
