@@ -37,12 +37,13 @@ The pieces:
   ``destination``, ``outside_option``, ``sink``, ``town``, ``camp``, ``conflict_zone``), each
   with an arrival action (crossing → interception with probability ``interception``; claim →
   the law decides; absorb → settled), a claim ``place`` for the law oracle and a
-  ``return_to`` location for returned claimants; directed links with a length and optional
+  ``return_to`` location for returned claimants (``"@route_start"``: back to where the agent
+  chose the option that brought it there); directed links with a length and optional
   ``speed``. :class:`Options` lists what agents can choose at each location (paths of 1..n
   links).
 - People: :class:`Cohort` (fact profiles with shares, probability of giving up after a
-  return) and :class:`Spawn` (expected new agents per day at a location). Agents are
-  :class:`Agents` arrays (41 bytes each).
+  return, ``max_attempts`` returns before leaving for good) and :class:`Spawn` (expected
+  new agents per day at a location). Agents are :class:`Agents` arrays (41 bytes each).
 - Choice: any :class:`ChoiceModel` returning ``prob[group, option]`` per day (a group is a
   cohort × profile pair; the rest of a location's row is "stay"); :class:`LogitChoice`
   (utilities from features and the perceived probability of a successful claim, from the
@@ -56,7 +57,8 @@ The pieces:
   ``law_reform`` (an opaque dict passed to the oracle); other kinds go to the model's
   ``on_event(state, event)`` hook.
 - Scenario files: :func:`load_scenario` (YAML, validated; errors name the key and line).
-- Results: :class:`RunResult` (arrays, tidy frames, monthly aggregation, ``write``).
+- Results: :class:`RunResult` (arrays, tidy frames, monthly aggregation, ``write``; claims
+  by outcome code and location: ``claims_by_code``).
 - Progress: ``run(..., progress=cb)`` calls ``cb(done, total)`` (days over all replicates);
   :class:`RichProgress` is such a callback that draws a bar for runs over a second.
 
@@ -74,6 +76,11 @@ Conventions:
 - The oracle is asked per claim *place* (a location's ``place`` label); a model that needs
   the delay between crossing and claim (e.g. a 14-day rule) encodes it in the place, e.g.
   an inland office reached after a 15-day link with ``place: inland_after_14_days``.
+- Speed: each day the kernel passes over the **active window** only, from the first agent not
+  yet in a terminal state (claimant, settled, exited) to the last one created, so models
+  whose people finish (claim, settle, leave) cost in proportion to those still on their way;
+  the draws are keyed by the agent's index, so results do not change.
+  ``ReplicateResult.timings["window_steps"]`` counts the agent-days in the window.
 - ``prob[g, o]`` is read once per day; a choice model that returns the same array object
   as the day before is not re-tabulated. Open/closed masks change only through events.
 
