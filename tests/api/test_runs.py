@@ -23,7 +23,7 @@ def _wait(client: TestClient, run_id: str, timeout: float = 20) -> dict[str, Any
     while time.monotonic() < end:
         run = client.get(f"/api/v1/runs/{run_id}").json()
         if run["status"] in ("done", "failed"):
-            return run  # type: ignore[no-any-return]
+            return run
         time.sleep(0.05)
     raise AssertionError(f"run {run_id} did not finish")
 

@@ -87,8 +87,9 @@ def test_what_would_change_examples() -> None:
     assert c.result_code == "INELIGIBLE/STCA" and c.provision == "IRPA 101(1)(e)"
     # C097: the earlier STCA-ineligible claim is what makes it ineligible (s. 101(1)(c))
     row = next(r for r in CASES if r["case_id"] == "C097")
-    ch = what_would_change(json.loads(row["facts"]), dt.date.fromisoformat(row["as_of_date"]))
-    assert ("prior.canada_claim", None) in {(c.field, c.to_value) for c in ch}
+    changes = what_would_change(json.loads(row["facts"]),
+                                dt.date.fromisoformat(row["as_of_date"]))
+    assert ("prior.canada_claim", None) in {(c.field, c.to_value) for c in changes}
 
 
 @PROFILE

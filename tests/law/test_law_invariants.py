@@ -26,7 +26,8 @@ E_BIT = 1 << GROUND_IDS.index("101(1)(e)")
 @pytest.fixture(scope="module")
 def population() -> tuple[dict[str, np.ndarray], np.ndarray]:
     rng = random.Random(20230325)
-    facts, days = [], []
+    facts: list[Facts] = []
+    days: list[dt.date] = []
     while len(facts) < 4000:
         d, as_of = build_facts(rng)
         try:
