@@ -32,6 +32,7 @@ from roxham.law.determine import (
     STCA_STATUSES,
     Determination,
     TraceStep,
+    consequence,
     determine,
 )
 from roxham.law.explain import explain
@@ -52,6 +53,7 @@ __all__ = [
     "Reform",
     "TraceStep",
     "columns_from_facts",
+    "consequence",
     "default_columns",
     "determine",
     "evaluate_batch",
