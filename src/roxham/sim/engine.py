@@ -644,7 +644,8 @@ class Simulation:
         rec_codes = np.zeros((n_days, len(table.code_names), n_loc), dtype=np.int32)
         n_alive_days = np.zeros(n_days, dtype=np.int64)
         n_window_days = np.zeros(n_days, dtype=np.int64)
-        lo = 0
+        # the active window: agents below window[0] are finished for good (terminal states)
+        window = np.zeros(1, dtype=np.int64)
 
         link_len = net.link_km.astype(np.float64)
         key_u = np.uint64(key)
@@ -672,6 +673,8 @@ class Simulation:
         last_lag = -1
         last_ncv = float("nan")
         versions = [0, 0]  # (available, perceived)
+        spawn_by_day = np.ascontiguousarray(self.spawn_matrix.T)  # [day, stream]
+        scaled = False
         for d in range(n_days):
             date = self.start + dt.timedelta(days=d)
             st.day, st.date = d, date
@@ -735,18 +738,23 @@ class Simulation:
                 cum = cumulative_by_location(p, opt.opt_ptr, available)
                 last_prob = prob
                 cum_key = versions[0]
-            law_today = np.ascontiguousarray(table.on_day(d, 0))
-            spawn_today = self.spawn_matrix[:, d] * st.spawn_scale
-            if todays and (not np.all(np.isfinite(spawn_today)) or (spawn_today < 0).any()):
-                raise UserError(f"day {d}: spawn counts must be finite and >= 0")
-            need = na + int(np.ceil(spawn_today).sum())
-            if need > agents.capacity:  # a model hook raised spawning above the plan
-                agents.ensure_capacity(need)
-            # the active window: agents below ``lo`` are finished for good (terminal states)
-            lo = int(K.advance_window(agents.state, np.int64(lo), np.int64(na)))
-            w = [getattr(agents, c)[lo:] for c in _AGENT_COLUMNS]
-            na = lo + K.step_day(  # type: ignore[call-arg]
-                d, key_u, *w, na - lo,
+            law_today = table.codes[d + table.lag_max]
+            if todays or d == 0:
+                scaled = bool((st.spawn_scale != 1.0).any())
+            if scaled:
+                spawn_today = spawn_by_day[d] * st.spawn_scale
+                if todays and (not np.all(np.isfinite(spawn_today)) or (spawn_today < 0).any()):
+                    raise UserError(f"day {d}: spawn counts must be finite and >= 0")
+                need = na + int(np.ceil(spawn_today).sum())
+                if need > agents.capacity:  # a model hook raised spawning above the plan
+                    agents.ensure_capacity(need)
+            else:  # the plan: the arrays hold max_agents() already
+                spawn_today = spawn_by_day[d]
+            na = K.step_day(
+                d, key_u,
+                agents.loc, agents.link, agents.pos, agents.route, agents.group, agents.profile,
+                agents.ticket, agents.queue, agents.cohort, agents.born, agents.t_cross,
+                agents.t_claim, agents.hop, agents.state, agents.attempts, na,
                 spawn_today, self.stream_cohort, self.stream_loc, self.cohort_gptr,
                 self.group_cdf, self.group_profile,
                 opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst,
@@ -758,11 +766,11 @@ class Simulation:
                 self.q_then_state, self.q_wait_loc, q_arrivals, q_head_day, q_head_taken,
                 st.loc_count, link_count, state_count, rec_series[d], rec_entered[d],
                 rec_q_served[d], rec_q_wait[d], rec_codes[d],
-                bool(params["strict_arrival"]), int(params["redecide"]), lo,
+                bool(params["strict_arrival"]), int(params["redecide"]), window,
             )  # fmt: skip
             agents.n_alive = na
             n_alive_days[d] = na
-            n_window_days[d] = na - lo
+            n_window_days[d] = na - int(window[0])
             rec_pop[d] = st.loc_count
             rec_on_link[d] = link_count
             rec_states[d] = state_count
@@ -820,12 +828,6 @@ class Simulation:
 
 
 _FORK_SIM: Simulation | None = None
-
-#: agent columns in the order :func:`roxham.sim.kernel.step_day` takes them
-_AGENT_COLUMNS = (
-    "loc", "link", "pos", "route", "group", "profile", "ticket", "queue", "cohort", "born",
-    "t_cross", "t_claim", "hop", "state", "attempts",
-)  # fmt: skip
 
 
 def _fork_worker(job: tuple[int, int, bool, bool]) -> ReplicateResult:

@@ -204,7 +204,7 @@ def advance_window(state, lo, n):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def step_day(  # type: ignore[no-untyped-def]
+def _step_window(  # type: ignore[no-untyped-def]
     day, key,
     # agents
     loc, link, pos, route, group, profile, ticket, queue, cohort, born, t_cross, t_claim,
@@ -226,11 +226,9 @@ def step_day(  # type: ignore[no-untyped-def]
     # settings
     strict_arrival, redecide_mode, base,
 ):  # fmt: skip
-    """Advance one day. Returns the new number of agents (of the arrays passed).
-
-    The agent arrays may be views that start at agent ``base`` (the active window, see the
-    module docstring): row ``i`` is agent ``base + i`` and draws use counter ``base + i``.
-    """
+    """One day over agent arrays that are views starting at agent ``base`` (the active
+    window): row ``i`` is agent ``base + i`` and draws use counter ``base + i``. Returns the
+    new number of agents in the views."""
     kd = day_key(key, day)
     # uniform(ka, i, j) == uniform(kd, base + i, j): the window does not change any draw
     ka = kd + np.uint64(base) * _SIXTEEN * _GOLDEN
@@ -474,3 +472,34 @@ def step_day(  # type: ignore[no-untyped-def]
         q_served_today[q] = served
         q_wait_today[q] = wait_sum
     return na
+
+
+@njit(cache=True)
+def step_day(  # type: ignore[no-untyped-def]
+    day, key, loc, link, pos, route, group, profile, ticket, queue, cohort, born, t_cross,
+    t_claim, hop, state, attempts, n_alive, spawn_expected, stream_cohort, stream_loc,
+    cohort_gptr, group_cdf, group_profile, opt_ptr, path_ptr, path_links, link_src, link_dst,
+    link_len, link_speed, link_open, loc_open, loc_action, loc_place, loc_queue, loc_return,
+    loc_border, p_intercept, choice_cum, law_codes, referred, give_up, max_attempts, q_capacity,
+    q_credit, q_issued, q_served, q_next, q_then_loc, q_then_state, q_wait_loc, q_arrivals,
+    q_head_day, q_head_taken, loc_count, link_count, state_count, rec, link_entered,
+    q_served_today, q_wait_today, rec_code, strict_arrival, redecide_mode, window,
+):  # fmt: skip
+    """Advance one day. Returns the new number of agents. See the module docstring.
+
+    The agent arrays are whole; ``window[0]`` is the active-window watermark (moved up here,
+    :func:`advance_window`) and the day runs over the agents from it on.
+    """
+    lo = advance_window(state, window[0], n_alive)
+    window[0] = lo
+    return lo + _step_window(
+        day, key, loc[lo:], link[lo:], pos[lo:], route[lo:], group[lo:], profile[lo:],
+        ticket[lo:], queue[lo:], cohort[lo:], born[lo:], t_cross[lo:], t_claim[lo:], hop[lo:],
+        state[lo:], attempts[lo:], n_alive - lo, spawn_expected, stream_cohort, stream_loc,
+        cohort_gptr, group_cdf, group_profile, opt_ptr, path_ptr, path_links, link_src, link_dst,
+        link_len, link_speed, link_open, loc_open, loc_action, loc_place, loc_queue, loc_return,
+        loc_border, p_intercept, choice_cum, law_codes, referred, give_up, max_attempts,
+        q_capacity, q_credit, q_issued, q_served, q_next, q_then_loc, q_then_state, q_wait_loc,
+        q_arrivals, q_head_day, q_head_taken, loc_count, link_count, state_count, rec,
+        link_entered, q_served_today, q_wait_today, rec_code, strict_arrival, redecide_mode, lo,
+    )  # fmt: skip
