@@ -26,6 +26,7 @@ Three kinds of **streams** spawn agents:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,7 @@ import numpy.typing as npt
 
 from roxham.models.canada_us.cohorts import (
     NATIONALITIES,
+    VISA_CHANGE_DATES,
     Profile,
     profile_weights,
     visa_req_ca,
@@ -212,21 +214,28 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
     years = np.array([d.year for d in days])
     ydays = np.array([366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0
                       else 365 for d in days])
+    uyears, year_of_day = np.unique(years, return_inverse=True)
+    # the visa facts change only on VISA_CHANGE_DATES: one gate value per stretch between them
+    cuts = [0, *sorted({(c - days[0]).days for c in VISA_CHANGE_DATES
+                        if days[0] < c <= days[-1]}), n]
     for kind, per_year, mix, label in (
         (KIND_AIR, dem.air_claims_per_year, c.air_nationality, "air"),
         (KIND_INLAND, dem.inland_claims_per_year, c.inland_nationality, "inland"),
     ):
         known_years = sorted(per_year)
-        yearly = np.array(
+        per_uyear = np.array(
             [per_year.get(int(y), per_year[min(known_years, key=lambda k: abs(k - int(y)))])
-             for y in years],
+             for y in uyears],
             dtype=float,
         )
+        yearly = per_uyear[year_of_day]
         total = sum(mix.values())
         for nat, share in mix.items():
             if share <= 0:
                 continue
-            gate = np.array([_visa_gate(nat, d, dem.air_visa_gate) for d in days])
+            gate = np.empty(n)
+            for a, b in itertools.pairwise(cuts):
+                gate[a:b] = _visa_gate(nat, days[a], dem.air_visa_gate)
             rates.append(yearly / ydays * (share / total) * gate)
             kinds.append(kind)
             origins.append(-1)
