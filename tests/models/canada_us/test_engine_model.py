@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -50,19 +51,17 @@ def _parts(s):  # type: ignore[no-untyped-def]
     return s, b.profiles, b.oracle, b.demand
 
 
-def test_choice_probabilities_follow_the_formula_by_hand() -> None:
-    """New York, a Haitian without family on 2022-06-01 (law as of 3 days earlier): between
-    ports is referred (both when intercepted and unseen), the land ports return under the
-    STCA; the hide option pays its weekly waiting cost; staying has asc_stay."""
-    s = load_scenario("historical", {"start": "2022-01-01", "end": "2022-12-31"})
+def _probabilities(over: dict, day: dt.date, profile: Profile) -> tuple[dict[str, float], Any]:
+    """The engine's choice probabilities at New York for one profile (a land:<nat> group)."""
+    s = load_scenario("historical", over)
     b = build(s)
     sim = b.sim
-    day = (dt.date(2022, 6, 1) - s.start).days
-    prof = b.profiles.index(Profile("HT", "none", False, False))
+    prof = b.profiles.index(profile)
     g = next(i for i in range(len(sim.group_profile))
-             if sim.group_profile[i] == prof and sim.cohorts[sim.group_cohort[i]].name == "land:HT")
+             if sim.group_profile[i] == prof
+             and sim.cohorts[sim.group_cohort[i]].name == f"land:{profile.nat}")
     opt = sim.options
-    ctx = DayContext(day=day, date=dt.date(2022, 6, 1), network=sim.network, options=opt,
+    ctx = DayContext(day=(day - s.start).days, date=day, network=sim.network, options=opt,
                      available=np.ones(opt.n_options, dtype=bool),
                      loc_count=np.zeros(sim.network.n_locations, dtype=np.int64),
                      params=sim.params, group_cohort=sim.group_cohort,
@@ -70,26 +69,56 @@ def test_choice_probabilities_follow_the_formula_by_hand() -> None:
                      perceived_success=np.zeros((len(sim.profiles), opt.n_options)),
                      option_place=sim.option_place)  # fmt: skip
     prob = sim.choice.probabilities(ctx)
+    got = {}
+    for o in opt.options_at(sim.network.index("nyc")):
+        first = sim.network.names[int(sim.network.link_dst[opt.links_of(o)[0]])]
+        got["stay" if first == E.STAY else first] = prob[g, o]
+    return got, s
+
+
+def _by_hand(s, success: dict[str, float]) -> dict[str, float]:  # type: ignore[no-untyped-def]
     ch = s.choice
     utils: dict[str, float] = {}
     for c in CROSSINGS:
         km = route_km("nyc", c.place, s.network.circuity)
-        success = 0.0 if c.mode == "LAND_POE" else 1.0
-        u = ch.asc.get(c.id, 0.0) + ch.beta_success * success + ch.beta_km_per_100 * km / 100
+        u = (ch.asc.get(c.id, 0.0) + ch.beta_success * success[c.id]
+             + ch.beta_km_per_100 * km / 100)
         if c.hide:
             u += ch.beta_wait_per_week * 16 / 7
         utils[c.id] = u
     utils["stay"] = ch.asc_stay
     denom = sum(math.exp(u) for u in utils.values())
-    nyc = sim.network.index("nyc")
-    got = {}
-    for o in opt.options_at(nyc):
-        first = sim.network.names[int(sim.network.link_dst[opt.links_of(o)[0]])]
-        got["stay" if first == E.STAY else first] = prob[g, o]
-    assert set(got) == set(utils)
-    for k, u in utils.items():
-        assert got[k] == pytest.approx(math.exp(u) / denom, rel=1e-12), k
+    return {k: math.exp(u) / denom for k, u in utils.items()}
+
+
+def test_choice_probabilities_follow_the_formula_by_hand() -> None:
+    """New York, a Haitian without family on 2022-06-01 (law as of 3 days earlier): between
+    ports is referred (both when intercepted and unseen), the land ports return under the
+    STCA; the hide option pays its weekly waiting cost; staying has asc_stay."""
+    got, s = _probabilities({"start": "2022-01-01", "end": "2022-12-31"}, dt.date(2022, 6, 1),
+                            Profile("HT", "none", False, False))
+    want = _by_hand(s, {c.id: 0.0 if c.mode == "LAND_POE" else 1.0 for c in CROSSINGS})
+    assert set(got) == set(want)
+    for k, p in want.items():
+        assert got[k] == pytest.approx(p, rel=1e-12), k
     assert sum(got.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("aware", [1.0, 0.5, 0.0])
+def test_exception_awareness_between_ports(aware: float) -> None:
+    """After the Protocol a Haitian with a citizen sister is eligible everywhere (159.5(a));
+    between ports she counts on it only with weight ``aware`` (else she expects the general
+    rule: returned, except when hiding past the window: 0.3 · 0 + 0.7 · 1); ports always."""
+    over = {"start": "2023-01-01", "end": "2023-12-31",
+            "choice": {"exception_awareness_between_ports": aware}}
+    got, s = _probabilities(over, dt.date(2023, 6, 1), Profile("HT", "sibling_citizen", False,
+                                                                False))
+    success = {}
+    for c in CROSSINGS:
+        general = 0.7 if c.hide else 0.0
+        success[c.id] = 1.0 if c.mode == "LAND_POE" else aware + (1 - aware) * general
+    for k, p in _by_hand(s, success).items():
+        assert got[k] == pytest.approx(p, rel=1e-12), k
 
 
 def test_everyone_chooses_once_unless_returned_or_turned_back(spring_2023) -> None:  # type: ignore[no-untyped-def]

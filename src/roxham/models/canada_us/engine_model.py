@@ -161,8 +161,10 @@ class CanadaUSChoice:
 
     and staying in the US ``asc_stay``. ``S`` is the probability that the claim is referred
     under the law as perceived (the engine's table of ``d − information_lag_days``): at a port
-    ``ref(land_poe)``; between ports ``p_int · ref(between_ports) + (1 − p_int) ·
-    ref(between_inland_early | late)``. Options elsewhere (the crossing → inland leg, the air
+    ``ref(land_poe)``; between ports ``a · S_b(p) + (1 − a) · S_b(p₀)`` with ``S_b(p) = p_int
+    · ref(between_ports) + (1 − p_int) · ref(between_inland_early | late)``, ``p₀`` the same
+    nationality without family, minor or TRV facts (the general rule) and ``a`` =
+    ``exception_awareness_between_ports``. Options elsewhere (the crossing → inland leg, the air
     and inland arrivals) have probability 1: people there just go on.
     """
 
@@ -209,6 +211,12 @@ class CanadaUSChoice:
                 self.place_b[o] = places.index(later)
                 self.p_int[o] = p.p_intercept_hide if c.hide else p.p_intercept_irregular
         self.nyc_u = np.asarray(demand.nyc_ticket_utility, dtype=np.float64)
+        # the general rule's profile of each profile (same nationality, no exception facts)
+        profiles = list(getattr(sim.oracle, "profiles", []))
+        self.headline = np.asarray(
+            [profiles.index(Profile(p.nat, "none", False, False)) for p in profiles],
+            dtype=np.int64,
+        )
         self._key: tuple[Any, ...] | None = None
         self._last: npt.NDArray[np.float64] | None = None
 
@@ -229,6 +237,12 @@ class CanadaUSChoice:
         b = self.place_b >= 0
         pint = self.p_int[b]
         succ[:, b] = pint * succ[:, b] + (1.0 - pint) * ok[self.place_b[b]][:, prof].T
+        aware = self.s.choice.exception_awareness_between_ports
+        if aware < 1.0:
+            h = self.headline[prof]
+            general = (pint * ok[self.place_a[b]][:, h].T
+                       + (1.0 - pint) * ok[self.place_b[b]][:, h].T)
+            succ[:, b] = aware * succ[:, b] + (1.0 - aware) * general
         u = self.base + self.s.choice.beta_success * succ + np.where(self.ticket, bonus, 0.0)
         prob = logit(u, ctx.options.opt_ptr, available=ctx.available & self.is_decision)
         prob[:, ~self.is_decision] = 1.0  # single onward options: just go on

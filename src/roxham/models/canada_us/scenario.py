@@ -122,6 +122,10 @@ class ChoiceSection(_Strict):
     asc_stay: float = 0.0
     beta_wait_per_week: float = -0.3
     retry_after_return: float = Field(default=0.5, ge=0.0, le=1.0)
+    #: how far people with an STCA exception (family, minor, TRV) count on it when they cross
+    #: between ports: 1 = fully; 0 = they expect the general rule (what a person without the
+    #: exception gets). Ports' exceptions are always known. (A)
+    exception_awareness_between_ports: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
 class ProcessingSection(_Strict):
