@@ -136,6 +136,25 @@ def sw_driver(
     return out, ref_day, imputed
 
 
+_SW_CACHE: dict[tuple[dt.date, int, int], tuple[npt.NDArray[np.float64], float, int]] = {}
+
+
+def _sw_driver_cached(
+    start: dt.date, n_days: int, lag_days: int
+) -> tuple[npt.NDArray[np.float64], float, int]:
+    """:func:`sw_driver` of ``n_days`` days from ``start``, remembered (the data do not change
+    during a process; calibration builds the same period many times). Returns a copy."""
+    key = (start, n_days, lag_days)
+    hit = _SW_CACHE.get(key)
+    if hit is None:
+        days = [start + dt.timedelta(days=i) for i in range(n_days)]
+        hit = sw_driver(days, lag_days)
+        if len(_SW_CACHE) >= 16:
+            _SW_CACHE.clear()
+        _SW_CACHE[key] = hit
+    return hit[0].copy(), hit[1], hit[2]
+
+
 def _visa_gate(nat: str, day: dt.date, gate: float) -> float:
     now, ref = visa_req_ca(nat, day), visa_req_ca(nat, _VISA_REF)
     if now and not ref:
@@ -152,7 +171,7 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
     doy = np.array([d.timetuple().tm_yday for d in days])
     dem = s.demand
     season = seasonality(doy, dem.seasonality_amplitude, dem.seasonality_peak_doy)
-    sw, sw_ref, imputed = sw_driver(days, dem.sw_lag_days)
+    sw, sw_ref, imputed = _sw_driver_cached(days[0], n, dem.sw_lag_days)
     driver = (1.0 - dem.sw_weight) + dem.sw_weight * sw / sw_ref
     shocks = [(sh, shock_factor(days, sh)) for sh in dem.shocks]
     if dem.nyc_tickets is not None:
