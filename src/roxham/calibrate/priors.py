@@ -20,11 +20,14 @@ beta_km                   choice.beta_km_per_100              uniform −1.5–0
 asc_emerson               choice.asc.emerson_irr              uniform −4–2        −0.8
 asc_bc                    choice.asc.bc_irr                   uniform −4–2        −0.6
 p_intercept               processing.p_intercept_irregular    uniform 0.8–1       0.97
+info_lag                  law.information_lag_days            integer 0–30        3
 ========================  ==================================  ==================  ======
 
-Not fitted: ``law.information_lag_days`` (a new value rebuilds the dated law table, 2–3 s
-per simulation: too slow for the default budget; it stays at 14 (A)); sourced figures (airport
-and inland claims, IRB finalisations) are data, never fitted.
+``info_lag`` rebuilds the dated law table for a new value (about 0.2 s, cached per process).
+Not fitted: sourced figures (airport and inland claims, IRB finalisations) are data;
+``choice.exception_awareness_between_ports`` (it acts only between ports after the 2023
+Protocol, so the 2017–2022 training window cannot identify it; it stays at 1 (A), see
+MODEL.md).
 
 Distance (:func:`roxham.calibrate.distance.distance`): for each target below, sMAPE (%) between
 the simulated and the official monthly figure over the training window, only months with an
@@ -87,6 +90,8 @@ CANADA_US_SPACE = ParameterSpace(
               "constant of crossing irregularly in BC"),
         Param("p_intercept", "processing.p_intercept_irregular", 0.8, 1.0, "uniform", 0.97,
               "share of irregular crossers intercepted by the RCMP"),
+        Param("info_lag", "law.information_lag_days", 0, 30, "int", 3,
+              "days before a change of the law (or a closure) is known to would-be movers"),
     )
 )
 

@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
                                             "checkpoint instead of resuming.")] = False,
         as_json: AsJson = False,
     ) -> None:
-        """Fit the model's free parameters (roxham.calibrate.priors) to the official monthly
+        """Fit the model's free parameters (roxham.calibrate.priors) to the official
         series of the training window; writes a parameter file, a scenario using it, and a
         checkpoint of finished simulations (<output>.sims.jsonl: rerun to resume)."""
         from roxham.calibrate.executor import make_executor
