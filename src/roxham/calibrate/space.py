@@ -54,6 +54,24 @@ class Param:
         if self.prior == "loguniform" and self.low <= 0:
             raise ValueError(f"parameter {self.name}: loguniform needs low > 0")
 
+    def to_unit(self, v: float) -> float:
+        """Inverse of :meth:`from_unit` (an integer maps to the middle of its cell).
+
+        >>> p = Param("a", "x", 1.0, 100.0, "loguniform")
+        >>> p.to_unit(10.0)
+        0.5
+        >>> q = Param("k", "x", 0, 3, "int")
+        >>> q.from_unit(q.to_unit(2.0))
+        2.0
+        """
+        if self.prior == "loguniform":
+            u = math.log(float(v) / self.low) / math.log(self.high / self.low)
+        elif self.prior == "int":
+            u = (float(v) - self.low + 0.5) / (self.high - self.low + 1)
+        else:
+            u = (float(v) - self.low) / (self.high - self.low)
+        return min(max(u, 0.0), 1.0)
+
     def from_unit(self, u: float) -> float:
         """Map ``u`` in [0, 1] to the parameter's scale (the prior's quantile function).
 
@@ -136,6 +154,10 @@ class ParameterSpace:
         if unknown:
             raise UserError(f"unknown parameter {unknown[0]!r}; known: {', '.join(self.names)}")
         return ParameterSpace(tuple(self[n] for n in names))
+
+    def to_unit(self, values: Mapping[str, float]) -> list[float]:
+        """Map parameter values to a point of the unit cube (inverse of :meth:`from_unit`)."""
+        return [p.to_unit(values[p.name]) for p in self.params]
 
     def from_unit(self, u: Sequence[float]) -> dict[str, float]:
         """Map a point of the unit cube to parameter values."""

@@ -69,7 +69,8 @@ def register(app: typer.Typer) -> None:
     @app.command("calibrate")
     def calibrate_cmd(
         budget: Annotated[int, typer.Option("--budget", "-b", min=2,
-                                            help="Simulations in the search.")] = 400,
+                                            help="Simulations in the search (half TPE, "
+                                            "half CMA-ES around the best).")] = 800,
         train_start: Annotated[str, typer.Option("--train-start")] = "2017-01",
         train_end: Annotated[str, typer.Option("--train-end", help="Last training month.")]
         = "2022-12",
@@ -150,7 +151,7 @@ def register(app: typer.Typer) -> None:
         test_end: Annotated[str, typer.Option("--test-end")] = "2024-12",
         train_start: Annotated[str, typer.Option("--train-start")] = "2017-01",
         budget: Annotated[int, typer.Option("--budget", "-b", min=2,
-                                            help="Calibration simulations per origin.")] = 400,
+                                            help="Calibration simulations per origin.")] = 800,
         draws: Annotated[int, typer.Option("--draws", min=1,
                                            help="Posterior draws × seeds in the forecast.")]
         = 16,
