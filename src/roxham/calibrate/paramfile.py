@@ -95,12 +95,14 @@ def write_parameter_file(
         "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "note": note,
         "method": {
-            "search": "optuna TPE (multivariate, constant liar), batches of fixed size",
+            "search": "optuna TPE (multivariate, constant liar), then CMA-ES (cmaes) from the "
+                      "best point on the priors' unit cube; batches of fixed size",
             "refine": "best candidates re-simulated with new seeds; lowest mean distance wins",
             "posterior": "rejection ABC on the search samples, Epanechnikov weights "
-                         "(approximation: TPE samples are not prior draws)",
-            "distance": "weighted mean sMAPE (%) over official monthly series, missing months "
-                        "skipped (roxham.calibrate.priors)",
+                         "(approximation: search samples are not prior draws)",
+            "distance": "weighted mean sMAPE (%) over official series (monthly; IRCC claims "
+                        "by office type annual), missing periods skipped "
+                        "(roxham.calibrate.priors)",
             "budget": cal.budget, "batch": cal.batch, "seed": cal.seed,
             "n_simulations": cal.n_simulations, "wall_s": cal.wall_s, "executor": cal.executor,
         },
