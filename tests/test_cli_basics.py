@@ -60,3 +60,13 @@ def test_exit_code_of_a_failed_check_is_kept() -> None:
 
     assert run_app(app, ["check"]) == 1
     assert run_app(app, ["other"]) == 0
+
+
+def test_command_list_shows_one_line_per_command() -> None:
+    import doctest
+
+    import roxham.cli as cli
+
+    assert doctest.testmod(cli).failed == 0
+    for c in cli.app.registered_commands:
+        assert c.short_help and "\n" not in c.short_help, c.name

@@ -45,6 +45,21 @@ for _name in _COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
 
+def _one_line(doc: str) -> str:
+    """The first paragraph of a docstring as one line (the command list shows it; the
+    command's own --help keeps the full text).
+
+    >>> _one_line("Run a scenario and write\n    a run directory.\n\n    More.")
+    'Run a scenario and write a run directory.'
+    """
+    return " ".join(doc.strip().split("\n\n")[0].split())
+
+
+for _cmd in app.registered_commands:
+    if _cmd.short_help is None and _cmd.callback is not None and _cmd.callback.__doc__:
+        _cmd.short_help = _one_line(_cmd.callback.__doc__)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``roxham`` console script."""
     sys.exit(run_app(app, argv))
