@@ -46,7 +46,7 @@ for _name in _COMMAND_MODULES:
 
 
 def _one_line(doc: str) -> str:
-    """The first paragraph of a docstring as one line (the command list shows it; the
+    r"""The first paragraph of a docstring as one line (the command list shows it; the
     command's own --help keeps the full text).
 
     >>> _one_line("Run a scenario and write\n    a run directory.\n\n    More.")
