@@ -236,3 +236,15 @@ def test_screen_with_a_reform(tmp_path: Path, capsys: Any) -> None:
     assert out["C021"] == "ELIGIBLE/STCA_NOT_APPLICABLE"  # Roxham Road, April 2023
     bad_r = write(tmp_path, "bad.json", json.dumps({"no_protocl": True}))
     assert "no_protocl" in bad(["screen", str(f), "--reform", str(bad_r)], capsys)
+
+
+def test_human_output_labels_follow_the_language(tmp_path: Path) -> None:
+    alone = write(tmp_path, "alone.json", json.dumps({**FACTS, "family": []}))
+    fr = runner.invoke(app, ["screen", str(alone), "--lang", "fr", "--trace"]).stdout
+    en = runner.invoke(app, ["screen", str(alone), "--lang", "en", "--trace"]).stdout
+    # ineligible under para. 101(1)(e) (RULES.md: STCA applies between ports after 2023-03-25)
+    assert "Motifs : LIPR 101(1)(e)" in fr and "Grounds: IRPA 101(1)(e)" in en
+    assert "Ce qui changerait la réponse" in fr and "What would change the answer" in en
+    assert "Trace : chaque disposition évaluée" in fr
+    for english in ("Grounds:", "Provisions:", "What would change", "Trace: every"):
+        assert english not in fr

@@ -133,25 +133,43 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-def _print_human(res: dict[str, Any]) -> None:
+#: Labels of the human-readable output, per language.
+LABELS: dict[str, dict[str, str]] = {
+    "en": {"grounds": "Grounds", "irpa": "IRPA", "provisions": "Provisions",
+           "flags": "Ambiguities touched",
+           "trace": "Trace: every provision evaluated (see `roxham law show ID`)",
+           "cols": "provision|version|value|inputs / note",
+           "changes": "What would change the answer (one fact at a time):"},
+    "fr": {"grounds": "Motifs", "irpa": "LIPR", "provisions": "Dispositions",
+           "flags": "Ambiguïtés en jeu",
+           "trace": "Trace : chaque disposition évaluée (voir `roxham law show ID`)",
+           "cols": "disposition|version|valeur|données / note",
+           "changes": "Ce qui changerait la réponse (un fait à la fois) :"},
+}
+
+
+def _print_human(res: dict[str, Any], lang: str = "en") -> None:
     from rich.text import Text
 
+    lab = LABELS.get(lang, LABELS["en"])
+    sep = " : " if lang == "fr" else ": "
     ok = res["eligible"]
     console.print(Text(res["result_code"], style="bold green" if ok else "bold red"))
-    console.print(Text(f"STCA: {res['stca_status']}"))
+    console.print(Text(f"STCA{sep}{res['stca_status']}"))
     if res["grounds"]:
-        console.print(Text("Grounds: " + ", ".join(f"IRPA {g}" for g in res["grounds"])))
+        console.print(Text(lab["grounds"] + sep
+                           + ", ".join(f"{lab['irpa']} {g}" for g in res["grounds"])))
     if res["provisions"]:
-        console.print(Text("Provisions: " + "; ".join(res["provisions"])))
+        console.print(Text(lab["provisions"] + sep + "; ".join(res["provisions"])))
     if res["flags"]:
-        console.print(Text("Ambiguities touched: " + ", ".join(res["flags"])))
+        console.print(Text(lab["flags"] + sep + ", ".join(res["flags"])))
     console.print()
     console.print(Text(res["explanation"]))
     if res.get("trace"):
         from rich.table import Table
 
-        table = Table(title="Trace: every provision evaluated (see `roxham law show ID`)")
-        for col in ("provision", "version", "value", "inputs / note"):
+        table = Table(title=lab["trace"])
+        for col in lab["cols"].split("|"):
             table.add_column(col)
         for step in res["trace"]:
             inputs = ", ".join(f"{k}={v}" for k, v in step["inputs"].items())
@@ -164,7 +182,7 @@ def _print_human(res: dict[str, Any]) -> None:
     changes = res.get("what_would_change") or []
     if changes:
         console.print()
-        console.print(Text("What would change the answer (one fact at a time):", style="bold"))
+        console.print(Text(lab["changes"], style="bold"))
         for c in changes:
             console.print(
                 Text(
@@ -226,4 +244,4 @@ def register(app: typer.Typer) -> None:
         if as_json:
             sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
         else:
-            _print_human(res)
+            _print_human(res, lang)
