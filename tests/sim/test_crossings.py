@@ -62,7 +62,9 @@ def test_stub_is_a_law_oracle() -> None:
     assert isinstance(StubLaw(), LawOracle)
 
 
-def crossing_model(n_days: int = 12, events: list[Event] | None = None, give_up: float = 0.5):
+def crossing_model(
+    n_days: int = 12, events: list[Event] | None = None, give_up: float = 0.5
+) -> Simulation:
     net = Network.build(
         [("O", "origin"), ("X", "irregular_crossing", {"interception": 0.3, "return_to": "O"}),
          ("I", "inland_office")],

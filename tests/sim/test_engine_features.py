@@ -155,6 +155,33 @@ def test_outcome_table_set_from_outside_must_fit() -> None:
         longer.set_outcome_table(table)
 
 
+def test_a_deeper_law_table_serves_a_smaller_lag() -> None:
+    """A table reaching 9 days before the start gives the same run as the table the engine
+    builds for its own lag (the row of day d for lag l is d - l + lag_max); one reaching less
+    far back than the run's lag is refused."""
+    from test_crossings import crossing_model
+
+    from roxham.sim.oracle import build_outcome_table
+
+    def table_for(sim: Simulation, lag_max: int) -> Any:
+        return build_outcome_table(sim.oracle, sim.profiles, sim.places, sim.start, sim.n_days,
+                                   sim.timeline.reforms(), lag_max=lag_max)
+
+    own = crossing_model()
+    own.params["info_lag_days"] = 2
+    deep = crossing_model()
+    deep.params["info_lag_days"] = 2
+    deep.set_outcome_table(table_for(deep, 9))
+    a, b = own.run(seed=4), deep.run(seed=4)
+    assert own.outcome_table().lag_max == 2 and deep.outcome_table().lag_max == 9
+    for name in ("claims", "referred", "returned", "intercepted"):
+        assert np.array_equal(a.series(name), b.series(name)), name
+    shallow = crossing_model()
+    shallow.params["info_lag_days"] = 2
+    with pytest.raises(ValueError, match="lag_max 1"):
+        shallow.set_outcome_table(table_for(shallow, 1))
+
+
 def test_window_changes_no_result() -> None:
     """A run with returns, retries, interception and late inland claims (agents finishing out
     of order) gives bit-identical records to the engine before the active window existed:

@@ -510,16 +510,17 @@ class Simulation:
 
     def set_outcome_table(self, table: OutcomeTable) -> None:
         """Use a law table built elsewhere (e.g. cached across runs of the same law) instead of
-        asking the oracle; it must cover this run's places, days and largest lag."""
+        asking the oracle; it must cover this run's places and days and reach at least as far
+        back as its largest lag (a table with a larger ``lag_max`` serves any smaller lag)."""
         places = self.places or ("none",)
-        want = (self.n_days + self.lag_max, len(places), max(len(self.profiles), 1))
+        if table.lag_max < self.lag_max:
+            raise ValueError(f"outcome table lag_max {table.lag_max}, run needs {self.lag_max}")
+        want = (self.n_days + table.lag_max, len(places), max(len(self.profiles), 1))
         if table.codes.shape != want or tuple(table.places) != places:
             raise ValueError(
                 f"outcome table of shape {table.codes.shape} for places {table.places}; this "
                 f"run needs {want} for places {self.places}"
             )
-        if table.lag_max != self.lag_max:
-            raise ValueError(f"outcome table lag_max {table.lag_max}, run needs {self.lag_max}")
         self._table = table
 
     def max_agents(self) -> int:

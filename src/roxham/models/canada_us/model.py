@@ -50,7 +50,7 @@ class Built:
     scenario: ModelScenario
     profiles: list[Profile]
     oracle: CanadaUSLawOracle
-    codes: npt.NDArray[np.int8]  # [lag_max + n_days, n_places, n_profiles]
+    codes: npt.NDArray[np.int8]  # [lag_max + n_days, places, profiles]
     demand: Demand
     sim: Simulation
     build_s: float
@@ -87,6 +87,10 @@ def outcome_table(
 
 _TABLE_CACHE: dict[str, npt.NDArray[np.int8]] = {}
 
+#: Days before the start that every law table covers (the calibration's information lag
+#: prior is 0–30 days).
+TABLE_LAG_MIN = 30
+
 
 def build(s: ModelScenario) -> Built:
     """Build the law table, demand, network arrays of scenario ``s``."""
@@ -100,8 +104,11 @@ def build(s: ModelScenario) -> Built:
         covid_order=s.law.covid_order,
         delays={"between_inland_late": hide_delay},
     )
-    lag = s.law.information_lag_days
-    key = repr((s.law.model_dump(mode="json"), s.start, s.n_days, hide_delay))
+    # the table reaches TABLE_LAG_MIN days back at least, so that scenarios differing only
+    # in their information lag (posterior draws, calibration trials) share one table
+    lag = max(s.law.information_lag_days, TABLE_LAG_MIN)
+    law_key = s.law.model_dump(mode="json", exclude={"information_lag_days"})
+    key = repr((law_key, s.start, s.n_days, hide_delay, lag))
     codes = _TABLE_CACHE.get(key)
     if codes is None:
         codes = outcome_table(oracle, s.start, s.n_days, lag)
