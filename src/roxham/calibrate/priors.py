@@ -23,7 +23,8 @@ p_intercept               processing.p_intercept_irregular    uniform 0.8–1   
 info_lag                  law.information_lag_days            integer 0–30        3
 ========================  ==================================  ==================  ======
 
-``info_lag`` rebuilds the dated law table for a new value (about 0.2 s, cached per process).
+``info_lag`` reuses the dated law table (built once per law, 30 days deep: any lag of the
+prior reads it).
 Not fitted: sourced figures (airport and inland claims, IRB finalisations) are data;
 ``choice.exception_awareness_between_ports`` (it acts only between ports after the 2023
 Protocol, so the 2017–2022 training window cannot identify it; it stays at 1 (A), see
