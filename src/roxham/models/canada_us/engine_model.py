@@ -58,7 +58,6 @@ from roxham.sim.choice import DayContext, logit
 from roxham.sim.engine import ROUTE_START, Cohort, Simulation, Spawn
 from roxham.sim.kernel import SERIES as ENGINE_SERIES
 from roxham.sim.network import Network, Options
-from roxham.sim.oracle import OutcomeTable
 from roxham.sim.results import ReplicateResult
 from roxham.sim.timeline import Event
 
@@ -224,7 +223,7 @@ class CanadaUSChoice:
         """``prob[g, o]`` of the day (the same array while nothing it depends on changes)."""
         bonus = float(self.nyc_u[ctx.day]) if ctx.day < len(self.nyc_u) else 0.0
         key = (ctx.versions, bonus)
-        if self._last is not None and key == self._key and ctx.versions[0] >= 0:
+        if self._last is not None and key == self._key and min(ctx.versions) >= 0:
             return self._last
         table = self.sim.outcome_table()
         lag = int(ctx.params["info_lag_days"])
@@ -304,10 +303,9 @@ def build_simulation(
     profiles: list[Profile],
     oracle: CanadaUSLawOracle,
     demand: Demand,
-    table: OutcomeTable | None = None,
 ) -> Simulation:
-    """The engine simulation of scenario ``s`` (``table``: a law table built earlier for the
-    same law, period and places, e.g. from a cache)."""
+    """The engine simulation of scenario ``s`` (its law table is built by the engine on first
+    use unless the caller sets a cached one: ``sim.set_outcome_table``)."""
     net = _network(s)
     mask = np.zeros(net.n_locations, dtype=bool)
     for c in CROSSINGS:
@@ -327,8 +325,6 @@ def build_simulation(
         params={"info_lag_days": s.law.information_lag_days, "strict_arrival": True},
         name=f"canada_us:{s.name}",
     )
-    if table is not None:
-        sim.set_outcome_table(table)
     sim.choice = CanadaUSChoice(s, sim, demand)
     return sim
 

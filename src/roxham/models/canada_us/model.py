@@ -96,8 +96,7 @@ def build(s: ModelScenario) -> Built:
     """Build the law table, demand, network arrays of scenario ``s``."""
     t0 = time.perf_counter()
     profiles = profile_table()
-    window = int(s.law.reform.get("protocol_window_days") or 14)
-    hide_delay = max(s.processing.hide_wait_days, window)
+    hide_delay = E.hide_delay(s)
     oracle = CanadaUSLawOracle(
         profiles,
         reform=s.law.reform,
