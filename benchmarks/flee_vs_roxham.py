@@ -10,7 +10,7 @@ Numba's cache (compilation is not timed).
 Throughput = agent-steps / CPU seconds of the daily loop (``time.process_time``; both codes are
 single-threaded, and on a shared machine CPU time is what each actually used; wall-clock
 figures are printed and in the JSON too), agent-steps = Σ over days of the agents alive when
-the day's step starts (the definition of Flee's benchmark, shared/flee/BENCH.md).
+the day's step starts (the definition of Flee's benchmark, docs/flee/BENCH.md).
 
 Examples::
 
@@ -235,7 +235,7 @@ def flee_worker(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def ard_rescaled_mean(sim: np.ndarray, data: np.ndarray) -> float:
-    """VALIDATION.md §3: mean over days of Σ_c |s_c·U/S − d_c| / max(U, 1)."""
+    """docs/flee/VALIDATION.md §3: mean over days of Σ_c |s_c·U/S − d_c| / max(U, 1)."""
     sim = sim.astype(float)
     data = data.astype(float)
     u = np.trunc(data.sum(axis=1))

@@ -82,7 +82,7 @@ def test_full_answer_equals_the_library(api: TestClient) -> None:
 
 
 def test_consequence_in_french(api: TestClient) -> None:
-    """RULES.md §1: ineligible under the STCA after a between-ports crossing -> returned to
+    """docs/law/RULES.md §1: ineligible under the STCA after a between-ports crossing -> returned to
     the US through a land port of entry; in French with lang=fr."""
     case = next(c for c in CASES if c["expected_outcome"] == "INELIGIBLE/STCA"
                 and json.loads(c["facts"])["entry"]["mode"] == "BETWEEN_POE")

@@ -20,7 +20,7 @@ CASES = {c["case_id"]: c for c in csv.DictReader(CASES_CSV.open(encoding="utf-8"
 #: charge, a US citizen.
 SCREEN_CASES = ["C012", "C022", "C064", "C051", "C036", "C099", "C001"]
 
-#: Facts that are informational only (RULES.md §2): no question asks for them.
+#: Facts that are informational only (docs/law/RULES.md §2): no question asks for them.
 INFORMATIONAL = {"note", "entry_note", "us_lpr", "years_resident_in_us", "conveyance",
                  "admitted_as", "cohabitation_years", "water", "us_noncitizen_national"}
 
@@ -133,7 +133,7 @@ def test_french_is_remembered(page: Page, shots: Path) -> None:
     fill_screener(page, case["as_of_date"], json.loads(case["facts"]))
     page.click("#screen-submit")
     expect(page.locator("#result-code")).to_have_text("INELIGIBLE/STCA")
-    # RULES.md §1: ineligible under the STCA -> returned to the US, in French
+    # docs/law/RULES.md §1: ineligible under the STCA -> returned to the US, in French
     expect(page.locator("#result-consequence")).to_have_text(
         "Renvoi aux États-Unis, en général au point d'entrée d'arrivée.")
     page.screenshot(path=str(shots / "screener-fr.png"), full_page=True)

@@ -72,8 +72,8 @@ def test_office_types_are_subgroups_of_asylum_claims() -> None:
 
 
 def test_us_southwest_figures_from_notes() -> None:
-    # NOTES.md: Sept 2023 = 269,735; lowest month Apr 2020 = 17,106; Jan 2023 first reported
-    # 156,274 (CBP release 2023-02-10) and 157,358 in the current file: both kept.
+    # data/raw/us/NOTES.md: Sept 2023 = 269,735; lowest month Apr 2020 = 17,106; Jan 2023 first
+    # reported 156,274 (CBP release 2023-02-10) and 157,358 in the current file: both kept.
     m = monthly("cbp_encounters", "US-SW", "2023-09", "2023-09")
     assert m.get_column("value")[0] == 269735
     assert monthly("cbp_encounters", "US-SW", "2020-04", "2020-04").get_column("value")[0] \
@@ -86,7 +86,7 @@ def test_us_southwest_figures_from_notes() -> None:
 
 
 def test_swanton_fiscal_years() -> None:
-    # NOTES.md headline table: Swanton USBP FY2017 449, FY2018 736, FY2020 574.
+    # data/raw/us/NOTES.md headline table: Swanton USBP FY2017 449, FY2018 736, FY2020 574.
     df = series("usbp_encounters", "US-SWANTON", kind="fiscal_year", vintage="official")
     by = dict(zip(df.get_column("period_text"), df.get_column("value"), strict=False))
     assert (by["FY2017"], by["FY2018"], by["FY2020"]) == (449, 736, 574)

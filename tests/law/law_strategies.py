@@ -20,7 +20,7 @@ from roxham.law.facts import (
 from roxham.law.reform import EXCEPTION_IDS, Reform
 
 D = dt.date
-#: Every date at which the law changes (RULES.md §3) and the leap day around (b.1).
+#: Every date at which the law changes (docs/law/RULES.md §3) and the leap day around (b.1).
 BOUNDARIES = [
     D(2004, 12, 29),
     D(2009, 7, 23),

@@ -22,7 +22,7 @@ from roxham.law.registry import get_provision
 
 CASES = Path(__file__).parent / "data" / "cases.csv"
 ROWS = list(csv.DictReader(CASES.open(encoding="utf-8")))
-# Our own cases (hand-derived from RULES.md), for exceptions, grounds and edges the table
+# Our own cases (hand-derived from docs/law/RULES.md), for exceptions, grounds and edges the table
 # does not reach: protected person, (c) met, (h)(ii), s. 159.6(a), (a)/(c.1)/(d), leap day...
 EXTRA = list(csv.DictReader((CASES.parent / "extra_cases.csv").open(encoding="utf-8")))
 

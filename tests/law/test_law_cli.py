@@ -64,7 +64,7 @@ def test_screen_human_and_french(tmp_path: Path) -> None:
     assert out["explanation"].startswith("Recevable")
     assert out["consequence"].startswith("La demande peut être déférée à la Section de la "
                                          "protection des réfugiés")
-    # ineligible under the STCA after a between-ports crossing (RULES.md §1 consequence)
+    # ineligible under the STCA after a between-ports crossing (docs/law/RULES.md §1 consequence)
     alone = write(tmp_path, "alone.json", json.dumps({**FACTS, "family": []}))
     for lang, text in (("en", "Returned to the United States through a land port of entry."),
                        ("fr", "Renvoi aux États-Unis par un point d'entrée terrestre.")):
@@ -242,7 +242,8 @@ def test_human_output_labels_follow_the_language(tmp_path: Path) -> None:
     alone = write(tmp_path, "alone.json", json.dumps({**FACTS, "family": []}))
     fr = runner.invoke(app, ["screen", str(alone), "--lang", "fr", "--trace"]).stdout
     en = runner.invoke(app, ["screen", str(alone), "--lang", "en", "--trace"]).stdout
-    # ineligible under para. 101(1)(e) (RULES.md: STCA applies between ports after 2023-03-25)
+    # ineligible under para. 101(1)(e) (docs/law/RULES.md §6: the STCA applies between ports
+    # after 2023-03-25)
     assert "Motifs : LIPR 101(1)(e)" in fr and "Grounds: IRPA 101(1)(e)" in en
     assert "Ce qui changerait la réponse" in fr and "What would change the answer" in en
     assert "Trace : chaque disposition évaluée" in fr

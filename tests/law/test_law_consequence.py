@@ -1,4 +1,4 @@
-"""The consequence of a result (RULES.md §1 ``consequence``) in English and French."""
+"""The consequence of a result (docs/law/RULES.md §1 ``consequence``) in English and French."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_consequence_follows_rules_md_in_both_languages(row: dict[str, str]) -> 
     between = stca and en.entry_mode == "BETWEEN_POE"
     terminated = not en.eligible and not stca and bool(
         {"101(1)(b.1)", "101(1)(b.2)"} & set(en.grounds))
-    # RULES.md §1: INELIGIBLE/STCA -> returned to the US (through a land POE after a
+    # docs/law/RULES.md §1: INELIGIBLE/STCA -> returned to the US (through a land POE after a
     # between-POE crossing); (b.1)/(b.2) -> processing terminated (s. 101(1.2)), PRRA.
     assert ("Returned to the United States" in c_en) == stca
     assert ("Renvoi aux États-Unis" in c_fr) == stca

@@ -50,7 +50,7 @@ class ScreenRequest(BaseModel):
     as_of_date: dt.date = Field(
         ..., ge=MIN_DATE, le=MAX_DATE, description="Day eligibility is determined (law version)"
     )
-    facts: Facts = Field(..., description="Facts as in law/RULES.md §2")
+    facts: Facts = Field(..., description="Facts as in docs/law/RULES.md §2")
     lang: Lang = Field("en", description="Language of the explanation and the consequence")
     reform: dict[str, Any] | None = Field(None, description="Optional roxham.law Reform")
     what_would_change: bool = Field(True, description="Also list what would change the result")

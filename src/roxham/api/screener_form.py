@@ -1,4 +1,4 @@
-"""The screener's questions over the facts of the STCA rules (law/RULES.md §2), in EN and FR.
+"""The screener's questions over the facts of the STCA rules (docs/law/RULES.md §2), in EN and FR.
 
 Each :class:`Question` names the fact it fills (a dotted key such as ``entry.mode``), how it is
 asked, and ``show_if``: the condition under which it matters. The page shows a question only

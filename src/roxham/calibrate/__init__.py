@@ -1,4 +1,4 @@
-"""Calibrate, validate and quantify uncertainty of roxham models (DESIGN.md §8).
+"""Calibrate, validate and quantify uncertainty of roxham models (docs/ARCHITECTURE.md).
 
 Generic core: :class:`~roxham.calibrate.space.ParameterSpace` (priors),
 :func:`~roxham.calibrate.distance.distance` (sMAPE over official monthly series),

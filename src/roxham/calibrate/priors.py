@@ -28,7 +28,7 @@ prior reads it).
 Not fitted: sourced figures (airport and inland claims, IRB finalisations) are data;
 ``choice.exception_awareness_between_ports`` (it acts only between ports after the 2023
 Protocol, so the 2017–2022 training window cannot identify it; it stays at 1 (A), see
-MODEL.md).
+models/canada_us/MODEL.md).
 
 Distance (:func:`roxham.calibrate.distance.distance`): for each target below, sMAPE (%) between
 the simulated and the official monthly figure over the training window, only months with an

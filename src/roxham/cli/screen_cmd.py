@@ -199,7 +199,7 @@ def register(app: typer.Typer) -> None:
     def screen(
         facts_file: Annotated[
             Path | None,
-            typer.Argument(help="Facts JSON file (keys of law/RULES.md §2); - for stdin."),
+            typer.Argument(help="Facts JSON file (keys of docs/law/RULES.md §2); - for stdin."),
         ] = None,
         as_of: Annotated[
             str | None,

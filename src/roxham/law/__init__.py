@@ -1,7 +1,7 @@
 """The Safe Third Country Agreement (STCA) as executable, dated, cited law.
 
 Eligibility to refer a refugee claim in Canada for people arriving from the United States:
-IRPA s. 101(1) and IRPR ss. 159.1–159.7, per ``law/RULES.md``. The provisions (texts, dates,
+IRPA s. 101(1) and IRPR ss. 159.1–159.7, per ``docs/law/RULES.md``. The provisions (texts, dates,
 sources) are data in ``roxham/law/data/``; :mod:`~roxham.law.rules` holds the predicates;
 :func:`determine` decides one person with a trace; :func:`evaluate_batch` decides columns of
 people with a Numba kernel and the same answers; a :class:`Reform` changes provisions or dates

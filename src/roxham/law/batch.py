@@ -3,9 +3,9 @@
 Facts become fixed per-row columns (:data:`COLUMNS`); list-valued facts (family, documents) are
 encoded by :func:`columns_from_facts` with the same predicates the scalar evaluator uses
 (:mod:`roxham.law.rules`) into bit masks of the exceptions they establish. A Numba kernel then
-applies RULES.md §5 row by row. Row ``i`` of :func:`evaluate_batch` equals ``determine(row i)``
-(property-tested): ``result_code``, ``eligible``, ``stca_status``, and the ``grounds`` and
-``exceptions`` bit masks (bit order :data:`GROUND_IDS`, :data:`EXCEPTION_IDS`).
+applies docs/law/RULES.md §5 row by row. Row ``i`` of :func:`evaluate_batch` equals
+``determine(row i)`` (property-tested): ``result_code``, ``eligible``, ``stca_status``, and
+the ``grounds`` and ``exceptions`` bit masks (bit order :data:`GROUND_IDS`, :data:`EXCEPTION_IDS`).
 
 >>> import datetime as dt
 >>> cols = columns_from_facts([

@@ -1,4 +1,4 @@
-"""The scalar evaluator: RULES.md §5 for one person, with a trace of every provision read.
+"""The scalar evaluator: docs/law/RULES.md §5 for one person, with a trace of every provision read.
 
 >>> det = determine({"nat": ["HT"], "entry": {"mode": "BETWEEN_POE", "date": "2023-04-10"},
 ...                  "claim": {"date": "2023-04-10"}}, dt.date(2023, 4, 10))
@@ -46,7 +46,7 @@ __all__ = [
     "determine",
 ]
 
-#: Result codes (RULES.md §1); the index is the batch code.
+#: Result codes (docs/law/RULES.md §1); the index is the batch code.
 RESULT_CODES: tuple[str, ...] = (
     "ELIGIBLE/STCA_NOT_IN_FORCE",
     "ELIGIBLE/STCA_NOT_APPLICABLE",
@@ -54,7 +54,7 @@ RESULT_CODES: tuple[str, ...] = (
     "INELIGIBLE/STCA",
     "INELIGIBLE/OTHER_GROUND",
 )
-#: STCA statuses (RULES.md §1); the index is the batch code.
+#: STCA statuses (docs/law/RULES.md §1); the index is the batch code.
 STCA_STATUSES: tuple[str, ...] = ("NOT_IN_FORCE", "NOT_APPLICABLE", "EXCEPTION", "APPLIES")
 
 _EXC_BIT = {e: i for i, e in enumerate(EXCEPTION_IDS)}
@@ -103,7 +103,7 @@ def _jsonable(v: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Determination:
-    """The answer for one person (RULES.md §1) with its reasons.
+    """The answer for one person (docs/law/RULES.md §1) with its reasons.
 
     ``route`` is how the STCA reaches the claimant (``LAND_POE``, ``BETWEEN``, ``TRANSIT``)
     and ``scope`` why it does not (``NATIONALITY``, ``STATELESS_FORMER_RESIDENCE``,
@@ -581,7 +581,7 @@ def determine(
     )
 
 
-#: What follows from the result (RULES.md §1 ``consequence``), by language; the French
+#: What follows from the result (docs/law/RULES.md §1 ``consequence``), by language; the French
 #: vocabulary is that of the French explanations (roxham.law.explain).
 _CONSEQUENCE: dict[str, dict[str, str]] = {
     "en": {
@@ -610,7 +610,7 @@ _CONSEQUENCE: dict[str, dict[str, str]] = {
 
 
 def consequence(result_code: str, grounds: list[str], entry_mode: str, lang: str = "en") -> str:
-    """What follows from a result (RULES.md §1), in English (``"en"``) or French (``"fr"``).
+    """What follows from a result (docs/law/RULES.md §1), in English (``"en"``) or French.
 
     >>> consequence("INELIGIBLE/STCA", ["101(1)(e)"], "BETWEEN_POE", "fr")
     "Renvoi aux États-Unis par un point d'entrée terrestre."

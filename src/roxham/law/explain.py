@@ -21,7 +21,10 @@ from typing import Literal
 from roxham.errors import UserError
 from roxham.law.determine import Determination, consequence
 
-__all__ = ["EXCEPTION_TEXT", "GROUND_TEXT", "explain"]
+__all__ = ["EXCEPTION_TEXT", "GROUND_TEXT", "ambiguity_refs", "explain"]
+
+#: Where the text of each ambiguity (A1–A16) is, in the repository.
+RULES_DOC = "docs/law/RULES.md"
 
 Lang = Literal["en", "fr"]
 
@@ -157,7 +160,7 @@ _T: dict[str, dict[str, str]] = {
         "prior_159_01": "The earlier claim found ineligible under the STCA is not a 'prior "
         "claim' for a claimant refused entry by the United States (IRPR s. 159.01), so "
         "IRPA s. 101(1)(c) does not apply.",
-        "flags": "This answer touches ambiguities {ids} of the rules (see law/RULES.md §8): "
+        "flags": "This answer touches ambiguities {ids} of the rules (see {refs}): "
         "another reading could change it.",
         "caveat": "Eligible means only that no IRPA s. 101(1) ground was found in the facts "
         "supplied; identity, security and other checks still apply.",
@@ -209,13 +212,18 @@ _T: dict[str, dict[str, str]] = {
         "prior_159_01": "La demande antérieure jugée irrecevable au titre de l'Entente n'est "
         "pas une « demande antérieure » pour un demandeur refoulé par les États-Unis "
         "(RIPR, art. 159.01) : l'alinéa 101(1)c) de la LIPR ne s'applique pas.",
-        "flags": "Cette réponse dépend des ambiguïtés {ids} des règles (voir law/RULES.md §8) "
+        "flags": "Cette réponse dépend des ambiguïtés {ids} des règles (voir {refs}) "
         ": une autre lecture pourrait la changer.",
         "caveat": "Recevable signifie seulement qu'aucun motif du par. 101(1) de la LIPR n'a été "
         "trouvé dans les faits fournis ; l'identité, la sécurité et d'autres exigences restent "
         "à vérifier.",
     },
 }
+
+def ambiguity_refs(flags: tuple[str, ...] | list[str]) -> str:
+    """Where to read each flagged ambiguity, e.g. ``docs/law/RULES.md#a1, docs/law/RULES.md#a2``."""
+    return ", ".join(f"{RULES_DOC}#{flag.lower()}" for flag in flags)
+
 
 def _exception_text(pid: str, lang: str) -> str:
     table = EXCEPTION_TEXT[lang]
@@ -285,7 +293,7 @@ def explain(det: Determination, lang: Lang = "en") -> str:
     if not det.eligible:
         lines.append(consequence(det.result_code, det.grounds, det.entry_mode, lang))
     if det.flags:
-        lines.append(t["flags"].format(ids=", ".join(det.flags)))
+        lines.append(t["flags"].format(ids=", ".join(det.flags), refs=ambiguity_refs(det.flags)))
     if det.eligible:
         lines.append(t["caveat"])
     return "\n".join(lines)

@@ -1,8 +1,8 @@
-"""The facts the law reads (RULES.md §2), validated.
+"""The facts the law reads (docs/law/RULES.md §2), validated.
 
 Keys are exactly those of the ``facts`` JSON in ``law/cases.csv``. Omitted keys take the
-defaults of RULES.md §2. Unknown keys are rejected, except the *informational* keys RULES.md
-lists (``note``, ``entry_note``, ``us_lpr``, ``years_resident_in_us``, ``conveyance``,
+defaults of docs/law/RULES.md §2. Unknown keys are rejected, except the *informational* keys
+it lists (``note``, ``entry_note``, ``us_lpr``, ``years_resident_in_us``, ``conveyance``,
 ``admitted_as``, ``cohabitation_years``, ``water``, ``us_noncitizen_national``), which may sit
 at any level and are ignored by the law. Wrong types, unknown enum values and impossible
 combinations (a claim before the entry, a negative age, a stateless person with a nationality)
@@ -59,7 +59,7 @@ __all__ = [
     "Prior",
 ]
 
-#: Keys RULES.md §2 calls informational: accepted anywhere, ignored by the law.
+#: Keys docs/law/RULES.md §2 calls informational: accepted anywhere, ignored by the law.
 INFORMATIONAL_KEYS: frozenset[str] = frozenset(
     {
         "note",
@@ -213,7 +213,7 @@ def _country(v: Any, field: str) -> str:
 
 
 class _Strict(BaseModel):
-    """Unknown keys are errors; RULES.md's informational keys are dropped before validation."""
+    """Unknown keys are errors; informational keys (docs/law/RULES.md §2) are dropped first."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -340,7 +340,7 @@ class Prior(_Strict):
 
 
 class Facts(_Strict):
-    """Everything the STCA eligibility rules read about one claimant (RULES.md §2)."""
+    """Everything the STCA eligibility rules read about one claimant (docs/law/RULES.md §2)."""
 
     nat: list[str]
     stateless: StrictBool = False
@@ -395,7 +395,7 @@ class Facts(_Strict):
     # ---- derived values the rules use -------------------------------------------------------
     @property
     def days_after_entry(self) -> int:
-        """``d = claim.date − entry.date`` in calendar days (RULES.md §4)."""
+        """``d = claim.date − entry.date`` in calendar days (docs/law/RULES.md §4)."""
         return (self.claim.date - self.entry.date).days
 
     @property

@@ -14,7 +14,7 @@ A :class:`Reform` is data (JSON/YAML). Both :func:`roxham.law.determine` and
   "2022-01-01"}``); ``null`` means the event never happens.
 - ``stca_suspended``: a s. 159.7 suspension for every date (STCA ``NOT_IN_FORCE``).
 
-Other readings of the ambiguities of RULES.md §8 run as reforms too:
+Other readings of the ambiguities of docs/law/RULES.md §8 run as reforms too:
 
 - [A1/A2] the Protocol's "within 14 days after such crossing" (day 14 inside, (b.2) from day
   15): ``protocol_window_days=15``;

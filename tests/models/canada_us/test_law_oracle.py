@@ -1,4 +1,4 @@
-"""The model's law table against the law itself (roxham.law.determine) and RULES.md."""
+"""The model's law table against the law itself (roxham.law.determine) and docs/law/RULES.md."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def _code(place: str, p: Profile, day: dt.date, reform: dict[str, object] | None
 
 
 def test_hand_checked_outcomes_from_rules() -> None:
-    """Cases worked by hand from shared/law/RULES.md §5-6 and the order's dates."""
+    """Cases worked by hand from docs/law/RULES.md §5-6 and the order's dates."""
     ht = Profile("HT", "none", False, False)
     ht_sis = Profile("HT", "sibling_citizen", False, False)
     mx = Profile("MX", "none", False, False)

@@ -11,8 +11,9 @@ from flee_tiny import TINY, write_files
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> Callable[..., Path]:
-    """``tiny(**overrides)`` writes the FORMAT.md example (files replaced by ``overrides``,
-    keys like ``"input/routes.csv"``) and returns the root (``input/``, ``data/``)."""
+    """``tiny(**overrides)`` writes the docs/flee/FORMAT.md §10 example (files replaced by
+    ``overrides``, keys like ``"input/routes.csv"``) and returns the root (``input/``,
+    ``data/``)."""
 
     def make(overrides: dict[str, str] | None = None) -> Path:
         files = dict(TINY)

@@ -1,4 +1,4 @@
-"""The tiny Flee scenario of FORMAT.md §10 and a file writer, shared by the Flee tests."""
+"""The tiny Flee scenario of docs/flee/FORMAT.md §10 and a file writer, shared by the Flee tests."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-#: The 4-location example of FORMAT.md §10 (hand-made, as in Flee's docs).
+#: The 4-location example of docs/flee/FORMAT.md §10 (hand-made, as in Flee's docs).
 TINY = {
     "input/locations.csv": (
         "#name,region,country,latitude,longitude,location_type,conflict_date,population\n"

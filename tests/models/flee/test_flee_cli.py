@@ -28,11 +28,11 @@ def test_run_tiny_writes_flee_layout_and_json(
     assert code == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert {"avg_rel_diff", "agent_steps_per_s", "agents", "days"} <= summary.keys()
-    assert summary["days"] == 10 and summary["agents"] == 1000  # FORMAT.md §10 totals
+    assert summary["days"] == 10 and summary["agents"] == 1000  # docs/flee/FORMAT.md §10 totals
     assert 0.0 <= summary["avg_rel_diff"] <= 2.0
     with (out / "out.csv").open() as fh:
         rows = list(csv.reader(fh))
-    # header exactly as Flee's out.csv (FORMAT.md §9/§10)
+    # header exactly as Flee's out.csv (docs/flee/FORMAT.md §9/§10)
     assert rows[0] == [
         "Day", "Date", "Z sim", "Z data", "Z error", "Total error", "refugees in camps (UNHCR)",
         "total refugees (simulation)", "raw UNHCR refugee count",

@@ -1,4 +1,4 @@
-"""Reading Flee input and validation directories (FORMAT.md) and simsetting.yml."""
+"""Reading Flee input and validation directories (docs/flee/FORMAT.md) and simsetting.yml."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_validation_interpolation_matches_format_example(tiny: Callable[..., Pat
     root = tiny()
     val = read_validation_dir(root / "data", dt.date(2020, 1, 1))
     assert val.total_name == "total" and val.names == ["total", "Z"]
-    # FORMAT.md §10, "Z data" column of Flee's out.csv: 800 * t / 9 truncated
+    # docs/flee/FORMAT.md §10, "Z data" column of Flee's out.csv: 800 * t / 9 truncated
     assert [val.value("Z", t) for t in range(10)] == [0, 88, 177, 266, 355, 444, 533, 622, 711, 800]
     # refugees.csv: 0 -> 400 over 4 days, then 400 -> 1000 over 5 days
     assert [val.value("total", t) for t in (0, 1, 4, 5, 9, 30)] == [0, 100, 400, 520, 1000, 1000]
@@ -87,7 +87,7 @@ def test_hasten_divides_counts(tiny: Callable[..., Path]) -> None:
 
 @pytest.mark.parametrize(
     ("name", "n_loc", "n_routes", "n_camps", "n_days"),
-    # VALIDATION.md §5 table: locations, links (undirected rows), camps with data, days
+    # docs/flee/VALIDATION.md §5 table: locations, links (undirected rows), camps with data, days
     [("mali", 23, 35, 7, 300), ("burundi", 30, 41, 5, 396), ("car", 63, 86, 14, 820)],
 )
 def test_shipped_scenarios_are_read(

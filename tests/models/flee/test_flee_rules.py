@@ -310,7 +310,7 @@ def test_spawn_totals_follow_refugees_csv_format_example(tiny: Any) -> None:
     root = tiny()
     m = FleeModel.load(root / "input", root / "data")
     res = m.run(seed=1)
-    # FORMAT.md §10 (Flee 3.1 out.csv): total refugees (simulation) and raw UNHCR count
+    # docs/flee/FORMAT.md §10 (Flee 3.1 out.csv): total refugees (simulation) and raw UNHCR count
     expected = [0, 100, 200, 300, 400, 520, 640, 760, 880, 1000]
     assert res.total_agents[0].tolist() == expected
     assert res.refugees_raw[0].tolist() == expected

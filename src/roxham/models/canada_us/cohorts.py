@@ -171,7 +171,7 @@ def law_facts(
     claim_date: dt.date,
     delays: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The facts dict (keys of RULES.md §2) of ``profile`` claiming at ``place`` on a date.
+    """The facts dict (keys of docs/law/RULES.md §2) of ``profile`` claiming at ``place`` on a date.
 
     The entry date is ``claim_date`` minus the place's days-to-claim (``delays`` overrides
     :data:`LAW_PLACES`); visa facts are those of the claim date.

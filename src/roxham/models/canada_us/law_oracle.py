@@ -107,7 +107,7 @@ class CanadaUSLawOracle:
         """Statutory result code per profile (no order applied).
 
         The law reads nationality only through "is a US national" and the visa facts
-        (RULES.md §2, §5), so profiles that agree on those and on every other fact get the
+        (docs/law/RULES.md §2, §5), so profiles that agree on those and on every other fact get the
         same answer: the law is asked once per such class (the tests check every profile
         against ``roxham.law.determine`` with its own nationality).
         """

@@ -1,4 +1,4 @@
-"""Readers for Flee's input files (FORMAT.md of Flee 3.1), with errors that name file and line.
+"""Readers for Flee 3.1's input files (docs/flee/FORMAT.md), with errors naming file and line.
 
 A Flee scenario is an *input directory* (``locations.csv``, ``routes.csv``, ``closures.csv``,
 ``conflicts.csv``, ``sim_period.csv`` (or the 3.1-era ``conflict_period.csv``),

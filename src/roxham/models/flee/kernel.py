@@ -5,7 +5,7 @@ No Python object per agent: agents are the columns of :class:`roxham.sim.agents.
 model (``arrived``: the agent has finished at least one link, for ``start_on_foot``;
 ``recent``: Flee's ``recent_travel_distance``, for ``avoid_short_stints``).
 
-One day (ALGORITHM.md §2, after conflicts, spawning and closures have been applied):
+One day (docs/flee/ALGORITHM.md §2, after conflicts, spawning and closures have been applied):
 
 1. **decision pass** — every agent at a location, in agent order: leave with the location's
    move chance (§3); without a route, choose one of the open paths of 1..awareness hops with

@@ -1,4 +1,4 @@
-"""A Flee scenario built into arrays, and its daily loop (ALGORITHM.md §§2–7).
+"""A Flee scenario built into arrays, and its daily loop (docs/flee/ALGORITHM.md §§2–7).
 
 >>> from roxham.models.flee import scenario_dirs
 >>> inp, val = scenario_dirs("mali")
@@ -7,7 +7,7 @@
 >>> res.camp_sim.shape, res.days
 ((1, 5, 7), 5)
 
-Where Flee 3.1 has a documented bug (ALGORITHM.md §10) this model does the intended thing:
+Where Flee 3.1 has a documented bug (docs/flee/ALGORITHM.md §10) this model does the intended thing:
 
 * ``link`` closures close both directions of the link (Flee's do nothing when read from CSV).
 * ``forced_redirection = 1`` does not duplicate the route's links.
@@ -109,8 +109,9 @@ class FleeResult:
         return int(self.camp_sim.shape[0])
 
     def ard_rescaled(self) -> npt.NDArray[np.float64]:
-        """``float64[R, T]``: Flee's rescaled averaged relative difference per day (VALIDATION.md
-        §3): ``Σ_c |s_c·U/S − d_c| / max(U, 1)`` with ``U = Σ d``, ``S = Σ s`` (s = 0 if S = 0)."""
+        """``float64[R, T]``: Flee's rescaled averaged relative difference per day
+        (docs/flee/VALIDATION.md §3): ``Σ_c |s_c·U/S − d_c| / max(U, 1)`` with ``U = Σ d``,
+        ``S = Σ s`` (s = 0 if S = 0)."""
         d = self.camp_data.astype(np.float64)
         u = np.trunc(d.sum(axis=1))  # Flee's int(sum(data))
         s = self.camp_sim.astype(np.float64)

@@ -1,7 +1,7 @@
 """Writing a Flee run: ``out.csv`` in Flee's column layout, Parquet tables and a manifest.
 
-``out.csv`` (FORMAT.md §9): ``Day,Date,<c> sim,<c> data,<c> error,...,Total error,refugees in
-camps (UNHCR),total refugees (simulation),raw UNHCR refugee count,refugees in camps
+``out.csv`` (docs/flee/FORMAT.md §9): ``Day,Date,<c> sim,<c> data,<c> error,...,Total error,
+refugees in camps (UNHCR),total refugees (simulation),raw UNHCR refugee count,refugees in camps
 (simulation),refugee_debt`` — one row per day, camps in locations.csv order.
 
 Parquet (one row per replicate × day × camp in ``camps.parquet``; per replicate × day in

@@ -1,11 +1,11 @@
-"""Flee's ``simsetting.yml`` (ALGORITHM.md §8), read into a typed, immutable object.
+"""Flee's ``simsetting.yml`` (docs/flee/ALGORITHM.md §8), read into a typed, immutable object.
 
 Every key is optional; missing keys take Flee 3.1's code defaults. Keys Roxham implements are
 read; keys of features Roxham does not implement are accepted only at their default value
 (anything else is a :class:`UserError` naming the key, so a run never silently ignores a
 rule); unknown keys are errors too (Flee ignores them, which hides typos).
 
-Differences from Flee 3.1, on purpose (ALGORITHM.md §10):
+Differences from Flee 3.1, on purpose (docs/flee/ALGORITHM.md §10):
 
 * ``spawn_rules.camps_are_sinks`` is accepted as the documented spelling of Flee's
   ``camps_are_sicks`` (either works).
