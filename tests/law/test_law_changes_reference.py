@@ -7,10 +7,10 @@ copied from ``roxham.law.changes``):
 
 1. **Sound**: each change listed, applied to the facts JSON here, flips the answer; its result
    code and eligibility are ``determine()``'s; its provision is one that decides that result
-   (RULES.md §1: an ineligible result is decided by a ground of IRPA s. 101(1), by (e) whenever
-   (e) is among them, i.e. ``INELIGIBLE/STCA``; an eligible result with an exception by one of the
-   exceptions found; another eligible result by a scope provision read); its ``from`` value is
-   the fact's present value.
+   (docs/law/RULES.md §1: an ineligible result is decided by a ground of IRPA s. 101(1), by (e)
+   whenever (e) is among them, i.e. ``INELIGIBLE/STCA``; an eligible result with an exception by
+   one of the exceptions found; another eligible result by a scope provision read); its
+   ``from`` value is the fact's present value.
 2. **Complete**: a brute force over single-fact changes (every value of every yes/no and
    enumerated fact, ages across 18, the claim and entry dates over ranges of days, a family
    member or document added) finds which facts can flip the answer; each such fact appears in
@@ -37,7 +37,7 @@ from law_strategies import build_facts, build_reform
 from pydantic import ValidationError
 
 from roxham.errors import UserError
-from roxham.law import Change, Determination, Facts, Reform, determine, what_would_change
+from roxham.law import Determination, Facts, Reform, determine, what_would_change
 from roxham.law.facts import CLAIM_WHERE, ENTRY_MODES, FAMILY_STATUSES, PRIOR_CLAIMS
 
 DATA = Path(__file__).parent / "data"
@@ -62,7 +62,7 @@ _BASE = settings.get_profile("law-ci" if os.environ.get("CI") else "law-dev")
 # The brute force decides a few hundred variants per example one by one: few examples.
 PROFILE = settings(_BASE, max_examples=max(30, _BASE.max_examples // 60))
 
-#: Yes/no facts of RULES.md §2 (top level, and under ``prior``).
+#: Yes/no facts of docs/law/RULES.md §2 (top level, and under ``prior``).
 TOGGLES = (
     "accompanied_by_parent_or_guardian",
     "parent_or_guardian_in_ca_or_us",
@@ -77,7 +77,7 @@ PRIOR_TOGGLES = (
     "other_country_claim_confirmed",
     "recognized_refugee_elsewhere_returnable",
 )
-#: The Additional Protocol's day (RULES.md §3, D_PROTOCOL).
+#: The Additional Protocol's day (docs/law/RULES.md §3, D_PROTOCOL).
 PROTOCOL_DAY = dt.date(2023, 3, 25)
 ADDED_DOC = {"type": "TRV", "valid": True, "transit_only": False}
 ADDED_MEMBER = {"rel": "sister", "status": "CITIZEN"}
@@ -108,8 +108,8 @@ def value_at(d: dict[str, Any], path: list[str | int]) -> Any:
 
 def changed(d: dict[str, Any], path: list[str | int], value: Any) -> dict[str, Any]:
     """A copy of the facts JSON ``d`` with one fact changed. A journey that no longer ends at an
-    airport cannot keep the facts that exist only there (RULES.md §2: the US removal transit and
-    a claim made on arrival at an airport): they go back to their defaults."""
+    airport cannot keep the facts that exist only there (docs/law/RULES.md §2: the US removal
+    transit and a claim made on arrival at an airport): they go back to their defaults."""
     new = json.loads(json.dumps(d))
     node: Any = new
     for k in path[:-1]:
@@ -134,7 +134,7 @@ def decide(d: dict[str, Any], as_of: dt.date, reform: Reform | None) -> Determin
 
 
 def deciding_ok(provision: str, det: Determination) -> bool:
-    """Whether ``provision`` decides ``det`` in the sense of RULES.md §1."""
+    """Whether ``provision`` decides ``det`` in the sense of docs/law/RULES.md §1."""
     if not det.eligible:
         if det.result_code == "INELIGIBLE/STCA":
             return provision == "IRPA 101(1)(e)"
@@ -214,12 +214,13 @@ def single_changes(d: dict[str, Any], as_of: dt.date) -> Iterator[tuple[str, Any
         yield "age", age, False
     entry = dt.date.fromisoformat(d["entry"]["date"])
     claim = dt.date.fromisoformat(d["claim"]["date"])
-    # claim days: the 14-day window and the one-year limit after the entry (RULES.md §4)
+    # claim days: the 14-day window and the one-year limit after the entry
+    # (docs/law/RULES.md §4)
     for lo, hi in ((0, 20), (360, 372)):
         for day in _days(entry + dt.timedelta(days=lo), min(as_of, entry + dt.timedelta(days=hi))):
             if day != claim:
                 yield "claim.date", day.isoformat(), False
-    # entry days: the 20 days before the claim (RULES.md §4)
+    # entry days: the 20 days before the claim (docs/law/RULES.md §4)
     for day in _days(claim - dt.timedelta(days=20), claim):
         if day.isoformat() != d["entry"]["date"]:
             yield "entry.date", day.isoformat(), False
@@ -299,8 +300,8 @@ def test_the_known_gaps_are_narrow() -> None:
 
 
 def test_a_known_flip_is_found() -> None:
-    """A hand-worked case (RULES.md §5, s. 159.5(a)): at a land port in 2022, a sister in Canada
-    who is a visitor gives no exception; were she a citizen, the claim would be eligible."""
+    """A hand-worked case (docs/law/RULES.md §5, s. 159.5(a)): at a land port in 2022, a sister in
+    Canada who is a visitor gives no exception; were she a citizen, the claim would be eligible."""
     facts = {
         "nat": ["HT"],
         "entry": {"mode": "LAND_POE", "date": "2022-08-15"},
