@@ -251,7 +251,8 @@ def render_validation_report(vals: Sequence[Validation], obs: Observed, title: s
         if v.protocol:
             p = v.protocol
             parts.append(
-                f"<p>Quebec interceptions across the Additional Protocol ({PROTOCOL_DAY}): observed "
+                "<p>Quebec interceptions across the Additional Protocol "
+                f"({PROTOCOL_DAY}): observed "
                 f"{100 * p['observed']:+.1f} %, simulated {100 * p['simulated']:+.1f} % "
                 f"(months {', '.join(p['pre_months'])} → {', '.join(p['post_months'])}).</p>")
         for note in v.notes:
@@ -404,7 +405,8 @@ def plot_validation_png(v: Validation, obs: Observed, path: Any,
         ax.set_title(f"{key}: fit ≤ {v.train_end}, forecast to {v.test_end}", fontsize=10)
         ax.legend(fontsize=7, ncol=3)
     axes[-1, 0].text(0, -0.25, "Official: IRCC monthly RCMP interceptions via roxham.data; "
-                     f"dotted: training end; dash-dot: {PROTOCOL_DAY}", transform=axes[-1, 0].transAxes,
+                     f"dotted: training end; dash-dot: {PROTOCOL_DAY}",
+                     transform=axes[-1, 0].transAxes,
                      fontsize=7, color="#555")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

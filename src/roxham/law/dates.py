@@ -18,8 +18,9 @@ a number of days.
 True
 >>> law_date("D_PROTOCOL", {"no_protocol": True}) is None
 True
->>> COVID_DIRECT_BACK.in_force(COVID_DIRECT_BACK.start), COVID_DIRECT_BACK.in_force(COVID_DIRECT_BACK.end)
-(True, False)
+>>> order = COVID_DIRECT_BACK
+>>> order.in_force(order.start), order.in_force(order.last_day), order.in_force(order.end)
+(True, True, False)
 """
 
 from __future__ import annotations
