@@ -65,3 +65,19 @@ def test_covid_order_is_the_dated_event_rows() -> None:
     assert order.in_force(order.start) and order.in_force(order.last_day)
     assert not order.in_force(order.end) and not order.in_force(order.start - dt.timedelta(1))
     assert order.source
+
+
+def test_a_constant_read_as_after_breaks_on_the_next_day() -> None:
+    """IRPA s. 101(1)(b.1): "entered Canada after June 24, 2020" — an entry on that day is
+    outside, one on the next day inside; both days are breakpoints."""
+    day = law.law_date("D_COVID_B1")
+    assert day == dt.date(2020, 6, 24)
+    bp = law.breakpoints()
+    assert day in bp and day + dt.timedelta(days=1) in bp
+    grounds = []
+    for entry in (day, day + dt.timedelta(days=1)):
+        facts = {"nat": ["HT"], "entry": {"mode": "AIRPORT", "from": "US",
+                                          "date": entry.isoformat()},
+                 "claim": {"date": "2025-07-01", "where": "INLAND_OFFICE"}}
+        grounds.append(law.determine(facts, dt.date(2026, 4, 1)).grounds)
+    assert grounds == [[], ["101(1)(b.1)"]]

@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from roxham.law.reform import Reform, law_params
-from roxham.law.registry import constant_dates, provisions
+from roxham.law.registry import CONSTANTS, constant_dates, provisions
 
 __all__ = [
     "COVID_DIRECT_BACK",
@@ -72,13 +72,17 @@ def law_date(name: str, reform: ReformLike = None) -> dt.date | None:
 def breakpoints(reform: ReformLike = None) -> list[dt.date]:
     """Sorted dates on which the law may change under ``reform``: every dated constant and
     every start and end of a provision version (the versions' bounds are constants too, but a
-    provision may also carry a literal date in ``provisions.yaml``).
-
-    A rule may read a date inclusively ("from") or strictly ("after"), so an answer may
-    change on a breakpoint or on the day after it; tabulating callers ask on both.
+    provision may also carry a literal date in ``provisions.yaml``). A constant that a rule
+    reads strictly (``reads: after`` in ``constants.yaml``, e.g. "entered Canada after June
+    24, 2020") also gives the day after it, when the answer changes.
     """
     r = _reform(reform)
-    out = {d for d in constant_dates(r).values() if d is not None}
+    out: set[dt.date] = set()
+    for name, d in constant_dates(r).items():
+        if d is not None:
+            out.add(d)
+            if CONSTANTS[name].reads == "after":
+                out.add(d + dt.timedelta(days=1))
     for p in provisions():
         for v in p.versions_for(r):
             if v.start != dt.date.min:

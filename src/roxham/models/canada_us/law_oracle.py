@@ -159,12 +159,9 @@ class CanadaUSLawOracle:
         place: str | None = None,
     ) -> list[dt.date]:
         """Days on which an answer may change: the law's breakpoints under the scenario's
-        reform (:func:`roxham.law.breakpoints`) and the day after each, visa dates and the
-        order's dates, as they are and shifted by the entry-to-claim delay of ``place`` (of
-        every place when ``None``)."""
-        base: set[dt.date] = set()
-        for b in law.breakpoints(self._reform_obj):  # a rule reads "from" or "after" a date
-            base.update((b, b + dt.timedelta(days=1)))
+        reform (:func:`roxham.law.breakpoints`), visa dates and the order's dates, as they are
+        and shifted by the entry-to-claim delay of ``place`` (of every place when ``None``)."""
+        base: set[dt.date] = set(law.breakpoints(self._reform_obj))
         base.update(VISA_CHANGE_DATES)
         if self.covid_order is not None:
             base.update(self.covid_order)
