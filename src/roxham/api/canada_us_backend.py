@@ -8,10 +8,10 @@ deep-merged over the scenario (the same mechanism as ``extends:`` in a scenario 
 ========================  ============================================================
 lever                     what it changes in the scenario
 ========================  ============================================================
-``protocol``              ``law.reform.no_protocol`` (the 2023-03-25 Additional Protocol)
-``protocol_window_days``  ``law.reform.protocol_window_days`` (14 in the real Protocol)
+``protocol``              ``law.reform.no_protocol`` (the STCA's Additional Protocol)
+``protocol_window_days``  ``law.reform.protocol_window_days`` (default: the law's window)
 ``family_exceptions``     ``law.reform.remove_exceptions`` ⊇ IRPR 159.5(a)–(d) when off
-``covid_order``           ``law.covid_order`` (the 2020-03-21 → 2021-11-21 direct-back order)
+``covid_order``           ``law.covid_order`` (``roxham.law.COVID_DIRECT_BACK`` or none)
 ``close_roxham``          a ``network.closures`` entry for Roxham Road from ``close_roxham_from``
 ``nyc_tickets``           ``demand.nyc_tickets`` (New York's bus tickets north, early 2023)
 ``nyc_ticket_multiplier`` ``demand.nyc_tickets.multiplier`` (extra New York departures)
@@ -33,6 +33,7 @@ from typing import Any
 
 import polars as pl
 
+from roxham import law
 from roxham.api.jobs import Job, Lever, ModelBackend, NoModel, ProgressFn, RunOutput, ScenarioSpec
 
 #: The family-member exceptions (IRPR s. 159.5(a)–(d)), as the shipped scenario names them.
@@ -76,24 +77,27 @@ class CanadaUsBackend:
         removed = set(reform.get("remove_exceptions", ()))
         closures = [c for c in s.network.closures if c.crossing == "roxham"]
         tickets = s.demand.nyc_tickets
+        protocol_day = law.law_date("D_PROTOCOL")
+        order = law.COVID_DIRECT_BACK
+        order_days = f"{order.start} → {order.end}"
         return (
             Lever("protocol", "bool", not reform.get("no_protocol", False),
-                  "Additional Protocol (2023-03-25): the STCA reaches crossings between ports",
-                  "Protocole additionnel (2023-03-25) : l'ETPS s'applique entre les points "
+                  f"Additional Protocol ({protocol_day}): the STCA reaches crossings between "
+                  "ports",
+                  f"Protocole additionnel ({protocol_day}) : l'ETPS s'applique entre les points "
                   "d'entrée"),
-            Lever("protocol_window_days", "int", int(reform.get("protocol_window_days") or 14),
+            Lever("protocol_window_days", "int", law.protocol_window_days(reform),
                   "Protocol window (days after crossing)",
                   "Délai du protocole (jours après l'entrée)", min=1, max=365),
             Lever("family_exceptions", "bool", not removed.issuperset(FAMILY_EXCEPTIONS),
                   "Family-member exceptions IRPR 159.5(a)–(d)",
                   "Exceptions des membres de la famille, RIPR 159.5a)–d)"),
             Lever("covid_order", "bool", s.law.covid_order is not None,
-                  "COVID-19 direct-back order (2020-03-21 → 2021-11-21)",
-                  "Décret COVID-19 de renvoi direct (2020-03-21 → 2021-11-21)"),
+                  f"{order.name} ({order_days})", f"{order.name_fr} ({order_days})"),
             Lever("close_roxham", "bool", bool(closures),
                   "Roxham Road physically closed", "Chemin Roxham physiquement fermé"),
             Lever("close_roxham_from", "date",
-                  (closures[0].start if closures else dt.date(2023, 3, 25)).isoformat(),
+                  str(closures[0].start if closures else protocol_day),
                   "… closed from", "… fermé à partir du"),
             Lever("nyc_tickets", "bool", tickets is not None,
                   "New York buses asylum seekers north (early 2023)",
@@ -148,7 +152,7 @@ class CanadaUsBackend:
             out["law"] = {"reform": reform}
         if "covid_order" in changed:
             out.setdefault("law", {})["covid_order"] = (
-                [dt.date(2020, 3, 21), dt.date(2021, 11, 21)] if levers["covid_order"] else None)
+                list(law.COVID_DIRECT_BACK.span) if levers["covid_order"] else None)
         if {"close_roxham", "close_roxham_from"} & changed:
             others = [c.model_dump() for c in base.network.closures if c.crossing != "roxham"]
             if levers["close_roxham"]:

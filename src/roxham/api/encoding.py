@@ -4,8 +4,8 @@ The law and data packages return rich objects; the API sends plain JSON. One fun
 so every route encodes the same way.
 
 >>> import datetime as dt
->>> to_jsonable({"d": dt.date(2023, 3, 25), "t": (1, 2)})
-{'d': '2023-03-25', 't': [1, 2]}
+>>> to_jsonable({"d": dt.date(2023, 4, 1), "t": (1, 2)})
+{'d': '2023-04-01', 't': [1, 2]}
 """
 
 from __future__ import annotations

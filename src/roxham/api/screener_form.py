@@ -5,7 +5,8 @@ asked, and ``show_if``: the condition under which it matters. The page shows a q
 when its condition holds, so a person is asked only what can change the answer (a minor's
 guardians only for a minor, a claim state only for a family member who is a claimant, family
 and documents only when the route can put the STCA in play, the TSR exception only before its
-repeal on 2009-07-23). Hidden questions are not sent, so the law's defaults apply.
+repeal). The dates in the conditions and help texts are the law's (``roxham.law.law_date``),
+never written here. Hidden questions are not sent, so the law's defaults apply.
 
 Conditions are a tiny language read by ``static/screener.js``: clauses joined by ``&``, each
 ``key=value``, ``key!=value``, ``key in A|B``, ``key<N``, ``key>=N``, ``key<=YYYY-MM-DD``
@@ -20,8 +21,26 @@ Conditions are a tiny language read by ``static/screener.js``: clauses joined by
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
+
+from roxham.law import law_date
+from roxham.law.registry import CONSTANTS
+
+
+def _law_day(name: str) -> dt.date:
+    day = law_date(name)
+    assert day is not None, name  # the law as enacted dates it
+    return day
+
+
+_PROTOCOL = _law_day("D_PROTOCOL")
+_PROTOCOL_EVE = _PROTOCOL - dt.timedelta(days=1)
+_PROTOCOL_TIME = CONSTANTS["D_PROTOCOL"].time or "00:00"
+_PROTOCOL_TIME_FR = f"{int(_PROTOCOL_TIME[:2])} h {_PROTOCOL_TIME[3:]}"
+_TSR_LAST_DAY = _law_day("D_TSR_REPEAL") - dt.timedelta(days=1)
+_C12_RA = _law_day("D_C12_RA")
 
 Kind = Literal[
     "date", "time", "int", "select", "bool", "tristate", "country", "countries", "dates"
@@ -260,10 +279,11 @@ SECTIONS: tuple[Section, ...] = (
                  help_fr="« US » = les 50 États et le D.C. (pas Porto Rico ni les territoires)."),
         Question("entry.date", "date", "Day of entry", "Jour de l'entrée", required=True),
         Question("entry.time", "time", "Local time of entry", "Heure locale de l'entrée",
-                 show_if="entry.date in 2023-03-24|2023-03-25",
-                 help_en="The Additional Protocol took effect at 00:01 EDT on 2023-03-25.",
-                 help_fr="Le Protocole additionnel est entré en vigueur le 2023-03-25 "
-                 "à 0 h 01 HAE."),
+                 show_if=f"entry.date in {_PROTOCOL_EVE}|{_PROTOCOL}",
+                 help_en=f"The Additional Protocol took effect at {_PROTOCOL_TIME} EDT on "
+                 f"{_PROTOCOL}.",
+                 help_fr=f"Le Protocole additionnel est entré en vigueur le {_PROTOCOL} "
+                 f"à {_PROTOCOL_TIME_FR} HAE."),
         Question("us_removal_transit", "bool",
                  "In transit through a Canadian airport under a US removal order",
                  "En transit dans un aéroport canadien sous le coup d'une mesure de renvoi "
@@ -271,7 +291,7 @@ SECTIONS: tuple[Section, ...] = (
                  show_if="entry.mode=AIRPORT", cite="IRPR 159.4(2)"),
         Question("entries", "dates", "Other entries into Canada (dates, comma-separated)",
                  "Autres entrées au Canada (dates, séparées par des virgules)",
-                 show_if="as_of_date>=2026-03-26", cite="IRPA 101(1.1)"),
+                 show_if=f"as_of_date>={_C12_RA}", cite="IRPA 101(1.1)"),
     )),
     Section("family", "Family members in Canada", "Membres de la famille au Canada",
             show_if=ROUTE, repeat="family", row_questions=(
@@ -325,7 +345,7 @@ SECTIONS: tuple[Section, ...] = (
         Question("tsr_national", "bool",
                  "National of a country under a temporary suspension of removals",
                  "Ressortissant d'un pays visé par une suspension temporaire des renvois",
-                 show_if="as_of_date<=2009-07-22", cite="IRPR 159.6(c)"),
+                 show_if=f"as_of_date<={_TSR_LAST_DAY}", cite="IRPR 159.6(c)"),
     )),
     Section("prior", "Earlier claims and other grounds", "Demandes antérieures et autres motifs", (
         Question("prior.canada_claim", "select", "An earlier claim in Canada",

@@ -12,9 +12,11 @@ Skill: sMAPE (%) and MASE = MAE / (in-sample MAE of the lag-12 seasonal naive ov
 months that have both figures; lag-1 naive if there are fewer than 3 such pairs). MASE < 1 beats
 the in-sample seasonal naive; compare the columns to see which forecast wins.
 
-The Additional Protocol (2023-03-25): when the test window holds months both before and after,
-the relative change in Quebec interceptions, mean(official months 2023-04..test end) /
-mean(official months test start..2023-03) − 1, simulated (same months) vs observed.
+The Additional Protocol (its date is the law's, ``roxham.law.law_date("D_PROTOCOL")``; its
+month is :data:`PROTOCOL_MONTH`): when the test window holds months both before and after,
+the relative change in Quebec interceptions, mean(official months after PROTOCOL_MONTH..test
+end) / mean(official months test start..PROTOCOL_MONTH) − 1, simulated (same months) vs
+observed.
 
 >>> mase([2.0, 4.0], [1.0, 4.0], 2.0)
 0.25
@@ -22,6 +24,7 @@ mean(official months test start..2023-03) − 1, simulated (same months) vs obse
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from collections.abc import Mapping, Sequence
@@ -31,9 +34,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from roxham import law
 from roxham.calibrate.distance import Observed, month_range, smape
 
 __all__ = [
+    "PROTOCOL_DAY",
     "PROTOCOL_MONTH",
     "SkillRow",
     "Validation",
@@ -46,7 +51,11 @@ __all__ = [
     "skill_table",
 ]
 
-PROTOCOL_MONTH = "2023-03"  # 2023-03-25: Additional Protocol in force (last pre month)
+#: The month the Additional Protocol came into force (the last month counted "before").
+_protocol_day = law.law_date("D_PROTOCOL")
+assert _protocol_day is not None  # the law as enacted has the Protocol
+PROTOCOL_DAY: dt.date = _protocol_day
+PROTOCOL_MONTH = f"{PROTOCOL_DAY:%Y-%m}"
 
 
 def _shift(month: str, k: int) -> str:
@@ -163,8 +172,8 @@ def skill_table(
 def protocol_change(
     sim: Mapping[str, float], obs: Mapping[str, float], test_start: str, test_end: str
 ) -> dict[str, Any] | None:
-    """Relative change across 2023-03-25 (see module doc); None when the test window or the
-    official figures do not cover both sides.
+    """Relative change across the Additional Protocol (see module doc); None when the test
+    window or the official figures do not cover both sides.
 
     >>> protocol_change({"2023-03": 100.0, "2023-04": 10.0}, {"2023-03": 80.0, "2023-04": 4.0},
     ...                 "2023-01", "2023-12")["observed"]
@@ -242,7 +251,8 @@ def render_validation_report(vals: Sequence[Validation], obs: Observed, title: s
         if v.protocol:
             p = v.protocol
             parts.append(
-                f"<p>Quebec interceptions across the Additional Protocol (2023-03-25): observed "
+                "<p>Quebec interceptions across the Additional Protocol "
+                f"({PROTOCOL_DAY}): observed "
                 f"{100 * p['observed']:+.1f} %, simulated {100 * p['simulated']:+.1f} % "
                 f"(months {', '.join(p['pre_months'])} → {', '.join(p['post_months'])}).</p>")
         for note in v.notes:
@@ -364,8 +374,6 @@ def plot_validation_png(v: Validation, obs: Observed, path: Any,
     import matplotlib
 
     matplotlib.use("Agg")
-    import datetime as dt
-
     import matplotlib.pyplot as plt
 
     keys = [k for k in keys if k in obs.series]
@@ -393,11 +401,12 @@ def plot_validation_png(v: Validation, obs: Observed, path: Any,
             ms = sorted(fc)
             ax.plot([d(m) for m in ms], [fc[m] for m in ms], "--", color=c, lw=1, label=name)
         ax.axvline(d(v.train_end), color="#888", ls=":", lw=1)
-        ax.axvline(dt.date(2023, 3, 25), color="#888", ls="-.", lw=0.8)
+        ax.axvline(PROTOCOL_DAY, color="#888", ls="-.", lw=0.8)
         ax.set_title(f"{key}: fit ≤ {v.train_end}, forecast to {v.test_end}", fontsize=10)
         ax.legend(fontsize=7, ncol=3)
     axes[-1, 0].text(0, -0.25, "Official: IRCC monthly RCMP interceptions via roxham.data; "
-                     "dotted: training end; dash-dot: 2023-03-25", transform=axes[-1, 0].transAxes,
+                     f"dotted: training end; dash-dot: {PROTOCOL_DAY}",
+                     transform=axes[-1, 0].transAxes,
                      fontsize=7, color="#555")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

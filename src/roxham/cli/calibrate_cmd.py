@@ -171,11 +171,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fit on the training window only, forecast the test window with the real policy
         timeline; skill (MASE, sMAPE) vs seasonal-naive and last-value baselines, the change
-        in Quebec interceptions across 2023-03-25; writes validation.html and .json."""
+        in Quebec interceptions across the Additional Protocol; writes validation.html and .json."""
         from roxham.calibrate.distance import load_observed
         from roxham.calibrate.executor import make_executor
         from roxham.calibrate.paramfile import read_parameter_file
         from roxham.calibrate.validate import (
+            PROTOCOL_DAY,
             plot_validation_png,
             render_validation_report,
             validate_model,
@@ -240,7 +241,7 @@ def register(app: typer.Typer) -> None:
             console.print(t)
             if v.protocol:
                 console.print(
-                    f"QC interceptions across 2023-03-25: observed "
+                    f"QC interceptions across the Additional Protocol ({PROTOCOL_DAY}): observed "
                     f"{100 * v.protocol['observed']:+.1f} %, simulated "
                     f"{100 * v.protocol['simulated']:+.1f} %")
             for n in v.notes:

@@ -40,6 +40,7 @@ from typing import Literal
 
 import polars as pl
 
+from roxham import law
 from roxham.data.load import events as _events
 from roxham.data.query import DateLike, monthly, parse_bound, series
 from roxham.errors import UserError
@@ -96,6 +97,9 @@ MONTHLY_DRIVERS: tuple[MonthlyDriver, ...] = (
                   "US Border Patrol apprehensions in the Swanton sector (VT/NY/NH), per day"),
 )
 
+_PROTOCOL_DAY = law.law_date("D_PROTOCOL")
+assert _PROTOCOL_DAY is not None  # the law as enacted has the Protocol
+
 #: Dated events as steps and pulses, each anchored to a sourced row of events.csv.
 EVENT_DRIVERS: tuple[EventDriver, ...] = (
     EventDriver(
@@ -107,14 +111,14 @@ EVENT_DRIVERS: tuple[EventDriver, ...] = (
     EventDriver(
         "title42", "step",
         (Anchor(date(2020, 3, 20), "Title 42 order issued", shift=1),),
-        "US Title 42 expulsions in force (first returns 2020-03-21)",
+        "US Title 42 expulsions in force (first returns the day after the order)",
         end=Anchor(date(2023, 5, 11), "Title 42 order lifted at 11:59pm", shift=1),
     ),
     EventDriver(
         "canada_turnback", "step",
-        (Anchor(date(2020, 3, 21), "directed back to US"),),
+        (Anchor(law.COVID_DIRECT_BACK.start, "directed back to US"),),
         "Canada directs irregular (between-port) asylum crossers back to the US (COVID-19)",
-        end=Anchor(date(2021, 11, 21), "Canada ends pandemic turn-back"),
+        end=Anchor(law.COVID_DIRECT_BACK.end, "Canada ends pandemic turn-back"),
     ),
     EventDriver(
         "cbp_one", "step",
@@ -128,7 +132,7 @@ EVENT_DRIVERS: tuple[EventDriver, ...] = (
     ),
     EventDriver(
         "stca_protocol", "step",
-        (Anchor(date(2023, 3, 25), "Additional Protocol in force"),),
+        (Anchor(_PROTOCOL_DAY, "Additional Protocol in force"),),
         "STCA Additional Protocol in force: the STCA applies between ports of entry (Roxham shut)",
     ),
     EventDriver(
@@ -194,8 +198,9 @@ def drivers_info(*, data_dir: _PathLike = None) -> pl.DataFrame:
     geography of a monthly driver or the source URL(s) of its events.
 
     >>> info = drivers_info()
-    >>> info.filter(pl.col("name") == "stca_protocol").get_column("days")[0]
-    '2023-03-25..'
+    >>> days = info.filter(pl.col("name") == "stca_protocol").get_column("days")[0]
+    >>> days == f"{law.law_date('D_PROTOCOL')}.."
+    True
     """
     ev = _events(data_dir=data_dir)
     rows = [
@@ -300,9 +305,10 @@ def daily_drivers(
     describes every column and its source. ``start``/``end`` are dates or ``YYYY-MM[-DD]``
     text (``"2017-01"`` as an end means 2017-01-31).
 
-    >>> d = daily_drivers("2020-03-19", "2020-03-22")
-    >>> d.select("date", "title42", "canada_turnback").rows()[1:3]
-    [(datetime.date(2020, 3, 20), 0.0, 0.0), (datetime.date(2020, 3, 21), 1.0, 1.0)]
+    >>> start = law.COVID_DIRECT_BACK.start  # Title 42's first returns fell on the same day
+    >>> d = daily_drivers(start - timedelta(days=2), start + timedelta(days=1))
+    >>> d.select("title42", "canada_turnback").rows()[1:3]
+    [(0.0, 0.0), (1.0, 1.0)]
     >>> m = daily_drivers("2021-06-01", "2021-06-30", fill="annual")  # 4095 * 30 / 365
     >>> bool(m.get_column("rcmp_qc_imputed").all()), round(m.get_column("rcmp_qc").sum())
     (True, 337)

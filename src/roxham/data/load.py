@@ -461,7 +461,8 @@ def events(
     """Dated events on both sides of the border, each with its source (:data:`EVENT_COLUMNS`).
 
     >>> ev = events()
-    >>> ev.filter(pl.col("date") == date(2023, 3, 25)).get_column("event")[0][:30]
+    >>> from roxham.law import law_date
+    >>> ev.filter(pl.col("date") == law_date("D_PROTOCOL")).get_column("event")[0][:30]
     'STCA Additional Protocol in fo'
     """
     root = resolve_data_dir(data_dir)

@@ -138,8 +138,8 @@ def parse_period(text: str, fiscal: str = "US") -> Period:
 
     >>> parse_period("2017-08").kind
     'month'
-    >>> parse_period("2020-03-21..2021-04-20").start.isoformat()
-    '2020-03-21'
+    >>> parse_period("2020-03-22..2021-04-20").start.isoformat()
+    '2020-03-22'
     """
     t = text.strip()
     qualifier = ""

@@ -5,8 +5,10 @@ figure of each month (:func:`roxham.data.monthly`). Months without any figure ar
 and never bridged by a line; months whose only figure is a first-reported, press or other
 secondary figure (no final agency figure found) are drawn lighter and say so in the legend. Two
 policy periods that change the flows are marked when they fall in the window: Canada's COVID-19
-turn-back of irregular crossers (2020-03-21 to 2021-11-20) and the STCA Additional Protocol
-(2023-03-25, Roxham Road closed). The source line names the publishers of the plotted figures.
+turn-back of irregular crossers (the COVID-19 direct-back order, dated by
+``roxham.law.COVID_DIRECT_BACK``) and the STCA Additional Protocol (Roxham Road closed); both
+periods come from the event drivers, which take their dates from the law. The source line
+names the publishers of the plotted figures.
 
 ``.png`` is drawn with matplotlib; ``.html`` with Plotly, its JavaScript bundled inline (the file
 works offline, no CDN).

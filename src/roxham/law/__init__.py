@@ -27,6 +27,13 @@ from __future__ import annotations
 
 from roxham.law.batch import BatchResult, columns_from_facts, default_columns, evaluate_batch
 from roxham.law.changes import Change, what_would_change
+from roxham.law.dates import (
+    COVID_DIRECT_BACK,
+    Order,
+    breakpoints,
+    law_date,
+    protocol_window_days,
+)
 from roxham.law.determine import (
     RESULT_CODES,
     STCA_STATUSES,
@@ -41,6 +48,7 @@ from roxham.law.reform import EXCEPTION_IDS, GROUND_IDS, Reform
 from roxham.law.registry import Provision, get_provision, provisions, provisions_in_force
 
 __all__ = [
+    "COVID_DIRECT_BACK",
     "EXCEPTION_IDS",
     "GROUND_IDS",
     "RESULT_CODES",
@@ -49,9 +57,11 @@ __all__ = [
     "Change",
     "Determination",
     "Facts",
+    "Order",
     "Provision",
     "Reform",
     "TraceStep",
+    "breakpoints",
     "columns_from_facts",
     "consequence",
     "default_columns",
@@ -59,6 +69,8 @@ __all__ = [
     "evaluate_batch",
     "explain",
     "get_provision",
+    "law_date",
+    "protocol_window_days",
     "provisions",
     "provisions_in_force",
     "what_would_change",

@@ -55,6 +55,7 @@ class Constant:
     value: int | None
     time: str | None
     source: str
+    reads: str = "from"  # "from": in effect on the day; "after": from the day after
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,7 @@ def _load_constants() -> dict[str, Constant]:
             value=d.get("value"),
             time=d.get("time"),
             source=str(d["source"]),
+            reads=str(d.get("reads", "from")),
         )
     return out
 

@@ -18,15 +18,18 @@ import plotly.graph_objects as go
 import plotly.offline
 import polars as pl
 
+import roxham.law as rx_law
+
 __all__ = ["POLICY_EVENTS", "render_compare_report", "render_run_report"]
 
-#: Dated events drawn on the charts (sources: roxham.data events, raw/us/events.csv).
+#: Dated events drawn on the charts (sources: roxham.data events, raw/us/events.csv; the
+#: legal dates are the law's own: roxham.law).
 POLICY_EVENTS: tuple[tuple[str, str], ...] = (
     ("2017-01-27", "US travel ban"),
-    ("2020-03-21", "COVID direct-back order"),
-    ("2021-11-21", "order lifted"),
+    (rx_law.COVID_DIRECT_BACK.start.isoformat(), "COVID direct-back order"),
+    (rx_law.COVID_DIRECT_BACK.end.isoformat(), "order lifted"),
     ("2023-02-06", "NYC tickets"),
-    ("2023-03-25", "Additional Protocol"),
+    (str(rx_law.law_date("D_PROTOCOL")), "Additional Protocol"),
     ("2024-02-29", "Mexico visa"),
 )
 
@@ -315,7 +318,8 @@ def _drop_html(d: dict[str, float]) -> str:
         f"{d['observed_before']:,.0f} → {d['observed_after']:,.0f} per month "
         f"(−{100 * d['observed_drop']:.1f} %); simulated {d['simulated_before']:,.0f} → "
         f"{d['simulated_after']:,.0f} (−{100 * d['simulated_drop']:.1f} %). The drop is not "
-        "imposed: it comes from the law table (IRPR 159.4(1.1) from 2023-03-25) through the "
+        "imposed: it comes from the law table (IRPR 159.4(1.1) from "
+        f"{rx_law.law_date('D_PROTOCOL')}) through the "
         "agents' choices and the outcome at the crossing.</p>"
     )
 

@@ -13,8 +13,9 @@ A **law oracle** is anything with this shape (:class:`LawOracle`):
   outcome code of each profile for a claim made at ``place`` (a string such as
   ``"land_poe"``, ``"between_ports"``, ``"airport"``, ``"inland"``) under the law in force on
   ``as_of`` with the given reforms (opaque dicts from the timeline, oldest first);
-- optionally ``breakpoints(start, end, reforms)`` → dates on which answers may change; when
-  present the engine asks only on those dates (plus reform dates), otherwise every day.
+- optionally ``breakpoints(start, end, reforms, place=None)`` → dates on which the answers
+  for a claim at ``place`` (at any place when ``None``) may change; when present the engine
+  asks only on those dates (plus reform dates), otherwise every day.
 
 The real oracle wraps ``roxham.law.evaluate_batch`` (models build it); tests use a stub.
 :func:`build_outcome_table` tabulates the oracle over the whole period once per run, so the
@@ -200,7 +201,8 @@ def build_outcome_table(
     reform_events: Sequence[tuple[dt.date, Mapping[str, Any]]] = (),
     lag_max: int = 0,
 ) -> OutcomeTable:
-    """Ask the oracle once per (place, date on which the answer may change).
+    """Ask the oracle once per (place, date on which the answer may change): the one
+    builder of law tables (the engine's and the models').
 
     ``reform_events`` are (date, reform) pairs; the reforms in effect on a date are those
     dated on or before it, oldest first. Returns an :class:`OutcomeTable` covering days
@@ -218,26 +220,26 @@ def build_outcome_table(
     def reforms_on(d: dt.date) -> list[Mapping[str, Any]]:
         return [r for (rd, r) in reform_events if rd <= d]
 
-    # query days: the first day, reform dates, and oracle breakpoints (or every day)
+    # query days, per place: the first day, reform dates, and the oracle's breakpoints for
+    # that place (or every day)
     last = first + dt.timedelta(days=total - 1)
     bp = getattr(oracle, "breakpoints", None)
-    query: set[dt.date] = {first}
-    query.update(d for d, _ in reform_events if first <= d <= last)
+    common: set[dt.date] = {first}
+    common.update(d for d, _ in reform_events if first <= d <= last)
     if bp is None:
-        query.update(first + dt.timedelta(days=i) for i in range(total))
-    else:
-        points: set[dt.date] = set()
-        for rs in [[], *[reforms_on(d) for d, _ in reform_events]]:
-            points.update(bp(first, last, rs))
-        query.update(d for d in points if first <= d <= last)
-    qdays = sorted(query)
+        common.update(first + dt.timedelta(days=i) for i in range(total))
+    reform_sets = [[], *[reforms_on(d) for d, _ in reform_events]]
     codes = np.zeros((total, len(places), n_prof), dtype=np.int8)
-    for qi, qd in enumerate(qdays):
-        i0 = (qd - first).days
-        i1 = (qdays[qi + 1] - first).days if qi + 1 < len(qdays) else total
-        rs = reforms_on(qd)
-        for p, place in enumerate(places):
-            out = np.asarray(oracle.outcome_codes(cols, place, qd, rs))
+    for p, place in enumerate(places):
+        query = set(common)
+        if bp is not None:
+            for rs in reform_sets:
+                query.update(d for d in bp(first, last, rs, place=place) if first <= d <= last)
+        qdays = sorted(query)
+        for qi, qd in enumerate(qdays):
+            i0 = (qd - first).days
+            i1 = (qdays[qi + 1] - first).days if qi + 1 < len(qdays) else total
+            out = np.asarray(oracle.outcome_codes(cols, place, qd, reforms_on(qd)))
             if out.shape != (n_prof,) and not (len(profiles) == 0 and out.size == 1):
                 raise ValueError(
                     f"oracle returned shape {out.shape} for {n_prof} profiles at {place!r}"

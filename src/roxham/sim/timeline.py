@@ -18,9 +18,9 @@ Any other kind is offered to the model's ``on_event`` hook (models add their own
 an event nobody handles is an error. Events dated before the period start are applied
 before day 0, in date order.
 
->>> tl = Timeline([Event(dt.date(2023, 3, 25), "close_link", ("A", "B")),
+>>> tl = Timeline([Event(dt.date(2023, 3, 20), "close_link", ("A", "B")),
 ...                Event(dt.date(2023, 1, 1), "set_parameter", "speed_km_per_day", 300.0)])
->>> [e.kind for e in tl.on_day(dt.date(2023, 1, 1), dt.date(2023, 3, 25))]
+>>> [e.kind for e in tl.on_day(dt.date(2023, 1, 1), dt.date(2023, 3, 20))]
 ['close_link']
 >>> [e.kind for e in tl.before(dt.date(2023, 3, 1))]
 ['set_parameter']

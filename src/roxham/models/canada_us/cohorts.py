@@ -132,8 +132,11 @@ class Profile:
 
 #: Claim situations the model asks the law about: (entry.mode, claim.where, days from entry to
 #: claim). ``between_inland_*`` are people who crossed between ports unseen and claimed later
-#: at an inland office (``early``: inside the 14-day window of IRPR s. 159.4(1.1), ``late``:
-#: after it); ``inland`` are people admitted earlier (by air) who claim at an inland office.
+#: at an inland office (``early``: without hiding, ``late``: after hiding past the window of
+#: IRPR s. 159.4(1.1)); ``inland`` are people admitted earlier (by air) who claim at an inland
+#: office. The days here are defaults for standalone use: the model gives the law table the
+#: delays of its own network (``engine_model.claim_delays``: ``evade_wait_days`` and the
+#: hiding delay), so both agree.
 LAW_PLACES: dict[str, tuple[str, str, int]] = {
     "land_poe": ("LAND_POE", "POE_ON_ARRIVAL", 0),
     "between_ports": ("BETWEEN_POE", "POE_ON_ARRIVAL", 0),

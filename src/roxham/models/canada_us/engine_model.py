@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from roxham import law
 from roxham.models.canada_us.cohorts import Profile, profile_weights
 from roxham.models.canada_us.demand import KIND_AIR, KIND_INLAND, KIND_LAND, Demand
 from roxham.models.canada_us.geography import (
@@ -67,6 +68,7 @@ __all__ = [
     "STATE_NAMES",
     "CanadaUSChoice",
     "build_simulation",
+    "claim_delays",
     "daily_counts",
     "protocol_window",
 ]
@@ -98,8 +100,9 @@ INLAND_OFFICE = "inland_office"
 
 
 def protocol_window(s: ModelScenario) -> int:
-    """Days of the Additional Protocol's window under the scenario's reform (default 14)."""
-    return int(s.law.reform.get("protocol_window_days") or 14)
+    """Days of the Additional Protocol's window under the scenario's reform, as the law
+    tells it (:func:`roxham.law.protocol_window_days`)."""
+    return law.protocol_window_days(s.law.reform)
 
 
 def hide_delay(s: ModelScenario) -> int:
@@ -107,8 +110,20 @@ def hide_delay(s: ModelScenario) -> int:
     return max(s.processing.hide_wait_days, protocol_window(s))
 
 
+def claim_delays(s: ModelScenario) -> dict[str, int]:
+    """Days from entry to claim of the places reached after crossing unseen, computed once:
+    the network's link lengths to the inland offices and the law table's entry dates both
+    read them (``between_inland_early``: ``evade_wait_days``; ``between_inland_late``:
+    :func:`hide_delay`)."""
+    return {
+        "between_inland_early": int(s.processing.evade_wait_days),
+        "between_inland_late": hide_delay(s),
+    }
+
+
 def _network(s: ModelScenario) -> Network:
     p = s.processing
+    delays = claim_delays(s)
     locs: list[tuple[str, str, dict[str, Any]]] = []
     for o in ORIGINS:
         locs.append((o, "origin", {"province": PLACES[o].province}))
@@ -141,9 +156,11 @@ def _network(s: ModelScenario) -> Network:
         if c.mode == "LAND_POE":
             continue
         if c.hide:
-            links.append((c.id, INLAND_LATE, float(hide_delay(s)), {"road_km": 0.0}))
+            links.append((c.id, INLAND_LATE, float(delays["between_inland_late"]),
+                          {"road_km": 0.0}))
         else:
-            links.append((c.id, INLAND_EARLY, float(p.evade_wait_days), {"road_km": 0.0}))
+            links.append((c.id, INLAND_EARLY, float(delays["between_inland_early"]),
+                          {"road_km": 0.0}))
     links.append((AIR_ARRIVAL, AIRPORT, 0.0, {"road_km": 0.0}))
     links.append((INLAND_ARRIVAL, INLAND_OFFICE, 0.0, {"road_km": 0.0}))
     return Network.build(locs, links)

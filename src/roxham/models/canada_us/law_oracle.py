@@ -5,8 +5,8 @@ day *t*" by building the facts of each unique profile (:func:`cohorts.law_facts`
 ``roxham.law.evaluate_batch`` under the scenario's :class:`roxham.law.Reform`. On top of the
 statute it applies one dated **order**:
 
-- the COVID-19 **direct-back order** (Canada–US temporary arrangement, 2020-03-21 →
-  2021-11-21; events.csv rows of those dates): a person who crosses between ports of entry
+- the COVID-19 **direct-back order** (Canada–US temporary arrangement; its dates and source
+  are :data:`roxham.law.COVID_DIRECT_BACK`): a person who crosses between ports of entry
   to claim is directed back to the US unless the STCA, applied as if they had come to a land
   port of entry, would let the claim in (US nationals, STCA exceptions). This is an
   approximation of the Order in Council's exemptions, stated as such in the report.
@@ -47,8 +47,8 @@ __all__ = [
     "code_kinds",
 ]
 
-#: The COVID-19 direct-back order, [start, end) (events.csv: 2020-03-21 and 2021-11-21).
-COVID_ORDER: tuple[dt.date, dt.date] = (dt.date(2020, 3, 21), dt.date(2021, 11, 21))
+#: The COVID-19 direct-back order, [start, end), as the law data dates it.
+COVID_ORDER: tuple[dt.date, dt.date] = law.COVID_DIRECT_BACK.span
 
 DIRECTED_BACK = "DIRECTED_BACK/COVID_ORDER"
 CODE_NAMES: tuple[str, ...] = (*law.RESULT_CODES, DIRECTED_BACK)
@@ -158,26 +158,13 @@ class CanadaUSLawOracle:
         reforms: Sequence[Mapping[str, Any]] = (),
         place: str | None = None,
     ) -> list[dt.date]:
-        """Days on which an answer may change: the law's dates, visa dates, the order's dates
-        and the reform's moved dates, as they are and shifted by the entry-to-claim delay of
-        ``place`` (of every place when ``None``)."""
-        base: set[dt.date] = {
-            dt.date(2004, 12, 29),  # D_STCA
-            dt.date(2023, 3, 25),  # D_PROTOCOL
-            dt.date(2019, 4, 8),
-            dt.date(2019, 6, 21),
-            dt.date(2020, 6, 24),
-            dt.date(2025, 6, 3),
-            dt.date(2026, 3, 26),
-            *VISA_CHANGE_DATES,
-        }
+        """Days on which an answer may change: the law's breakpoints under the scenario's
+        reform (:func:`roxham.law.breakpoints`), visa dates and the order's dates, as they are
+        and shifted by the entry-to-claim delay of ``place`` (of every place when ``None``)."""
+        base: set[dt.date] = set(law.breakpoints(self._reform_obj))
+        base.update(VISA_CHANGE_DATES)
         if self.covid_order is not None:
             base.update(self.covid_order)
-        for v in (self.reform_dict.get("in_force") or {}).values():
-            try:
-                base.add(dt.date.fromisoformat(str(v)[:10]))
-            except ValueError:
-                continue
         delays = {self.delays[place]} if place is not None else set(self.delays.values())
         out: set[dt.date] = set()
         for b in base:

@@ -27,20 +27,13 @@ from roxham.models.canada_us.geography import CROSSINGS, ORIGINS
 from roxham.models.canada_us.law_oracle import CanadaUSLawOracle
 from roxham.models.canada_us.scenario import ModelScenario, scenario_hash
 from roxham.sim.engine import Simulation
-from roxham.sim.oracle import OutcomeTable
+from roxham.sim.oracle import OutcomeTable, build_outcome_table
 
-__all__ = ["PROVINCES", "Built", "RunResult", "build", "outcome_table", "run_scenario"]
+__all__ = ["PROVINCES", "Built", "RunResult", "build", "run_scenario"]
 
 PROVINCES: tuple[str, ...] = ("QC", "MB", "BC", "ON", "other")
 
 ProgressFn = Callable[[int, int], None]
-
-#: Claim places of the law table built by :func:`outcome_table` (its place axis).
-LAW_PLACE_ORDER: tuple[str, ...] = (
-    "land_poe", "between_ports", "between_inland_early", "between_inland_late", "airport",
-    "inland",
-)
-
 
 @dataclass
 class Built:
@@ -50,7 +43,7 @@ class Built:
     scenario: ModelScenario
     profiles: list[Profile]
     oracle: CanadaUSLawOracle
-    codes: npt.NDArray[np.int8]  # [lag_max + n_days, places, profiles]
+    table: OutcomeTable  # the law table the engine reads (roxham.sim.build_outcome_table)
     demand: Demand
     sim: Simulation
     build_s: float
@@ -67,25 +60,7 @@ class RunResult:
     columns: list[tuple[str, str]] = field(repr=False, default_factory=list)
 
 
-def outcome_table(
-    oracle: CanadaUSLawOracle, start: dt.date, n_days: int, lag_max: int
-) -> npt.NDArray[np.int8]:
-    """Codes ``[lag_max + n_days, places, profiles]`` (row ``d + lag_max`` = day ``d``),
-    asking the oracle only on its breakpoints (the answer is constant in between)."""
-    first = start - dt.timedelta(days=lag_max)
-    total = n_days + lag_max
-    last = first + dt.timedelta(days=total - 1)
-    codes = np.zeros((total, len(LAW_PLACE_ORDER), len(oracle.profiles)), dtype=np.int8)
-    for pi, place in enumerate(LAW_PLACE_ORDER):
-        qdays = sorted({first, *oracle.breakpoints(first, last, place=place)})
-        for qi, qd in enumerate(qdays):
-            i0 = (qd - first).days
-            i1 = (qdays[qi + 1] - first).days if qi + 1 < len(qdays) else total
-            codes[i0:i1, pi, :] = oracle.outcome_codes({}, place, qd)
-    return codes
-
-
-_TABLE_CACHE: dict[str, npt.NDArray[np.int8]] = {}
+_TABLE_CACHE: dict[str, OutcomeTable] = {}
 
 #: Days before the start that every law table covers (the calibration's information lag
 #: prior is 0–30 days).
@@ -96,23 +71,13 @@ def build(s: ModelScenario) -> Built:
     """Build the law table, demand, network arrays of scenario ``s``."""
     t0 = time.perf_counter()
     profiles = profile_table()
-    hide_delay = E.hide_delay(s)
+    delays = E.claim_delays(s)  # the same days as the network's links to the inland offices
     oracle = CanadaUSLawOracle(
         profiles,
         reform=s.law.reform,
         covid_order=s.law.covid_order,
-        delays={"between_inland_late": hide_delay},
+        delays=delays,
     )
-    # the table reaches TABLE_LAG_MIN days back at least, so that scenarios differing only
-    # in their information lag (posterior draws, calibration trials) share one table
-    lag = max(s.law.information_lag_days, TABLE_LAG_MIN)
-    law_key = s.law.model_dump(mode="json", exclude={"information_lag_days"})
-    key = repr((law_key, s.start, s.n_days, hide_delay, lag))
-    codes = _TABLE_CACHE.get(key)
-    if codes is None:
-        codes = outcome_table(oracle, s.start, s.n_days, lag)
-        _TABLE_CACHE.clear()
-        _TABLE_CACHE[key] = codes
     demand = build_demand(s, profiles)
     ids = [c.id for c in CROSSINGS]
     unknown_asc = [k for k in s.choice.asc if k not in ids]
@@ -121,12 +86,19 @@ def build(s: ModelScenario) -> Built:
 
         raise UserError(f"choice.asc: unknown crossing {unknown_asc[0]!r}; known: {', '.join(ids)}")
     sim = E.build_simulation(s, profiles, oracle, demand)
-    # the engine's law table is the cached one, with its place axis in the engine's order
-    order = [LAW_PLACE_ORDER.index(p) for p in sim.places]
-    sim.set_outcome_table(OutcomeTable(
-        np.ascontiguousarray(codes[:, order, :]), sim.places, lag, list(oracle.code_names),
-        np.asarray(oracle.referred, dtype=np.bool_)))
-    return Built(s, profiles, oracle, codes, demand, sim, time.perf_counter() - t0)
+    # the table reaches TABLE_LAG_MIN days back at least, so that scenarios differing only
+    # in their information lag (posterior draws, calibration trials) share one table
+    lag = max(s.law.information_lag_days, TABLE_LAG_MIN)
+    law_key = s.law.model_dump(mode="json", exclude={"information_lag_days"})
+    key = repr((law_key, s.start, s.n_days, sorted(delays.items()), lag, sim.places))
+    table = _TABLE_CACHE.get(key)
+    if table is None:
+        table = build_outcome_table(oracle, sim.profiles, sim.places, s.start, s.n_days,
+                                    lag_max=lag)
+        _TABLE_CACHE.clear()
+        _TABLE_CACHE[key] = table
+    sim.set_outcome_table(table)
+    return Built(s, profiles, oracle, table, demand, sim, time.perf_counter() - t0)
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:

@@ -9,8 +9,8 @@ All figures come from :mod:`roxham.data` (the bundled sourced CSVs). Mapping:
 - ``irb_pending`` / ``CA``: IRB RPD pending inventory at month end
   (``irb_rpd_pending_end``; monthly 2019-04..2020-09, and year ends where published);
 - ``directed_back`` / ``CA``: people turned back under the COVID order, one published total
-  (CBSA via press: 387 from 2020-03-21 to 2021-04-20), compared with the simulated total of
-  2020-03..2021-04 (``period`` = ``2020-03..2021-04``);
+  (CBSA via press: 387 from the order's first day to 2021-04-20), compared with the simulated
+  total of 2020-03..2021-04 (``period`` = ``2020-03..2021-04``);
 - ``stca_returns``: no official monthly or annual series was found: not compared.
 
 Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where both exist
@@ -173,8 +173,8 @@ def fit_table(
 
 
 def protocol_drop(monthly: pl.DataFrame) -> dict[str, float]:
-    """Size of the fall of Quebec RCMP interceptions after the Additional Protocol
-    (2023-03-25): mean of the observed months of 2022-04..2023-02 against those of
+    """Size of the fall of Quebec RCMP interceptions after the Additional Protocol:
+    mean of the observed months of 2022-04..2023-02 against those of
     2023-05..2024-12, simulated and observed over the same months (1 − after / before)."""
     obs = observed("rcmp_interceptions", "QC")
     sim = monthly.filter((pl.col("series") == "rcmp_interceptions")

@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from roxham import law
 from roxham.errors import UserError, format_validation_error
 
 __all__ = [
@@ -71,10 +72,11 @@ class Shock(_Strict):
 
 
 class LawSection(_Strict):
-    """Law inputs: a ``roxham.law.Reform`` dict, the COVID order dates, the information lag."""
+    """Law inputs: a ``roxham.law.Reform`` dict, the COVID order's [start, end) (default: the
+    law's :data:`roxham.law.COVID_DIRECT_BACK`; ``None`` = no order), the information lag."""
 
     reform: dict[str, Any] = {}
-    covid_order: tuple[dt.date, dt.date] | None = (dt.date(2020, 3, 21), dt.date(2021, 11, 21))
+    covid_order: tuple[dt.date, dt.date] | None = law.COVID_DIRECT_BACK.span
     information_lag_days: int = Field(default=14, ge=0, le=365)
 
 
