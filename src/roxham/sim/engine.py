@@ -645,6 +645,11 @@ class Simulation:
         rec_codes = np.zeros((n_days, len(table.code_names), n_loc), dtype=np.int32)
         n_alive_days = np.zeros(n_days, dtype=np.int64)
         n_window_days = np.zeros(n_days, dtype=np.int64)
+        queues = K.QueueArrays(
+            st.q_capacity, q_credit, q_issued, q_served, self.q_next, self.q_then_loc,
+            self.q_then_state, self.q_wait_loc, q_arrivals, q_head_day, q_head_taken,
+        )  # fmt: skip
+        arrays = agents.arrays()
         # the active window: agents below window[0] are finished for good (terminal states)
         window = np.zeros(1, dtype=np.int64)
 
@@ -751,23 +756,27 @@ class Simulation:
                     agents.ensure_capacity(need)
             else:  # the plan: the arrays hold max_agents() already
                 spawn_today = spawn_by_day[d]
+            if agents.loc is not arrays.loc:  # grown by ensure_capacity
+                arrays = agents.arrays()
             na = K.step_day(
-                d, key_u,
-                agents.loc, agents.link, agents.pos, agents.route, agents.group, agents.profile,
-                agents.ticket, agents.queue, agents.cohort, agents.born, agents.t_cross,
-                agents.t_claim, agents.hop, agents.state, agents.attempts, na,
-                spawn_today, self.stream_cohort, self.stream_loc, self.cohort_gptr,
-                self.group_cdf, self.group_profile,
-                opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst,
-                link_len, link_speed,
-                st.link_open, st.loc_open, net.action, self.loc_place, self.loc_queue,
-                self.loc_return, self.loc_border, st.p_intercept, cum,
-                law_today, referred, self.give_up, self.max_attempts,
-                st.q_capacity, q_credit, q_issued, q_served, self.q_next, self.q_then_loc,
-                self.q_then_state, self.q_wait_loc, q_arrivals, q_head_day, q_head_taken,
-                st.loc_count, link_count, state_count, rec_series[d], rec_entered[d],
-                rec_q_served[d], rec_q_wait[d], rec_codes[d],
-                bool(params["strict_arrival"]), int(params["redecide"]), window,
+                d, key_u, arrays, na,
+                K.SpawnArrays(
+                    spawn_today, self.stream_cohort, self.stream_loc, self.cohort_gptr,
+                    self.group_cdf, self.group_profile,
+                ),
+                K.NetworkArrays(
+                    opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst,
+                    link_len, link_speed, st.link_open, st.loc_open, net.action, self.loc_place,
+                    self.loc_queue, self.loc_return, self.loc_border, st.p_intercept, cum,
+                ),
+                K.LawToday(law_today, referred, self.give_up, self.max_attempts),
+                queues._replace(capacity=st.q_capacity),
+                K.DayRecords(
+                    st.loc_count, link_count, state_count, rec_series[d], rec_entered[d],
+                    rec_q_served[d], rec_q_wait[d], rec_codes[d],
+                ),
+                K.Settings(bool(params["strict_arrival"]), int(params["redecide"])),
+                window,
             )  # fmt: skip
             agents.n_alive = na
             n_alive_days[d] = na

@@ -37,23 +37,41 @@ seed, the replicate and the inputs.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import numpy as np
+import numpy.typing as npt
 from numba import njit
 
-# agent states (mirror roxham.sim.agents.AgentState)
-DECIDING = 0
-TRAVELLING = 1
-QUEUED = 2
-CLAIMANT = 3
-SETTLED = 4
-EXITED = 5
-N_STATES = 6
+from roxham.sim.agents import AgentState
+from roxham.sim.network import ArrivalAction
 
-# arrival actions (mirror roxham.sim.network.ArrivalAction)
-ACT_NONE = 0
-ACT_CROSSING = 1
-ACT_CLAIM = 2
-ACT_ABSORB = 3
+__all__ = [
+    "SERIES",
+    "AgentArrays",
+    "DayRecords",
+    "LawToday",
+    "NetworkArrays",
+    "QueueArrays",
+    "Settings",
+    "SpawnArrays",
+    "step_day",
+]
+
+# agent states: the values of the one AgentState enum (Numba reads module ints as constants)
+DECIDING = int(AgentState.DECIDING)
+TRAVELLING = int(AgentState.TRAVELLING)
+QUEUED = int(AgentState.QUEUED)
+CLAIMANT = int(AgentState.CLAIMANT)
+SETTLED = int(AgentState.SETTLED)
+EXITED = int(AgentState.EXITED)
+N_STATES = len(AgentState)
+
+# arrival actions: the values of roxham.sim.network.ArrivalAction
+ACT_NONE = int(ArrivalAction.NONE)
+ACT_CROSSING = int(ArrivalAction.CROSSING)
+ACT_CLAIM = int(ArrivalAction.CLAIM)
+ACT_ABSORB = int(ArrivalAction.ABSORB)
 
 # recorded series per location (index into the first axis of ``rec``)
 SERIES = (
@@ -106,6 +124,110 @@ MAX_HOPS_PER_DAY = 10
 RETURN_ROUTE_START = -2
 
 
+# ---------------------------------------------------------------------- what a day reads/writes
+# Typed named tuples of arrays (Numba compiles attribute access on them to plain loads).
+
+#: any integer dtype (the engine uses compact ones: int8 codes, int32 indices)
+IntArray = npt.NDArray[np.integer[Any]]
+
+
+class AgentArrays(NamedTuple):
+    """The agent columns (:data:`roxham.sim.agents.AGENT_DTYPES`), whole (not sliced)."""
+
+    loc: npt.NDArray[np.int32]
+    link: npt.NDArray[np.int32]
+    pos: npt.NDArray[np.float32]
+    route: npt.NDArray[np.int32]
+    group: npt.NDArray[np.int32]
+    profile: npt.NDArray[np.int32]
+    ticket: npt.NDArray[np.int32]
+    queue: npt.NDArray[np.int16]
+    cohort: npt.NDArray[np.int16]
+    born: npt.NDArray[np.int16]
+    t_cross: npt.NDArray[np.int16]
+    t_claim: npt.NDArray[np.int16]
+    hop: npt.NDArray[np.int8]
+    state: npt.NDArray[np.int8]
+    attempts: npt.NDArray[np.int8]
+
+
+class SpawnArrays(NamedTuple):
+    """Today's spawning: expected count per stream, the streams and the choice groups."""
+
+    expected: npt.NDArray[np.float64]  # [stream], today
+    stream_cohort: IntArray  # [stream]
+    stream_loc: IntArray  # [stream]
+    cohort_gptr: IntArray  # [cohort + 1], groups of cohort c: gptr[c]..gptr[c+1]
+    group_cdf: npt.NDArray[np.float64]  # [group], cumulative share within its cohort
+    group_profile: IntArray  # [group]
+
+
+class NetworkArrays(NamedTuple):
+    """Options, links and locations as they are today, and today's choice table."""
+
+    opt_ptr: IntArray  # [loc + 1], options of location l: opt_ptr[l]..opt_ptr[l+1]
+    path_ptr: IntArray  # [option + 1]
+    path_links: IntArray
+    link_src: IntArray
+    link_dst: IntArray
+    link_len: npt.NDArray[np.float64]
+    link_speed: npt.NDArray[np.float64]  # today's
+    link_open: npt.NDArray[np.bool_]  # today's
+    loc_open: npt.NDArray[np.bool_]  # today's
+    loc_action: IntArray  # ArrivalAction
+    loc_place: IntArray  # claim place, -1 if none
+    loc_queue: IntArray  # queue of a referred claim, -1 if none
+    loc_return: IntArray  # where a returned claimant goes (RETURN_ROUTE_START…)
+    loc_border: npt.NDArray[np.bool_]
+    p_intercept: npt.NDArray[np.float64]  # today's
+    choice_cum: npt.NDArray[np.float64]  # [group, option], cumulative per location, today's
+
+
+class LawToday(NamedTuple):
+    """The law in force today and what a cohort does after a return."""
+
+    codes: IntArray  # [place, profile], outcome code
+    referred: npt.NDArray[np.bool_]  # [code]
+    give_up: npt.NDArray[np.float64]  # [cohort], probability of giving up after a return
+    max_attempts: IntArray  # [cohort], returns after which it always gives up
+
+
+class QueueArrays(NamedTuple):
+    """Processing queues (FIFO tickets, daily capacity, arrivals per day)."""
+
+    capacity: npt.NDArray[np.float64]  # today's
+    credit: npt.NDArray[np.float64]
+    issued: IntArray
+    served: IntArray
+    next: IntArray
+    then_loc: IntArray
+    then_state: IntArray
+    wait_loc: IntArray
+    arrivals: IntArray  # [queue, day]
+    head_day: IntArray
+    head_taken: IntArray
+
+
+class DayRecords(NamedTuple):
+    """Running counters and the rows of today's records the kernel adds to."""
+
+    loc_count: IntArray
+    link_count: IntArray
+    state_count: IntArray
+    series: IntArray  # [SERIES, loc], today
+    link_entered: IntArray  # [link], today
+    q_served: IntArray  # [queue], today
+    q_wait: IntArray  # [queue], today
+    codes: IntArray  # [code, loc], today
+
+
+class Settings(NamedTuple):
+    """Movement rules read by the kernel (see ``DEFAULT_PARAMS`` in :mod:`roxham.sim.engine`)."""
+
+    strict_arrival: bool
+    redecide: int
+
+
 @njit(cache=True, inline="always")
 def mix64(z: np.uint64) -> np.uint64:
     """splitmix64's output function."""
@@ -139,13 +261,16 @@ def uniforms(key: np.uint64, day: int, n: int, j: int) -> np.ndarray:
 
 @njit(cache=True, inline="always")
 def _claim(  # type: ignore[no-untyped-def]
-    i, lc, day, kd, came_from, route_start,
-    loc, link, route, ticket, queue, state, attempts, t_claim, profile, cohort,
-    loc_place, loc_queue, loc_return, law_codes, referred, give_up, max_attempts,
-    q_issued, q_arrivals, q_wait_loc,
-    loc_count, state_count, rec, rec_code,
+    i, lc, day, kd, came_from, route_start, a, net, law, qs, r,
 ):  # fmt: skip
     """Agent ``i`` claims at location ``lc``; it has left its link (counts not yet placed)."""
+    loc, link, route, ticket, queue = a.loc, a.link, a.route, a.ticket, a.queue
+    state, attempts, t_claim, profile, cohort = a.state, a.attempts, a.t_claim, a.profile, a.cohort
+    loc_place, loc_queue, loc_return = net.loc_place, net.loc_queue, net.loc_return
+    law_codes, referred = law.codes, law.referred
+    give_up, max_attempts = law.give_up, law.max_attempts
+    q_issued, q_arrivals, q_wait_loc = qs.issued, qs.arrivals, qs.wait_loc
+    loc_count, state_count, rec, rec_code = r.loc_count, r.state_count, r.series, r.codes
     t_claim[i] = day
     rec[S_CLAIMS, lc] += 1
     place = loc_place[lc]
@@ -204,34 +329,29 @@ def advance_window(state, lo, n):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _step_window(  # type: ignore[no-untyped-def]
-    day, key,
-    # agents
-    loc, link, pos, route, group, profile, ticket, queue, cohort, born, t_cross, t_claim,
-    hop, state, attempts, n_alive,
-    # spawning
-    spawn_expected, stream_cohort, stream_loc, cohort_gptr, group_cdf, group_profile,
-    # network and options
-    opt_ptr, path_ptr, path_links, link_src, link_dst, link_len, link_speed,
-    link_open, loc_open, loc_action, loc_place, loc_queue, loc_return, loc_border,
-    p_intercept, choice_cum,
-    # law, cohorts
-    law_codes, referred, give_up, max_attempts,
-    # queues
-    q_capacity, q_credit, q_issued, q_served, q_next, q_then_loc, q_then_state, q_wait_loc,
-    q_arrivals, q_head_day, q_head_taken,
-    # counters and records
-    loc_count, link_count, state_count, rec, link_entered, q_served_today, q_wait_today,
-    rec_code,
-    # settings
-    strict_arrival, redecide_mode, base,
-):  # fmt: skip
-    """One day over agent arrays that are views starting at agent ``base`` (the active
-    window): row ``i`` is agent ``base + i`` and draws use counter ``base + i``. Returns the
-    new number of agents in the views."""
+def _step_window(day, key, a, n_alive, sp, net, law, qs, recs, settings, w0):  # type: ignore[no-untyped-def]
+    """One day over the agents from index ``w0`` (the active window) on; ``n_alive`` agents
+    exist before today's spawning. Returns the new number of agents."""
+    loc, link, pos, route, group, profile = a.loc, a.link, a.pos, a.route, a.group, a.profile
+    ticket, queue, cohort, born, t_cross = a.ticket, a.queue, a.cohort, a.born, a.t_cross
+    t_claim, hop, state, attempts = a.t_claim, a.hop, a.state, a.attempts
+    spawn_expected, stream_cohort, stream_loc = sp.expected, sp.stream_cohort, sp.stream_loc
+    cohort_gptr, group_cdf, group_profile = sp.cohort_gptr, sp.group_cdf, sp.group_profile
+    opt_ptr, path_ptr, path_links = net.opt_ptr, net.path_ptr, net.path_links
+    link_src, link_dst = net.link_src, net.link_dst
+    link_len, link_speed = net.link_len, net.link_speed
+    link_open, loc_open = net.link_open, net.loc_open
+    loc_action, loc_border = net.loc_action, net.loc_border
+    p_intercept, choice_cum = net.p_intercept, net.choice_cum
+    q_capacity, q_credit, q_issued, q_served = qs.capacity, qs.credit, qs.issued, qs.served
+    q_next, q_then_loc, q_then_state, q_wait_loc = qs.next, qs.then_loc, qs.then_state, qs.wait_loc
+    q_arrivals, q_head_day, q_head_taken = qs.arrivals, qs.head_day, qs.head_taken
+    loc_count, link_count = recs.loc_count, recs.link_count
+    state_count, rec = recs.state_count, recs.series
+    link_entered, q_served_today, q_wait_today = recs.link_entered, recs.q_served, recs.q_wait
+    strict_arrival, redecide_mode = settings.strict_arrival, settings.redecide
+    # draw j of agent i uses counter i (its index in the whole arrays), wherever the window is
     kd = day_key(key, day)
-    # uniform(ka, i, j) == uniform(kd, base + i, j): the window does not change any draw
-    ka = kd + np.uint64(base) * _SIXTEEN * _GOLDEN
     # ---------------------------------------------------------------- spawn
     na = n_alive
     for s in range(spawn_expected.shape[0]):
@@ -251,7 +371,7 @@ def _step_window(  # type: ignore[no-untyped-def]
                 break  # never write past the arrays (the caller sizes them)
             i = na
             na += 1
-            u = uniform(ka, i, J_GROUP)
+            u = uniform(kd, i, J_GROUP)
             g = hi - 1
             for gg in range(lo, hi):
                 if u < group_cdf[gg]:
@@ -277,7 +397,7 @@ def _step_window(  # type: ignore[no-untyped-def]
             rec[S_SPAWNED, l0] += 1
 
     # ---------------------------------------------------------------- agents
-    for i in range(na):
+    for i in range(w0, na):
         st = state[i]
         if st >= CLAIMANT:
             continue
@@ -322,7 +442,7 @@ def _step_window(  # type: ignore[no-untyped-def]
                 o1 = opt_ptr[lc + 1]
                 if o1 == o0:
                     break
-                u = uniform(ka, i, J_CHOICE if n_dec == 0 else J_REDECIDE + min(n_dec, 11) - 1)
+                u = uniform(kd, i, J_CHOICE if n_dec == 0 else J_REDECIDE + min(n_dec, 11) - 1)
                 n_dec += 1
                 g = group[i]
                 chosen = -1
@@ -382,7 +502,7 @@ def _step_window(  # type: ignore[no-untyped-def]
                 t_cross[i] = day
             if act == ACT_CROSSING:
                 rec[S_CROSSINGS, lc] += 1
-                if uniform(ka, i, J_CROSS) < p_intercept[lc]:
+                if uniform(kd, i, J_CROSS) < p_intercept[lc]:
                     rec[S_INTERCEPTED, lc] += 1
                     act = ACT_CLAIM
                 else:
@@ -391,11 +511,8 @@ def _step_window(  # type: ignore[no-untyped-def]
             if act == ACT_CLAIM:
                 r0 = route[i]
                 _claim(
-                    i, lc, day, ka, src, link_src[path_links[path_ptr[r0]]] if r0 >= 0 else src,
-                    loc, link, route, ticket, queue, state, attempts, t_claim, profile, cohort,
-                    loc_place, loc_queue, loc_return, law_codes, referred, give_up, max_attempts,
-                    q_issued, q_arrivals, q_wait_loc,
-                    loc_count, state_count, rec, rec_code,
+                    i, lc, day, kd, src, link_src[path_links[path_ptr[r0]]] if r0 >= 0 else src,
+                    a, net, law, qs, recs,
                 )  # fmt: skip
                 break
             if act == ACT_ABSORB:
@@ -475,31 +592,15 @@ def _step_window(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def step_day(  # type: ignore[no-untyped-def]
-    day, key, loc, link, pos, route, group, profile, ticket, queue, cohort, born, t_cross,
-    t_claim, hop, state, attempts, n_alive, spawn_expected, stream_cohort, stream_loc,
-    cohort_gptr, group_cdf, group_profile, opt_ptr, path_ptr, path_links, link_src, link_dst,
-    link_len, link_speed, link_open, loc_open, loc_action, loc_place, loc_queue, loc_return,
-    loc_border, p_intercept, choice_cum, law_codes, referred, give_up, max_attempts, q_capacity,
-    q_credit, q_issued, q_served, q_next, q_then_loc, q_then_state, q_wait_loc, q_arrivals,
-    q_head_day, q_head_taken, loc_count, link_count, state_count, rec, link_entered,
-    q_served_today, q_wait_today, rec_code, strict_arrival, redecide_mode, window,
-):  # fmt: skip
+def step_day(day, key, agents, n_alive, spawn, net, law, queues, records, settings, window):  # type: ignore[no-untyped-def]
     """Advance one day. Returns the new number of agents. See the module docstring.
 
-    The agent arrays are whole; ``window[0]`` is the active-window watermark (moved up here,
-    :func:`advance_window`) and the day runs over the agents from it on.
+    ``agents`` (:class:`AgentArrays`) are whole; ``n_alive`` of them exist. ``spawn``,
+    ``net``, ``law``, ``queues``, ``records`` and ``settings`` are the day's
+    :class:`SpawnArrays`, :class:`NetworkArrays`, :class:`LawToday`, :class:`QueueArrays`,
+    :class:`DayRecords` and :class:`Settings`. ``window[0]`` is the active-window watermark
+    (moved up here, :func:`advance_window`) and the day runs over the agents from it on.
     """
-    lo = advance_window(state, window[0], n_alive)
+    lo = advance_window(agents.state, window[0], n_alive)
     window[0] = lo
-    return lo + _step_window(
-        day, key, loc[lo:], link[lo:], pos[lo:], route[lo:], group[lo:], profile[lo:],
-        ticket[lo:], queue[lo:], cohort[lo:], born[lo:], t_cross[lo:], t_claim[lo:], hop[lo:],
-        state[lo:], attempts[lo:], n_alive - lo, spawn_expected, stream_cohort, stream_loc,
-        cohort_gptr, group_cdf, group_profile, opt_ptr, path_ptr, path_links, link_src, link_dst,
-        link_len, link_speed, link_open, loc_open, loc_action, loc_place, loc_queue, loc_return,
-        loc_border, p_intercept, choice_cum, law_codes, referred, give_up, max_attempts,
-        q_capacity, q_credit, q_issued, q_served, q_next, q_then_loc, q_then_state, q_wait_loc,
-        q_arrivals, q_head_day, q_head_taken, loc_count, link_count, state_count, rec,
-        link_entered, q_served_today, q_wait_today, rec_code, strict_arrival, redecide_mode, lo,
-    )  # fmt: skip
+    return _step_window(day, key, agents, n_alive, spawn, net, law, queues, records, settings, lo)
