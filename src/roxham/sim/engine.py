@@ -660,6 +660,7 @@ class Simulation:
         cum = np.zeros((len(self.group_cohort), opt.n_options))
         last_codes: npt.NDArray[np.int8] | None = None
         perceived = np.zeros((max(len(self.profiles), 1), opt.n_options))
+        perceived_ref = np.zeros(table.codes.shape[1:], dtype=np.bool_)  # [places, profiles]
         avail_key: bytes | None = None
         available = np.ones(opt.n_options, dtype=np.bool_)
         cum_key = -1
@@ -712,7 +713,8 @@ class Simulation:
                     or not np.array_equal(codes_seen, last_codes)
                 ):
                     last_codes = codes_seen.copy()
-                    ok = referred[codes_seen].astype(np.float64)  # [places, profiles]
+                    perceived_ref = referred[codes_seen]  # [places, profiles]
+                    ok = perceived_ref.astype(np.float64)
                     perceived = np.full((ok.shape[1], opt.n_options), ncv)
                     perceived[:, has_place] = ok[self.option_place[has_place]].T
                     versions[1] += 1
@@ -732,6 +734,8 @@ class Simulation:
                 option_place=self.option_place,
                 extra={"state": st},
                 versions=(versions[0], versions[1]),
+                places=self.places or ("none",),
+                perceived_referred=perceived_ref,
             )
             prob = self.choice.probabilities(ctx)
             if prob is not last_prob or versions[0] != cum_key:
