@@ -682,6 +682,25 @@ class Simulation:
         versions = [0, 0]  # (available, perceived)
         spawn_by_day = np.ascontiguousarray(self.spawn_matrix.T)  # [day, stream]
         scaled = False
+        spawns = K.SpawnArrays(
+            self.stream_cohort, self.stream_loc, self.cohort_gptr, self.group_cdf,
+            self.group_profile,
+        )  # fmt: skip
+        # built once: an array replaced during the run (link speeds, the choice table) is
+        # swapped in with _replace below
+        network = K.NetworkArrays(
+            opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst, link_len,
+            link_speed, st.link_open, st.loc_open, net.action, self.loc_place, self.loc_queue,
+            self.loc_return, self.loc_border, st.p_intercept, cum,
+        )  # fmt: skip
+        law = K.LawTable(table.codes, table.lag_max, referred, self.give_up, self.max_attempts)
+        records = K.Records(
+            st.loc_count, link_count, state_count, rec_series, rec_entered, rec_q_served,
+            rec_q_wait, rec_codes,
+        )  # fmt: skip
+        settings = K.Settings(bool(params["strict_arrival"]), int(params["redecide"]))
+        step: Callable[..., int] | None = None
+        last_structs: tuple[Any, ...] = ()
         for d in range(n_days):
             date = self.start + dt.timedelta(days=d)
             st.day, st.date = d, date
@@ -748,7 +767,6 @@ class Simulation:
                 cum = cumulative_by_location(p, opt.opt_ptr, available)
                 last_prob = prob
                 cum_key = versions[0]
-            law_today = table.codes[d + table.lag_max]
             if todays or d == 0:
                 scaled = bool((st.spawn_scale != 1.0).any())
             if scaled:
@@ -762,26 +780,35 @@ class Simulation:
                 spawn_today = spawn_by_day[d]
             if agents.loc is not arrays.loc:  # grown by ensure_capacity
                 arrays = agents.arrays()
-            na = K.step_day(
-                d, key_u, arrays, na,
-                K.SpawnArrays(
-                    spawn_today, self.stream_cohort, self.stream_loc, self.cohort_gptr,
-                    self.group_cdf, self.group_profile,
-                ),
-                K.NetworkArrays(
-                    opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst,
-                    link_len, link_speed, st.link_open, st.loc_open, net.action, self.loc_place,
-                    self.loc_queue, self.loc_return, self.loc_border, st.p_intercept, cum,
-                ),
-                K.LawToday(law_today, referred, self.give_up, self.max_attempts),
-                queues._replace(capacity=st.q_capacity),
-                K.DayRecords(
-                    st.loc_count, link_count, state_count, rec_series[d], rec_entered[d],
-                    rec_q_served[d], rec_q_wait[d], rec_codes[d],
-                ),
-                K.Settings(bool(params["strict_arrival"]), int(params["redecide"])),
-                window,
+            if (
+                link_speed is not network.link_speed
+                or cum is not network.choice_cum
+                or st.p_intercept is not network.p_intercept
+                or st.link_open is not network.link_open
+                or st.loc_open is not network.loc_open
+            ):  # replaced (a hook may replace the run state's arrays too)
+                network = network._replace(
+                    link_speed=link_speed, choice_cum=cum, p_intercept=st.p_intercept,
+                    link_open=st.link_open, loc_open=st.loc_open,
+                )  # fmt: skip
+            if st.q_capacity is not queues.capacity:
+                queues = queues._replace(capacity=st.q_capacity)
+            if st.loc_count is not records.loc_count:
+                records = records._replace(loc_count=st.loc_count)
+            strict, redecide = bool(params["strict_arrival"]), int(params["redecide"])
+            if settings.strict_arrival != strict or settings.redecide != redecide:
+                settings = K.Settings(strict, redecide)
+            args = (
+                d, key_u, arrays, na, spawn_today, spawns, network, law, queues, records,
+                settings, window,
             )  # fmt: skip
+            structs = (arrays, network, queues, records, settings)
+            if step is None or any(x is not y for x, y in zip(structs, last_structs, strict=True)):
+                na = K.step_day(*args)  # (re)compiles if needed; then look the version up
+                step = _overload(K.step_day, args)
+                last_structs = structs
+            else:
+                na = step(*args)
             agents.n_alive = na
             n_alive_days[d] = na
             n_window_days[d] = na - int(window[0])
@@ -842,6 +869,22 @@ class Simulation:
 
 
 _FORK_SIM: Simulation | None = None
+
+
+def _overload(dispatcher: Any, args: tuple[Any, ...]) -> Callable[..., Any]:
+    """The compiled version of a Numba function for the types of ``args`` (already compiled
+    by a call with them), or the function itself if it cannot be found.
+
+    Calling it skips Numba's per-call type dispatch, which for the kernel's named tuples of
+    arrays costs about 5 µs a day, a few percent of a run with few agents over many days.
+    Only valid while every argument keeps its type: the caller looks it up again whenever
+    it rebuilds a structure.
+    """
+    try:
+        sig = tuple(dispatcher.typeof_pyval(a) for a in args)
+        return dispatcher.overloads[sig].entry_point
+    except (AttributeError, KeyError):  # pragma: no cover - another Numba version
+        return dispatcher
 
 
 def _fork_worker(job: tuple[int, int, bool, bool]) -> ReplicateResult:

@@ -49,10 +49,10 @@ from roxham.sim.network import ArrivalAction
 __all__ = [
     "SERIES",
     "AgentArrays",
-    "DayRecords",
-    "LawToday",
+    "LawTable",
     "NetworkArrays",
     "QueueArrays",
+    "Records",
     "Settings",
     "SpawnArrays",
     "step_day",
@@ -152,9 +152,8 @@ class AgentArrays(NamedTuple):
 
 
 class SpawnArrays(NamedTuple):
-    """Today's spawning: expected count per stream, the streams and the choice groups."""
+    """The spawn streams and the choice groups (today's expected counts are an argument)."""
 
-    expected: npt.NDArray[np.float64]  # [stream], today
     stream_cohort: IntArray  # [stream]
     stream_loc: IntArray  # [stream]
     cohort_gptr: IntArray  # [cohort + 1], groups of cohort c: gptr[c]..gptr[c+1]
@@ -183,10 +182,12 @@ class NetworkArrays(NamedTuple):
     choice_cum: npt.NDArray[np.float64]  # [group, option], cumulative per location, today's
 
 
-class LawToday(NamedTuple):
-    """The law in force today and what a cohort does after a return."""
+class LawTable(NamedTuple):
+    """The law by day (the kernel reads the row of today) and what a cohort does after a
+    return."""
 
-    codes: IntArray  # [place, profile], outcome code
+    codes: IntArray  # [lag_max + day, place, profile], outcome code
+    lag_max: int  # row of day d: d + lag_max
     referred: npt.NDArray[np.bool_]  # [code]
     give_up: npt.NDArray[np.float64]  # [cohort], probability of giving up after a return
     max_attempts: IntArray  # [cohort], returns after which it always gives up
@@ -208,17 +209,17 @@ class QueueArrays(NamedTuple):
     head_taken: IntArray
 
 
-class DayRecords(NamedTuple):
-    """Running counters and the rows of today's records the kernel adds to."""
+class Records(NamedTuple):
+    """Running counters, and the records by day (the kernel adds to the row of today)."""
 
     loc_count: IntArray
     link_count: IntArray
     state_count: IntArray
-    series: IntArray  # [SERIES, loc], today
-    link_entered: IntArray  # [link], today
-    q_served: IntArray  # [queue], today
-    q_wait: IntArray  # [queue], today
-    codes: IntArray  # [code, loc], today
+    series: IntArray  # [day, SERIES, loc]
+    link_entered: IntArray  # [day, link]
+    q_served: IntArray  # [day, queue]
+    q_wait: IntArray  # [day, queue]
+    codes: IntArray  # [day, code, loc]
 
 
 class Settings(NamedTuple):
@@ -598,14 +599,19 @@ def _step_window(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def step_day(day, key, agents, n_alive, spawn, net, law, queues, records, settings, window):  # type: ignore[no-untyped-def]
+def step_day(  # type: ignore[no-untyped-def]
+    day, key, agents, n_alive, spawn_today, spawn, net, law, queues, records, settings, window
+):
     """Advance one day. Returns the new number of agents. See the module docstring.
 
-    ``agents`` (:class:`AgentArrays`) are whole; ``n_alive`` of them exist. ``spawn``,
-    ``net``, ``law``, ``queues``, ``records`` and ``settings`` are the day's
-    :class:`SpawnArrays`, :class:`NetworkArrays`, :class:`LawToday`, :class:`QueueArrays`,
-    :class:`DayRecords` and :class:`Settings`. ``window[0]`` is the active-window watermark
-    (moved up here, :func:`advance_window`) and the day runs over the agents from it on.
+    ``agents`` (:class:`AgentArrays`) are whole; ``n_alive`` of them exist. ``spawn_today``
+    is today's expected count per spawn stream. ``spawn``, ``net``, ``law``, ``queues``,
+    ``records`` and ``settings`` are the run's :class:`SpawnArrays`, :class:`NetworkArrays`,
+    :class:`LawTable`, :class:`QueueArrays`, :class:`Records` and :class:`Settings` (a caller
+    builds them once and again only when one of their arrays is replaced: per-day Python work
+    is most of the cost of a run with few agents). ``window[0]`` is the active-window
+    watermark (moved up here, :func:`advance_window`) and the day runs over the agents from
+    it on.
 
     The loop itself (:func:`_step_window`) takes the arrays one by one: Numba compiles that
     3–5% faster than the same loop reading the arrays out of the named tuples (measured with
@@ -619,15 +625,15 @@ def step_day(day, key, agents, n_alive, spawn, net, law, queues, records, settin
         a.loc[lo:], a.link[lo:], a.pos[lo:], a.route[lo:], a.group[lo:], a.profile[lo:],
         a.ticket[lo:], a.queue[lo:], a.cohort[lo:], a.born[lo:], a.t_cross[lo:], a.t_claim[lo:],
         a.hop[lo:], a.state[lo:], a.attempts[lo:], n_alive - lo,
-        sp.expected, sp.stream_cohort, sp.stream_loc, sp.cohort_gptr, sp.group_cdf,
+        spawn_today, sp.stream_cohort, sp.stream_loc, sp.cohort_gptr, sp.group_cdf,
         sp.group_profile,
         nt.opt_ptr, nt.path_ptr, nt.path_links, nt.link_src, nt.link_dst, nt.link_len,
         nt.link_speed, nt.link_open, nt.loc_open, nt.loc_action, nt.loc_place, nt.loc_queue,
         nt.loc_return, nt.loc_border, nt.p_intercept, nt.choice_cum,
-        law.codes, law.referred, law.give_up, law.max_attempts,
+        law.codes[day + law.lag_max], law.referred, law.give_up, law.max_attempts,
         qs.capacity, qs.credit, qs.issued, qs.served, qs.next, qs.then_loc, qs.then_state,
         qs.wait_loc, qs.arrivals, qs.head_day, qs.head_taken,
-        r.loc_count, r.link_count, r.state_count, r.series, r.link_entered, r.q_served,
-        r.q_wait, r.codes,
+        r.loc_count, r.link_count, r.state_count, r.series[day], r.link_entered[day],
+        r.q_served[day], r.q_wait[day], r.codes[day],
         settings.strict_arrival, settings.redecide, lo,
     )  # fmt: skip
