@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from roxham.sim import Cohort, LogitChoice, Network, Options, Simulation, Spawn, logit, run
-from roxham.sim.choice import cumulative_by_location, weights_to_probabilities
+from roxham.sim.choice import DayContext, cumulative_by_location, weights_to_probabilities
 from roxham.sim.kernel import uniforms
+from roxham.sim.oracle import OutcomeTable
 
 D0 = dt.date(2024, 1, 1)
 
@@ -87,3 +88,31 @@ def test_generator_is_uniform_and_streams_differ() -> None:
     v = uniforms(np.uint64(12345), 1, 200_000, 0)
     w = uniforms(np.uint64(12345), 0, 200_000, 1)
     assert abs(np.corrcoef(u, v)[0, 1]) < 0.01 and abs(np.corrcoef(u, w)[0, 1]) < 0.01
+
+
+def test_engine_hands_the_choice_the_lagged_law_row() -> None:
+    """With an information lag of 2 days, the row the choice sees on day d is the law of day
+    d - 2: a place that starts returning everybody on day 3 looks open until day 4."""
+    d0 = dt.date(2024, 1, 1)
+
+    seen: list[tuple[int, bool]] = []
+
+    class Recorder:
+        def probabilities(self, ctx: DayContext) -> np.ndarray:
+            assert ctx.places == ("land_poe",)
+            seen.append((ctx.day, bool(ctx.perceived_referred[0, 0])))
+            return np.ones((len(ctx.group_cohort), ctx.options.n_options))
+
+    net = Network.build([("O", "origin"), ("B", "port_of_entry")], [("O", "B", 1.0)])
+    sim = Simulation(net, d0, d0 + dt.timedelta(days=6), cohorts=[Cohort("c")],
+               spawns=[Spawn("c", "O", 1.0)], choice=Recorder(),
+               params={"info_lag_days": 2})  # fmt: skip
+    table = sim.outcome_table()
+    codes = table.codes.copy()
+    codes[3 + table.lag_max :, :, :] = 1  # from day 3 on: returned
+    sim.set_outcome_table(
+        OutcomeTable(codes, table.places, table.lag_max, ["referred", "returned"],
+                     np.array([True, False]))
+    )  # fmt: skip
+    sim.run(seed=0)
+    assert seen == [(d, d - 2 < 3) for d in range(7)]

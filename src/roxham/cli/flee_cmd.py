@@ -1,4 +1,5 @@
-"""``roxham flee``: run Flee scenarios (Flee 3.1's rules) on Roxham's compiled kernel.
+"""``roxham flee``: run Flee scenarios (Flee 3.1's rules in their own Numba kernel, over the
+engine's agent arrays and ``AgentState``; see :mod:`roxham.models.flee.kernel`).
 
 roxham flee run INPUT_DIR --validation VALIDATION_DIR [--seed N] [--replicates K]
                 [--settings simsetting.yml] [--days D] [-o OUT] [--json]

@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from roxham.sim.kernel import AgentArrays
 
 __all__ = ["AGENT_DTYPES", "NEVER", "AgentState", "Agents"]
 
@@ -115,6 +119,13 @@ class Agents:
     def bytes_per_agent() -> int:
         """Bytes of agent arrays per agent (sum of the column item sizes)."""
         return int(sum(np.dtype(dt).itemsize for dt in AGENT_DTYPES.values()))
+
+    def arrays(self) -> AgentArrays:
+        """The columns as the kernel's :class:`~roxham.sim.kernel.AgentArrays` (whole arrays,
+        not copies; call again after :meth:`ensure_capacity`)."""
+        from roxham.sim.kernel import AgentArrays
+
+        return AgentArrays(*(getattr(self, name) for name in AGENT_DTYPES))
 
     def column(self, name: str) -> npt.NDArray[np.generic]:
         """The live part (``[:n_alive]``) of a column, as a view."""

@@ -58,8 +58,16 @@ class DayContext:
             it (the law of ``info_lag_days`` ago), 0.0 where it would be returned, and
             ``no_claim_value`` (default 0) for options with no claim place on the path.
         option_place: ``int[n_options]``, the claim place index of each option, -1 if none.
+        places: the claim places (index → name) of ``option_place`` and
+            ``perceived_referred``.
+        perceived_referred: ``bool[n_places, n_profiles]``, the law as the agents perceive it
+            today (the engine's law-table row of ``day − info_lag_days``): True where a claim
+            at that place by that profile would be referred. The row ``perceived_success``
+            is built from; a model that weighs places its own way reads it here (a choice
+            model needs no handle on the simulation).
         versions: ``(available, perceived)`` counters that change whenever ``available`` or
-            ``perceived_success`` change (for caching; ``(-1, -1)`` = unknown).
+            ``perceived_success``/``perceived_referred`` change (for caching; ``(-1, -1)`` =
+            unknown).
     """
 
     day: int
@@ -75,6 +83,10 @@ class DayContext:
     option_place: npt.NDArray[np.int32]
     extra: dict[str, Any] = field(default_factory=dict)
     versions: tuple[int, int] = (-1, -1)
+    places: tuple[str, ...] = ()
+    perceived_referred: npt.NDArray[np.bool_] = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.bool_)
+    )
 
 
 @runtime_checkable

@@ -645,6 +645,11 @@ class Simulation:
         rec_codes = np.zeros((n_days, len(table.code_names), n_loc), dtype=np.int32)
         n_alive_days = np.zeros(n_days, dtype=np.int64)
         n_window_days = np.zeros(n_days, dtype=np.int64)
+        queues = K.QueueArrays(
+            st.q_capacity, q_credit, q_issued, q_served, self.q_next, self.q_then_loc,
+            self.q_then_state, self.q_wait_loc, q_arrivals, q_head_day, q_head_taken,
+        )  # fmt: skip
+        arrays = agents.arrays()
         # the active window: agents below window[0] are finished for good (terminal states)
         window = np.zeros(1, dtype=np.int64)
 
@@ -655,6 +660,7 @@ class Simulation:
         cum = np.zeros((len(self.group_cohort), opt.n_options))
         last_codes: npt.NDArray[np.int8] | None = None
         perceived = np.zeros((max(len(self.profiles), 1), opt.n_options))
+        perceived_ref = np.zeros(table.codes.shape[1:], dtype=np.bool_)  # [places, profiles]
         avail_key: bytes | None = None
         available = np.ones(opt.n_options, dtype=np.bool_)
         cum_key = -1
@@ -676,6 +682,25 @@ class Simulation:
         versions = [0, 0]  # (available, perceived)
         spawn_by_day = np.ascontiguousarray(self.spawn_matrix.T)  # [day, stream]
         scaled = False
+        spawns = K.SpawnArrays(
+            self.stream_cohort, self.stream_loc, self.cohort_gptr, self.group_cdf,
+            self.group_profile,
+        )  # fmt: skip
+        # built once: an array replaced during the run (link speeds, the choice table) is
+        # swapped in with _replace below
+        network = K.NetworkArrays(
+            opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst, link_len,
+            link_speed, st.link_open, st.loc_open, net.action, self.loc_place, self.loc_queue,
+            self.loc_return, self.loc_border, st.p_intercept, cum,
+        )  # fmt: skip
+        law = K.LawTable(table.codes, table.lag_max, referred, self.give_up, self.max_attempts)
+        records = K.Records(
+            st.loc_count, link_count, state_count, rec_series, rec_entered, rec_q_served,
+            rec_q_wait, rec_codes,
+        )  # fmt: skip
+        settings = K.Settings(bool(params["strict_arrival"]), int(params["redecide"]))
+        step: Callable[..., int] | None = None
+        last_structs: tuple[Any, ...] = ()
         for d in range(n_days):
             date = self.start + dt.timedelta(days=d)
             st.day, st.date = d, date
@@ -707,7 +732,8 @@ class Simulation:
                     or not np.array_equal(codes_seen, last_codes)
                 ):
                     last_codes = codes_seen.copy()
-                    ok = referred[codes_seen].astype(np.float64)  # [places, profiles]
+                    perceived_ref = referred[codes_seen]  # [places, profiles]
+                    ok = perceived_ref.astype(np.float64)
                     perceived = np.full((ok.shape[1], opt.n_options), ncv)
                     perceived[:, has_place] = ok[self.option_place[has_place]].T
                     versions[1] += 1
@@ -727,6 +753,8 @@ class Simulation:
                 option_place=self.option_place,
                 extra={"state": st},
                 versions=(versions[0], versions[1]),
+                places=self.places or ("none",),
+                perceived_referred=perceived_ref,
             )
             prob = self.choice.probabilities(ctx)
             if prob is not last_prob or versions[0] != cum_key:
@@ -739,7 +767,6 @@ class Simulation:
                 cum = cumulative_by_location(p, opt.opt_ptr, available)
                 last_prob = prob
                 cum_key = versions[0]
-            law_today = table.codes[d + table.lag_max]
             if todays or d == 0:
                 scaled = bool((st.spawn_scale != 1.0).any())
             if scaled:
@@ -751,24 +778,37 @@ class Simulation:
                     agents.ensure_capacity(need)
             else:  # the plan: the arrays hold max_agents() already
                 spawn_today = spawn_by_day[d]
-            na = K.step_day(
-                d, key_u,
-                agents.loc, agents.link, agents.pos, agents.route, agents.group, agents.profile,
-                agents.ticket, agents.queue, agents.cohort, agents.born, agents.t_cross,
-                agents.t_claim, agents.hop, agents.state, agents.attempts, na,
-                spawn_today, self.stream_cohort, self.stream_loc, self.cohort_gptr,
-                self.group_cdf, self.group_profile,
-                opt.opt_ptr, opt.path_ptr, opt.path_links, net.link_src, net.link_dst,
-                link_len, link_speed,
-                st.link_open, st.loc_open, net.action, self.loc_place, self.loc_queue,
-                self.loc_return, self.loc_border, st.p_intercept, cum,
-                law_today, referred, self.give_up, self.max_attempts,
-                st.q_capacity, q_credit, q_issued, q_served, self.q_next, self.q_then_loc,
-                self.q_then_state, self.q_wait_loc, q_arrivals, q_head_day, q_head_taken,
-                st.loc_count, link_count, state_count, rec_series[d], rec_entered[d],
-                rec_q_served[d], rec_q_wait[d], rec_codes[d],
-                bool(params["strict_arrival"]), int(params["redecide"]), window,
+            if agents.loc is not arrays.loc:  # grown by ensure_capacity
+                arrays = agents.arrays()
+            if (
+                link_speed is not network.link_speed
+                or cum is not network.choice_cum
+                or st.p_intercept is not network.p_intercept
+                or st.link_open is not network.link_open
+                or st.loc_open is not network.loc_open
+            ):  # replaced (a hook may replace the run state's arrays too)
+                network = network._replace(
+                    link_speed=link_speed, choice_cum=cum, p_intercept=st.p_intercept,
+                    link_open=st.link_open, loc_open=st.loc_open,
+                )  # fmt: skip
+            if st.q_capacity is not queues.capacity:
+                queues = queues._replace(capacity=st.q_capacity)
+            if st.loc_count is not records.loc_count:
+                records = records._replace(loc_count=st.loc_count)
+            strict, redecide = bool(params["strict_arrival"]), int(params["redecide"])
+            if settings.strict_arrival != strict or settings.redecide != redecide:
+                settings = K.Settings(strict, redecide)
+            args = (
+                d, key_u, arrays, na, spawn_today, spawns, network, law, queues, records,
+                settings, window,
             )  # fmt: skip
+            structs = (arrays, network, queues, records, settings)
+            if step is None or any(x is not y for x, y in zip(structs, last_structs, strict=True)):
+                na = K.step_day(*args)  # (re)compiles if needed; then look the version up
+                step = _overload(K.step_day, args)
+                last_structs = structs
+            else:
+                na = step(*args)
             agents.n_alive = na
             n_alive_days[d] = na
             n_window_days[d] = na - int(window[0])
@@ -829,6 +869,22 @@ class Simulation:
 
 
 _FORK_SIM: Simulation | None = None
+
+
+def _overload(dispatcher: Any, args: tuple[Any, ...]) -> Callable[..., Any]:
+    """The compiled version of a Numba function for the types of ``args`` (already compiled
+    by a call with them), or the function itself if it cannot be found.
+
+    Calling it skips Numba's per-call type dispatch, which for the kernel's named tuples of
+    arrays costs about 5 µs a day, a few percent of a run with few agents over many days.
+    Only valid while every argument keeps its type: the caller looks it up again whenever
+    it rebuilds a structure.
+    """
+    try:
+        sig = tuple(dispatcher.typeof_pyval(a) for a in args)
+        return dispatcher.overloads[sig].entry_point
+    except (AttributeError, KeyError):  # pragma: no cover - another Numba version
+        return dispatcher
 
 
 def _fork_worker(job: tuple[int, int, bool, bool]) -> ReplicateResult:

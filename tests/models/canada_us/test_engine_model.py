@@ -4,6 +4,7 @@ attempts, conservation and outcome counts."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 from typing import Any
 
@@ -18,6 +19,7 @@ from roxham.models.canada_us.model import build
 from roxham.models.canada_us.scenario import load_scenario
 from roxham.sim.agents import AgentState
 from roxham.sim.choice import DayContext
+from roxham.sim.engine import Simulation
 from roxham.sim.kernel import SERIES
 
 
@@ -61,13 +63,18 @@ def _probabilities(over: dict, day: dt.date, profile: Profile) -> tuple[dict[str
              if sim.group_profile[i] == prof
              and sim.cohorts[sim.group_cohort[i]].name == f"land:{profile.nat}")
     opt = sim.options
-    ctx = DayContext(day=(day - s.start).days, date=day, network=sim.network, options=opt,
+    # what the engine hands the choice: the law-table row of day - information lag
+    table = sim.outcome_table()
+    d = (day - s.start).days
+    row = table.referred[table.on_day(d, int(sim.params["info_lag_days"]))]
+    ctx = DayContext(day=d, date=day, network=sim.network, options=opt,
                      available=np.ones(opt.n_options, dtype=bool),
                      loc_count=np.zeros(sim.network.n_locations, dtype=np.int64),
                      params=sim.params, group_cohort=sim.group_cohort,
                      group_profile=sim.group_profile,
                      perceived_success=np.zeros((len(sim.profiles), opt.n_options)),
-                     option_place=sim.option_place)  # fmt: skip
+                     option_place=sim.option_place, places=sim.places,
+                     perceived_referred=row)  # fmt: skip
     prob = sim.choice.probabilities(ctx)
     got = {}
     for o in opt.options_at(sim.network.index("nyc")):
@@ -177,3 +184,13 @@ def test_outcome_counts_add_up(spring_2023) -> None:  # type: ignore[no-untyped-
     assert out[after:, col["stca_returns"]].sum() > 0
     assert out[:after - 10, col["stca_returns"]].sum() < out[after:, col["stca_returns"]].sum()
     assert "INELIGIBLE/STCA" in CODE_NAMES
+
+
+def test_choice_holds_no_simulation() -> None:
+    """The choice is built before the simulation from the scenario, network and profiles; it
+    reads the law only from what the engine hands it each day (no object cycle)."""
+    b = build(load_scenario("historical", {"start": "2022-01-01", "end": "2022-03-31"}))
+    choice = b.sim.choice
+    assert isinstance(choice, E.CanadaUSChoice)
+    assert not any(isinstance(v, Simulation) for v in vars(choice).values())
+    assert b.sim not in gc.get_referents(choice)

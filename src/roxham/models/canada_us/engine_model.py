@@ -22,8 +22,9 @@ How the model maps onto the engine:
   claim inland) and staying in the US. Everybody picks exactly one option on the day they
   appear (the logit has no implicit "stay put"), so choice happens once; staying ends the
   journey (``stay_us`` absorbs).
-- **Choice**: :class:`CanadaUSChoice` (see its docstring) reads the engine's law table of
-  ``t − information_lag_days`` for the places an option leads to.
+- **Choice**: :class:`CanadaUSChoice` (see its docstring) reads the law row the engine hands
+  it each day (``t − information_lag_days``) for the places an option leads to; it is built
+  before the simulation and holds no handle on it.
 - **Law**: :class:`~roxham.models.canada_us.law_oracle.CanadaUSLawOracle` is the engine's
   oracle; the engine counts claims decided per outcome code and location
   (``ReplicateResult.codes``), which gives STCA returns, directed-back and other outcomes.
@@ -37,6 +38,7 @@ How the model maps onto the engine:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -182,23 +184,37 @@ class CanadaUSChoice:
     nationality without family, minor or TRV facts (the general rule) and ``a`` =
     ``exception_awareness_between_ports``. Options elsewhere (the crossing → inland leg, the air
     and inland arrivals) have probability 1: people there just go on.
+
+    A pure function of the scenario, the network and what the engine hands it each day
+    (:attr:`~roxham.sim.choice.DayContext.perceived_referred`, the law row it already looks
+    up): it is built before the :class:`~roxham.sim.engine.Simulation` and holds no handle on
+    it. ``profiles`` are the law oracle's fact profiles, in its order.
     """
 
-    def __init__(self, s: ModelScenario, sim: Simulation, demand: Demand) -> None:
+    def __init__(
+        self,
+        s: ModelScenario,
+        net: Network,
+        opt: Options,
+        profiles: Sequence[Profile],
+        demand: Demand,
+    ) -> None:
         self.s = s
-        self.sim = sim
-        net, opt = sim.network, sim.options
         n_o = opt.n_options
         ch = s.choice
         ids = [c.id for c in CROSSINGS]
         self.base = np.zeros(n_o)  # utility without the law and the day's ticket bonus
         self.is_decision = np.zeros(n_o, dtype=bool)  # an option of an origin's logit
         self.ticket = np.zeros(n_o, dtype=bool)  # gets the NYC ticket bonus
-        self.place_a = np.full(n_o, -1, dtype=np.int64)  # claim place if intercepted / at port
-        self.place_b = np.full(n_o, -1, dtype=np.int64)  # claim place if unseen
+        # claim place (name) if intercepted / at port, and if unseen; indices into the day's
+        # law row are resolved from DayContext.places
+        self.place_a_name: list[str | None] = [None] * n_o
+        self.place_b_name: list[str | None] = [None] * n_o
+        self.place_a = np.full(n_o, -1, dtype=np.int64)
+        self.place_b = np.full(n_o, -1, dtype=np.int64)
+        self._places: tuple[str, ...] | None = None
         self.p_int = np.zeros(n_o)
         self.option_crossing = np.full(n_o, -1, dtype=np.int64)  # index into CROSSINGS
-        places = sim.places
         hub = {c.id: "plattsburgh" in route_places("nyc", c.place) for c in CROSSINGS}
         origins = set(ORIGINS)
         p = s.processing
@@ -220,15 +236,15 @@ class CanadaUSChoice:
                 self.base[o] += ch.beta_wait_per_week * hide_delay(s) / 7.0
             self.ticket[o] = start == "nyc" and hub[c.id]
             if c.mode == "LAND_POE":
-                self.place_a[o] = places.index("land_poe")
+                self.place_a_name[o] = "land_poe"
             else:
-                self.place_a[o] = places.index("between_ports")
+                self.place_a_name[o] = "between_ports"
                 later = "between_inland_late" if c.hide else "between_inland_early"
-                self.place_b[o] = places.index(later)
+                self.place_b_name[o] = later
                 self.p_int[o] = p.p_intercept_hide if c.hide else p.p_intercept_irregular
         self.nyc_u = np.asarray(demand.nyc_ticket_utility, dtype=np.float64)
         # the general rule's profile of each profile (same nationality, no exception facts)
-        profiles = list(getattr(sim.oracle, "profiles", []))
+        profiles = list(profiles)
         self.headline = np.asarray(
             [profiles.index(Profile(p.nat, "none", False, False)) for p in profiles],
             dtype=np.int64,
@@ -242,9 +258,9 @@ class CanadaUSChoice:
         key = (ctx.versions, bonus)
         if self._last is not None and key == self._key and min(ctx.versions) >= 0:
             return self._last
-        table = self.sim.outcome_table()
-        lag = int(ctx.params["info_lag_days"])
-        ok = table.referred[table.on_day(ctx.day, lag)].astype(np.float64)  # [places, profiles]
+        if ctx.places != self._places:
+            self._resolve_places(ctx.places)
+        ok = ctx.perceived_referred.astype(np.float64)  # [places, profiles], as perceived today
         prof = ctx.group_profile
         n_g = len(prof)
         succ = np.zeros((n_g, len(self.base)))
@@ -265,6 +281,16 @@ class CanadaUSChoice:
         self._key = key
         self._last = prob
         return prob
+
+    def _resolve_places(self, places: tuple[str, ...]) -> None:
+        """Indices of the options' claim places in the engine's law row."""
+        for names, idx in ((self.place_a_name, self.place_a), (self.place_b_name, self.place_b)):
+            for o, name in enumerate(names):
+                if name is not None:
+                    if name not in places:
+                        raise ValueError(f"claim place {name!r} not among the run's {places}")
+                    idx[o] = places.index(name)
+        self._places = places
 
 
 def _cohorts_and_spawns(
@@ -330,7 +356,8 @@ def build_simulation(
             mask[net.index(c.id)] = True
     options = Options.from_paths(net, max_hops=1, pass_through=mask)
     cohorts, spawns = _cohorts_and_spawns(s, profiles, demand)
-    sim = Simulation(
+    choice = CanadaUSChoice(s, net, options, oracle.profiles, demand)
+    return Simulation(
         net,
         s.start,
         s.end,
@@ -341,9 +368,8 @@ def build_simulation(
         oracle=oracle,
         params={"info_lag_days": s.law.information_lag_days, "strict_arrival": True},
         name=f"canada_us:{s.name}",
+        choice=choice,
     )
-    sim.choice = CanadaUSChoice(s, sim, demand)
-    return sim
 
 
 def daily_counts(

@@ -1,5 +1,7 @@
 """Flee's scenarios on Roxham: read Flee input files, run Flee 3.1's movement rules in a
-compiled kernel, and score the result against UNHCR camp data as Flee does.
+compiled kernel of their own (:mod:`roxham.models.flee.kernel`: it shares the engine's agent
+arrays and ``AgentState``, not its daily step, random numbers or spawning), and score the
+result against UNHCR camp data as Flee does.
 
 Shipped scenarios (Flee's data, BSD-3, see ``scenarios/LICENSE.flee``): ``mali``, ``burundi``,
 ``car``; :func:`scenario_dirs` gives their input and validation directories.

@@ -1,5 +1,9 @@
 """Flee 3.1's daily movement rules as Numba kernels over agent and location arrays.
 
+This is not the engine's kernel (:mod:`roxham.sim.kernel`): what the two share is the agent
+arrays and :class:`roxham.sim.agents.AgentState` (Flee uses three of its states); the daily
+step, the random numbers, spawning and placement are Flee's own, below.
+
 No Python object per agent: agents are the columns of :class:`roxham.sim.agents.Agents`
 (``loc``, ``link``, ``pos``, ``route``, ``hop``, ``state``, ``born``) plus two columns of this
 model (``arrived``: the agent has finished at least one link, for ``start_on_foot``;
@@ -31,10 +35,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# agent states (values of roxham.sim.agents.AgentState)
-AT_LOCATION = 0
-TRAVELLING = 1
-GONE = 5
+from roxham.sim.agents import AgentState
+
+# agent states: Flee's three, as values of the engine's one AgentState enum
+AT_LOCATION = int(AgentState.DECIDING)
+TRAVELLING = int(AgentState.TRAVELLING)
+GONE = int(AgentState.EXITED)
 
 # indices into the float64 parameter vector ``prm``
 P_MAX_SPEED = 0
