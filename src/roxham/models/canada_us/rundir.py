@@ -84,19 +84,21 @@ def headline(m: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
-def write_run_dir(res: RunResult, out: Path, report: bool = True) -> Path:
-    """Write ``res`` to a new run directory ``out`` (created; must not hold a run already)."""
-    final = Path(out)
-    if (final / "manifest.json").exists():
-        raise UserError(f"{final} already holds a run; choose another -o directory")
-    # written under a temporary name and renamed at the end: a run directory with a
-    # manifest.json is always complete
-    with atomic_run_dir(final) as out:
-        _write_files(res, out, report)
-    return final
+def write_run_dir(
+    res: RunResult, out: Path, report: bool = True, *, overwrite: bool = False
+) -> dict[str, Any]:
+    """Write ``res`` to a new run directory ``out``; returns the manifest written.
+
+    ``out`` must not hold a run already unless ``overwrite``; a directory another process is
+    writing is refused (:class:`~roxham.store.claim.RunDirBusy`). The files are written under
+    a temporary name and renamed at the end: a run directory with a ``manifest.json`` is always
+    complete.
+    """
+    with atomic_run_dir(Path(out), overwrite=overwrite) as tmp:
+        return _write_files(res, tmp, report)
 
 
-def _write_files(res: RunResult, out: Path, report: bool) -> None:
+def _write_files(res: RunResult, out: Path, report: bool) -> dict[str, Any]:
     res.monthly.select(MONTHLY_COLUMNS).write_parquet(out / "monthly.parquet")
     rep = res.replicate_monthly
     months = res.monthly.filter(
@@ -137,6 +139,7 @@ def _write_files(res: RunResult, out: Path, report: bool) -> None:
         )
         manifest["files"].append("report.html")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return manifest
 
 
 def load_run_dir(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
