@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from roxham.api.encoding import to_jsonable
 from roxham.api.problems import NotFound, RequestProblem, TooBusy
 from roxham.api.settings import ApiSettings
-from roxham.store.registry import RunRecord, RunRegistry
+from roxham.store.registry import HEARTBEAT_S, RunRecord, RunRegistry
 
 LeverKind = Literal["bool", "int", "float", "date", "select"]
 
@@ -213,6 +213,7 @@ class JobManager:
         self._lock = threading.Lock()
         self._active: set[str] = set()
         self._stopping = threading.Event()
+        self._beat: threading.Thread | None = None
         self.recovered = registry.recover_interrupted()
 
     # -- scenarios -------------------------------------------------------------------------
@@ -276,12 +277,25 @@ class JobManager:
                     max_workers=self.settings.max_concurrent_jobs,
                     thread_name_prefix="roxham-run",
                 )
+                self._beat = threading.Thread(target=self._heartbeat, args=(self._stopping,),
+                                              name="roxham-heartbeat", daemon=True)
+                self._beat.start()
             pool, stop = self._pool, self._stopping
         job = Job(rec.id, spec.name, levers, req.seed, req.replicates, agents)
         pool.submit(self._execute, job, stop)
         return rec
 
     # -- execution ---------------------------------------------------------------------------
+    def _heartbeat(self, stop: threading.Event) -> None:
+        """Renew this server's claim on its queued and running jobs (so that another server
+        on the same registry leaves them alone) and recover the jobs of servers that died."""
+        while not stop.wait(HEARTBEAT_S):
+            try:
+                self.registry.heartbeat()
+                self.registry.recover_interrupted()
+            except Exception:  # the database is briefly unreachable: try again next beat
+                continue
+
     def _execute(self, job: Job, stop: threading.Event) -> None:
         try:
             self._execute_inner(job, stop)
@@ -413,9 +427,12 @@ class JobManager:
         """
         with self._lock:
             pool, self._pool = self._pool, None
+            beat, self._beat = self._beat, None
             self._stopping.set()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if beat is not None:
+            beat.join(5)
 
 
 class ModelFailed(Exception):
