@@ -42,7 +42,10 @@ from roxham.store.claim import claim, collect_garbage, storage_error, temp_name
 if TYPE_CHECKING:
     from roxham.sim.results import RunResult
 
-__all__ = ["FILES", "atomic_run_dir", "check_target", "read_manifest", "read_run", "scenario_hash", "write_run"]
+__all__ = [
+    "FILES", "atomic_run_dir", "check_target", "read_manifest", "read_run", "scenario_hash",
+    "write_run",
+]
 
 FILES = ("daily", "monthly", "links", "queues", "queues_monthly", "states")
 
