@@ -25,7 +25,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 from collections.abc import Iterator, Mapping
@@ -38,6 +37,7 @@ import polars as pl
 import roxham
 from roxham.errors import UserError
 from roxham.store.claim import claim, collect_garbage, storage_error, temp_name
+from roxham.store.identity import content_hash
 
 if TYPE_CHECKING:
     from roxham.sim.results import RunResult
@@ -128,10 +128,8 @@ def _json_default(o: Any) -> Any:
 
 
 def scenario_hash(scenario: Any) -> str:
-    """SHA-256 of the scenario's canonical JSON (sorted keys), first 16 hex digits."""
-    text = json.dumps(scenario, sort_keys=True, default=_json_default, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
+    """The one content hash (:func:`roxham.store.identity.content_hash`) of a scenario."""
+    return content_hash(scenario)
 
 
 def write_run(
