@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import socket
@@ -368,7 +369,7 @@ class RunRegistry:
         with self._tx() as conn:
             return int(conn.execute(stmt).rowcount)
 
-    def _gone_owners(self) -> list[str]:
+    def _gone_owners(self) -> builtins.list[str]:
         """Owners of active runs that are processes of this host that no longer exist."""
         stmt = (
             select(_RunRow.owner)
