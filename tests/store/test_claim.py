@@ -89,7 +89,10 @@ def test_gc_removes_temporaries_of_killed_writers_only(tmp_path: Path) -> None:
     assert temps == [f".other.tmp-{killed.pid}", f".run.tmp-{live.pid}"]
     try:
         removed = collect_garbage(tmp_path)
-        assert [p.name for p in removed] == [f".other.tmp-{killed.pid}"]
+        assert {p.name for p in removed} <= {f".other.tmp-{killed.pid}", ".other.lock"}
+        assert not (tmp_path / f".other.tmp-{killed.pid}").exists()
+        assert not (tmp_path / ".other.lock").exists()
+        assert (tmp_path / ".run.lock").exists()  # held by the live writer
         assert (tmp_path / f".run.tmp-{live.pid}").is_dir()  # a live writer's is kept
     finally:
         (tmp_path / "release").write_text("")
@@ -109,12 +112,13 @@ def _start_writer_other(run: Path) -> subprocess.Popen[bytes]:
 
 
 def test_roxham_runs_gc_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".dead.lock").write_text("")  # a writer killed before it wrote anything
     (tmp_path / ".dead.tmp-999999999").mkdir()
     (tmp_path / ".dead.tmp-999999999" / "monthly.parquet").write_text("partial")
     (tmp_path / "kept").mkdir()
     assert run_app(app, ["runs", "gc", str(tmp_path)]) == 0
     assert [p.name for p in tmp_path.iterdir()] == ["kept"]
-    assert "removed 1" in capsys.readouterr().out
+    assert "removed 2" in capsys.readouterr().out
 
 
 def test_a_full_disk_is_one_clear_error_and_leaves_nothing(tmp_path: Path) -> None:

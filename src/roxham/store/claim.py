@@ -38,6 +38,7 @@ from roxham.errors import UserError
 __all__ = ["RunDirBusy", "StorageFull", "claim", "collect_garbage", "storage_error", "temp_name"]
 
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)$")
+_LOCK = re.compile(r"^\.(?P<name>.+)\.lock$")
 
 _held: dict[str, int] = {}  # run directory (resolved) → lock fd, claims of this process
 _held_lock = threading.Lock()
@@ -144,6 +145,17 @@ def collect_garbage(root: str | Path) -> list[Path]:
         return removed
     for p in entries:
         m = _TEMP.match(p.name)
+        lock = _LOCK.match(p.name) if m is None else None
+        if lock is not None and p.is_file():  # a claim file a killed writer left: unlinked
+            final = p.with_name(lock["name"])     # by releasing it, if nobody holds it
+            with _held_lock:
+                if str(final.resolve()) in _held:
+                    continue
+                fd = _try_lock(final)
+            if fd is not None:
+                _release(final, fd)
+                removed.append(p)
+            continue
         if m is None or not p.is_dir():
             continue
         final = p.with_name(m["name"])
