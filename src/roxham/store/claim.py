@@ -40,7 +40,8 @@ __all__ = ["RunDirBusy", "StorageFull", "claim", "collect_garbage", "storage_err
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)$")
 _LOCK = re.compile(r"^\.(?P<name>.+)\.lock$")
 
-_held: dict[str, int] = {}  # run directory (resolved) → lock fd, claims of this process
+# run directory (resolved) → (lock fd, thread that claimed it): the claims of this process
+_held: dict[str, tuple[int, int]] = {}
 _held_lock = threading.Lock()
 
 
@@ -110,9 +111,12 @@ def claim(final: str | Path, *, reentrant: bool = True) -> Iterator[Path]:
     except OSError as e:
         raise storage_error(e, f"run directory {str(final)!r}") from None
     key = str(final.resolve())
+    me = threading.get_ident()
     with _held_lock:
-        if reentrant and key in _held:
+        if key in _held and reentrant and _held[key][1] == me:
             mine = False
+        elif key in _held:  # another thread of this process writes it
+            raise RunDirBusy(f"run directory {str(final)!r} is being written already")
         else:
             try:
                 fd = _try_lock(final)
@@ -123,14 +127,14 @@ def claim(final: str | Path, *, reentrant: bool = True) -> Iterator[Path]:
                     f"run directory {str(final)!r} is being written by another process; "
                     "choose another -o directory or wait"
                 )
-            _held[key] = fd
+            _held[key] = (fd, me)
             mine = True
     try:
         yield final
     finally:
         if mine:
             with _held_lock:
-                fd = _held.pop(key)
+                fd, _ = _held.pop(key)
             _release(final, fd)
 
 
