@@ -247,22 +247,27 @@ def test_heartbeats_keep_an_owner_alive(db_url: str) -> None:
     assert second.recover_interrupted() == 1
 
 
-def test_an_older_registry_gets_the_owner_columns(tmp_path: Path) -> None:
-    import sqlite3
+def test_an_older_registry_gets_the_owner_columns(db_url: str) -> None:
+    """A registry created before runs had owners (no owner/heartbeat_at columns) opens, gets
+    the columns, and its unfinished runs count as ownerless (recovered)."""
+    from sqlalchemy import create_engine, text
 
-    path = tmp_path / "old.db"
-    con = sqlite3.connect(path)
-    con.execute(
-        "CREATE TABLE roxham_runs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16), "
-        "progress FLOAT, message TEXT, scenario VARCHAR(200), params_json TEXT, "
-        "created_at DATETIME, started_at DATETIME, finished_at DATETIME, result_path TEXT, "
-        "error TEXT, resumable BOOLEAN)"
-    )
-    con.execute("INSERT INTO roxham_runs VALUES ('x', 'running', 0.1, '', 's', '{}', "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, NULL, NULL, 0)")
-    con.commit()
-    con.close()
-    reg = RunRegistry(f"sqlite:///{path}")
+    from roxham.store.registry import normalize_db_url
+
+    engine = create_engine(normalize_db_url(db_url))
+    with engine.begin() as con:
+        con.execute(text(
+            "CREATE TABLE roxham_runs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16), "
+            "progress FLOAT, message TEXT, scenario VARCHAR(200), params_json TEXT, "
+            "created_at TIMESTAMP, started_at TIMESTAMP, finished_at TIMESTAMP, "
+            "result_path TEXT, error TEXT, resumable BOOLEAN)"))
+        con.execute(text(
+            "INSERT INTO roxham_runs VALUES ('x', 'running', 0.1, '', 's', '{}', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, NULL, NULL, FALSE)"))
+    engine.dispose()
+    reg = RunRegistry(db_url)
     assert reg.recover_interrupted() == 1  # no owner recorded: an old server's run
     run = reg.create("new")
     assert reg.start(run.id)
+    assert RunRegistry(db_url).recover_interrupted() == 0  # the new run's owner is alive
+    reg.close()
