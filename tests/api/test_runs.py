@@ -211,3 +211,26 @@ def test_process_stuck_in_compiled_code_is_killed_at_the_timeout(tmp_path: Path)
             time.sleep(0.2)
         assert r.status_code == 202
         assert time.monotonic() - t0 < 60
+
+
+def test_a_second_server_on_the_same_registry_keeps_the_first_ones_runs(
+    db_url: str, tmp_path: Path, fake_model: FakeModel
+) -> None:
+    """Issue 18.3: starting a second server must neither fail the first server's running job
+    nor lose its results."""
+    settings = ApiSettings(db_url=db_url, data_dir=tmp_path / "data", job_isolation="thread")
+    fake_model.gate.clear()  # the first server's run waits inside the model
+    with TestClient(create_app(settings, backend=fake_model)) as first:
+        run_id = first.post("/api/v1/runs", json={"scenario": "historical"}).json()["id"]
+        deadline = time.monotonic() + 20
+        while first.get(f"/api/v1/runs/{run_id}").json()["status"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        with TestClient(create_app(settings, backend=fake_model)) as second:
+            assert second.get(f"/api/v1/runs/{run_id}").json()["status"] == "running"
+            fake_model.gate.set()
+            run = _wait(first, run_id)
+            assert run["status"] == "done", run["error"]
+            assert run["results"]["series"]
+            assert second.get(f"/api/v1/runs/{run_id}").json()["status"] == "done"
+    assert (tmp_path / "data" / "runs" / run_id / "manifest.json").is_file()

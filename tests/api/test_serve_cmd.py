@@ -75,3 +75,35 @@ def test_serve_answers_and_stores_runs_where_told(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.mark.parametrize("flag", ["--access-log", "--no-access-log"])
+def test_access_log_flag_logs_request_paths_only(tmp_path: Path, flag: str) -> None:
+    """Issue 18.8: --access-log had no effect. With it, each request is one line (path without
+    its query string); without it, none."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "roxham", "serve", "--port", str(port), "--data-dir",
+         str(tmp_path / "data"), flag],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        end = time.monotonic() + 60
+        answered = False
+        while time.monotonic() < end and not answered:
+            try:
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/api/v1/runs?limit=5&secret=xyz", timeout=2):
+                    answered = True
+            except OSError:
+                time.sleep(0.2)
+        assert answered, "roxham serve did not answer"
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    lines = [ln for ln in (out + err).splitlines() if "GET /api/v1/runs" in ln]
+    if flag == "--access-log":
+        assert lines and all("secret" not in ln and "?" not in ln for ln in lines)
+        assert "200" in lines[-1]
+    else:
+        assert lines == []

@@ -207,3 +207,67 @@ def test_normalize_db_url() -> None:
     assert normalize_db_url("postgres://h/db") == "postgresql+psycopg://h/db"
     assert normalize_db_url("/abs/runs.db") == "sqlite:////abs/runs.db"
     assert normalize_db_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_a_second_instance_leaves_a_live_owners_runs_alone(db_url: str) -> None:
+    """Issue 18.3: a second server on the same registry must not mark the first server's
+    running jobs failed; only runs whose owner has gone quiet are recovered."""
+    first = RunRegistry(db_url, stale_after_s=1.0)
+    queued = first.create("a")
+    running = first.create("b")
+    assert first.start(running.id)
+    second = RunRegistry(db_url, stale_after_s=1.0)
+    assert second.instance != first.instance
+    assert second.recover_interrupted() == 0
+    assert first.set_progress(running.id, 0.5)  # still running, still ours
+    assert first.finish(running.id, "runs/b")
+    # the first goes quiet (no heartbeat) for longer than the timeout: now it is gone
+    import time
+
+    time.sleep(1.3)
+    assert second.recover_interrupted() == 1
+    q = second.get(queued.id)
+    assert q is not None and q.status == "failed" and q.resumable
+    done = second.get(running.id)
+    assert done is not None and done.status == "done" and done.result_path == "runs/b"
+
+
+def test_heartbeats_keep_an_owner_alive(db_url: str) -> None:
+    import time
+
+    first = RunRegistry(db_url, stale_after_s=0.8)
+    run = first.create("a")
+    first.start(run.id)
+    second = RunRegistry(db_url, stale_after_s=0.8)
+    for _ in range(4):
+        time.sleep(0.4)
+        assert first.heartbeat() == 1
+        assert second.recover_interrupted() == 0
+    first.close()  # a clean stop gives its runs up: recovered at once
+    assert second.recover_interrupted() == 1
+
+
+def test_an_older_registry_gets_the_owner_columns(db_url: str) -> None:
+    """A registry created before runs had owners (no owner/heartbeat_at columns) opens, gets
+    the columns, and its unfinished runs count as ownerless (recovered)."""
+    from sqlalchemy import create_engine, text
+
+    from roxham.store.registry import normalize_db_url
+
+    engine = create_engine(normalize_db_url(db_url))
+    with engine.begin() as con:
+        con.execute(text(
+            "CREATE TABLE roxham_runs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16), "
+            "progress FLOAT, message TEXT, scenario VARCHAR(200), params_json TEXT, "
+            "created_at TIMESTAMP, started_at TIMESTAMP, finished_at TIMESTAMP, "
+            "result_path TEXT, error TEXT, resumable BOOLEAN)"))
+        con.execute(text(
+            "INSERT INTO roxham_runs VALUES ('x', 'running', 0.1, '', 's', '{}', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, NULL, NULL, FALSE)"))
+    engine.dispose()
+    reg = RunRegistry(db_url)
+    assert reg.recover_interrupted() == 1  # no owner recorded: an old server's run
+    run = reg.create("new")
+    assert reg.start(run.id)
+    assert RunRegistry(db_url).recover_interrupted() == 0  # the new run's owner is alive
+    reg.close()

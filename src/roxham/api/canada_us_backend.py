@@ -199,7 +199,11 @@ class CanadaUsBackend:
         manifest = {k: v for k, v in res.manifest.items() if k != "scenario"}
         manifest["overrides"] = over
         manifest["band"] = "5th-95th percentile over replicates"
-        return RunOutput(table, manifest)
+        from roxham.models.canada_us.rundir import run_frames
+
+        # the run directory is the one `roxham run` writes (without report.html), so
+        # `roxham compare` reads a web run as it reads a CLI run
+        return RunOutput(table, manifest, run_frames(res, report=False))
 
 
 def load_backend() -> ModelBackend:

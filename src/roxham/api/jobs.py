@@ -32,9 +32,17 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 from roxham.api.encoding import to_jsonable
-from roxham.api.problems import NotFound, RequestProblem, TooBusy
+from roxham.api.problems import NotFound, RequestProblem, RunGone, TooBusy
 from roxham.api.settings import ApiSettings
-from roxham.store.registry import RunRecord, RunRegistry
+from roxham.store.claim import StorageFull
+from roxham.store.registry import HEARTBEAT_S, RunRecord, RunRegistry
+from roxham.store.result import (
+    RunDataMissing,
+    RunFrames,
+    read_manifest,
+    read_table,
+    write_result,
+)
 
 LeverKind = Literal["bool", "int", "float", "date", "select"]
 
@@ -141,10 +149,13 @@ class Job:
 
 @dataclass
 class RunOutput:
-    """What a backend returns: a tidy table (:data:`RESULT_COLUMNS`) and a manifest."""
+    """What a backend returns: a tidy table (:data:`RESULT_COLUMNS`) for the lab's charts and
+    a manifest; a model with monthly results also gives them in the store's one shape
+    (``frames``), so the run directory reads like one saved by ``roxham run``."""
 
     table: pl.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    frames: RunFrames | None = None
 
 
 ProgressFn = Callable[[float, str], None]
@@ -213,6 +224,7 @@ class JobManager:
         self._lock = threading.Lock()
         self._active: set[str] = set()
         self._stopping = threading.Event()
+        self._beat: threading.Thread | None = None
         self.recovered = registry.recover_interrupted()
 
     # -- scenarios -------------------------------------------------------------------------
@@ -276,12 +288,25 @@ class JobManager:
                     max_workers=self.settings.max_concurrent_jobs,
                     thread_name_prefix="roxham-run",
                 )
+                self._beat = threading.Thread(target=self._heartbeat, args=(self._stopping,),
+                                              name="roxham-heartbeat", daemon=True)
+                self._beat.start()
             pool, stop = self._pool, self._stopping
         job = Job(rec.id, spec.name, levers, req.seed, req.replicates, agents)
         pool.submit(self._execute, job, stop)
         return rec
 
     # -- execution ---------------------------------------------------------------------------
+    def _heartbeat(self, stop: threading.Event) -> None:
+        """Renew this server's claim on its queued and running jobs (so that another server
+        on the same registry leaves them alone) and recover the jobs of servers that died."""
+        while not stop.wait(HEARTBEAT_S):
+            try:
+                self.registry.heartbeat()
+                self.registry.recover_interrupted()
+            except Exception:  # the database is briefly unreachable: try again next beat
+                continue
+
     def _execute(self, job: Job, stop: threading.Event) -> None:
         try:
             self._execute_inner(job, stop)
@@ -297,7 +322,6 @@ class JobManager:
         timer.daemon = True
         timer.start()
         last = [0.0]
-        tmp = self.runs_dir / f".{job.run_id}.tmp"
         final = self.runs_dir / job.run_id
 
         def report(fraction: float, message: str) -> None:
@@ -316,19 +340,19 @@ class JobManager:
 
         try:
             if self.settings.job_isolation == "process":
-                error = self._run_in_process(job, tmp, stop, deadline, report)
+                error = self._run_in_process(job, final, stop, deadline, report)
                 if error is not None:
                     raise error
             else:
-                run_and_write(self.backend, job, progress, tmp)
-            tmp.replace(final)
+                run_and_write(self.backend, job, progress, final)
             if not self.registry.finish(job.run_id, str(final)):
                 shutil.rmtree(final, ignore_errors=True)  # timed out meanwhile: not a result
         except JobStopped as e:
-            shutil.rmtree(tmp, ignore_errors=True)
             self.registry.fail(job.run_id, str(e), resumable=True)
+        except StorageFull:
+            self.registry.fail(job.run_id, "the server's disk is full; nothing was saved",
+                               resumable=True)
         except Exception as e:  # a model failure is recorded on the run, not raised
-            shutil.rmtree(tmp, ignore_errors=True)
             self.registry.fail(job.run_id, str(e) if isinstance(e, ModelFailed) else
                                f"{type(e).__name__}: {e}")
         finally:
@@ -390,8 +414,13 @@ class JobManager:
         if rec.status != "done" or not rec.result_path:
             return None
         folder = Path(rec.result_path)
-        table = pl.read_parquet(folder / "series.parquet").sort("series", "period")
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        try:
+            table = read_table(folder, "series").sort("series", "period")
+            manifest = read_manifest(folder)
+            if not {*RESULT_COLUMNS} <= set(table.columns):
+                raise RunDataMissing(f"{folder}/series.parquet lacks columns")
+        except RunDataMissing:
+            raise RunGone(rec.id) from None
         series = []
         for (name,), part in table.group_by("series", maintain_order=True):
             series.append(
@@ -413,30 +442,53 @@ class JobManager:
         """
         with self._lock:
             pool, self._pool = self._pool, None
+            beat, self._beat = self._beat, None
             self._stopping.set()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if beat is not None:
+            beat.join(5)
 
 
 class ModelFailed(Exception):
     """The model raised (in a child process); the message says what."""
 
 
-def run_and_write(backend: ModelBackend, job: Job, progress: ProgressFn, tmp: Path) -> None:
-    """Run ``job`` and write its results (``series.parquet``, ``manifest.json``) into ``tmp``."""
+def run_and_write(backend: ModelBackend, job: Job, progress: ProgressFn, final: Path) -> None:
+    """Run ``job`` and save it as the run directory ``final`` through the store's one writer
+    (claimed, written under a temporary name, renamed when complete): the backend's monthly
+    results and replicates when it gives them (``monthly.parquet``, ``replicates.parquet``,
+    readable by ``roxham compare``), the lab's chart table ``series.parquet`` and
+    ``manifest.json``."""
     started = time.perf_counter()
     out = backend.run(job, progress)
     table = _check_table(out.table)
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    table.write_parquet(tmp / "series.parquet")
+    frames = out.frames or RunFrames(_monthly_from_table(table))
     manifest = {
+        **frames.manifest,
         "run_id": job.run_id, "scenario": job.scenario, "levers": dict(job.levers),
         "seed": job.seed, "replicates": job.replicates, "agents": job.agents,
         "wall_s": round(time.perf_counter() - started, 3), **out.manifest,
     }
-    (tmp / "manifest.json").write_text(
-        json.dumps(to_jsonable(manifest), indent=2, sort_keys=True), encoding="utf-8"
+    manifest.setdefault("scenario_name", job.scenario)
+    write_result(
+        RunFrames(frames.monthly, frames.replicates,
+                  json.loads(json.dumps(to_jsonable(manifest), sort_keys=True)),
+                  {**frames.extras, "series": table}),
+        final,
+    )
+
+
+def _monthly_from_table(table: pl.DataFrame) -> pl.DataFrame:
+    """The chart table in the monthly layout (a model without monthly results: its periods
+    as ``month`` = ISO date, geography empty)."""
+    return table.select(
+        pl.col("period").dt.strftime("%Y-%m-%d").alias("month"),
+        pl.col("series"),
+        pl.lit("").alias("geography"),
+        pl.col("mean").alias("value"),
+        pl.col("lo").alias("p05"),
+        pl.col("hi").alias("p95"),
     )
 
 

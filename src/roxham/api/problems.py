@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from roxham.errors import UserError
+from roxham.store.claim import StorageFull
 
 log = logging.getLogger("roxham.api")
 
@@ -35,6 +36,14 @@ class RequestProblem(Exception):
     def __init__(self, detail: list[dict[str, Any]]) -> None:
         super().__init__("invalid request")
         self.detail = detail
+
+
+class RunGone(Exception):
+    """A finished run whose saved files are missing or damaged (410)."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"the results of run {run_id} are missing or damaged on the server; "
+                         "start the run again")
 
 
 class TooBusy(Exception):
@@ -82,6 +91,15 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return error_response(404, list(exc.loc), str(exc), "not_found")
+
+    @app.exception_handler(RunGone)
+    async def _gone(_: Request, exc: RunGone) -> JSONResponse:
+        return error_response(410, ["path", "id"], str(exc), "run_gone")
+
+    @app.exception_handler(StorageFull)
+    async def _full(_: Request, exc: StorageFull) -> JSONResponse:
+        return error_response(507, [], "the server's disk is full; try again later",
+                              "storage_full")
 
     @app.exception_handler(TooBusy)
     async def _busy(_: Request, exc: TooBusy) -> JSONResponse:

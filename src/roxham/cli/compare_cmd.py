@@ -22,6 +22,7 @@ def _load(ref: str, seed: int | None, replicates: int | None, pf: Any
     from roxham.calibrate.runs import run_with_calibration
     from roxham.models.canada_us.rundir import load_run_dir
     from roxham.models.canada_us.scenario import load_scenario
+    from roxham.store.result import replicates_frame
 
     p = Path(ref)
     if p.is_dir():
@@ -31,21 +32,8 @@ def _load(ref: str, seed: int | None, replicates: int | None, pf: Any
     with err_console.status(f"running {s.name}…"):
         res = run_with_calibration(s, s.seed if seed is None else seed,
                                    s.replicates if replicates is None else replicates, pf)
-    rep = res.replicate_monthly
     months = sorted(set(res.monthly["month"].to_list()))
-    rows: dict[str, list[Any]] = {"replicate": [], "month": [], "series": [], "geography": [],
-                                  "value": []}
-    for r in range(rep.shape[0]):
-        for mi, mo in enumerate(months):
-            for ci, (sn, g) in enumerate(res.columns):
-                rows["replicate"].append(r)
-                rows["month"].append(mo)
-                rows["series"].append(sn)
-                rows["geography"].append(g)
-                rows["value"].append(float(rep[r, mi, ci]))
-    import polars as pl
-
-    return s.name, res.monthly, pl.DataFrame(rows)
+    return s.name, res.monthly, replicates_frame(res.replicate_monthly, months, res.columns)
 
 
 def register(app: typer.Typer) -> None:

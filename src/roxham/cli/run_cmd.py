@@ -116,6 +116,9 @@ def register(app: typer.Typer) -> None:
         point: Annotated[bool, typer.Option(
             "--point", help="Every replicate uses the calibrated point estimate (default: "
             "each replicate draws its parameters from the posterior).")] = False,
+        force: Annotated[bool, typer.Option(
+            "--force", help="Replace the run already in the -o directory (by default a "
+            "directory holding a run is refused).")] = False,
     ) -> None:
         """Run a Canada–US scenario (default: historical 2017–2024) with the calibrated
         parameters and write a run directory with monthly.parquet, manifest.json, report.html.
@@ -138,11 +141,10 @@ def register(app: typer.Typer) -> None:
             raise UserError("--seed must be >= 0")
         reps = s.replicates if replicates is None else replicates
         run_dir = output if output is not None else default_run_dir(s.name, seed_v)
-        if (run_dir / "manifest.json").exists():
-            from roxham.errors import UserError
+        from roxham.store.claim import claim
+        from roxham.store.rundir import check_target
 
-            raise UserError(f"{run_dir} already holds a run; choose another -o directory")
-        with Progress(
+        with claim(run_dir), Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             TextColumn("{task.completed}/{task.total} replicates"),
@@ -151,6 +153,13 @@ def register(app: typer.Typer) -> None:
             transient=as_json,
             disable=as_json and not err_console.is_terminal,
         ) as prog:
+            # claimed before the long computation: a second writer is refused at once
+            if (run_dir / "manifest.json").exists() and not force:
+                from roxham.errors import UserError
+
+                raise UserError(f"{run_dir} already holds a run; choose another -o directory "
+                                "or --force")
+            check_target(run_dir, overwrite=force)
             task = prog.add_task(f"{s.name}: building (law table, demand)", total=reps)
 
             def cb(done: int, total: int) -> None:
@@ -159,8 +168,7 @@ def register(app: typer.Typer) -> None:
 
             res = run_with_calibration(s, seed_v, reps, pf, posterior=not point, progress=cb)
             prog.update(task, description=f"{s.name}: writing run directory")
-            write_run_dir(res, run_dir, report=not no_report)
-        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+            manifest = write_run_dir(res, run_dir, report=not no_report, overwrite=force)
         wall = time.perf_counter() - t0
         if as_json:
             payload = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import socket
 from pathlib import Path
 
@@ -64,7 +65,22 @@ def register(app: typer.Typer) -> None:
             f"Roxham on http://{host}:{port}/  (API docs: /api/v1/docs; "
             f"runs in {settings.data_dir}); Ctrl+C stops."
         )
-        uvicorn.run(
+        config = uvicorn.Config(
             application, host=host, port=port, access_log=access_log, log_level="warning",
             server_header=False,
         )
+        if access_log:
+            # log_level="warning" also silences uvicorn's access logger (it logs at INFO):
+            # --access-log had no effect; lift that logger alone, and strip query strings
+            access = logging.getLogger("uvicorn.access")
+            access.setLevel(logging.INFO)
+            access.addFilter(_strip_query)
+        uvicorn.Server(config).run()
+
+
+def _strip_query(record: logging.LogRecord) -> bool:
+    """Access lines show paths only: a query string may hold what a user typed."""
+    args = record.args
+    if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+        record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+    return True

@@ -9,6 +9,7 @@ difference and its band.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from typing import Any
@@ -77,7 +78,10 @@ def _band(fig: go.Figure, sub: pl.DataFrame, name: str, color: str, **kw: Any) -
 def _div(fig: go.Figure, height: int = 360) -> str:
     fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 40, "b": 40},
                       legend={"orientation": "h", "y": -0.15}, template="plotly_white")
-    return str(fig.to_html(full_html=False, include_plotlyjs=False))
+    # a div id from the figure's content (plotly's default is a random uuid): the same run
+    # gives the same report, byte for byte
+    div_id = "fig-" + hashlib.sha256(fig.to_json().encode()).hexdigest()[:16]
+    return str(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id))
 
 
 def _sources(urls: list[tuple[str, str]]) -> str:
@@ -331,13 +335,12 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
     lo, hi = months[0], months[-1]
     name = str(manifest.get("scenario_name", "run"))
     desc = str(manifest.get("scenario", {}).get("description", ""))
-    tm = manifest.get("timings_s", {})
     parts = [
         f"<h1>Roxham — Canada–US model: {html.escape(name)}</h1>",
         f"<p class='meta'>{html.escape(desc)}<br>{lo} → {hi}; seed {manifest.get('seed')}, "
         f"{manifest.get('replicates')} replicates (band = 5–95 % over replicates); "
-        f"scenario hash {manifest.get('scenario_hash')}; roxham {manifest.get('roxham_version')}; "
-        f"run time {tm.get('total', 0):.1f} s.</p>",
+        f"scenario hash {manifest.get('scenario_hash')}; roxham {manifest.get('roxham_version')}"
+        " (run times: manifest.json).</p>",
         "<h2>RCMP interceptions (irregular crossings) — simulated vs observed</h2>",
         _sim_vs_obs(m, "rcmp_interceptions", ["CA", "QC"], "RCMP interceptions, Canada and "
                     "Quebec", lo, hi),

@@ -7,10 +7,15 @@ the same run, and a server killed at any instant leaves each row in one of the f
 
 ``queued`` → ``running`` → ``done`` | ``failed``
 
-A run left ``queued`` or ``running`` by a server that died is marked ``failed`` (with
-``resumable = True``: its scenario and parameters are intact, so it can be started again) by
-:meth:`RunRegistry.recover_interrupted`, which ``roxham serve`` calls at start-up. Finished
-runs are never touched by recovery.
+Each registry object is one *instance* (``host:pid:random``). A run it creates or starts
+records that instance as its ``owner`` with a ``heartbeat_at`` time that the instance renews
+(:meth:`RunRegistry.heartbeat`, every few seconds while a server runs). A run left ``queued``
+or ``running`` by an owner that is gone — its heartbeat older than ``stale_after_s``, or a
+process on this host that no longer exists, or an instance that closed its registry — is
+marked ``failed`` (with ``resumable = True``: its scenario and parameters are intact, so it
+can be started again) by :meth:`RunRegistry.recover_interrupted`, which ``roxham serve`` calls
+at start-up and then now and then. Runs of a live owner (a second server on the same database,
+a rolling restart) and finished runs are never touched by recovery.
 
 >>> reg = RunRegistry("sqlite://")          # in-memory, for the example
 >>> run = reg.create("historical", {"seed": 1})
@@ -30,12 +35,15 @@ True
 
 from __future__ import annotations
 
+import builtins
 import json
+import os
+import socket
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,6 +57,8 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    inspect,
+    or_,
     select,
     update,
 )
@@ -66,6 +76,15 @@ STATUSES: tuple[RunStatus, ...] = ("queued", "running", "done", "failed")
 
 #: Message recorded on runs interrupted by a server stop.
 INTERRUPTED_MESSAGE = "interrupted: the server stopped before this run finished; start it again"
+
+
+_HOST = socket.gethostname()
+
+#: Seconds without a heartbeat after which a run's owner counts as gone.
+STALE_AFTER_S = 60.0
+
+#: Seconds between two heartbeats of a server (well under :data:`STALE_AFTER_S`).
+HEARTBEAT_S = 10.0
 
 
 class _Base(DeclarativeBase):
@@ -87,6 +106,10 @@ class _RunRow(_Base):
     result_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     resumable: Mapped[bool] = mapped_column(Boolean, default=False)
+    # owner/heartbeat columns: see _add_owner_columns (added to older databases on open)
+    owner: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
 
 
 @dataclass(frozen=True)
@@ -194,8 +217,14 @@ class RunRegistry:
     processes may open the same database (state changes are conditional updates).
     """
 
-    def __init__(self, url: str | Path = "sqlite:///roxham-runs.db") -> None:
+    def __init__(
+        self, url: str | Path = "sqlite:///roxham-runs.db", *,
+        stale_after_s: float = STALE_AFTER_S,
+    ) -> None:
         self.url = normalize_db_url(url)
+        #: This registry object's identity as the owner of the runs it creates and starts.
+        self.instance = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self.stale_after_s = float(stale_after_s)
         try:
             parsed = make_url(self.url)
         except ArgumentError as e:
@@ -221,6 +250,7 @@ class RunRegistry:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             _Base.metadata.create_all(self.engine)
+            _add_owner_columns(self.engine)
         except OperationalError as e:
             raise UserError(
                 f"--db: cannot open the run registry at {_redact(self.url)}: "
@@ -245,7 +275,19 @@ class RunRegistry:
             return conn.execute(stmt).rowcount == 1
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Give up the runs this instance still owns (a later recovery marks them at once)
+        and release the database connections."""
+        try:
+            stmt = (
+                update(_RunRow)
+                .where(_RunRow.owner == self.instance,
+                       _RunRow.status.in_(("queued", "running")))
+                .values(heartbeat_at=None)
+            )
+            with self._tx() as conn:
+                conn.execute(stmt)
+        except OperationalError:  # the database is gone: nothing to give up
+            pass
         self.engine.dispose()
 
     # -- API ---------------------------------------------------------------------------------
@@ -261,6 +303,8 @@ class RunRegistry:
             "params_json": json.dumps(dict(params or {}), sort_keys=True),
             "created_at": _now(),
             "resumable": False,
+            "owner": self.instance,
+            "heartbeat_at": _now(),
         }
         with self._tx() as conn:
             conn.execute(insert(_RunRow).values(**values))
@@ -287,14 +331,17 @@ class RunRegistry:
 
     def start(self, run_id: str) -> bool:
         """``queued`` → ``running``. False if the run is not queued (someone else took it)."""
+        now = _now()
         return self._transition(
-            run_id, ("queued",), status="running", started_at=_now(), progress=0.0
+            run_id, ("queued",), status="running", started_at=now, progress=0.0,
+            owner=self.instance, heartbeat_at=now,
         )
 
     def set_progress(self, run_id: str, progress: float, message: str = "") -> bool:
         """Record progress (clamped to [0, 1]) of a running run. False if it is not running."""
         p = min(1.0, max(0.0, float(progress)))
-        return self._transition(run_id, ("running",), progress=p, message=message[:500])
+        return self._transition(run_id, ("running",), progress=p, message=message[:500],
+                                heartbeat_at=_now())
 
     def finish(self, run_id: str, result_path: str) -> bool:
         """``running`` → ``done`` with the path of its results. False if it was not running
@@ -311,15 +358,51 @@ class RunRegistry:
             error=error[:2000], resumable=resumable,
         )
 
-    def recover_interrupted(self) -> int:
-        """Mark every run left ``queued`` or ``running`` as ``failed`` and resumable.
-
-        Called once when a server starts (no job can be alive then). Returns how many runs
-        were marked. Finished runs are untouched.
-        """
+    def heartbeat(self) -> int:
+        """Renew this instance's claim on the runs it owns that are still queued or running;
+        returns how many."""
         stmt = (
             update(_RunRow)
-            .where(_RunRow.status.in_(("queued", "running")))
+            .where(_RunRow.owner == self.instance, _RunRow.status.in_(("queued", "running")))
+            .values(heartbeat_at=_now())
+        )
+        with self._tx() as conn:
+            return int(conn.execute(stmt).rowcount)
+
+    def _gone_owners(self) -> builtins.list[str]:
+        """Owners of active runs that are processes of this host that no longer exist."""
+        stmt = (
+            select(_RunRow.owner)
+            .where(_RunRow.status.in_(("queued", "running")), _RunRow.owner.is_not(None))
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            owners = [str(o) for (o,) in conn.execute(stmt)]
+        return [o for o in owners if o != self.instance and not _owner_alive(o)]
+
+    def recover_interrupted(self) -> int:
+        """Mark every run left ``queued`` or ``running`` by an owner that is gone as ``failed``
+        and resumable; returns how many.
+
+        An owner is gone when its heartbeat is older than ``stale_after_s`` (or was given up
+        by :meth:`close`), when it is a process of this host that no longer exists, or when
+        the run has no owner (written by an older version). Runs of live owners — another
+        server on the same database — and finished runs are untouched.
+        """
+        cutoff = _now() - timedelta(seconds=self.stale_after_s)
+        gone = self._gone_owners()
+        stmt = (
+            update(_RunRow)
+            .where(
+                _RunRow.status.in_(("queued", "running")),
+                or_(_RunRow.owner.is_(None), _RunRow.owner != self.instance),
+                or_(
+                    _RunRow.owner.is_(None),
+                    _RunRow.heartbeat_at.is_(None),
+                    _RunRow.heartbeat_at < cutoff,
+                    _RunRow.owner.in_(gone),
+                ),
+            )
             .values(status="failed", finished_at=_now(), error=INTERRUPTED_MESSAGE,
                     resumable=True)
         )
@@ -335,6 +418,39 @@ class RunRegistry:
             return conn.execute(stmt).rowcount == 1
 
 
+def _owner_alive(owner: str) -> bool:
+    """False only when ``owner`` is a process of this host that does not exist any more
+    (other hosts are judged by their heartbeat)."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != _HOST or not pid_text.isdigit():
+        return True
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by another user
+        return True
+    return True
+
+
+def _add_owner_columns(engine: Engine) -> None:
+    """Schema step: add ``owner`` and ``heartbeat_at`` to a registry created by an older
+    version (``create_all`` creates missing tables only, not missing columns)."""
+    have = {c["name"] for c in inspect(engine).get_columns(_RunRow.__tablename__)}
+    timestamp = "TIMESTAMP WITH TIME ZONE" if engine.dialect.name == "postgresql" else "DATETIME"
+    with engine.begin() as conn:
+        if "owner" not in have:
+            conn.exec_driver_sql(
+                f"ALTER TABLE {_RunRow.__tablename__} ADD COLUMN owner VARCHAR(200)")
+        if "heartbeat_at" not in have:
+            conn.exec_driver_sql(
+                f"ALTER TABLE {_RunRow.__tablename__} ADD COLUMN heartbeat_at {timestamp}")
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     try:
@@ -347,7 +463,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 __all__ = [
+    "HEARTBEAT_S",
     "INTERRUPTED_MESSAGE",
+    "STALE_AFTER_S",
     "STATUSES",
     "RunRecord",
     "RunRegistry",

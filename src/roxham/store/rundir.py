@@ -25,9 +25,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -38,11 +36,16 @@ import polars as pl
 
 import roxham
 from roxham.errors import UserError
+from roxham.store.claim import claim, collect_garbage, storage_error, temp_name
+from roxham.store.identity import content_hash
 
 if TYPE_CHECKING:
     from roxham.sim.results import RunResult
 
-__all__ = ["FILES", "atomic_run_dir", "read_manifest", "read_run", "scenario_hash", "write_run"]
+__all__ = [
+    "FILES", "atomic_run_dir", "check_target", "read_manifest", "read_run", "scenario_hash",
+    "write_run",
+]
 
 FILES = ("daily", "monthly", "links", "queues", "queues_monthly", "states")
 
@@ -52,8 +55,12 @@ def atomic_run_dir(final: str | Path, *, overwrite: bool = False) -> Iterator[Pa
     """Write a run directory all at once: yields a temporary sibling to fill; when the block
     ends without error it becomes ``final``; on error it is removed and ``final`` is untouched.
 
-    A non-empty ``final`` is refused (:class:`UserError`) unless ``overwrite``; then the old
-    directory is replaced only once the new one is complete.
+    The target is claimed first (:func:`roxham.store.claim.claim`): a second writer for the
+    same directory is refused at once (:class:`~roxham.store.claim.RunDirBusy`). A non-empty
+    ``final`` is refused (:class:`UserError`) unless ``overwrite``; then the old directory is
+    replaced only once the new one is complete. Temporary folders that killed writers left in
+    the same parent are removed first. A write that fails for lack of space raises
+    :class:`~roxham.store.claim.StorageFull` (other OS errors: :class:`UserError`).
 
     >>> import tempfile
     >>> root = Path(tempfile.mkdtemp())
@@ -63,29 +70,47 @@ def atomic_run_dir(final: str | Path, *, overwrite: bool = False) -> Iterator[Pa
     (['run'], True)
     """
     final = Path(final)
+    with claim(final):
+        check_target(final, overwrite=overwrite)
+        collect_garbage(final.parent)
+        tmp = temp_name(final)
+        try:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+            tmp.mkdir(parents=True)
+        except OSError as e:
+            raise storage_error(e, f"run directory {str(final)!r}") from None
+        try:
+            yield tmp
+        except OSError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise storage_error(e, f"run directory {str(final)!r}") from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        check_target(final, overwrite=overwrite)
+        old = temp_name(final, "old") if final.exists() else None
+        try:
+            if old is not None:
+                final.rename(old)
+            tmp.rename(final)
+        except OSError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise storage_error(e, f"run directory {str(final)!r}") from None
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def check_target(final: Path, *, overwrite: bool = False) -> None:
+    """:class:`UserError` unless ``final`` may receive a run (absent or empty directory, or
+    ``overwrite``)."""
     if final.exists():
         if not final.is_dir():
             raise UserError(f"run directory {final} exists and is not a directory")
         if not overwrite and any(final.iterdir()):
-            raise UserError(f"run directory {final} exists and is not empty")
-    tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
-    try:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir(parents=True)
-    except OSError as e:
-        raise UserError(f"cannot create run directory {str(final)!r}: {e.strerror}") from None
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = final.with_name(f".{final.name}.old-{os.getpid()}") if final.exists() else None
-    if old is not None:
-        final.rename(old)
-    tmp.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+            raise UserError(
+                f"run directory {final} exists and is not empty (--force replaces it)"
+            )
 
 
 def _json_default(o: Any) -> Any:
@@ -103,10 +128,8 @@ def _json_default(o: Any) -> Any:
 
 
 def scenario_hash(scenario: Any) -> str:
-    """SHA-256 of the scenario's canonical JSON (sorted keys), first 16 hex digits."""
-    text = json.dumps(scenario, sort_keys=True, default=_json_default, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
+    """The one content hash (:func:`roxham.store.identity.content_hash`) of a scenario."""
+    return content_hash(scenario)
 
 
 def write_run(

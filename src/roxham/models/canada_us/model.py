@@ -107,8 +107,9 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
     >>> replicate_seeds(1, 2) == replicate_seeds(1, 3)[:2]
     True
     """
-    ss = np.random.SeedSequence(seed).spawn(replicates)
-    return [int(x.generate_state(1, dtype=np.uint32)[0]) for x in ss]
+    from roxham.store.identity import replicate_seeds as seeds
+
+    return seeds(seed, replicates, bits=32)
 
 
 def run_replicate(b: Built, seed: int) -> dict[str, Any]:

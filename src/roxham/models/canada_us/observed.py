@@ -22,6 +22,8 @@ Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 from roxham.metrics import smape
@@ -137,24 +139,30 @@ def fit_table(
             lo_r, hi_r = str(obs["period"][0]).split("..")
             if not (start <= lo_r and hi_r <= end):
                 continue
-            v = float(sim.filter((pl.col("month") >= lo_r) & (pl.col("month") <= hi_r))
-                      ["value"].sum())
+            v = math.fsum(sim.filter((pl.col("month") >= lo_r) & (pl.col("month") <= hi_r))
+                          ["value"].to_list())
             rows.append({"series": name, "geography": geo, "frequency": "total " + lo_r
                          + ".." + hi_r, "n": 1, "smape": smape([v], [float(obs["value"][0])]),
                          "sim_total": v, "obs_total": float(obs["value"][0]),
                          "source_url": str(obs["source_url"][0])})
             continue
         if freq == "year":
-            sim = sim.group_by(pl.col("month").str.slice(0, 4).alias("period")).agg(
-                pl.col("value").sum()
-            )
+            # summed in month order, exactly (fsum): the same run gives the same bits
+            years: dict[str, list[float]] = {}
+            for mo, v in sim.sort("month").select("month", "value").iter_rows():
+                years.setdefault(str(mo)[:4], []).append(float(v))
+            sim = pl.DataFrame({"period": list(years),
+                                "value": [math.fsum(v) for v in years.values()]},
+                               schema={"period": pl.String, "value": pl.Float64})
             lo, hi = start[:4], end[:4]
         else:
             sim = sim.select(pl.col("month").alias("period"), "value")
             lo, hi = start, end
+        # in period order whatever the join's threads did: the sums, the sMAPE and the
+        # first figure's source are then the same for the same run (issue 18.8)
         j = obs.join(sim, on="period", how="inner", suffix="_sim").filter(
             (pl.col("period") >= lo) & (pl.col("period") <= hi)
-        )
+        ).sort("period", maintain_order=True)
         if j.is_empty():
             continue
         rows.append(
@@ -164,8 +172,8 @@ def fit_table(
                 "frequency": freq,
                 "n": j.height,
                 "smape": smape(j["value_sim"].to_list(), j["value"].to_list()),
-                "sim_total": float(j["value_sim"].sum()),
-                "obs_total": float(j["value"].sum()),
+                "sim_total": math.fsum(j["value_sim"].to_list()),
+                "obs_total": math.fsum(j["value"].to_list()),
                 "source_url": str(j["source_url"][0]),
             }
         )

@@ -20,23 +20,27 @@ A run directory holds:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 import roxham
-from roxham.errors import UserError
 from roxham.models.canada_us.model import RunResult
 from roxham.models.canada_us.observed import fit_table, protocol_drop
-from roxham.store.rundir import atomic_run_dir
+from roxham.store.result import (
+    MONTHLY_COLUMNS,
+    RunFrames,
+    read_result,
+    replicates_frame,
+    write_result,
+)
 
-__all__ = ["MONTHLY_COLUMNS", "default_run_dir", "headline", "load_run_dir", "write_run_dir"]
-
-MONTHLY_COLUMNS = ("month", "series", "geography", "value", "p05", "p95")
+__all__ = [
+    "MONTHLY_COLUMNS", "default_run_dir", "headline", "load_run_dir", "run_frames",
+    "write_run_dir",
+]
 
 
 def default_run_dir(name: str, seed: int, base: Path | None = None) -> Path:
@@ -84,70 +88,50 @@ def headline(m: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
-def write_run_dir(res: RunResult, out: Path, report: bool = True) -> Path:
-    """Write ``res`` to a new run directory ``out`` (created; must not hold a run already)."""
-    final = Path(out)
-    if (final / "manifest.json").exists():
-        raise UserError(f"{final} already holds a run; choose another -o directory")
-    # written under a temporary name and renamed at the end: a run directory with a
-    # manifest.json is always complete
-    with atomic_run_dir(final) as out:
-        _write_files(res, out, report)
-    return final
+def write_run_dir(
+    res: RunResult, out: Path, report: bool = True, *, overwrite: bool = False
+) -> dict[str, Any]:
+    """Write ``res`` to a new run directory ``out``; returns the manifest written.
+
+    ``out`` must not hold a run already unless ``overwrite``; a directory another process is
+    writing is refused (:class:`~roxham.store.claim.RunDirBusy`). Written by the store's one
+    writer (:func:`roxham.store.result.write_result`): a run directory with a
+    ``manifest.json`` is always complete.
+    """
+    return write_result(run_frames(res, report), Path(out), overwrite=overwrite)
 
 
-def _write_files(res: RunResult, out: Path, report: bool) -> None:
-    res.monthly.select(MONTHLY_COLUMNS).write_parquet(out / "monthly.parquet")
-    rep = res.replicate_monthly
+def run_frames(res: RunResult, report: bool = True) -> RunFrames:
+    """``res`` in the store's one result shape, with the fit and validation tables (and the
+    report) as extras and the headline figures in the manifest."""
     months = res.monthly.filter(
         (pl.col("series") == res.columns[0][0]) & (pl.col("geography") == res.columns[0][1])
     )["month"].to_list()
-    n_r, n_m, n_c = rep.shape
-    pl.DataFrame(
-        {
-            "replicate": np.repeat(np.arange(n_r), n_m * n_c).astype(np.int32),
-            "month": np.tile(np.repeat(np.array(months), n_c), n_r),
-            "series": np.tile(np.array([c[0] for c in res.columns]), n_r * n_m),
-            "geography": np.tile(np.array([c[1] for c in res.columns]), n_r * n_m),
-            "value": rep.reshape(-1),
-        }
-    ).write_parquet(out / "replicates.parquet")
+    reps = replicates_frame(res.replicate_monthly, months, res.columns)
     fit = fit_table(res.monthly)
-    fit.write_parquet(out / "fit.parquet")
     manifest = dict(res.manifest)
     manifest["roxham_version"] = roxham.__version__
     manifest["created_utc"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    manifest["files"] = ["monthly.parquet", "replicates.parquet", "fit.parquet", "manifest.json"]
     manifest["fit_smape_2017_2022"] = {
         f"{r['series']}/{r['geography']}": round(r["smape"], 2) for r in fit.iter_rows(named=True)
     }
     manifest["headline"] = headline(res.monthly)
     val = fit_table(res.monthly, "2023-01", "2024-12")
-    val.write_parquet(out / "validation.parquet")
-    manifest["files"].append("validation.parquet")
     manifest["validation_smape_2023_2024"] = {
         f"{r['series']}/{r['geography']}": round(r["smape"], 2) for r in val.iter_rows(named=True)
     }
     manifest["protocol_drop_qc"] = protocol_drop(res.monthly)
+    extras: dict[str, pl.DataFrame | str] = {"fit": fit, "validation": val}
     if report:
         from roxham.report.run_report import render_run_report
 
-        (out / "report.html").write_text(
-            render_run_report(res.monthly, manifest, fit, val), encoding="utf-8"
-        )
-        manifest["files"].append("report.html")
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        extras["report.html"] = render_run_report(res.monthly, manifest, fit, val)
+    return RunFrames(res.monthly.select(MONTHLY_COLUMNS), reps, manifest, extras)
 
 
 def load_run_dir(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
-    """(monthly, replicates, manifest) of a run directory."""
-    path = Path(path)
-    if not (path / "monthly.parquet").is_file() or not (path / "manifest.json").is_file():
-        raise UserError(f"{str(path)!r} is not a run directory (no monthly.parquet/manifest.json)")
-    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    reps = (
-        pl.read_parquet(path / "replicates.parquet")
-        if (path / "replicates.parquet").is_file()
-        else pl.DataFrame()
-    )
-    return pl.read_parquet(path / "monthly.parquet"), reps, manifest
+    """(monthly, replicates, manifest) of a run directory (saved by ``roxham run`` or the web
+    lab); one clear :class:`UserError` when files are missing or unreadable."""
+    got = read_result(Path(path))
+    reps = got.replicates if got.replicates is not None else pl.DataFrame()
+    return got.monthly, reps, got.manifest

@@ -22,8 +22,6 @@ Unknown keys, wrong types and impossible values are refused with one line naming
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -294,5 +292,6 @@ def scenario_hash(s: ModelScenario) -> str:
     >>> len(scenario_hash(load_scenario("historical")))
     12
     """
-    blob = json.dumps(s.model_dump(mode="json"), sort_keys=True).encode()
-    return hashlib.sha256(blob).hexdigest()[:12]
+    from roxham.store.identity import content_hash
+
+    return content_hash(s.model_dump(mode="json"))

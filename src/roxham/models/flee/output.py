@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ import polars as pl
 import roxham
 from roxham.errors import UserError
 from roxham.models.flee.model import FleeResult
+from roxham.store.claim import StorageFull, claim
 
 __all__ = ["out_csv_rows", "write_out_csv", "write_run"]
 
@@ -123,6 +125,12 @@ def write_run(
     listed and this run does not produce are removed, so the directory describes one run.
     """
     d = Path(directory)
+    # claimed like every run directory (roxham.store.claim): two writers cannot interleave
+    with claim(d):
+        return _write_run(res, d, manifest)
+
+
+def _write_run(res: FleeResult, d: Path, manifest: Mapping[str, Any] | None) -> Path:
     try:
         d.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".roxham-flee-", dir=d))
@@ -165,6 +173,9 @@ def write_run(
             if name.startswith("out-") and name.endswith(".csv") and name not in files:
                 (d / name).unlink(missing_ok=True)
     except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(f"{d}: cannot write the run ({e.strerror}); the directory is "
+                              "as it was") from None
         raise UserError(f"{d}: cannot write the run ({e.strerror}); the directory is as it "
                         "was") from None
     finally:
