@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -231,7 +231,7 @@ def line_of(path: Sequence[str | int], lines: Mapping[KeyPath, int]) -> int | No
 
 def user_error_from_validation(
     err: ValidationError, lines: Mapping[KeyPath, int], origin: str,
-    field_names: Sequence[str] = (),
+    field_names: Iterable[str] = (),
 ) -> UserError:
     """One line ``origin:line: key.path: problem`` for the first bad key (values are not
     echoed: they may be personal)."""
@@ -305,4 +305,5 @@ def with_params(scenario: M, values: Mapping[str, float], space: _Space) -> M:
     try:
         return type(scenario).model_validate(data)
     except ValidationError as e:
-        raise user_error_from_validation(e, {}, "parameters") from None
+        keys = {p for err in e.errors() for p in err["loc"] if isinstance(p, str)}
+        raise user_error_from_validation(e, {}, "parameters", keys) from None

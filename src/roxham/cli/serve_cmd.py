@@ -5,11 +5,15 @@ from __future__ import annotations
 import errno
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from roxham.cli._common import err_console
 from roxham.errors import UserError
+
+if TYPE_CHECKING:
+    from roxham.api.settings import ApiSettings
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -46,6 +50,14 @@ def register(app: typer.Typer) -> None:
         access_log: bool = typer.Option(
             False, "--access-log/--no-access-log", help="Log each request line (paths only)"
         ),
+        token: str = typer.Option(
+            "", "--token", help="Access token(s), comma-separated (or ROXHAM_TOKEN): runs then "
+            "need 'Authorization: Bearer TOKEN' and belong to their token", show_default=False,
+        ),
+        allowed_hosts: str = typer.Option(
+            "", "--allowed-hosts", help="Host names accepted, comma-separated (or "
+            "ROXHAM_ALLOWED_HOSTS; default: loopback names and --host)", show_default=False,
+        ),
     ) -> None:
         """Start the web app: screener, scenario lab, data explorer and REST API (/api/v1)."""
         try:
@@ -57,14 +69,32 @@ def register(app: typer.Typer) -> None:
             raise UserError(
                 f"the web app needs the 'web' extra (pip install 'roxham[web]'): {e.name}"
             ) from e
-        settings = ApiSettings.from_env(db_url=db or None, data_dir=data_dir)
+        settings = ApiSettings.from_env(db_url=db or None, data_dir=data_dir,
+                                        token=token or None,
+                                        allowed_hosts=allowed_hosts or None)
+        if not allowed_hosts and host not in settings.allowed_hosts and host not in (
+                "0.0.0.0", "::"):
+            settings = settings.model_copy(
+                update={"allowed_hosts": (*settings.allowed_hosts, host)})
         _check_port_free(host, port)
         application = create_app(settings)
         err_console.print(
             f"Roxham on http://{host}:{port}/  (API docs: /api/v1/docs; "
             f"runs in {settings.data_dir}); Ctrl+C stops."
         )
-        uvicorn.run(
-            application, host=host, port=port, access_log=access_log, log_level="warning",
-            server_header=False,
-        )
+        uvicorn.run(application, **uvicorn_options(settings), host=host, port=port,
+                    access_log=access_log, log_level="warning", server_header=False)
+
+
+def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:
+    """The limits ``roxham serve`` gives uvicorn: keep-alive and header-read timeouts, a
+    concurrency limit (503 beyond), and a 16 KiB cap on an incomplete request head."""
+    from roxham.api.access import header_timeout_protocol
+
+    return {
+        "timeout_keep_alive": settings.keep_alive_s,
+        "limit_concurrency": settings.max_connections,
+        "h11_max_incomplete_event_size": 16 * 1024,
+        "http": header_timeout_protocol(settings.header_timeout_s),
+        "backlog": 256,
+    }
