@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -127,12 +128,31 @@ def _lines(node: yaml.Node, path: KeyPath, out: dict[KeyPath, int], depth: int =
             _lines(v, (*path, i), out, depth + 1)
 
 
+_QUOTED = re.compile(r"'[^'\n]*'|\"(?:[^\"\\\n]|\\.)*\"|#[^\n]*")
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """Deepest nesting of flow brackets (``[``, ``{``) outside quotes and comments: checked
+    before parsing, since the YAML parser takes seconds on thousands of nested brackets."""
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(_QUOTED.sub("", text)):
+        if m.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def load_yaml(text: str, origin: str = "<scenario>") -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML safely; returns the data and a map from key paths to line numbers.
 
     Syntax errors, nesting deeper than :data:`MAX_DEPTH`, and integers too long to convert
     become a one-line :class:`UserError` naming the file (and line where known).
     """
+    if _flow_depth(text) > MAX_DEPTH:
+        raise UserError(f"{origin}: invalid YAML: nested too deeply")
     try:
         node = yaml.compose(text, Loader=_SafeNoDates)
         lines: dict[KeyPath, int] = {}
