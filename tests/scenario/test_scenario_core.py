@@ -168,3 +168,13 @@ def test_generic_engine_scenarios_refuse_nan_and_old_dates(tmp_path: Path) -> No
                  + 'choice: {kind: fixed, probabilities: {"A->B": 1.0}}\n', "old.yaml")
     with pytest.raises(UserError, match=r"old.yaml:1: period.start: date must be within"):
         load_sim_scenario(old)
+
+
+@pytest.mark.parametrize("name", ["roxham.scenario", "roxham.store.ownership",
+                                  "roxham.api.access", "roxham.models.canada_us.scenario"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
