@@ -11,10 +11,10 @@ object::
 
     {"rps": ..., "p50_ms": ..., "p99_ms": ..., "errors": ..., "load_1m_before": ..., ...}
 
-With ``--busy``, a lab run (``POST /api/v1/runs`` of the historical scenario, as the lab
-sends it) is started first and must be running while the load is driven: the figures are
-then the screener's while the model runs beside it (the run executes in a child process).
-The JSON line adds ``busy_run`` (its status before and after the drive).
+With ``--busy``, lab runs (``POST /api/v1/runs`` of the historical scenario, as the lab
+sends it) are kept going back to back while the load is driven: the figures are then the
+screener's while the model runs beside it (each run executes in a child process). The JSON
+line adds ``busy_run`` (runs completed and failed during the drive).
 
 Usage: python benchmarks/api_bench.py [--duration 30] [--connections 8] [--url http://...]
        [--busy]
@@ -31,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -145,12 +146,26 @@ def _start_lab_run(host: str, port: int) -> str:
     end = time.monotonic() + 120
     while time.monotonic() < end:
         status = _api(host, port, "GET", f"/api/v1/runs/{run_id}")["status"]
-        if status == "running":
+        if status != "queued":
             return run_id
-        if status in ("done", "failed"):
-            raise SystemExit(f"api_bench --busy: the lab run ended ({status}) before the load")
         time.sleep(0.2)
     raise SystemExit("api_bench --busy: the lab run did not start within 120 s")
+
+
+def _keep_busy(host: str, port: int, stop: threading.Event, started: threading.Event,
+               stats: dict[str, object]) -> None:
+    """Keep one lab run going until ``stop``: a new one starts as soon as one ends."""
+    done = failed = 0
+    run_id = _start_lab_run(host, port)
+    started.set()
+    while not stop.is_set():
+        status = _api(host, port, "GET", f"/api/v1/runs/{run_id}")["status"]
+        if status in ("done", "failed"):
+            done += status == "done"
+            failed += status == "failed"
+            run_id = _start_lab_run(host, port)
+        time.sleep(0.05)
+    stats.update({"runs_completed": done, "runs_failed": failed})
 
 
 def main() -> None:
@@ -174,12 +189,19 @@ def main() -> None:
         proc = _start_server(port, tempfile.mkdtemp(prefix="roxham-bench-"))
     try:
         busy: dict[str, object] = {}
-        run_id = _start_lab_run(host, port) if args.busy else ""
+        stop = threading.Event()
+        started = threading.Event()
+        stats: dict[str, object] = {}
+        keeper = threading.Thread(target=_keep_busy, args=(host, port, stop, started, stats))
+        if args.busy:
+            keeper.start()
+            if not started.wait(130):
+                raise SystemExit("api_bench --busy: no lab run started")
         res = asyncio.run(_drive(host, port, args.duration, args.connections, args.wwc))
-        if run_id:
-            after = _api(host, port, "GET", f"/api/v1/runs/{run_id}")
-            busy["busy_run"] = {"before": "running", "after": after["status"],
-                                "progress_after": after.get("progress")}
+        if args.busy:
+            stop.set()
+            keeper.join(60)
+            busy["busy_run"] = stats
     finally:
         if proc is not None:
             proc.terminate()
