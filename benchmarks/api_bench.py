@@ -11,7 +11,13 @@ object::
 
     {"rps": ..., "p50_ms": ..., "p99_ms": ..., "errors": ..., "load_1m_before": ..., ...}
 
+With ``--busy``, lab runs (``POST /api/v1/runs`` of the historical scenario, as the lab
+sends it) are kept going back to back while the load is driven: the figures are then the
+screener's while the model runs beside it (each run executes in a child process). The JSON
+line adds ``busy_run`` (runs completed and failed during the drive).
+
 Usage: python benchmarks/api_bench.py [--duration 30] [--connections 8] [--url http://...]
+       [--busy]
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -122,6 +129,45 @@ async def _drive(host: str, port: int, duration: float, connections: int,
             "connections": connections, "what_would_change": what_would_change}
 
 
+def _api(host: str, port: int, method: str, path: str, body: dict[str, object] | None = None
+         ) -> dict[str, object]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://{host}:{port}{path}", data=data, method=method,
+                                 headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        out: dict[str, object] = json.loads(r.read())
+        return out
+
+
+def _start_lab_run(host: str, port: int) -> str:
+    """Queue the lab's default run and wait (≤ 120 s) until it is running."""
+    run = _api(host, port, "POST", "/api/v1/runs", {"scenario": "historical", "seed": 1})
+    run_id = str(run["id"])
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        status = _api(host, port, "GET", f"/api/v1/runs/{run_id}")["status"]
+        if status != "queued":
+            return run_id
+        time.sleep(0.2)
+    raise SystemExit("api_bench --busy: the lab run did not start within 120 s")
+
+
+def _keep_busy(host: str, port: int, stop: threading.Event, started: threading.Event,
+               stats: dict[str, object]) -> None:
+    """Keep one lab run going until ``stop``: a new one starts as soon as one ends."""
+    done = failed = 0
+    run_id = _start_lab_run(host, port)
+    started.set()
+    while not stop.is_set():
+        status = _api(host, port, "GET", f"/api/v1/runs/{run_id}")["status"]
+        if status in ("done", "failed"):
+            done += status == "done"
+            failed += status == "failed"
+            run_id = _start_lab_run(host, port)
+        time.sleep(0.05)
+    stats.update({"runs_completed": done, "runs_failed": failed})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--duration", type=float, default=30.0)
@@ -130,6 +176,8 @@ def main() -> None:
     ap.add_argument("--no-what-would-change", dest="wwc", action="store_false",
                     help="ask only for the determination and explanation (the screener page "
                          "also asks what would change it, about 40%% of the time)")
+    ap.add_argument("--busy", action="store_true",
+                    help="drive the load while a lab run (historical scenario) is running")
     args = ap.parse_args()
     load_before = os.getloadavg()[0]
     proc = None
@@ -140,7 +188,20 @@ def main() -> None:
         host, port = "127.0.0.1", _free_port()
         proc = _start_server(port, tempfile.mkdtemp(prefix="roxham-bench-"))
     try:
+        busy: dict[str, object] = {}
+        stop = threading.Event()
+        started = threading.Event()
+        stats: dict[str, object] = {}
+        keeper = threading.Thread(target=_keep_busy, args=(host, port, stop, started, stats))
+        if args.busy:
+            keeper.start()
+            if not started.wait(130):
+                raise SystemExit("api_bench --busy: no lab run started")
         res = asyncio.run(_drive(host, port, args.duration, args.connections, args.wwc))
+        if args.busy:
+            stop.set()
+            keeper.join(60)
+            busy["busy_run"] = stats
     finally:
         if proc is not None:
             proc.terminate()
@@ -153,7 +214,7 @@ def main() -> None:
           f"{res['rps']} req/s, p50 {res['p50_ms']} ms, p99 {res['p99_ms']} ms, "
           f"{res['errors']} errors (load average {res['load_1m_before']} before, "
           f"{res['load_1m_after']} after, {res['cpus']} CPUs)")
-    print(json.dumps(res))
+    print(json.dumps({**res, **busy}))
 
 
 if __name__ == "__main__":

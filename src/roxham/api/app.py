@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from roxham.api import pages
+from roxham.api.access import BodyTimeoutMiddleware, HostAllowListMiddleware
 from roxham.api.jobs import JobManager, ModelBackend
 from roxham.api.problems import install_handlers
 from roxham.api.routes import router
@@ -62,6 +63,12 @@ def create_app(
     jobs = JobManager(registry, backend or default_backend(), settings)
     if jobs.recovered:
         log.warning("%d unfinished run(s) from a previous server marked failed", jobs.recovered)
+    if settings.run_retention_days > 0:
+        from roxham.store.ownership import expire_runs
+
+        n = expire_runs(registry, settings.run_retention_days, settings.data_dir)
+        if n:
+            log.warning("%d run(s) older than %g days deleted", n, settings.run_retention_days)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -91,6 +98,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(InternalErrorMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyTimeoutMiddleware, timeout_s=settings.body_timeout_s)
+    app.add_middleware(HostAllowListMiddleware, allowed=settings.allowed_hosts)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
 

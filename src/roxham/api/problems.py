@@ -105,6 +105,43 @@ def install_handlers(app: FastAPI) -> None:
     async def _busy(_: Request, exc: TooBusy) -> JSONResponse:
         return error_response(429, [], str(exc), "too_busy")
 
+    from roxham.api.access import Unauthorized
+
+    @app.exception_handler(Unauthorized)
+    async def _unauthorized(_: Request, exc: Unauthorized) -> JSONResponse:
+        r = error_response(401, ["header", "authorization"], str(exc), "unauthorized")
+        r.headers["WWW-Authenticate"] = "Bearer"
+        return r
+
+    @app.exception_handler(RecursionError)
+    async def _deep(_: Request, exc: RecursionError) -> JSONResponse:
+        return error_response(400, ["body"], "input nested too deeply", "too_deep")
+
+    @app.exception_handler(ValueError)
+    async def _value(_: Request, exc: ValueError) -> JSONResponse:
+        if "digits" in str(exc) and "integer" in str(exc):
+            return error_response(400, ["body"], "an integer has more than 4300 digits",
+                                  "integer_too_long")
+        log.error("internal error: %s", type(exc).__name__)
+        return error_response(500, [], "internal error (a bug in Roxham)", "internal_error")
+
+    @app.exception_handler(OSError)
+    async def _os(_: Request, exc: OSError) -> JSONResponse:
+        import errno
+
+        log.error("storage error: %s (errno %s)", type(exc).__name__, exc.errno)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return error_response(507, [], "the server's disk is full", "insufficient_storage")
+        return error_response(503, [], "storage unavailable; try again later", "unavailable")
+
+    from sqlalchemy.exc import OperationalError
+
+    @app.exception_handler(OperationalError)
+    async def _db(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("registry unavailable: %s", type(exc).__name__)
+        return error_response(503, [], "run registry unavailable; try again later",
+                              "unavailable")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         msg = exc.detail if isinstance(exc.detail, str) else "error"

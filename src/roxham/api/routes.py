@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from roxham.api import data_service, law_service
+from roxham.api.access import caller
 from roxham.api.encoding import FastJSONResponse
 from roxham.api.jobs import JobManager, RunRequest
-from roxham.api.problems import RequestProblem
+from roxham.api.problems import NotFound, RequestProblem
+from roxham.store import ownership
 
 router = APIRouter(prefix="/api/v1")
 
@@ -84,9 +86,13 @@ def scenarios(request: Request) -> list[dict[str, Any]]:
 @router.post("/runs", tags=["runs"], status_code=202, responses={
     **_ERRORS, 429: {"description": "Too many runs queued"},
 })
-def start_run(body: RunRequest, request: Request, response: Response) -> dict[str, Any]:
-    """Queue a simulation run; poll ``GET /runs/{id}`` for progress and results."""
+def start_run(body: RunRequest, request: Request, response: Response,
+              owner: str | None = Depends(caller)) -> dict[str, Any]:
+    """Queue a simulation run; poll ``GET /runs/{id}`` for progress and results. With
+    access tokens, the run belongs to the caller's token."""
     rec = _jobs(request).submit(body)
+    if owner is not None:
+        ownership.set_owner(_jobs(request).registry, rec.id, owner)
     response.headers["Location"] = f"/api/v1/runs/{rec.id}"
     return rec.to_dict()
 
@@ -96,20 +102,48 @@ def list_runs(
     request: Request,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10**9),
+    owner: str | None = Depends(caller),
 ) -> list[dict[str, Any]]:
-    """Saved runs, newest first."""
-    return [_public(r.to_dict()) for r in _jobs(request).registry.list(limit=limit,
-                                                                       offset=offset)]
+    """Saved runs, newest first (with access tokens: the caller's runs only)."""
+    reg = _jobs(request).registry
+    if owner is None:
+        return [_public(r.to_dict()) for r in reg.list(limit=limit, offset=offset)]
+    recs = (reg.get(i) for i in ownership.owned_run_ids(reg, owner, limit, offset))
+    return [_public(r.to_dict()) for r in recs if r is not None]
+
+
+def _check_owner(request: Request, run_id: str, owner: str | None) -> None:
+    """404 (not 403: ids of others' runs are not disclosed) for another token's run."""
+    if owner is not None and ownership.owner_of(_jobs(request).registry, run_id) != owner:
+        raise NotFound("run", run_id)
 
 
 @router.get("/runs/{run_id}", tags=["runs"], responses=_404)
-def get_run(run_id: str, request: Request) -> dict[str, Any]:
+def get_run(run_id: str, request: Request, owner: str | None = Depends(caller)
+            ) -> dict[str, Any]:
     """A run's status and progress; its results once done."""
+    _check_owner(request, run_id, owner)
     jobs = _jobs(request)
     rec = jobs.get(run_id)
     out = _public(rec.to_dict())
     out["results"] = jobs.results(rec)
     return out
+
+
+@router.delete("/runs/{run_id}", tags=["runs"], status_code=204, responses={
+    **_404, 409: {"description": "The run is queued or running"},
+})
+def delete_run(run_id: str, request: Request, owner: str | None = Depends(caller)) -> Response:
+    """Delete a finished or failed run and its result files (with access tokens: only the
+    caller's own runs)."""
+    _check_owner(request, run_id, owner)
+    jobs = _jobs(request)
+    rec = jobs.get(run_id)  # 404 if unknown
+    if rec.status in ("queued", "running"):
+        raise RequestProblem([{"loc": ["path", "run_id"], "type": "run_active",
+                               "msg": "the run is still queued or running"}])
+    ownership.forget_run(jobs.registry, run_id, request.app.state.settings.data_dir)
+    return Response(status_code=204)
 
 
 def _public(d: dict[str, Any]) -> dict[str, Any]:

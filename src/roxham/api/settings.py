@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from roxham.errors import UserError, format_validation_error
 
@@ -47,6 +47,41 @@ class ApiSettings(BaseModel):
         description="Run each job in a child process (killed at the timeout; the server stays "
         "responsive while compiled model code runs) or in a thread of the server (tests)",
     )
+
+    # -- hardening for non-local use (see README "Serving beyond this computer") -------------
+    allowed_hosts: tuple[str, ...] = Field(
+        ("localhost", "127.0.0.1", "::1", "testserver"),
+        description="Host header values accepted (comma-separated in ROXHAM_ALLOWED_HOSTS); "
+        "others get 400 (DNS-rebinding defence). 'testserver' is the in-process test client's "
+        "name; '*' accepts any host (behind a proxy that checks it)",
+    )
+    token: SecretStr = Field(
+        SecretStr(""),
+        description="Access token(s), comma-separated (ROXHAM_TOKEN or --token): when set, "
+        "/api/v1/runs needs 'Authorization: Bearer TOKEN' and each run belongs to its token",
+    )
+    run_retention_days: float = Field(
+        0.0, ge=0.0, description="Finished runs older than this are deleted (0: kept forever)"
+    )
+    header_timeout_s: float = Field(10.0, gt=0, description="A client must send its request "
+                                    "line and headers within this (slowloris defence)")
+    body_timeout_s: float = Field(30.0, gt=0, description="Longest wait for each chunk of a "
+                                  "request body (408 after)")
+    keep_alive_s: float = Field(5.0, gt=0, description="Idle keep-alive connections close after")
+    max_connections: int = Field(200, ge=1, description="Open connections served at once; "
+                                 "more get 503 (uvicorn limit_concurrency)")
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, v: object) -> object:
+        if isinstance(v, str):
+            return tuple(h.strip() for h in v.split(",") if h.strip())
+        return v
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The access tokens (none: the API is open, as on a laptop)."""
+        return tuple(t.strip() for t in self.token.get_secret_value().split(",") if t.strip())
 
     @property
     def resolved_db_url(self) -> str:

@@ -101,10 +101,11 @@ class CanadaUSModel:
     def scenario(self, params: Mapping[str, float], end: str) -> Any:
         """The scenario with ``params`` applied, ending on the last day of month ``end``."""
         from roxham.models.canada_us.scenario import ModelScenario
+        from roxham.scenario import with_params
 
-        data = self.space.apply(self.base_dict(), params)
+        data = self.base_dict()
         data["end"] = month_end(end).isoformat()
-        return ModelScenario.model_validate(data)
+        return with_params(ModelScenario.model_validate(data), params, self.space)
 
     def simulate(self, params: Mapping[str, float], seed: int, end: str) -> pl.DataFrame:
         """Run the model with ``params`` (values of ``space``) to the end of month ``end``."""

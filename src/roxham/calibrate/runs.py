@@ -24,7 +24,6 @@ get the same draws (paired comparisons).
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from typing import Any
 from roxham.calibrate.ensemble import draw_parameters
 from roxham.calibrate.paramfile import ParameterFile, read_parameter_file, shipped_parameter_file
 from roxham.calibrate.priors import CANADA_US_SPACE
-from roxham.calibrate.space import get_path, set_path
+from roxham.calibrate.space import get_path
 from roxham.errors import UserError
 
 __all__ = ["CalibratedRun", "calibrate_scenario", "load_calibration", "run_with_calibration"]
@@ -107,15 +106,10 @@ def _same(a: Any, b: Any) -> bool:
         return bool(a == b)
 
 
-def _with(scen: dict[str, Any], values: Mapping[str, float], names: list[str]) -> Any:
-    from roxham.models.canada_us.scenario import ModelScenario
-
-    data = copy.deepcopy(scen)
-    for n in names:
-        p = CANADA_US_SPACE[n]
-        v = float(values[n])
-        set_path(data, p.path, round(v) if p.prior == "int" else v)
-    return ModelScenario.model_validate(data)
+def _with(s: Any, values: Mapping[str, float], names: list[str]) -> Any:
+    """``s`` with the parameters ``names`` set from ``values`` (``ModelScenario.with_params``,
+    the one way parameters are written)."""
+    return s.with_params({n: float(values[n]) for n in names})
 
 
 def calibrate_scenario(
@@ -134,7 +128,7 @@ def calibrate_scenario(
     scen = s.model_dump(mode="json")
     base = _uncalibrated_base(pf.base_scenario)
     write, kept, absent = _plan(scen, base, list(point))
-    point_s = _with(scen, point, write)
+    point_s = _with(s, point, write)
     names, samples, weights = pf.posterior()
     variants: list[Any] | None = None
     draws: list[dict[str, float]] = []
@@ -142,7 +136,7 @@ def calibrate_scenario(
         if sorted(names) != sorted(point):
             raise UserError(f"{pf.where}: posterior names differ from the parameters")
         draws = draw_parameters(names, samples, weights, replicates, seed)
-        variants = [_with(scen, d, write) for d in draws]
+        variants = [_with(s, d, write) for d in draws]
     from roxham.models.canada_us.scenario import scenario_hash
 
     current = scenario_hash(_scenario_of(base))

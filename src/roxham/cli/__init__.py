@@ -1,7 +1,8 @@
 """The ``roxham`` command: a thin layer over the library.
 
 Each family of commands lives in its own module under :mod:`roxham.cli` and exposes
-``register(app)``. Exit codes: 0 ok, 1 the check asked for failed, 2 bad input.
+``register(app)``. Exit codes: 0 ok, 1 the check asked for failed, 2 bad input, 70 an
+internal error (a bug; one line, the traceback with ``ROXHAM_DEBUG=1``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,14 @@
-"""Shared CLI plumbing: one clear line and exit code 2 for user errors, never a traceback."""
+"""Shared CLI plumbing: one clear line and exit code 2 for user errors, never a traceback.
+
+Anything else that escapes a command (a bug) is one ``internal error`` line and exit code
+:data:`EXIT_INTERNAL`; ``ROXHAM_DEBUG=1`` shows the traceback instead.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from typing import NoReturn
 
 import typer
@@ -24,6 +30,8 @@ err_console = Console(stderr=True, highlight=False)
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
+#: An unexpected error (a bug in Roxham), reported in one line (``EX_SOFTWARE``).
+EXIT_INTERNAL = 70
 
 
 def fail(message: str) -> NoReturn:
@@ -37,12 +45,26 @@ def _print_error(message: str) -> None:
     sys.stderr.flush()
 
 
+def _internal(e: BaseException) -> int:
+    if os.environ.get("ROXHAM_DEBUG") == "1":
+        traceback.print_exception(e)
+    else:
+        detail = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
+        _print_error(f"internal error ({e.__class__.__name__}{': ' + detail if detail else ''}); "
+                     "please report it (ROXHAM_DEBUG=1 shows the traceback)")
+    return EXIT_INTERNAL
+
+
 def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run the Typer app and map errors to exit codes.
 
     - :class:`UserError` and pydantic validation errors → one line on stderr, exit 2;
     - click usage errors (unknown option, missing argument) → click's message, exit 2;
-    - ``typer.Exit(code)`` → that code.
+    - ``typer.Exit(code)`` → that code;
+    - nesting too deep, integers of more than 4,300 digits, non-UTF-8 text, OS errors (file
+      missing, a directory, disk full) → one line, exit 2;
+    - anything else → one ``internal error`` line, exit :data:`EXIT_INTERNAL` (the traceback
+      only with ``ROXHAM_DEBUG=1``).
     """
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="roxham")
@@ -65,5 +87,25 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except RecursionError:
+        _print_error("input nested too deeply")
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        _print_error("out of memory (input too large?)")
+        return EXIT_BAD_INPUT
+    except OSError as e:  # disk full, permission denied, a directory where a file is expected
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        _print_error(f"{where}{e.strerror or e.__class__.__name__}")
+        return EXIT_BAD_INPUT
+    except UnicodeError as e:
+        _print_error(f"input is not valid UTF-8 text ({e.__class__.__name__})")
+        return EXIT_BAD_INPUT
+    except ValueError as e:
+        if "digits" in str(e) and "integer" in str(e):  # int() of > 4,300 digits
+            _print_error("an integer in the input has more than 4300 digits")
+            return EXIT_BAD_INPUT
+        return _internal(e)
+    except Exception as e:  # a bug: one line, the traceback only on request
+        return _internal(e)
     # In non-standalone mode click returns the code of ``typer.Exit(code)`` instead of raising.
     return rv if isinstance(rv, int) else EXIT_OK

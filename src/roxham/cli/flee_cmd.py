@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--validation", help="validation directory (data_layout.csv, ...)"),
         ] = None,
-        seed: Annotated[int, typer.Option(help="random seed")] = 0,
+        seed: Annotated[int, typer.Option(help="random seed (>= 0)", min=0)] = 0,
         replicates: Annotated[int, typer.Option(help="number of replicates", min=1)] = 1,
         settings: Annotated[
             Path | None, typer.Option("--settings", help="Flee simsetting.yml")

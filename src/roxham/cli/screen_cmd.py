@@ -73,6 +73,10 @@ def screen_one(
     return out
 
 
+#: Key of a row the CSV parser refused (see :func:`csv_rows`).
+_CSV_ERROR = "\x00csv_error"
+
+
 def screen_rows(
     rows: Iterable[dict[str, str]], lang: str, reform: Any = None
 ) -> Iterator[dict[str, Any]]:
@@ -83,8 +87,11 @@ def screen_rows(
     from roxham.law import Facts, determine
 
     for i, row in enumerate(rows, start=1):
-        out: dict[str, Any] = {k: v for k, v in row.items() if k not in ("facts", None)}
+        out: dict[str, Any] = {k: v for k, v in row.items()
+                               if k not in ("facts", None, _CSV_ERROR)}
         try:
+            if _CSV_ERROR in row:
+                raise UserError(f"CSV: {row[_CSV_ERROR]}")
             raw = row.get("facts")
             if raw is None or not raw.strip():
                 raise UserError("missing facts")
@@ -103,7 +110,26 @@ def screen_rows(
             out.update(_result(determine(facts, day, reform, lang=lang), lang))
         except UserError as e:
             out["error"] = f"row {i}: {e}"
+        except RecursionError:
+            out["error"] = f"row {i}: facts: nested too deeply"
+        except ValueError as e:  # e.g. an integer of more than 4,300 digits
+            what = "an integer has more than 4300 digits" if "digits" in str(e) else "invalid"
+            out["error"] = f"row {i}: facts: {what}"
+        except Exception as e:  # one row's failure never aborts the stream
+            out["error"] = f"row {i}: internal error ({e.__class__.__name__})"
         yield out
+
+
+def csv_rows(reader: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:
+    """The rows of ``reader``; a row the CSV parser refuses (e.g. a field over the CSV field
+    size limit) becomes a row whose ``facts`` is missing, so it fails alone."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield {_CSV_ERROR: str(e)[:200]}
 
 
 def _load_reform(path: Path | None) -> Any:
@@ -234,7 +260,7 @@ def register(app: typer.Typer) -> None:
             if reader.fieldnames is None or "facts" not in reader.fieldnames:
                 raise UserError(f"{batch}: CSV needs a 'facts' column (and 'as_of_date')")
             out = sys.stdout
-            for res in screen_rows(reader, lang, reform):
+            for res in screen_rows(csv_rows(reader), lang, reform):
                 out.write(json.dumps(res, ensure_ascii=False) + "\n")
             out.flush()
             return

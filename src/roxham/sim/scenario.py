@@ -64,10 +64,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, model_validator
 
 from roxham.errors import UserError
+from roxham.scenario import (
+    KeyPath,
+    ScenarioModel,
+    dotted,
+    line_of,
+    load_yaml,
+    read_scenario_text,
+)
+from roxham.scenario import user_error_from_validation as _user_error
 from roxham.sim.choice import ChoiceModel, FixedChoice, LogitChoice
 from roxham.sim.engine import Cohort, RunState, Simulation, Spawn, check_param
 from roxham.sim.network import Network, Options
@@ -83,94 +91,18 @@ __all__ = [
     "user_error_from_validation",
 ]
 
-Path_ = tuple[str | int, ...]
-
-
-class _SafeNoDates(yaml.SafeLoader):
-    """``yaml.SafeLoader`` without the implicit timestamp type (dates stay strings)."""
-
-
-_SafeNoDates.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _lines(node: yaml.Node, path: Path_, out: dict[Path_, int]) -> None:
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
-            out[(*path, key)] = k.start_mark.line + 1
-            _lines(v, (*path, key), out)
-            out[(*path, key)] = k.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _lines(v, (*path, i), out)
-
-
-def load_yaml(text: str, origin: str = "<scenario>") -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML safely; returns the data and a map from key paths to line numbers.
-
-    A syntax error becomes a :class:`UserError` naming the file and line.
-    """
-    try:
-        data = yaml.load(text, Loader=_SafeNoDates)  # a SafeLoader subclass
-        node = yaml.compose(text, Loader=_SafeNoDates)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise UserError(f"{origin}{line}: invalid YAML: {problem}") from None
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _lines(node, (), lines)
-    return data, lines
-
-
-def _dotted(path: Sequence[str | int]) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(root)"
-
-
-def _line_of(path: Sequence[str | int], lines: Mapping[Path_, int]) -> int | None:
-    p = tuple(path)
-    while p:
-        if p in lines:
-            return lines[p]
-        p = p[:-1]
-    return lines.get(())
+Path_ = KeyPath
 
 
 def user_error_from_validation(
     err: ValidationError, lines: Mapping[Path_, int], origin: str
 ) -> UserError:
     """One line naming the first bad key and its line (values are not echoed)."""
-    items = err.errors(include_input=False, include_url=False)
-    e = items[0]
-    loc = [p for p in e.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-"))]
-    # pydantic adds the union member / model names in unions: drop non-keys
-    loc = [p for p in loc if isinstance(p, int) or p in _known_keys(lines, loc)]
-    msg = e.get("msg", "invalid")
-    if e.get("type") == "extra_forbidden":
-        msg = "unknown key"
-    line = _line_of(loc, lines)
-    where = f"{origin}:{line}" if line else origin
-    more = f" (and {len(items) - 1} more problem(s))" if len(items) > 1 else ""
-    return UserError(f"{where}: {_dotted(loc)}: {msg}{more}")
+    return _user_error(err, lines, origin, _FIELD_NAMES)
 
 
-def _known_keys(lines: Mapping[Path_, int], loc: Sequence[str | int]) -> set[str | int]:
-    keys: set[str | int] = set()
-    for p in lines:
-        keys.update(p)
-    return keys | set(_FIELD_NAMES)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+class _Strict(ScenarioModel, BaseModel):  # BaseModel named for linters (RUF012)
+    """Unknown keys refused, numbers finite, dates within 1900..2100 (the scenario core)."""
 
 
 class Period(_Strict):
@@ -321,9 +253,9 @@ class Scenario(_Strict):
 
     # ------------------------------------------------------------------ checks
     def _fail(self, path: Sequence[str | int], msg: str) -> UserError:
-        line = _line_of(path, self._lines)
+        line = line_of(path, self._lines)
         where = f"{self._origin}:{line}" if line else self._origin
-        return UserError(f"{where}: {_dotted(path)}: {msg}")
+        return UserError(f"{where}: {dotted(path)}: {msg}")
 
     def check_references(self, event_kinds: Sequence[str] = ()) -> None:
         """Names used in links, spawns, queues and events must exist (UserError otherwise)."""
@@ -475,7 +407,7 @@ class Scenario(_Strict):
                 tuple(e.target) if isinstance(e.target, list) else e.target,  # type: ignore[arg-type]
                 e.value,
                 e.label,
-                origin=f"{self._origin}:{_line_of(('events', i), self._lines) or '?'}",
+                origin=f"{self._origin}:{line_of(('events', i), self._lines) or '?'}",
             )
             for i, e in enumerate(self.events)
         ]
@@ -555,8 +487,4 @@ def parse_scenario(
 def load_scenario(path: str | Path, *, event_kinds: Sequence[str] = ()) -> Scenario:
     """Read and validate a scenario file."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise UserError(f"cannot read scenario {p}: {e.strerror}") from None
-    return parse_scenario(text, str(p), event_kinds=event_kinds)
+    return parse_scenario(read_scenario_text(p), str(p), event_kinds=event_kinds)

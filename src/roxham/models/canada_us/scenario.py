@@ -22,15 +22,17 @@ Unknown keys, wrong types and impossible values are refused with one line naming
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from roxham import law
-from roxham.errors import UserError, format_validation_error
+from roxham.scenario import ScenarioModel, deep_merge, resolve, user_error_from_validation
+from roxham.scenario import scenario_hash as _hash
+from roxham.scenario import with_params as _with_params
 
 __all__ = [
     "Closure",
@@ -42,9 +44,14 @@ __all__ = [
     "scenario_hash",
 ]
 
+#: A count, rate or share that is meaningless below zero.
+NonNeg = Annotated[float, Field(ge=0.0)]
+#: A calendar year key (the documented date range).
+Year = Annotated[int, Field(ge=1900, le=2100)]
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+
+class _Strict(ScenarioModel, BaseModel):  # BaseModel named for linters (RUF012)
+    """Unknown keys refused, numbers finite, dates within 1900..2100."""
 
 
 class Closure(_Strict):
@@ -53,6 +60,16 @@ class Closure(_Strict):
     crossing: str
     start: dt.date
     end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Closure:
+        _ordered(self.start, self.end, f"closure of {self.crossing!r}")
+        return self
+
+
+def _ordered(start: dt.date, end: dt.date | None, what: str) -> None:
+    if end is not None and end < start:
+        raise ValueError(f"{what}: end is before start (reversed range)")
 
 
 class Shock(_Strict):
@@ -65,8 +82,13 @@ class Shock(_Strict):
     multiplier: float = Field(ge=0.0)
     origins: list[str] = []
     nationalities: list[str] = []
-    ramp_days: int = Field(default=0, ge=0)
+    ramp_days: int = Field(default=0, ge=0, le=3650)
     source: str = ""
+
+    @model_validator(mode="after")
+    def _order(self) -> Shock:
+        _ordered(self.start, self.end, f"shock {self.name!r}")
+        return self
 
 
 class LawSection(_Strict):
@@ -76,6 +98,12 @@ class LawSection(_Strict):
     reform: dict[str, Any] = {}
     covid_order: tuple[dt.date, dt.date] | None = law.COVID_DIRECT_BACK.span
     information_lag_days: int = Field(default=14, ge=0, le=365)
+
+    @model_validator(mode="after")
+    def _order(self) -> LawSection:
+        if self.covid_order is not None:
+            _ordered(*self.covid_order, "law.covid_order")
+        return self
 
 
 class NetworkSection(_Strict):
@@ -89,7 +117,7 @@ class NetworkSection(_Strict):
 class DemandSection(_Strict):
     """Inflows (see :mod:`roxham.models.canada_us.demand`)."""
 
-    land_base_per_day: dict[str, float]
+    land_base_per_day: dict[str, NonNeg]
     sw_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     sw_lag_days: int = Field(default=60, ge=0, le=730)
     seasonality_amplitude: float = Field(default=0.2, ge=0.0, lt=1.0)
@@ -97,18 +125,18 @@ class DemandSection(_Strict):
     shocks: list[Shock] = []
     nyc_tickets: Shock | None = None
     nyc_ticket_utility: float = 1.0
-    air_claims_per_year: dict[int, float]
-    inland_claims_per_year: dict[int, float]
+    air_claims_per_year: dict[Year, NonNeg]
+    inland_claims_per_year: dict[Year, NonNeg]
     air_visa_gate: float = Field(default=0.3, ge=0.0, le=1.0)
 
 
 class CohortSection(_Strict):
     """Fact distributions (assumptions; see :mod:`roxham.models.canada_us.cohorts`)."""
 
-    land_nationality: dict[str, float]
-    air_nationality: dict[str, float]
-    inland_nationality: dict[str, float]
-    family: dict[str, float]
+    land_nationality: dict[str, NonNeg]
+    air_nationality: dict[str, NonNeg]
+    inland_nationality: dict[str, NonNeg]
+    family: dict[str, NonNeg]
     p_unaccompanied_minor: float = Field(default=0.01, ge=0.0, le=1.0)
     p_trv: float = Field(default=0.03, ge=0.0, le=1.0)
 
@@ -136,7 +164,7 @@ class ProcessingSection(_Strict):
     hide_wait_days: int = Field(default=16, ge=0, le=365)
     evade_wait_days: int = Field(default=3, ge=0, le=365)
     irb_pending_initial: float = Field(default=20000.0, ge=0.0)
-    irb_finalised_per_year: dict[int, float]
+    irb_finalised_per_year: dict[Year, NonNeg]
     irb_referral_share: float = Field(default=0.93, ge=0.0, le=1.0)
 
 
@@ -148,7 +176,7 @@ class ModelScenario(_Strict):
     extends: str | None = None
     start: dt.date = dt.date(2017, 1, 1)
     end: dt.date = dt.date(2024, 12, 31)
-    seed: int = Field(default=1, ge=0)
+    seed: int = Field(default=1, ge=0, le=2**63 - 1)
     replicates: int = Field(default=8, ge=1, le=1000)
     law: LawSection = LawSection()
     network: NetworkSection = NetworkSection()
@@ -202,6 +230,14 @@ class ModelScenario(_Strict):
         """Days in the period, both ends included."""
         return (self.end - self.start).days + 1
 
+    def with_params(self, values: Mapping[str, float]) -> ModelScenario:
+        """This scenario with calibration parameter ``values`` (names of
+        :data:`roxham.calibrate.priors.CANADA_US_SPACE`) written at their paths: the one way
+        calibration and runs set parameters (:func:`roxham.scenario.with_params`)."""
+        from roxham.calibrate.priors import CANADA_US_SPACE
+
+        return _with_params(self, values, CANADA_US_SPACE)
+
 
 _PKG = "roxham.models.canada_us.scenarios"
 
@@ -217,81 +253,43 @@ def builtin_scenarios() -> list[str]:
     )
 
 
-def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``over`` into a copy of ``base``: mappings key by key, other values replace.
-
-    >>> deep_merge({"a": {"x": 1, "y": 2}, "b": [1]}, {"a": {"y": 3}, "b": [2]})
-    {'a': {'x': 1, 'y': 3}, 'b': [2]}
-    """
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = deep_merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
-def _read_yaml(text: str, where: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark is not None else ""
-        raise UserError(f"{where}:{line} is not valid YAML") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{where}: a scenario must be a YAML mapping of keys")
-    return data
-
-
-def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
-    if len(seen) > 10 or ref in seen:
-        raise UserError(f"scenario {ref!r}: 'extends' forms a cycle or is too deep")
-    path: Path | None = None
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
-        path = Path(ref)
-        if base_dir is not None and not path.is_absolute():
-            path = base_dir / path
-        if not path.is_file():
-            raise UserError(f"scenario file {str(path)!r} not found")
-        text, where = path.read_text(encoding="utf-8"), str(path)
-    else:
-        if ref not in builtin_scenarios():
-            raise UserError(
-                f"unknown scenario {ref!r}; built-in: {', '.join(builtin_scenarios())}"
-            )
-        text = resources.files(_PKG).joinpath(f"{ref}.yaml").read_text(encoding="utf-8")
-        where = f"{ref}.yaml"
-    data = _read_yaml(text, where)
-    parent = data.get("extends")
-    if parent is not None:
-        if not isinstance(parent, str):
-            raise UserError(f"{where}: 'extends' must be a scenario name or file path")
-        pdata, _ = _raw(parent, path.parent if path else None, (*seen, ref))
-        pdata.pop("name", None)
-        pdata.pop("description", None)
-        data = deep_merge(pdata, data)
-    return data, where
+def _builtin_text(name: str) -> str | None:
+    if name not in builtin_scenarios():
+        return None
+    return resources.files(_PKG).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 
 def load_scenario(ref: str, overrides: dict[str, Any] | None = None) -> ModelScenario:
-    """Load a built-in scenario by name or a YAML file by path, resolving ``extends``."""
-    data, where = _raw(ref, None, ())
+    """Load a built-in scenario by name or a YAML file by path, resolving ``extends``
+    (:func:`roxham.scenario.resolve`). Errors: one :class:`UserError` line naming the file,
+    the line and the key."""
+    data, lines, where = resolve(ref, builtin=_builtin_text, builtin_names=builtin_scenarios)
     if overrides:
         data = deep_merge(data, overrides)
     data.setdefault("name", Path(ref).stem if ref.endswith((".yaml", ".yml")) else ref)
     try:
         return ModelScenario.model_validate(data)
     except ValidationError as e:
-        raise UserError(format_validation_error(e, where)) from None
+        raise user_error_from_validation(e, lines, where, _FIELDS) from None
 
 
 def scenario_hash(s: ModelScenario) -> str:
-    """Short content hash of a scenario (its resolved keys).
+    """Short content hash of a scenario (its resolved keys): :func:`roxham.scenario.scenario_hash`.
 
     >>> len(scenario_hash(load_scenario("historical")))
     12
     """
-    from roxham.store.identity import content_hash
+    return _hash(s)
 
-    return content_hash(s.model_dump(mode="json"))
+
+def _field_names(model: type[Any]) -> set[str]:
+    out: set[str] = set()
+    for name, f in model.model_fields.items():
+        out.add(name)
+        ann = f.annotation
+        if isinstance(ann, type) and issubclass(ann, ScenarioModel):
+            out |= _field_names(ann)
+    return out
+
+
+_FIELDS = sorted(_field_names(ModelScenario) | _field_names(Shock) | _field_names(Closure))
