@@ -55,6 +55,19 @@ def _print(t: Table | Text) -> None:
     out.print(t)
 
 
+def _print_fixed(df: pl.DataFrame, title: str) -> None:
+    """A table of short columns that fits 80 terminal columns, whatever the terminal says."""
+    t = Table(title=title, header_style="bold", title_justify="left")
+    cells = [[_fmt(v) for v in col] for col in df.iter_columns()]
+    for c, vals in zip(df.columns, cells, strict=True):
+        width = max([len(c), *(len(v) for v in vals)])
+        t.add_column(c, justify="right" if df.schema[c].is_numeric() else "left",
+                     no_wrap=True, min_width=width)
+    for row in zip(*cells, strict=True):
+        t.add_row(*(Text(v) for v in row))
+    Console(highlight=False, width=80, force_terminal=console.is_terminal).print(t)
+
+
 def _emit(df: pl.DataFrame, as_json: bool, as_csv: bool, title: str | None = None) -> None:
     if as_json and as_csv:
         raise UserError("choose one of --json and --csv")
@@ -95,17 +108,39 @@ def register(app: typer.Typer) -> None:
 
     @data.command("list")
     def list_cmd(
+        wide: Annotated[bool, typer.Option(
+            "--wide", help="every raw series × geography with all columns")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="JSON records")] = False,
         as_csv: Annotated[bool, typer.Option("--csv", help="CSV")] = False,
     ) -> None:
-        """Series and geographies: coverage, number of figures and of sources."""
-        from roxham.data import list_series
+        """Measures (what is counted): geographies, coverage, figures, grades (--wide: all)."""
+        if wide:
+            from roxham.data import list_series
 
-        df = list_series().select(
-            "series", "geography", "first", "last", "n_figures", "n_months", "n_sources",
-            "vintages", "title", "unit",
+            df = list_series().select(
+                "series", "geography", "first", "last", "n_figures", "n_months", "n_sources",
+                "vintages", "title", "unit",
+            )
+            _emit(df, as_json, as_csv, "Bundled series (roxham data show SERIES --geo GEO)")
+            return
+        from roxham.data.tidy import list_measures
+
+        df = list_measures()
+        if as_json or as_csv:
+            _emit(df, as_json, as_csv)
+            return
+        import polars as pl
+
+        narrow = df.select(
+            "measure",
+            pl.col("n_geographies").alias("geos"),
+            (pl.col("first").dt.strftime("%Y-%m") + ".." + pl.col("last").dt.strftime("%Y-%m"))
+            .alias("coverage"),
+            pl.col("n_figures").alias("figures"),
+            (pl.col("n_official") * 100 / pl.col("n_figures")).round(0).cast(pl.Int64)
+            .alias("official%"),
         )
-        _emit(df, as_json, as_csv, "Bundled series (roxham data show SERIES --geo GEO)")
+        _print_fixed(narrow, "Measures (roxham data show MEASURE --geo GEO; --wide for all)")
 
     @data.command("show")
     def show_cmd(
