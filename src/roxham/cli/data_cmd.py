@@ -98,6 +98,14 @@ def _pairs(names: list[str], geos: list[str]) -> list[tuple[str, str]]:
     )
 
 
+def _targets() -> list[tuple[str, str, str, str, str]]:
+    """The Canada–US calibration targets as (key, series, geography, subgroup, frequency)."""
+    from roxham.calibrate.priors import CANADA_US_TARGETS
+
+    return [(t.key, t.data_name or t.series, t.data_geography or t.geography, t.data_subgroup,
+             t.frequency) for t in CANADA_US_TARGETS]
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``data`` command group."""
     data = typer.Typer(
@@ -336,8 +344,11 @@ def register(app: typer.Typer) -> None:
         conflicts between sources and missing months are reported, not failures.
         """
         from roxham.data import verify
+        from roxham.data.verify import grade_counts, target_figures
 
         rep = verify()
+        import polars as pl
+
         if as_json:
             payload = {
                 "ok": rep.ok,
@@ -346,13 +357,19 @@ def register(app: typer.Typer) -> None:
                 "parts": rep.parts.to_dicts(),
                 "conflicts": rep.conflicts.to_dicts(),
                 "gaps": rep.gaps.to_dicts(),
+                "grades": grade_counts().to_dicts(),
+                "targets_not_official": target_figures(_targets()).filter(
+                    pl.col("grade") != "official").to_dicts(),
             }
             sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=1))
             sys.stdout.write("\n")
         else:
-            import polars as pl
-
             _print(Text(rep.summary()))
+            _print(_table(grade_counts(), "Figures per grade", 20))
+            tf = target_figures(_targets()).filter(pl.col("grade") != "official")
+            _print(_table(tf, "Calibration/validation target figures not graded official "
+                              f"({tf.filter(pl.col('used')).height} used, "
+                              f"{tf.filter(~pl.col('used')).height} dropped)", 60))
             mism = rep.aggregates.filter(pl.col("status") == "mismatch").select(
                 "series", "geography", "period_text", "vintage", "aggregate", "monthly_sum",
                 "diff", "file_line")

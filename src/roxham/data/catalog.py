@@ -179,7 +179,8 @@ GEOGRAPHIES: dict[str, str] = {
 
 #: Whole → parts relations checked by :func:`roxham.data.verify` (parts sum to the whole).
 PARTS_OF: dict[str, tuple[str, ...]] = {
-    "CA": ("NL", "PE", "NS", "NB", "QC", "ON", "MB", "SK", "AB", "BC", "YT", "NT", "NU"),
+    "CA": ("NL", "PE", "NS", "NB", "QC", "ON", "MB", "SK", "AB", "BC", "YT", "NT", "NU",
+           "NOT_STATED"),
     "US-NORTH": (
         "US-BLAINE", "US-BUFFALO", "US-DETROIT", "US-GRAND-FORKS",
         "US-HAVRE", "US-HOULTON", "US-SPOKANE", "US-SWANTON",
