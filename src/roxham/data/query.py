@@ -261,7 +261,8 @@ def list_series(*, data_dir: _PathLike = None) -> pl.DataFrame:
     """One row per series and geography: coverage, number of figures and of sources.
 
     Columns: series, geography, geography_name, title, unit, kinds, first, last, n_figures,
-    n_months, n_sources, vintages.
+    n_months, n_sources, vintages, measure, grades (``grade count, …``, best first) and
+    best_grade.
 
     >>> cat = list_series()
     >>> cat.filter((pl.col("series") == "cbp_encounters") & (pl.col("geography") == "US-SW")
@@ -280,8 +281,17 @@ def list_series(*, data_dir: _PathLike = None) -> pl.DataFrame:
             pl.col("source_url").n_unique().alias("n_sources"),
             pl.col("vintage").unique().sort().str.join(", ").alias("vintages"),
             pl.col("raw_series").first().alias("_raw"),
+            pl.col("measure").first().alias("measure"),
+            pl.col("grade"),
         )
         .sort("series", "geography")
+    )
+    grade_lists = [list(g) for g in out.get_column("grade").to_list()]
+    out = out.drop("grade").with_columns(
+        pl.Series("grades", [", ".join(f"{g} {gl.count(g)}" for g in GRADES if g in gl)
+                             for gl in grade_lists], dtype=pl.Utf8),
+        pl.Series("best_grade", [next(g for g in GRADES if g in gl) for gl in grade_lists],
+                  dtype=pl.Utf8),
     )
     infos = [describe(s, r) for s, r in
              zip(out.get_column("series"), out.get_column("_raw"), strict=True)]
@@ -294,7 +304,7 @@ def list_series(*, data_dir: _PathLike = None) -> pl.DataFrame:
         .alias("geography_name"),
     ).select(
         "series", "geography", "geography_name", "title", "unit", "kinds", "first", "last",
-        "n_figures", "n_months", "n_sources", "vintages",
+        "n_figures", "n_months", "n_sources", "vintages", "measure", "grades", "best_grade",
     )
 
 
