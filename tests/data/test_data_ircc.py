@@ -157,7 +157,8 @@ def test_importing_the_shared_workbook_reproduces_the_monthly_csv() -> None:
     want = {(r["period"], r["geography"], r["series"], r["value"]) for r in _csv_rows(IRCC_CSV)}
     assert len(recs) == len(got)  # no duplicate figure
     assert got == want
-    assert read_workbook(FIXTURE).vintage.isoformat() == "2025-07-31"  # 'Source: IRCC, July 31, 2025'
+    # the workbook's last line: 'Source: IRCC, July 31, 2025'
+    assert read_workbook(FIXTURE).vintage.isoformat() == "2025-07-31"
 
 
 def test_import_is_idempotent(user_dir: Path) -> None:
@@ -346,7 +347,7 @@ def test_list_shows_measures_within_80_columns(capsys: pytest.CaptureFixture[str
 
 def test_verify_prints_grades_and_targets_not_official(
         capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["verify", "--json"], capsys)
+    _, out, _ = run(["verify", "--json"], capsys)
     rep = json.loads(out)
     counts = {g["grade"]: g["n"] for g in rep["grades"]}
     assert list(counts) == list(GRADES)

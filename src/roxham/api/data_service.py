@@ -1,7 +1,8 @@
 """The data explorer behind ``GET /data/series`` and ``GET /data/series/{name}``.
 
-A thin layer over :mod:`roxham.data`: the catalogue with measure, coverage and grades, and every
-figure of a series with its source, grade and vintage (``release``). Unknown series are 404; a bad filter (geography, dates) is 422 naming the
+A thin layer over :mod:`roxham.data`: the catalogue with measure, coverage and grades, and
+every figure of a series with its source, grade and vintage (``release``). Unknown series are
+404; a bad filter (geography, dates) is 422 naming the
 query parameter.
 """
 

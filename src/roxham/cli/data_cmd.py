@@ -273,10 +273,11 @@ def register(app: typer.Typer) -> None:
         from roxham.data.store import vintages
 
         bundled = figures(IRCC_FAMILY, vintage="all")
-        months = bundled.filter(pl.col("period_kind") == "month").get_column("start")
+        months = sorted(bundled.filter(pl.col("period_kind") == "month")
+                        .get_column("start").dt.strftime("%Y-%m").to_list())
         spec = next(f for f in REGISTRY if f.family == IRCC_FAMILY)
         rows = [{"vintage": spec.release, "file_name": f"(bundled) {IRCC_CLAIMS_FILE}",
-                 "months": f"{months.min():%Y-%m}..{months.max():%Y-%m}",
+                 "months": f"{months[0]}..{months[-1]}",
                  "figures": bundled.height, "sha256": ""}]
         rows += [{"vintage": v.vintage, "file_name": v.file_name,
                   "months": f"{v.first_month}..{v.last_month}", "figures": v.n_figures,

@@ -14,7 +14,8 @@ Grades, best first (documented in ``SCHEMA.md``):
 The grade is decided by the host of ``source_url`` (:data:`OFFICIAL_HOSTS`,
 :data:`MIRROR_URLS`, :data:`PRESS_HOSTS`; a host also matches its sub-domains), then, for the
 press, by the note or the measure (:data:`OFFICIAL_NAMES`, :data:`OFFICIAL_MEASURES`: the press
-quoting "RCMP interceptions" quotes the RCMP); :data:`OVERRIDES` (URL prefix → grade) win. Calibration and validation targets use only :data:`TARGET_GRADES`.
+quoting "RCMP interceptions" quotes the RCMP); :data:`OVERRIDES` (URL prefix → grade) win.
+Calibration and validation targets use only :data:`TARGET_GRADES`.
 
 >>> grade("https://www.canada.ca/en/x.html")
 'official'

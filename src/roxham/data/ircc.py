@@ -118,18 +118,20 @@ def read_workbook(path: Path, source_url: str = DEFAULT_SOURCE_URL) -> Workbook:
     ncols = max(len(r) for r in grid[:4])
     col = 3
     while col <= ncols and (at(col, 3) or at(col, 4)):
-        y = at(col, 3)
-        if not re.fullmatch(r"\d{4}", y):
-            raise err(col, 3, f"expected a year header, found {y!r}")
+        ytext = at(col, 3)
+        if not re.fullmatch(r"\d{4}", ytext):
+            raise err(col, 3, f"expected a year header, found {ytext!r}")
         for k, mon in enumerate(_MONTHS):
             if at(col + k, 4) != mon:
-                raise err(col + k, 4, f"expected month {mon!r} under {y}, found "
+                raise err(col + k, 4, f"expected month {mon!r} under {ytext}, found "
                                       f"{at(col + k, 4)!r}")
             if k and at(col + k, 3):
-                raise err(col + k, 3, f"unexpected header {at(col + k, 3)!r} inside year {y}")
-        if at(col + 12, 4) != f"{y} Total":
-            raise err(col + 12, 4, f"expected {y + ' Total'!r}, found {at(col + 12, 4)!r}")
-        years.append((int(y), col))
+                raise err(col + k, 3, f"unexpected header {at(col + k, 3)!r} inside year "
+                                      f"{ytext}")
+        if at(col + 12, 4) != f"{ytext} Total":
+            raise err(col + 12, 4, f"expected {ytext + ' Total'!r}, found "
+                                   f"{at(col + 12, 4)!r}")
+        years.append((int(ytext), col))
         col += 13
     if not years:
         raise err(3, 3, "no year columns")

@@ -600,7 +600,7 @@ def events(
     """Dated events on both sides of the border, each with its source (:data:`EVENT_COLUMNS`).
 
     >>> ev = events()
-    >>> ev.filter(pl.col("date") == date(2023, 3, 25)).get_column("event")[0][:30]
+    >>> ev.filter(pl.col("date") == date(2023, 3, 25)).get_column("event").to_list()[1][:30]
     'STCA Additional Protocol in fo'
     """
     root = resolve_data_dir(data_dir)
