@@ -8,6 +8,7 @@ where a server is provided, never skipped.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,10 @@ from pathlib import Path
 import pytest
 
 PG_URL = os.environ.get("ROXHAM_TEST_PG_URL")
+
+# Imported IRCC workbooks live in the user data directory: tests get an empty one of their own,
+# never the developer's (roxham.data.store).
+os.environ["ROXHAM_DATA_DIR"] = tempfile.mkdtemp(prefix="roxham-test-user-data-")
 DB_KINDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 

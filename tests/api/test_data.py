@@ -52,3 +52,16 @@ def test_unknown_series_is_404_and_bad_filters_422(api: TestClient) -> None:
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][0] == "query"
     r = api.get("/api/v1/data/series/rcmp_interceptions?start=2020-01&end=2019-01")
     assert r.status_code == 422
+
+
+def test_catalogue_and_figures_carry_measure_and_grade(api: TestClient) -> None:
+    rows = api.get("/api/v1/data/series").json()
+    ircc = [r for r in rows if r["series"] == "asylum_claims_by_office" and r["geography"] == "QC"]
+    # the bundled IRCC table is a GitHub copy of IRCC's workbook: graded official_mirror
+    assert ircc and ircc[0]["measure"] == "asylum_claims"
+    assert ircc[0]["best_grade"] == "official_mirror"
+    assert all(r["grades"] and r["measure"] for r in rows)
+    d = api.get("/api/v1/data/series/rcmp_interceptions?geography=QC&start=2023-01"
+                "&end=2023-01").json()
+    # QC 2023-01 is known only from a blog (canucklaw.ca)
+    assert {f["grade"] for f in d["figures"]} == {"weak"}

@@ -53,7 +53,7 @@ def test_show_json_monthly_marks_missing(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_list_and_sources_and_table_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["list", "--json"], capsys)
+    code, out, _ = run(["list", "--wide", "--json"], capsys)
     assert code == 0
     assert {"series": "rcmp_interceptions", "geography": "QC"}.items() <= next(
         r for r in json.loads(out) if r["series"] == "rcmp_interceptions"
@@ -69,7 +69,8 @@ def test_events_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["events", "--from", "2023-03-24", "--to", "2023-03-25", "--csv"], capsys)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["date_text"] for r in rows] == ["2023-03-24", "2023-03-25"]
+    # 2023-03-25 is in us/events.csv and in canada/events_2025_2026.csv
+    assert [r["date_text"] for r in rows] == ["2023-03-24", "2023-03-25", "2023-03-25"]
     assert all(r["source_url"].startswith("https://") for r in rows)
 
 

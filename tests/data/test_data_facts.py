@@ -30,8 +30,11 @@ def test_every_raw_row_is_loaded_with_its_source() -> None:
         assert got.height == n, spec.path
     assert df.get_column("source_url").str.starts_with("http").all()
     assert df.get_column("value").is_not_null().all()
-    with (root / "us/events.csv").open(encoding="utf-8", newline="") as fh:
-        assert events().height == sum(1 for _ in csv.DictReader(fh))
+    n_events = 0
+    for rel in ("us/events.csv", "canada/events_2025_2026.csv"):
+        with (root / rel).open(encoding="utf-8", newline="") as fh:
+            n_events += sum(1 for _ in csv.DictReader(fh))
+    assert events().height == n_events
 
 
 def test_quebec_august_2017_interceptions() -> None:
@@ -104,10 +107,12 @@ def test_canadian_fiscal_year_in_irb_figures() -> None:
 
 
 def test_events_roxham_closure_and_sources() -> None:
+    # us/events.csv and canada/events_2025_2026.csv both record the Additional Protocol
     ev = events(date(2023, 3, 25), date(2023, 3, 25))
-    assert ev.height == 1
-    assert "Additional Protocol" in ev.get_column("event")[0]
-    assert ev.get_column("source_url")[0].startswith("https://montrealgazette.com/")
+    assert ev.height == 2
+    assert all("Additional Protocol" in e for e in ev.get_column("event"))
+    us = ev.filter(pl.col("file") == "us/events.csv")
+    assert us.get_column("source_url")[0].startswith("https://montrealgazette.com/")
     month_only = events().filter(pl.col("precision") == "month")
     assert month_only.get_column("date_text").to_list() == ["2023-08"]
 

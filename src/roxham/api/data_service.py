@@ -1,7 +1,8 @@
 """The data explorer behind ``GET /data/series`` and ``GET /data/series/{name}``.
 
-A thin layer over :mod:`roxham.data`: the catalogue with coverage, and every figure of a series
-with its source. Unknown series are 404; a bad filter (geography, dates) is 422 naming the
+A thin layer over :mod:`roxham.data`: the catalogue with measure, coverage and grades, and
+every figure of a series with its source, grade and vintage (``release``). Unknown series are
+404; a bad filter (geography, dates) is 422 naming the
 query parameter.
 """
 
@@ -18,11 +19,13 @@ from roxham.errors import UserError
 FIGURE_FIELDS = (
     "period", "start", "end", "period_text", "period_kind", "geography", "subgroup", "value",
     "value_text", "unit", "approx", "vintage", "source_url", "source_note", "file", "line",
+    "measure", "office", "qualifier", "grade", "release",
 )
 
 
 def catalogue() -> list[dict[str, Any]]:
-    """Every series × geography with title, unit, coverage (first/last, months) and counts."""
+    """Every series × geography with its measure, title, unit, coverage (first/last, months),
+    counts and grades (``grades``: count per grade; ``best_grade``)."""
     rows: list[dict[str, Any]] = to_jsonable(data.list_series().to_dicts())
     return rows
 

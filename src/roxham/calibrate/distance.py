@@ -133,16 +133,19 @@ def whole_years(start: str, end: str) -> list[str]:
 
 def load_observed(targets: Sequence[Target]) -> Observed:
     """Official monthly figures of ``targets`` from :func:`roxham.data.monthly`, each figure
-    as published (missing months are absent)."""
+    as published (missing months are absent); only figures graded official, official_mirror
+    or press_of_official (:data:`roxham.data.grades.TARGET_GRADES`)."""
     from roxham.data import monthly
     from roxham.data import series as data_series
+    from roxham.data.grades import TARGET_GRADES
 
     series: dict[str, tuple[MonthValues, int]] = {}
     sources: dict[str, str] = {}
     for t in targets:
         if t.frequency == "year":
             y = data_series(t.data_name or t.series, t.data_geography or t.geography,
-                            subgroup=t.data_subgroup, kind="year", vintage="official")
+                            subgroup=t.data_subgroup, kind="year", vintage="official",
+                            grades=TARGET_GRADES)
             y = y.sort("line").unique(subset=["period"], keep="first", maintain_order=True)
             yv = dict(zip(y["period"].dt.strftime("%Y").to_list(),
                           [float(v) for v in y["value"].to_list()], strict=True))
@@ -152,7 +155,8 @@ def load_observed(targets: Sequence[Target]) -> Observed:
             continue
         if t.frequency != "month":
             raise ValueError(f"target {t.key}: frequency must be 'month' or 'year'")
-        df = monthly(t.data_name or t.series, t.data_geography or t.geography)
+        df = monthly(t.data_name or t.series, t.data_geography or t.geography,
+                     grades=TARGET_GRADES)
         ok = df.filter(~pl.col("missing"))
         vals = dict(zip(ok["month"].dt.strftime("%Y-%m").to_list(),
                         [float(v) for v in ok["value"].to_list()], strict=True))

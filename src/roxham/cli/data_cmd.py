@@ -55,6 +55,19 @@ def _print(t: Table | Text) -> None:
     out.print(t)
 
 
+def _print_fixed(df: pl.DataFrame, title: str) -> None:
+    """A table of short columns that fits 80 terminal columns, whatever the terminal says."""
+    t = Table(title=title, header_style="bold", title_justify="left")
+    cells = [[_fmt(v) for v in col] for col in df.iter_columns()]
+    for c, vals in zip(df.columns, cells, strict=True):
+        width = max([len(c), *(len(v) for v in vals)])
+        t.add_column(c, justify="right" if df.schema[c].is_numeric() else "left",
+                     no_wrap=True, min_width=width)
+    for row in zip(*cells, strict=True):
+        t.add_row(*(Text(v) for v in row))
+    Console(highlight=False, width=80, force_terminal=console.is_terminal).print(t)
+
+
 def _emit(df: pl.DataFrame, as_json: bool, as_csv: bool, title: str | None = None) -> None:
     if as_json and as_csv:
         raise UserError("choose one of --json and --csv")
@@ -85,6 +98,14 @@ def _pairs(names: list[str], geos: list[str]) -> list[tuple[str, str]]:
     )
 
 
+def _targets() -> list[tuple[str, str, str, str, str]]:
+    """The Canada–US calibration targets as (key, series, geography, subgroup, frequency)."""
+    from roxham.calibrate.priors import CANADA_US_TARGETS
+
+    return [(t.key, t.data_name or t.series, t.data_geography or t.geography, t.data_subgroup,
+             t.frequency) for t in CANADA_US_TARGETS]
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``data`` command group."""
     data = typer.Typer(
@@ -95,46 +116,110 @@ def register(app: typer.Typer) -> None:
 
     @data.command("list")
     def list_cmd(
+        wide: Annotated[bool, typer.Option(
+            "--wide", help="every raw series × geography with all columns")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="JSON records")] = False,
         as_csv: Annotated[bool, typer.Option("--csv", help="CSV")] = False,
     ) -> None:
-        """Series and geographies: coverage, number of figures and of sources."""
-        from roxham.data import list_series
+        """Measures (what is counted): geographies, coverage, figures, grades (--wide: all)."""
+        if wide:
+            from roxham.data import list_series
 
-        df = list_series().select(
-            "series", "geography", "first", "last", "n_figures", "n_months", "n_sources",
-            "vintages", "title", "unit",
+            df = list_series().select(
+                "series", "geography", "first", "last", "n_figures", "n_months", "n_sources",
+                "vintages", "title", "unit",
+            )
+            _emit(df, as_json, as_csv, "Bundled series (roxham data show SERIES --geo GEO)")
+            return
+        from roxham.data.tidy import list_measures
+
+        df = list_measures()
+        if as_json or as_csv:
+            _emit(df, as_json, as_csv)
+            return
+        import polars as pl
+
+        narrow = df.select(
+            "measure",
+            pl.col("n_geographies").alias("geos"),
+            (pl.col("first").dt.strftime("%Y-%m") + ".." + pl.col("last").dt.strftime("%Y-%m"))
+            .alias("coverage"),
+            pl.col("n_figures").alias("figures"),
+            (pl.col("n_official") * 100 / pl.col("n_figures")).round(0).cast(pl.Int64)
+            .alias("official%"),
         )
-        _emit(df, as_json, as_csv, "Bundled series (roxham data show SERIES --geo GEO)")
+        _print_fixed(narrow, "Measures (roxham data show MEASURE --geo GEO; --wide for all)")
 
     @data.command("show")
     def show_cmd(
-        name: Annotated[str, typer.Argument(metavar="SERIES", help="e.g. rcmp_interceptions")],
+        name: Annotated[str, typer.Argument(
+            metavar="NAME", help="a measure (asylum_claims …) or a series name")],
         geo: Annotated[str | None, typer.Option("--geo", help="geography code, e.g. QC")] = None,
+        office: Annotated[str | None, typer.Option(
+            "--office", help="claim office: airport, land_poe, inland, other, total (default)"
+        )] = None,
         start: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
         end: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
         subgroup: Annotated[str, typer.Option(
-            "--subgroup", help="'all' (default), a breakdown such as office=airport, or 'any'"
+            "--subgroup", help="series view: 'all' (default), a breakdown such as "
+                               "office=airport, or 'any'"
         )] = "all",
         vintage: Annotated[str | None, typer.Option(
-            "--vintage", help="only official, first_reported, press, …")] = None,
+            "--vintage", help="a release date YYYY-MM-DD of the IRCC table (default: newest; "
+                              "`roxham data vintages`), or, for a series, a status: official, "
+                              "first_reported, press, …")] = None,
+        kind: Annotated[str | None, typer.Option(
+            "--kind", help="measure view: month, year, fiscal_year, range, cumulative, …")] = None,
         monthly_only: Annotated[bool, typer.Option(
             "--monthly", help="one preferred figure per month, missing months marked")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="JSON records")] = False,
         as_csv: Annotated[bool, typer.Option("--csv", help="CSV")] = False,
     ) -> None:
-        """Every figure of a series with its source (or --monthly: one per month)."""
-        from roxham.data import monthly, series
+        """Every figure of a measure (or series) with its grade, vintage and source.
+
+        A measure (``roxham data list``) is shown in the tidy view: period (YYYY-MM for a
+        month), value, grade, vintage, source_url, … — an empty range prints the header only.
+        ``asylum_claims`` defaults to ``--office total``. A series name (``roxham data list
+        --wide``) shows the raw series view (or --monthly: one figure per month).
+        """
+        import re
+
+        from roxham.data import monthly, series, series_names
+        from roxham.data.measures import MEASURES
         from roxham.data.plot import default_geography
 
+        release = vintage if vintage and re.fullmatch(r"\d{4}-\d{2}-\d{2}", vintage) else None
+        measure_view = name in MEASURES and not monthly_only and (
+            office is not None or kind is not None or release is not None
+            or name == "asylum_claims" or name not in series_names())
+        if measure_view:
+            from roxham.data.tidy import measure_figures
+
+            if vintage is not None and release is None:
+                raise UserError(f"--vintage {vintage!r}: a measure takes a release date "
+                                "YYYY-MM-DD (`roxham data vintages`)")
+            df = measure_figures(name, geo, office, start, end, kind=kind, vintage=release)
+            if df.height == 0 and not (as_json or as_csv):
+                sys.stderr.write(f"no figures of {name} for that selection "
+                                 "(`roxham data list` shows coverage)\n")
+                return
+            if not (as_json or as_csv):
+                df = df.select("period", "geography", "office", "value", "qualifier", "grade",
+                               "vintage", "source_url", "source_note")
+            _emit(df, as_json, as_csv, name + (f" — {geo.upper()}" if geo else "")
+                  + (f" — {office}" if office else ""))
+            return
+        if office is not None or kind is not None:
+            raise UserError(f"--office and --kind apply to measures; {name!r} is not one "
+                            f"(measures: {', '.join(MEASURES)})")
         if monthly_only:
             g = geo.strip().upper() if geo else default_geography(name)
             df = monthly(name, g, start, end, subgroup=subgroup)
             df = df.select("month", "value", "missing", "conflict", "n_figures", "vintage",
-                           "source_url")
+                           "grade", "source_url")
         else:
             df = series(name, geo, start, end, subgroup=None if subgroup == "any" else subgroup,
-                        vintage=vintage)
+                        vintage=None if release else vintage)
             if df.height == 0:
                 raise UserError(
                     f"series {name!r} has no figures"
@@ -145,10 +230,62 @@ def register(app: typer.Typer) -> None:
             full = as_json or as_csv
             df = df.select(
                 "period", "period_text", "period_kind", "start", "end", "series", "geography",
-                "subgroup", "value", "unit", "approx", "vintage", "value_text", "source_url",
-                "source_note", "file", "line",
+                "subgroup", "value", "unit", "approx", "vintage", "grade", "release",
+                "value_text", "source_url", "source_note", "file", "line",
             ) if full else df.select(*_SHOW_COLS)
         _emit(df, as_json, as_csv, f"{name}" + (f" — {geo.upper()}" if geo else ""))
+
+    @data.command("import")
+    def import_cmd(
+        path: Annotated[Path, typer.Argument(metavar="FILE.xlsx",
+                                             help="IRCC open-data workbook")],
+        source_url: Annotated[str | None, typer.Option(
+            "--source-url", help="where the workbook was downloaded (default: open.canada.ca)"
+        )] = None,
+    ) -> None:
+        """Import an IRCC asylum claims workbook (claim office type × province × month).
+
+        The figures go to the user data directory ($ROXHAM_DATA_DIR, else the platform's),
+        as a new vintage; the newest vintage of each figure is used everywhere.
+        """
+        from roxham.data.ircc import DEFAULT_SOURCE_URL
+        from roxham.data.store import import_workbook, store_dir
+
+        res = import_workbook(path, source_url or DEFAULT_SOURCE_URL)
+        v = res.vintage
+        if res.added:
+            console.print(f"imported {v.file_name}: vintage {v.vintage}, {v.first_month}.."
+                          f"{v.last_month}, {v.n_figures} figures (sha256 {v.sha256[:12]}…) "
+                          f"into {store_dir()}", highlight=False)
+        else:
+            console.print(f"already imported: {v.file_name} (vintage {v.vintage}, sha256 "
+                          f"{v.sha256[:12]}…); nothing changed", highlight=False)
+
+    @data.command("vintages")
+    def vintages_cmd(
+        as_json: Annotated[bool, typer.Option("--json", help="JSON records")] = False,
+        as_csv: Annotated[bool, typer.Option("--csv", help="CSV")] = False,
+    ) -> None:
+        """Vintages of the IRCC claims table: the bundled one and every imported workbook."""
+        import polars as pl
+
+        from roxham.data.load import IRCC_CLAIMS_FILE, IRCC_FAMILY, REGISTRY, figures
+        from roxham.data.store import vintages
+
+        bundled = figures(IRCC_FAMILY, vintage="all")
+        months = sorted(bundled.filter(pl.col("period_kind") == "month")
+                        .get_column("start").dt.strftime("%Y-%m").to_list())
+        spec = next(f for f in REGISTRY if f.family == IRCC_FAMILY)
+        rows = [{"vintage": spec.release, "file_name": f"(bundled) {IRCC_CLAIMS_FILE}",
+                 "months": f"{months[0]}..{months[-1]}",
+                 "figures": bundled.height, "sha256": ""}]
+        rows += [{"vintage": v.vintage, "file_name": v.file_name,
+                  "months": f"{v.first_month}..{v.last_month}", "figures": v.n_figures,
+                  "sha256": v.sha256} for v in vintages()]
+        df = pl.DataFrame(rows).sort("vintage", "file_name")
+        newest = df.get_column("vintage").max()
+        df = df.with_columns((pl.col("vintage") == newest).alias("newest"))
+        _emit(df, as_json, as_csv, "Vintages of the IRCC claims table (newest wins)")
 
     @data.command("plot")
     def plot_cmd(
@@ -208,8 +345,11 @@ def register(app: typer.Typer) -> None:
         conflicts between sources and missing months are reported, not failures.
         """
         from roxham.data import verify
+        from roxham.data.verify import grade_counts, target_figures
 
         rep = verify()
+        import polars as pl
+
         if as_json:
             payload = {
                 "ok": rep.ok,
@@ -218,13 +358,19 @@ def register(app: typer.Typer) -> None:
                 "parts": rep.parts.to_dicts(),
                 "conflicts": rep.conflicts.to_dicts(),
                 "gaps": rep.gaps.to_dicts(),
+                "grades": grade_counts().to_dicts(),
+                "targets_not_official": target_figures(_targets()).filter(
+                    pl.col("grade") != "official").to_dicts(),
             }
             sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=1))
             sys.stdout.write("\n")
         else:
-            import polars as pl
-
             _print(Text(rep.summary()))
+            _print(_table(grade_counts(), "Figures per grade", 20))
+            tf = target_figures(_targets()).filter(pl.col("grade") != "official")
+            _print(_table(tf, "Calibration/validation target figures not graded official "
+                              f"({tf.filter(pl.col('used')).height} used, "
+                              f"{tf.filter(~pl.col('used')).height} dropped)", 60))
             mism = rep.aggregates.filter(pl.col("status") == "mismatch").select(
                 "series", "geography", "period_text", "vintage", "aggregate", "monthly_sum",
                 "diff", "file_line")

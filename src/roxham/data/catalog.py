@@ -39,6 +39,8 @@ __all__ = [
     "classify_canada_context",
     "classify_cbp_northern",
     "classify_cbp_southwest",
+    "classify_found",
+    "classify_ircc_claims",
     "classify_nyc",
     "classify_standard",
     "describe",
@@ -171,11 +173,14 @@ GEOGRAPHIES: dict[str, str] = {
     "US-HOULTON": "Houlton sector",
     "US-SPOKANE": "Spokane sector",
     "US-NYC": "New York City",
+    "NOT_STATED": "Canada, province/territory of claim not stated (IRCC)",
+    "CA-OTHER": "Canada, provinces other than Quebec, Manitoba and British Columbia",
 }
 
 #: Whole → parts relations checked by :func:`roxham.data.verify` (parts sum to the whole).
 PARTS_OF: dict[str, tuple[str, ...]] = {
-    "CA": ("NL", "PE", "NS", "NB", "QC", "ON", "MB", "SK", "AB", "BC", "YT", "NT", "NU"),
+    "CA": ("NL", "PE", "NS", "NB", "QC", "ON", "MB", "SK", "AB", "BC", "YT", "NT", "NU",
+           "NOT_STATED"),
     "US-NORTH": (
         "US-BLAINE", "US-BUFFALO", "US-DETROIT", "US-GRAND-FORKS",
         "US-HAVRE", "US-HOULTON", "US-SPOKANE", "US-SWANTON",
@@ -400,3 +405,58 @@ def _geography_or_office(raw: str) -> tuple[str, str]:
     geo = provinces[0].upper() if provinces else "CA"
     rest = [t for t in tokens if t not in provinces[:1]]
     return geo, "office=" + "_".join(rest)
+
+
+#: Raw series of the IRCC claims table → office code (``total``: all offices).
+IRCC_OFFICES: dict[str, str] = {
+    "asylum_claims_airport": "airport",
+    "asylum_claims_land_border_poe": "land_poe",
+    "asylum_claims_inland_office": "inland",
+    "asylum_claims_other_offices": "other",
+    "asylum_claims_total": "total",
+}
+
+#: Canonical series name of the IRCC table of claims by office type and province. It is kept
+#: apart from ``asylum_claims`` (figures from binders and the press, whose office types are
+#: defined otherwise: their ``land_poe`` excludes RCMP-intercepted claimants); both share the
+#: measure ``asylum_claims``.
+IRCC_SERIES = "asylum_claims_by_office"
+
+
+def classify_ircc_claims(series: str, geography: str) -> Label:
+    """Classify a row of IRCC's claims table (bundled CSV or an imported workbook).
+
+    >>> classify_ircc_claims("asylum_claims_land_border_poe", "QC")
+    Label(series='asylum_claims_by_office', geography='QC', subgroup='office=land_poe', \
+vintage='official')
+    """
+    office = IRCC_OFFICES.get(series.strip())
+    if office is None:
+        raise ValueError(f"not a series of the IRCC claims table: {series!r}")
+    return Label(IRCC_SERIES, normalize_geography(geography), f"office={office}", "official")
+
+
+_FOUND_GEOS: dict[str, tuple[str, str]] = {
+    "lacolle poe": ("QC", "office=land_poe_Lacolle"),
+    "roxham road": ("QC", "route=roxham_road"),
+    "champlain sector (qc)": ("QC", "route=champlain"),
+    "other": ("CA-OTHER", "all"),
+    "us-northern-border": ("US-NORTH", "all"),
+}
+
+
+def classify_found(series: str, geography: str, source_url: str) -> Label:
+    """Classify a row of ``canada/found_2015_2024.csv`` (its ``kind`` column is not trusted:
+    the grade comes from the source, see :mod:`roxham.data.grades`).
+
+    >>> classify_found("rcmp_interceptions", "Roxham Road", "https://www.lapresse.ca/x")
+    Label(series='rcmp_interceptions', geography='QC', subgroup='route=roxham_road', \
+vintage='press')
+    """
+    f = _fold(geography)
+    geo, sub = _FOUND_GEOS.get(f) or (normalize_geography(geography), "all")
+    lab = classify_standard(series, "CA", source_url)
+    vintage = lab.vintage
+    if vintage == "press" and "approx" in series:
+        vintage = "press_approx"
+    return Label(lab.series, geo, sub, vintage)

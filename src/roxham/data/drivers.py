@@ -309,9 +309,9 @@ def daily_drivers(
     >>> d = daily_drivers(start - timedelta(days=2), start + timedelta(days=1))
     >>> d.select("title42", "canada_turnback").rows()[1:3]
     [(0.0, 0.0), (1.0, 1.0)]
-    >>> m = daily_drivers("2021-06-01", "2021-06-30", fill="annual")  # 4095 * 30 / 365
+    >>> m = daily_drivers("2021-06-01", "2021-06-30", fill="annual")  # (4095-96-832) * 30 / 304
     >>> bool(m.get_column("rcmp_qc_imputed").all()), round(m.get_column("rcmp_qc").sum())
-    (True, 337)
+    (True, 313)
     """
     if fill not in ("none", "annual"):
         raise UserError(f"unknown fill {fill!r}; use 'none' or 'annual'")

@@ -12,7 +12,7 @@ with ``~``/``>``/``,``/``%``; ``source_url`` is an http(s) URL; no row repeats a
 key *and* value *and* source (a repeated key with another value or source is a conflict
 between sources, kept and reported by :func:`roxham.data.conflicts`).
 
-The data directory is the package's ``raw/`` folder, or ``$ROXHAM_DATA_DIR``, or the
+The data directory is the package's ``raw/`` folder, or ``$ROXHAM_RAW_DIR``, or the
 ``data_dir`` argument of each loader (tests point it at a temporary copy).
 
 >>> df = figures()
@@ -31,10 +31,11 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlparse
 
 import polars as pl
 
-from roxham.data import catalog
+from roxham.data import catalog, grades, measures
 from roxham.data.catalog import Label
 from roxham.data.periods import PeriodError, parse_period
 from roxham.errors import UserError
@@ -48,6 +49,7 @@ __all__ = [
     "events",
     "figures",
     "raw_files",
+    "releases",
     "resolve_data_dir",
 ]
 
@@ -75,6 +77,14 @@ FIGURE_COLUMNS: dict[str, tuple[pl.DataType | type[pl.DataType], str]] = {
     "family": (pl.Utf8, "which raw file family the row comes from"),
     "file": (pl.Utf8, "raw file, relative to the data directory"),
     "line": (pl.Int64, "line of the record in that file (the header is line 1)"),
+    "measure": (pl.Utf8, "measure of the controlled vocabulary (roxham.data.measures.MEASURES)"),
+    "office": (pl.Utf8, "claim office or route (airport, land_poe, inland, other, total, …; '')"),
+    "qualifier": (pl.Utf8, "exact, rounded_5, rounded_10, approximate, lower_bound, upper_bound"),
+    "cumulative": (pl.Boolean, "a running total from the start to the end of the period"),
+    "rate_per": (pl.Utf8, "'' for a count, else the rate's unit of time (day, week, month)"),
+    "grade": (pl.Utf8, "official, official_mirror, press_of_official, press or weak"),
+    "release": (pl.Utf8, "vintage of the release (YYYY-MM-DD, e.g. IRCC's 'Source' date; '')"),
+    "source": (pl.Utf8, "host of source_url"),
 }
 
 #: The events table: column name → (Polars dtype, meaning).
@@ -91,6 +101,12 @@ EVENT_COLUMNS: dict[str, tuple[pl.DataType | type[pl.DataType], str]] = {
 
 #: Sub-directory where the Canadian series found by the research helper are written.
 FOUND_DIR = "canada_found"
+
+#: The bundled IRCC claims table (same figures as the shared workbook) and its family.
+IRCC_CLAIMS_FILE = "canada/ircc_claims_by_office_province_monthly.csv"
+IRCC_FAMILY = "ircc_claims"
+#: Family of the figures of workbooks imported by the user (``roxham data import``).
+IMPORT_FAMILY = "ircc_import"
 
 _STANDARD = ("period", "geography", "series", "value", "source_url", "source_note")
 
@@ -112,6 +128,10 @@ class RawFile:
     description: str
     fiscal: str = "US"
     standard: bool = False
+    #: Release (vintage) date of every figure of the file, when the file is one release.
+    release: str = ""
+    #: ``/`` separates the ends of a range in this file (``2019-01/2019-03``).
+    slash_ranges: bool = False
 
 
 #: The bundled files (paths relative to the data directory).
@@ -144,20 +164,46 @@ REGISTRY: tuple[RawFile, ...] = (
         lambda s, g, u: catalog.classify_canada_context(s),
         "Canadian figures found in the press along the way (annual, a few months)",
     ),
+    RawFile(
+        IRCC_CLAIMS_FILE,
+        IRCC_FAMILY,
+        {c: c for c in ("period", "value", "series", "geography")},
+        lambda s, g, u: catalog.classify_ircc_claims(s, g),
+        "IRCC open data: asylum claimants by claim office type and province, by month "
+        "2015-01..2024-12 and year (vintage 'Source: IRCC, July 31, 2025')",
+        fiscal="CA",
+        release="2025-07-31",
+    ),
+    RawFile(
+        "canada/found_2015_2024.csv",
+        "canada_found_2015_2024",
+        {c: c for c in ("period", "value", "series", "geography")},
+        lambda s, g, u: catalog.classify_found(s, g, u),
+        "Official and press figures filling gaps, 2015–2024 (RCMP interceptions 2019–2021 and "
+        "2023-Q1, STCA turn-backs, regular claims by mode, annual irregular claims)",
+        fiscal="CA",
+        slash_ranges=True,
+    ),
 )
 
-_EVENTS_FILE = "us/events.csv"
+#: Event files: (path, column holding the event's text).
+_EVENT_FILES: tuple[tuple[str, str], ...] = (
+    ("us/events.csv", "event"),
+    ("canada/events_2025_2026.csv", "description"),
+)
 
 
 def resolve_data_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory: ``path`` if given, else ``$ROXHAM_DATA_DIR``, else the bundled one.
+    """The raw data directory: ``path`` if given, else ``$ROXHAM_RAW_DIR``, else the bundled one.
+
+    (Imported workbooks live elsewhere: :func:`roxham.data.store.user_data_dir`.)
 
     >>> resolve_data_dir().name
     'raw'
     """
     if path is not None:
         return Path(path)
-    env = os.environ.get("ROXHAM_DATA_DIR")
+    env = os.environ.get("ROXHAM_RAW_DIR")
     if env:
         return Path(env)
     # Bundled with the package (hatch ships every file under src/roxham in the wheel).
@@ -237,7 +283,7 @@ def _read_records(
     p = root / rel
     if not p.is_file():
         raise UserError(
-            f"{_where(rel)} is missing (looked in {root}); reinstall roxham or fix ROXHAM_DATA_DIR"
+            f"{_where(rel)} is missing (looked in {root}); reinstall roxham or fix ROXHAM_RAW_DIR"
         )
     try:
         with p.open(newline="", encoding="utf-8") as fh:
@@ -269,6 +315,16 @@ def _read_records(
     return out
 
 
+def _found_period(text: str) -> str:
+    """``A/B`` → ``A..B``; Canadian ``FY2021-22`` → ``FY2021`` (April 2021 to March 2022).
+
+    >>> _found_period("2019-01/2019-03"), _found_period("FY2021-22")
+    ('2019-01..2019-03', 'FY2021')
+    """
+    t = re.sub(r"^FY(\d{4})-\d{2}$", r"FY\1", text.strip())
+    return t.replace("/", "..")
+
+
 def _check_url(rel: str, line: int, url: str) -> None:
     if not re.match(r"^https?://\S+", url.strip()):
         raise UserError(f"{_where(rel, line)}: column 'source_url': {url!r} is not an http(s) URL")
@@ -293,11 +349,15 @@ def _load_file(root: Path, spec: RawFile) -> list[dict[str, object]]:
         if spec.standard:
             _check_standard_labels(spec.path, line, raw_series, raw_geo)
         try:
-            per = parse_period(ptext, spec.fiscal)
+            per = parse_period(_found_period(ptext) if spec.slash_ranges else ptext,
+                               spec.fiscal)
         except PeriodError as e:
             raise UserError(f"{_where(spec.path, line)}: column '{cols['period']}': {e}") from None
+        # A change (``..._change_...``) may be negative; a count may not.
+        negative = vtext.startswith("-") and "change" in raw_series
         try:
-            value, unit, approx = parse_value(vtext)
+            value, unit, approx = parse_value(vtext[1:] if negative else vtext)
+            value = -value if negative else value
         except ValueError as e:
             raise UserError(f"{_where(spec.path, line)}: column '{cols['value']}': {e}") from None
         key = (ptext, raw_series, raw_geo, vtext, url, rec.get("source_note", "").strip())
@@ -325,6 +385,7 @@ def _load_file(root: Path, spec: RawFile) -> list[dict[str, object]]:
         approx = approx or label.vintage in ("press_approx", "official_rounded") or (
             spec.standard and any(w in note.lower() for w in ("approx", "rounded"))
         )
+        meas = measures.classify(label.series, label.subgroup)
         rows.append(
             {
                 "period": per.start,
@@ -349,6 +410,14 @@ def _load_file(root: Path, spec: RawFile) -> list[dict[str, object]]:
                 "family": spec.family,
                 "file": spec.path,
                 "line": line,
+                "measure": meas.measure,
+                "office": meas.office,
+                "qualifier": measures.qualifier(vtext, label.vintage, note, raw_series),
+                "cumulative": meas.cumulative,
+                "rate_per": meas.unit_per,
+                "grade": grades.grade(url, note, meas.measure),
+                "release": spec.release,
+                "source": (urlparse(url).hostname or "").lower(),
             }
         )
     return rows
@@ -379,8 +448,9 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
         p = root / spec.path
         st = p.stat() if p.is_file() else None
         sig.append((spec.path, st.st_mtime_ns if st else -1, st.st_size if st else -1))
-    ev = root / _EVENTS_FILE
-    sig.append((_EVENTS_FILE, ev.stat().st_mtime_ns if ev.is_file() else -1, 0))
+    for rel, _col in _EVENT_FILES:
+        ev = root / rel
+        sig.append((rel, ev.stat().st_mtime_ns if ev.is_file() else -1, 0))
     return tuple(sig)
 
 
@@ -388,10 +458,38 @@ def _empty_figures() -> pl.DataFrame:
     return pl.DataFrame(schema={k: v[0] for k, v in FIGURE_COLUMNS.items()})
 
 
+def _import_files() -> tuple[RawFile, ...]:
+    """One :class:`RawFile` per imported IRCC workbook (absolute paths in the user store)."""
+    from roxham.data.store import store_dir, vintages
+
+    d = store_dir()
+    return tuple(
+        RawFile(
+            str(d / v.figures_file),
+            IMPORT_FAMILY,
+            {c: c for c in ("period", "value", "series", "geography")},
+            lambda s, g, u: catalog.classify_ircc_claims(s, g),
+            f"IRCC workbook {v.file_name} imported by the user (vintage {v.vintage})",
+            fiscal="CA",
+            release=v.vintage,
+        )
+        for v in vintages(d)
+    )
+
+
+def _store_signature() -> tuple[str, int, int]:
+    from roxham.data.store import store_dir
+
+    p = store_dir() / "manifest.json"
+    st = p.stat() if p.is_file() else None
+    return (str(p), st.st_mtime_ns if st else -1, st.st_size if st else -1)
+
+
 @lru_cache(maxsize=8)
-def _figures_cached(root: str, _sig: tuple[tuple[str, int, int], ...]) -> pl.DataFrame:
+def _figures_cached(root: str, _sig: tuple[tuple[str, int, int], ...],
+                    _store: tuple[str, int, int]) -> pl.DataFrame:
     rows: list[dict[str, object]] = []
-    for spec in raw_files(root):
+    for spec in (*raw_files(root), *_import_files()):
         rows.extend(_load_file(Path(root), spec))
     if not rows:
         return _empty_figures()
@@ -399,19 +497,59 @@ def _figures_cached(root: str, _sig: tuple[tuple[str, int, int], ...]) -> pl.Dat
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def releases(*, data_dir: str | os.PathLike[str] | None = None) -> list[str]:
+    """Vintages (release dates, oldest first) of the IRCC claims table: bundled and imported."""
+    df = figures(data_dir=data_dir, vintage="all")
+    rel = df.filter(pl.col("series") == catalog.IRCC_SERIES).get_column("release")
+    return sorted(set(rel.to_list()))
+
+
+def _newest_vintage(df: pl.DataFrame, vintage: str | None) -> pl.DataFrame:
+    """IRCC claims figures of one vintage per key: the newest (or ``vintage``), others kept."""
+    is_ircc = pl.col("series") == catalog.IRCC_SERIES
+    ircc = df.filter(is_ircc)
+    if ircc.is_empty() or vintage == "all":
+        return df
+    if vintage is not None:
+        known = sorted(set(ircc.get_column("release").to_list()))
+        if vintage not in known:
+            raise UserError(f"unknown vintage {vintage!r} of the IRCC claims table; known: "
+                            f"{', '.join(known)} (`roxham data vintages`)")
+        keep = ircc.filter(pl.col("release") == vintage)
+    else:
+        keep = ircc.with_columns(
+            (pl.col("family") == IMPORT_FAMILY).alias("_imported")
+        ).sort(["release", "_imported", "file", "line"], descending=[True, True, False, False])
+        keep = keep.unique(subset=["geography", "subgroup", "period_text"], keep="first",
+                           maintain_order=True).drop("_imported")
+    keep = keep.unique(subset=["geography", "subgroup", "period_text", "release"],
+                       keep="first", maintain_order=True)
+    return pl.concat([df.filter(~is_ircc), keep]).sort("file", "line")
+
+
 def figures(
-    family: str | None = None, *, data_dir: str | os.PathLike[str] | None = None
+    family: str | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    vintage: str | None = None,
 ) -> pl.DataFrame:
-    """Every figure of every bundled file, as one tidy table (columns: :data:`FIGURE_COLUMNS`).
+    """Every figure of every bundled file and imported workbook, as one tidy table (columns:
+    :data:`FIGURE_COLUMNS`).
 
     ``family`` keeps one family of files (``cbp_southwest``, ``cbp_northern``, ``nyc``,
-    ``canada_context``, ``canada_found/<stem>``).
+    ``canada_context``, ``canada_found/<stem>``, ``ircc_claims``, ``ircc_import``).
+
+    The IRCC claims table (series ``asylum_claims_by_office``) comes in vintages (the bundled
+    one, 2025-07-31, and each imported workbook): the newest vintage of each figure wins;
+    ``vintage="YYYY-MM-DD"`` gives that vintage's figures instead, ``vintage="all"`` every
+    vintage side by side.
 
     >>> figures("cbp_southwest").height
     240
     """
     root = resolve_data_dir(data_dir)
-    df = _figures_cached(str(root), _signature(root))
+    df = _newest_vintage(_figures_cached(str(root), _signature(root), _store_signature()),
+                         vintage)
     if family is not None:
         fams = df.get_column("family").unique().sort().to_list()
         if family not in fams:
@@ -423,33 +561,34 @@ def figures(
 @lru_cache(maxsize=8)
 def _events_cached(root: str, _sig: tuple[tuple[str, int, int], ...]) -> pl.DataFrame:
     rows = []
-    for line, rec in _read_records(Path(root), _EVENTS_FILE, ("date", "event", "source_url")):
-        dt = rec["date"].strip()
-        try:
-            per = parse_period(dt)
-        except PeriodError as e:
-            raise UserError(f"{_where(_EVENTS_FILE, line)}: column 'date': {e}") from None
-        if per.kind not in ("day", "month"):
-            raise UserError(
-                f"{_where(_EVENTS_FILE, line)}: column 'date': {dt!r} is not YYYY-MM-DD or YYYY-MM"
+    for rel, col in _EVENT_FILES:
+        for line, rec in _read_records(Path(root), rel, ("date", col, "source_url")):
+            dt = rec["date"].strip()
+            try:
+                per = parse_period(dt)
+            except PeriodError as e:
+                raise UserError(f"{_where(rel, line)}: column 'date': {e}") from None
+            if per.kind not in ("day", "month"):
+                raise UserError(
+                    f"{_where(rel, line)}: column 'date': {dt!r} is not YYYY-MM-DD or YYYY-MM"
+                )
+            if not rec[col].strip():
+                raise UserError(f"{_where(rel, line)}: column '{col}' is empty")
+            _check_url(rel, line, rec["source_url"])
+            rows.append(
+                {
+                    "date": per.start,
+                    "date_text": dt,
+                    "precision": per.kind,
+                    "event": rec[col].strip(),
+                    "conflict_noted": "CONFLICT" in rec[col],
+                    "source_url": rec["source_url"].strip(),
+                    "file": rel,
+                    "line": line,
+                }
             )
-        if not rec["event"].strip():
-            raise UserError(f"{_where(_EVENTS_FILE, line)}: column 'event' is empty")
-        _check_url(_EVENTS_FILE, line, rec["source_url"])
-        rows.append(
-            {
-                "date": per.start,
-                "date_text": dt,
-                "precision": per.kind,
-                "event": rec["event"].strip(),
-                "conflict_noted": "CONFLICT" in rec["event"],
-                "source_url": rec["source_url"].strip(),
-                "file": _EVENTS_FILE,
-                "line": line,
-            }
-        )
     schema = {k: v[0] for k, v in EVENT_COLUMNS.items()}
-    return pl.DataFrame(rows, schema=schema, orient="row").sort("date", "line")
+    return pl.DataFrame(rows, schema=schema, orient="row").sort("date", "file", "line")
 
 
 def events(
@@ -462,7 +601,7 @@ def events(
 
     >>> ev = events()
     >>> from roxham.law import law_date
-    >>> ev.filter(pl.col("date") == law_date("D_PROTOCOL")).get_column("event")[0][:30]
+    >>> ev.filter(pl.col("date") == law_date("D_PROTOCOL")).get_column("event").to_list()[1][:30]
     'STCA Additional Protocol in fo'
     """
     root = resolve_data_dir(data_dir)

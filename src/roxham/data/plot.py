@@ -118,6 +118,16 @@ def _publishers(lines: list[PlotLine]) -> str:
     return ", ".join(parts)
 
 
+def _grades(lines: list[PlotLine]) -> str:
+    """Months plotted per grade (``official 60, weak 3``), best grade first."""
+    from roxham.data.grades import GRADES
+
+    c: Counter[str] = Counter()
+    for ln in lines:
+        c.update(ln.months.filter(~pl.col("missing")).get_column("grade").to_list())
+    return ", ".join(f"{g} {c[g]}" for g in GRADES if c[g])
+
+
 def _titles(lines: list[PlotLine]) -> tuple[str, str, str, str]:
     first = min(ln.months.get_column("month").min() for ln in lines)  # type: ignore[type-var]
     last = max(ln.months.get_column("month").max() for ln in lines)  # type: ignore[type-var]
@@ -143,8 +153,8 @@ def _titles(lines: list[PlotLine]) -> tuple[str, str, str, str]:
     ylabel = " / ".join(units) + (" per month" if all(i.flow for i in infos)
                                   else " (end of month)")
     names = " ".join(dict.fromkeys(ln.series for ln in lines))
-    src = (f"Sources: {_publishers(lines)}. Every figure's URL: roxham data sources {names}. "
-           "Chart: Roxham.")
+    src = (f"Sources: {_publishers(lines)}. Grades of the months shown: {_grades(lines)}. "
+           f"Every figure's URL: roxham data sources {names}. Chart: Roxham.")
     return title, sub, ylabel, src
 
 
@@ -275,9 +285,10 @@ def _html(lines: list[PlotLine], out: Path, data_dir: _PathLike) -> None:
         x = m.get_column("month").to_list()
         y = m.get_column("value").to_list()
         hover = [
-            f"{d:%b %Y}: " + (f"{v:,.0f} ({vi})<br>{u}" if v is not None else "no figure found")
-            for d, v, vi, u in zip(x, y, m.get_column("vintage"), m.get_column("source_url"),
-                                   strict=True)
+            f"{d:%b %Y}: " + (f"{v:,.0f} ({vi}, grade {g})<br>{u}" if v is not None
+                              else "no figure found")
+            for d, v, vi, g, u in zip(x, y, m.get_column("vintage"), m.get_column("grade"),
+                                      m.get_column("source_url"), strict=True)
         ]
         final = [v in _FINAL for v in m.get_column("vintage").fill_null("")]
         if single:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
 
 from roxham.data.catalog import GEOGRAPHIES, SERIES_INFO, VINTAGES, SeriesInfo, describe
+from roxham.data.grades import GRADES
 from roxham.data.load import figures
 from roxham.data.periods import PeriodError, parse_period
 from roxham.errors import UserError
@@ -106,6 +108,7 @@ def series(
     subgroup: str | None = "all",
     vintage: str | None = None,
     kind: str | None = None,
+    grades: Sequence[str] | None = None,
     data_dir: _PathLike = None,
 ) -> pl.DataFrame:
     """Every figure of a series, each with its source (columns: ``FIGURE_COLUMNS``).
@@ -118,7 +121,8 @@ def series(
     Filters: ``geography`` (a code such as ``QC``), ``start``/``end``
     (keep figures whose period lies within; ``"2017-01"`` or a :class:`datetime.date`),
     ``subgroup`` (``"all"`` by default, ``None`` for every breakdown), ``vintage``
-    (``"official"`` …) and ``kind`` (``"month"``, ``"year"``, ``"fiscal_year"`` …).
+    (``"official"`` …), ``kind`` (``"month"``, ``"year"``, ``"fiscal_year"`` …) and ``grades``
+    (keep figures of these grades only, e.g. :data:`~roxham.data.grades.TARGET_GRADES`).
 
     Raises :class:`~roxham.errors.UserError` for an unknown series (with close names), an
     unknown geography, a bad date, or ``start`` after ``end``.
@@ -146,6 +150,11 @@ def series(
         df = df.filter(pl.col("vintage") == vintage)
     if kind is not None:
         df = df.filter(pl.col("period_kind") == kind)
+    if grades is not None:
+        unknown = [g for g in grades if g not in GRADES]
+        if unknown:
+            raise UserError(f"unknown grade {unknown[0]!r}; known: {', '.join(GRADES)}")
+        df = df.filter(pl.col("grade").is_in(list(grades)))
     if s is not None:
         df = df.filter(pl.col("start") >= s)
     if e is not None:
@@ -166,6 +175,7 @@ def monthly(
     end: DateLike = None,
     *,
     subgroup: str = "all",
+    grades: Sequence[str] | None = None,
     data_dir: _PathLike = None,
 ) -> pl.DataFrame:
     """One row per calendar month: the preferred monthly figure, its source, and flags.
@@ -178,13 +188,15 @@ def monthly(
     interpolated. The default range is the first to the last month with a figure.
 
     Columns: month (Date, first day), value, vintage, approx, source_url, source_note, file,
-    line, n_figures, conflict, missing.
+    line, grade, n_figures, conflict, missing. ``grades`` keeps figures of these grades only
+    (calibration and validation targets use :data:`~roxham.data.grades.TARGET_GRADES`).
 
     >>> m = monthly("usbp_encounters", "US-SWANTON", "2020-09", "2020-10")
     >>> m.select("value", "vintage").rows()
     [(50.0, 'official'), (30.0, 'official_rounded')]
     """
-    df = series(name, geography, start, end, subgroup=subgroup, kind="month", data_dir=data_dir)
+    df = series(name, geography, start, end, subgroup=subgroup, kind="month", grades=grades,
+                data_dir=data_dir)
     s, e = _bounds(start, end)
     if df.height == 0 and (s is None or e is None):
         raise UserError(
@@ -214,7 +226,7 @@ def monthly(
     )
     return out.select(
         "month", "value", "vintage", "approx", "source_url", "source_note", "file", "line",
-        "n_figures", "conflict", "missing",
+        "grade", "n_figures", "conflict", "missing",
     )
 
 
@@ -249,7 +261,8 @@ def list_series(*, data_dir: _PathLike = None) -> pl.DataFrame:
     """One row per series and geography: coverage, number of figures and of sources.
 
     Columns: series, geography, geography_name, title, unit, kinds, first, last, n_figures,
-    n_months, n_sources, vintages.
+    n_months, n_sources, vintages, measure, grades (``grade count, …``, best first) and
+    best_grade.
 
     >>> cat = list_series()
     >>> cat.filter((pl.col("series") == "cbp_encounters") & (pl.col("geography") == "US-SW")
@@ -268,8 +281,17 @@ def list_series(*, data_dir: _PathLike = None) -> pl.DataFrame:
             pl.col("source_url").n_unique().alias("n_sources"),
             pl.col("vintage").unique().sort().str.join(", ").alias("vintages"),
             pl.col("raw_series").first().alias("_raw"),
+            pl.col("measure").first().alias("measure"),
+            pl.col("grade"),
         )
         .sort("series", "geography")
+    )
+    grade_lists = [list(g) for g in out.get_column("grade").to_list()]
+    out = out.drop("grade").with_columns(
+        pl.Series("grades", [", ".join(f"{g} {gl.count(g)}" for g in GRADES if g in gl)
+                             for gl in grade_lists], dtype=pl.Utf8),
+        pl.Series("best_grade", [next(g for g in GRADES if g in gl) for gl in grade_lists],
+                  dtype=pl.Utf8),
     )
     infos = [describe(s, r) for s, r in
              zip(out.get_column("series"), out.get_column("_raw"), strict=True)]
@@ -282,7 +304,7 @@ def list_series(*, data_dir: _PathLike = None) -> pl.DataFrame:
         .alias("geography_name"),
     ).select(
         "series", "geography", "geography_name", "title", "unit", "kinds", "first", "last",
-        "n_figures", "n_months", "n_sources", "vintages",
+        "n_figures", "n_months", "n_sources", "vintages", "measure", "grades", "best_grade",
     )
 
 

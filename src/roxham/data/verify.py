@@ -43,7 +43,7 @@ from roxham.data.catalog import PARTS_OF, VINTAGES
 from roxham.data.load import figures
 from roxham.data.query import conflicts
 
-__all__ = ["VerifyReport", "gaps", "verify"]
+__all__ = ["VerifyReport", "gaps", "grade_counts", "target_figures", "verify"]
 
 _PathLike = str | os.PathLike[str] | None
 _RANK = {v: i for i, v in enumerate(VINTAGES)}
@@ -140,6 +140,16 @@ def _fmt_months(months: list[date]) -> str:
     )
 
 
+#: Qualifiers of figures rounded by their publisher (IRCC to 5, DHS OHSS to 10).
+_ROUNDING_QUALIFIERS = ("rounded_5", "rounded_10")
+
+
+def _rounded(r: dict[str, object]) -> bool:
+    """A figure rounded or approximate (its vintage, approx flag or qualifier says so)."""
+    return (r["vintage"] in _ROUNDED or bool(r["approx"])
+            or r["qualifier"] in _ROUNDING_QUALIFIERS)
+
+
 def _status(diff: float, n_rounded: int, complete: bool) -> str:
     if not complete:
         return "incomplete"
@@ -176,7 +186,7 @@ def _aggregates(df: pl.DataFrame) -> pl.DataFrame:
     index: dict[tuple[str, str, str], dict[date, tuple[float, bool, bool]]] = {}
     for r in best.iter_rows(named=True):
         index.setdefault((r["series"], r["geography"], r["subgroup"]), {})[r["start"]] = (
-            float(r["value"]), r["vintage"] in _ROUNDED or bool(r["approx"]),
+            float(r["value"]), _rounded(r),
             r["vintage"] == "official",
         )
     rows = []
@@ -192,7 +202,7 @@ def _aggregates(df: pl.DataFrame) -> pl.DataFrame:
             continue
         total = sum(v for v, _, _ in got)
         n_rounded = sum(1 for _, rd, _ in got if rd) + (
-            1 if r["vintage"] in _ROUNDED or r["approx"] else 0)
+            1 if _rounded(r) else 0)
         diff = float(r["value"]) - total
         rows.append({
             "series": r["series"], "geography": r["geography"], "subgroup": r["subgroup"],
@@ -237,9 +247,9 @@ def _parts(df: pl.DataFrame) -> pl.DataFrame:
             if g.height < 2:  # a single part says nothing about the breakdown
                 continue
             s = float(g.get_column("value").sum())
-            n_rounded = int(g.select(pl.col("vintage").is_in(_ROUNDED) | pl.col("approx"))
-                            .to_series().sum()) + (
-                1 if r["vintage"] in _ROUNDED or r["approx"] else 0)
+            n_rounded = int(g.select(pl.col("vintage").is_in(_ROUNDED) | pl.col("approx")
+                                     | pl.col("qualifier").is_in(_ROUNDING_QUALIFIERS))
+                            .to_series().sum()) + (1 if _rounded(r) else 0)
             n_parts = g.height
             # Parts of a whole that publish the breakdown: complete if every part present in
             # any period of this series appears here.
@@ -275,7 +285,7 @@ def gaps(*, data_dir: _PathLike = None) -> pl.DataFrame:
     >>> g = gaps()
     >>> g.filter((pl.col("series") == "rcmp_interceptions") & (pl.col("geography") == "QC")
     ...          ).get_column("missing")[0].split(", ")[0]
-    '2019-06..2021-12'
+    '2019-06..2021-09'
     """
     m = _best_monthly(figures(data_dir=data_dir))
     rows = []
@@ -302,3 +312,64 @@ def verify(*, data_dir: _PathLike = None) -> VerifyReport:
         conflicts=conflicts(data_dir=data_dir),
         gaps=gaps(data_dir=data_dir),
     )
+
+
+#: Why a target figure that is not graded ``official`` is kept.
+_KEPT_BECAUSE = {
+    "official_mirror": "an unmodified copy of the agency's own file",
+    "press_of_official": "the press quoting the agency; no official figure for this period "
+                         "in the bundled data",
+}
+
+
+def grade_counts(*, data_dir: _PathLike = None) -> pl.DataFrame:
+    """Number of figures per grade (every grade listed, best first): columns grade, n."""
+    from roxham.data.grades import GRADES
+
+    c = dict(figures(data_dir=data_dir).group_by("grade").len().iter_rows())
+    return pl.DataFrame({"grade": list(GRADES), "n": [int(c.get(g, 0)) for g in GRADES]})
+
+
+def target_figures(
+    targets: list[tuple[str, str, str, str, str]], *, data_dir: _PathLike = None
+) -> pl.DataFrame:
+    """Grades of the figures that calibration/validation targets use, and of those they drop.
+
+    ``targets``: (key, series, geography, subgroup, frequency ``month``/``year``). For each
+    period with a figure: the figure used (best allowed grade, as
+    :func:`roxham.data.monthly` with ``grades=TARGET_GRADES`` picks it) or, when every figure
+    of that period has a grade below, ``used=False``. Columns: target, period, value, grade,
+    used, why, source_url.
+    """
+    from roxham.data.grades import TARGET_GRADES
+    from roxham.data.query import monthly, series
+
+    rows: list[dict[str, object]] = []
+    for key, name, geo, sub, freq in targets:
+        if freq == "month":
+            every = monthly(name, geo, subgroup=sub, data_dir=data_dir).filter(~pl.col("missing"))
+            used = monthly(name, geo, subgroup=sub, grades=TARGET_GRADES, data_dir=data_dir)
+            used_by_month = {r["month"]: r for r in used.iter_rows(named=True)
+                             if not r["missing"]}
+            for r in every.iter_rows(named=True):
+                u = used_by_month.get(r["month"])
+                best = u or r
+                rows.append({"target": key, "period": r["month"].strftime("%Y-%m"),
+                             "value": best["value"], "grade": best["grade"],
+                             "used": u is not None, "source_url": best["source_url"]})
+        else:
+            y = series(name, geo, subgroup=sub, kind="year", vintage="official",
+                       data_dir=data_dir).sort("line")
+            for period, g in y.group_by("period_text", maintain_order=True):
+                ok = g.filter(pl.col("grade").is_in(list(TARGET_GRADES)))
+                best = (ok if ok.height else g).row(0, named=True)
+                rows.append({"target": key, "period": str(period[0]), "value": best["value"],
+                             "grade": best["grade"], "used": ok.height > 0,
+                             "source_url": best["source_url"]})
+    out = pl.DataFrame(rows, schema={"target": pl.Utf8, "period": pl.Utf8, "value": pl.Float64,
+                                     "grade": pl.Utf8, "used": pl.Boolean,
+                                     "source_url": pl.Utf8}, orient="row")
+    why = [(_KEPT_BECAUSE.get(g, "") if u else f"dropped: graded {g}")
+           for g, u in zip(out.get_column("grade"), out.get_column("used"), strict=True)]
+    return out.with_columns(pl.Series("why", why, dtype=pl.Utf8)).select(
+        "target", "period", "value", "grade", "used", "why", "source_url")

@@ -9,15 +9,21 @@
     const body = document.querySelector("#catalogue tbody");
     body.replaceChildren();
     catalogue.filter(function (c) {
-      return !f || (c.series + " " + c.title + " " + c.geography + " " + c.geography_name).toLowerCase().indexOf(f) >= 0;
+      return !f || (c.measure + " " + c.series + " " + c.title + " " + c.geography + " " + c.geography_name + " " + c.grades).toLowerCase().indexOf(f) >= 0;
     }).forEach(function (c) {
-      const tr = R.el("tr", { "data-series": c.series, "data-geo": c.geography });
+      const tr = R.el("tr", { "data-series": c.series, "data-geo": c.geography, class: "opens-series" });
+      tr.addEventListener("click", function (e) {
+        if (e.target.closest("a")) return;  // the link handles itself
+        open(c.series, c.geography, true);
+      });
+      tr.appendChild(R.el("td", {}, c.measure));
       const td = R.el("td");
       const a = R.el("a", { href: "/data?series=" + encodeURIComponent(c.series) + "&geography=" + encodeURIComponent(c.geography), class: "open-series" }, c.title || c.series);
       a.addEventListener("click", function (e) { e.preventDefault(); open(c.series, c.geography, true); });
       td.appendChild(a); td.appendChild(R.el("br")); td.appendChild(R.el("code", {}, c.series));
       tr.appendChild(td);
       tr.appendChild(R.el("td", {}, c.geography_name + " (" + c.geography + ")"));
+      tr.appendChild(R.el("td", { class: "grade grade-" + c.best_grade }, c.grades));
       tr.appendChild(R.el("td", {}, (c.first || "?") + " → " + (c.last || "?") + (c.n_months ? " · " + c.n_months + " mo" : "")));
       tr.appendChild(R.el("td", {}, c.n_figures));
       tr.appendChild(R.el("td", {}, c.n_sources));
@@ -61,7 +67,8 @@
       const tr = R.el("tr");
       tr.appendChild(R.el("td", {}, f.period_text + (f.geography !== geo ? " · " + f.geography : "") + (f.subgroup && f.subgroup !== "all" ? " · " + f.subgroup : "")));
       tr.appendChild(R.el("td", { class: "num" }, (f.approx ? "≈ " : "") + f.value_text));
-      tr.appendChild(R.el("td", {}, f.vintage));
+      tr.appendChild(R.el("td", {}, f.grade));
+      tr.appendChild(R.el("td", {}, f.release ? f.release + " · " + f.vintage : f.vintage));
       const td = R.el("td");
       const a = R.el("a", { href: f.source_url, rel: "noreferrer", class: "source-link" }, f.source_note || f.source_url);
       td.appendChild(a); tr.appendChild(td); body.appendChild(tr);

@@ -13,6 +13,9 @@ All figures come from :mod:`roxham.data` (the bundled sourced CSVs). Mapping:
   total of 2020-03..2021-04 (``period`` = ``2020-03..2021-04``);
 - ``stca_returns``: no official monthly or annual series was found: not compared.
 
+Only figures graded ``official``, ``official_mirror`` or ``press_of_official``
+(:data:`roxham.data.grades.TARGET_GRADES`) are compared.
+
 Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where both exist
 (pairs with s = o = 0 count as 0).
 
@@ -60,8 +63,15 @@ def _empty() -> pl.DataFrame:
 def observed(series: str, geography: str) -> pl.DataFrame:
     """Official figures for a model output: columns period (``YYYY-MM`` or ``YYYY``), value,
     source_url, source_note. Empty when no official counterpart exists."""
-    from roxham.data import monthly
-    from roxham.data import series as data_series
+    from roxham.data import monthly as data_monthly
+    from roxham.data import series as data_series_all
+    from roxham.data.grades import TARGET_GRADES
+
+    def monthly(name: str, geo: str) -> pl.DataFrame:
+        return data_monthly(name, geo, grades=TARGET_GRADES)
+
+    def data_series(name: str, geo: str | None = None, **kw: object) -> pl.DataFrame:
+        return data_series_all(name, geo, grades=TARGET_GRADES, **kw)  # type: ignore[arg-type]
 
     if series == "rcmp_interceptions" and geography in ("CA", "QC", "MB", "BC", "ON"):
         m = monthly("rcmp_interceptions", geography).filter(~pl.col("missing"))
