@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from roxham.errors import UserError
-from roxham.law.facts import Facts
+from roxham.law.facts import MAX_DATE, Facts
 from roxham.law.reform import (
     EXCEPTION_IDS,
     GROUND_IDS,
@@ -233,6 +233,8 @@ def determine(
         as_of = as_of.date()
     if not isinstance(as_of, dt.date):
         raise UserError(f"as_of must be a date, not {type(as_of).__name__}")
+    if as_of > MAX_DATE:
+        raise UserError(f"as_of {as_of} is after {MAX_DATE}: out of the law engine's range")
     if as_of < f.claim.date:
         raise UserError("as_of is before claim.date: eligibility is determined after the claim")
     p = law_params(reform)
