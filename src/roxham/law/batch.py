@@ -55,6 +55,7 @@ from roxham.law.reform import (
     law_params,
 )
 from roxham.law.rules import irpr_159_1_family_member, irpr_159_5_doc, irpr_159_5_family
+from roxham.law.visas import derive_visa_facts
 
 __all__ = [
     "COLUMNS",
@@ -191,6 +192,7 @@ COLUMN_INDEX: dict[str, int] = {name: i for i, name in enumerate(COLUMNS)}
 def encode_row(f: Facts, adult_age: int) -> tuple[list[Any], list[int]]:
     """One person's row: the values of :data:`COLUMNS` in order, and the day numbers of the
     other entries into Canada (``entries``)."""
+    f, _ = derive_visa_facts(f)  # omitted visa facts from the table, as determine() does
     fam, guard = family_masks(f.family, adult_age)
     dp = f.death_penalty
     pc = f.prior.canada_claim

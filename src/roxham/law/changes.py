@@ -53,6 +53,7 @@ from roxham.law.facts import (
 )
 from roxham.law.reform import Reform, day_number, from_day_number, law_params
 from roxham.law.rules import anniversary
+from roxham.law.visas import derive_omitted
 
 #: A fact's place in the facts JSON, e.g. ``("family", 0, "status")``.
 Path = tuple[str | int, ...]
@@ -147,7 +148,7 @@ def _candidates(
     p = law_params(reform)
     for key in _TOGGLES:
         yield (key,), not getattr(f, key), 1.0
-    for key in ("visa_req_ca", "visa_req_us"):
+    for key in ("visa_req_ca", "visa_req_us"):  # None: omitted, derived from the table
         for v in (True, False, None):
             if v is not getattr(f, key):
                 yield (key,), v, 1.0
@@ -251,6 +252,7 @@ class _Lists:
         docs = [docs_f([d]) for d in f.docs]
         self.docs_before, self.docs_after = _or_scan([(int(d), 0) for d in docs])
         self.last_entry = max(f.entries) if f.entries else None
+        self.etas = sum(d.type == "ETA" and d.valid for d in f.docs)
 
     def family(self, i: int, member: FamilyMember | None) -> dict[str, Any]:
         """Columns with member ``i`` replaced by ``member`` (``i == len``: one added)."""
@@ -291,6 +293,8 @@ def _delta(f: Facts, path: Path, value: Any, lists: _Lists) -> dict[str, Any] | 
         if head == "age":
             return {"age": value} if 0 <= value <= MAX_AGE else None
         if head in ("visa_req_ca", "visa_req_us"):
+            if value is None:  # omitted: the table decides
+                value = derive_omitted(f, fields=(str(head),))[0].value
             return {head: -1 if value is None else int(value)}
         if head == "docs":
             return lists.docs(len(f.docs), _DOC)
@@ -337,6 +341,36 @@ def _delta(f: Facts, path: Path, value: Any, lists: _Lists) -> dict[str, Any] | 
         others = sorted(set(f.entries or ()) - {value})
         return {"entry_date": day_number(value), "entries": [day_number(x) for x in others]}
     raise AssertionError(f"no encoding for a change of {_name(path)}")
+
+
+def _is_eta(d: Doc) -> bool:
+    return d.type == "ETA" and d.valid
+
+
+def _visa_delta(
+    f: Facts, path: Path, value: Any, lists: _Lists, omitted: tuple[str, ...]
+) -> dict[str, int]:
+    """The derived visa columns after a change of the claim date, the entry date or mode, or
+    an eTA (as :func:`~roxham.law.determine.determine` derives them from the changed facts)."""
+    kw: dict[str, Any] = {}
+    if path == ("claim", "date"):
+        kw["claim_date"] = value
+    elif path == ("entry", "date"):
+        kw["entry_date"] = value
+    elif path == ("entry", "mode"):
+        kw["mode"] = value
+    elif path[0] == "docs" and len(path) == 3:
+        old = f.docs[int(path[1])]
+        new = old.model_copy(update={str(path[2]): value})
+        if _is_eta(old) == _is_eta(new):
+            return {}
+        kw["has_eta"] = lists.etas - _is_eta(old) + _is_eta(new) > 0
+    else:
+        return {}
+    return {
+        d.field: -1 if d.value is None else int(d.value)
+        for d in derive_omitted(f, fields=omitted, **kw)
+    }
 
 
 def _apply(f: Facts, path: Path, value: Any) -> Facts:
@@ -416,6 +450,7 @@ def what_would_change(
     adult_age = law_params().adult_age  # as columns_from_facts encodes family members
     base_row, base_others = encode_row(f, adult_age)
     lists = _Lists(f, adult_age)
+    omitted = tuple(k for k in ("visa_req_ca", "visa_req_us") if getattr(f, k) is None)
     cands: list[tuple[Path, Any, float]] = []
     rows: list[list[Any]] = []
     others: list[list[int]] = []
@@ -423,6 +458,8 @@ def what_would_change(
         delta = _delta(f, path, value, lists)
         if delta is None:
             continue
+        if omitted:  # the visa facts the table derives may move with the route, date or eTA
+            delta.update(_visa_delta(f, path, value, lists, omitted))
         row = base_row.copy()
         row_others = delta.pop("entries", base_others)
         for name, v in delta.items():

@@ -3,7 +3,9 @@
 >>> det = determine({"nat": ["HT"], "entry": {"mode": "BETWEEN_POE", "date": "2023-04-10"},
 ...                  "claim": {"date": "2023-04-10"}}, dt.date(2023, 4, 10))
 >>> det.result_code, det.grounds, det.provisions
-('INELIGIBLE/STCA', ['101(1)(e)'], ['IRPR 159.4(1.1)', 'IRPA 101(1)(e)'])
+('INELIGIBLE/STCA', ['101(1)(e)'], ['IRPR 159.4(1.1)', 'IRPA 101(1)(e)', 'IRPR 159.5(g)(i)'])
+>>> [(d.field, d.value) for d in det.derived]  # Haitians need both visas (data/visas.yaml)
+[('visa_req_ca', True), ('visa_req_us', True)]
 >>> determine({"nat": ["HT"], "entry": {"mode": "BETWEEN_POE", "date": "2022-04-10"},
 ...            "claim": {"date": "2022-04-10"}}, dt.date(2022, 4, 10)).result_code
 'ELIGIBLE/STCA_NOT_APPLICABLE'
@@ -35,6 +37,7 @@ from roxham.law.rules import (
     irpr_159_5_doc,
     irpr_159_5_family,
 )
+from roxham.law.visas import DerivedFact, derive_visa_facts
 
 __all__ = [
     "RESULT_CODES",
@@ -130,6 +133,7 @@ class Determination:
     entry_mode: str = ""
     days_after_entry: int = 0
     reform: str = ""
+    derived: list[DerivedFact] = field(default_factory=list)
 
     def to_dict(self, trace: bool = False) -> dict[str, Any]:
         """JSON-ready form (the trace only if asked; it repeats the facts)."""
@@ -145,6 +149,7 @@ class Determination:
             "route": self.route,
             "scope": self.scope,
             "exceptions": list(self.exceptions),
+            "derived": [d.to_dict() for d in self.derived],
         }
         if trace:
             out["trace"] = [s.to_dict() for s in self.trace]
@@ -228,7 +233,7 @@ def determine(
     """
     if lang not in _CONSEQUENCE:
         raise UserError(f"unknown language {lang!r}; expected en or fr")
-    f = coerce_facts(facts)
+    f, derived = derive_visa_facts(coerce_facts(facts))
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     if not isinstance(as_of, dt.date):
@@ -580,6 +585,7 @@ def determine(
         entry_mode=mode,
         days_after_entry=d,
         reform=reform.name if reform is not None else "",
+        derived=list(derived),
     )
 
 
