@@ -51,3 +51,11 @@ def test_a_household_at_the_limit_is_answered(api: TestClient) -> None:
     r = api.post("/api/v1/screen", json={"as_of_date": "2023-01-10", "facts": facts})
     assert r.status_code == 200, r.text
     assert r.json()["result_code"] == "INELIGIBLE/STCA"
+
+
+def test_a_future_law_date_is_a_4xx(api: TestClient) -> None:
+    import datetime as dt
+
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    r = api.post("/api/v1/screen", json={"as_of_date": future, "facts": BASE})
+    assert 400 <= r.status_code < 500 and "after today" in r.text, r.text

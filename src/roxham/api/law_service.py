@@ -100,7 +100,9 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
     facts = req.facts
     reform = _reform(req.reform)
     try:
-        det = law.determine(facts, req.as_of_date, reform, lang=req.lang)
+        det = law.determine(
+            facts, req.as_of_date, reform, lang=req.lang, today=dt.date.today()
+        )
         text = law.explain(det, req.lang)
         changes = (
             law.what_would_change(facts, req.as_of_date, reform, base=det)

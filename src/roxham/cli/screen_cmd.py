@@ -66,7 +66,7 @@ def screen_one(
     except ValidationError as e:
         raise UserError(format_validation_error(e, str(facts_path))) from None
     day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
-    det = determine(facts, day, reform, lang=lang)  # the consequence in ``lang`` too
+    det = determine(facts, day, reform, lang=lang, today=dt.date.today())  # ``lang`` too
     out = _result(det, lang, trace)
     changes = what_would_change(facts, day, reform, base=det)[:_MAX_CHANGES]
     out["what_would_change"] = [c.to_dict() for c in changes]
@@ -100,7 +100,9 @@ def screen_rows(
                 raise UserError(format_validation_error(e, "facts")) from None
             as_of_text = (row.get("as_of_date") or "").strip()
             day = _parse_date(as_of_text, "as_of_date") if as_of_text else facts.claim.date
-            out.update(_result(determine(facts, day, reform, lang=lang), lang))
+            out.update(
+                _result(determine(facts, day, reform, lang=lang, today=dt.date.today()), lang)
+            )
         except UserError as e:
             out["error"] = f"row {i}: {e}"
         yield out
