@@ -52,6 +52,9 @@ def test_eta_holder_flying_in_2024_needs_no_visa() -> None:
 @pytest.mark.parametrize(
     ("day", "time", "exempt"),
     [
+        ("2009-07-13", None, True),  # before the 2009 visa (CIC, 2009-07-13)
+        ("2009-07-14", "00:00", True),
+        ("2009-07-14", "00:01", False),
         ("2016-11-30", None, False),  # before SOR/2016-293
         ("2016-12-01", None, True),  # in force 00:00:01 EST
         ("2024-02-28", None, True),

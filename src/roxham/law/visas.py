@@ -10,7 +10,7 @@ came into force with no time given) the fact stays unknown and (g) is not establ
 
 >>> import datetime as dt
 >>> visa_req_ca(("MX",), dt.date(2023, 6, 1), -1, "LAND_POE", has_eta=False)
-(False, 'MX: visa-exempt on 2023-06-01 (SOR/2016-293, SOR/2024-34, IRCC MX 2024)')
+(False, 'MX: visa-exempt on 2023-06-01 (CIC MX 2009, SOR/2016-293, SOR/2024-34, IRCC MX 2024)')
 >>> visa_req_ca(("MX",), dt.date(2024, 6, 1), -1, "LAND_POE", has_eta=True)[0]
 True
 >>> visa_req_us(("MX",), dt.date(2024, 6, 1))[0]
