@@ -16,7 +16,9 @@ MODULES = [
     "roxham.law.facts",
     "roxham.law.reform",
     "roxham.law.registry",
+    "roxham.law.plain",
     "roxham.law.rules",
+    "roxham.law.visas",
 ]
 
 

@@ -69,7 +69,7 @@ def screen_one(
     det = determine(facts, day, reform, lang=lang, today=dt.date.today())  # ``lang`` too
     out = _result(det, lang, trace)
     changes = what_would_change(facts, day, reform, base=det)[:_MAX_CHANGES]
-    out["what_would_change"] = [c.to_dict() for c in changes]
+    out["what_would_change"] = [{**c.to_dict(), "text": c.describe(lang)} for c in changes]
     return out
 
 
@@ -186,12 +186,7 @@ def _print_human(res: dict[str, Any], lang: str = "en") -> None:
         console.print()
         console.print(Text(lab["changes"], style="bold"))
         for c in changes:
-            console.print(
-                Text(
-                    f"  {c['field']}: {c['from']!r} → {c['to']!r} ⇒ {c['result_code']} "
-                    f"({c['provision']})"
-                )
-            )
+            console.print(Text(f"  • {c['text']}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -51,6 +51,7 @@ from roxham.law.facts import (
     Facts,
     FamilyMember,
 )
+from roxham.law.plain import sentence
 from roxham.law.reform import Reform, day_number, from_day_number, law_params
 from roxham.law.rules import anniversary
 from roxham.law.visas import derive_omitted
@@ -78,11 +79,12 @@ class Change:
     cost: float
 
     def describe(self, lang: str = "en") -> str:
-        """One line, e.g. ``family[0].status: VISITOR → CITIZEN ⇒ ELIGIBLE/... (IRPR 159.5(a))``."""
-        verb = "si" if lang == "fr" else "if"
-        return (
-            f"{verb} {self.field}: {self.from_value!r} → {self.to_value!r} ⇒ "
-            f"{self.result_code} ({self.provision})"
+        """One plain-language sentence in ``lang`` (``"en"``/``"fr"``), e.g. "If family member
+        no. 1 were a Canadian citizen (not a visitor), the claim would be eligible to be
+        referred to the Refugee Protection Division (IRPR 159.5(a))." A moved entry date says
+        that the claim date is kept fixed."""
+        return sentence(
+            self.field, self.from_value, self.to_value, self.eligible, self.provision, lang
         )
 
     def to_dict(self) -> dict[str, Any]:
