@@ -18,6 +18,7 @@ MODULES = [
     "roxham.law.registry",
     "roxham.law.plain",
     "roxham.law.rules",
+    "roxham.law.steps",
     "roxham.law.visas",
 ]
 

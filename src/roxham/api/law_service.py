@@ -18,6 +18,7 @@ from roxham import law
 from roxham.api.problems import NotFound, RequestProblem, clean_errors
 from roxham.errors import UserError
 from roxham.law import Facts
+from roxham.law.steps import next_steps
 
 #: Law dates the screener accepts (the STCA came into force in 2004; later dates are reforms).
 MIN_DATE = dt.date(1990, 1, 1)
@@ -122,6 +123,7 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
         "consequence": det.consequence,
         "explanation": text,
         "what_would_change": [_change(c, req.lang) for c in changes],
+        "next_steps": next_steps(det.result_code, list(det.grounds), req.lang),
         "trace": [t.to_dict() for t in det.trace],  # already JSON-ready (tests/law)
     }
 

@@ -53,6 +53,7 @@ def screen_one(
 ) -> dict[str, Any]:
     """Decide one facts file; returns the JSON object of ``--json``."""
     from roxham.law import Facts, determine, what_would_change
+    from roxham.law.steps import next_steps
 
     text = _read_text(facts_path)
     try:
@@ -70,6 +71,7 @@ def screen_one(
     out = _result(det, lang, trace)
     changes = what_would_change(facts, day, reform, base=det)[:_MAX_CHANGES]
     out["what_would_change"] = [{**c.to_dict(), "text": c.describe(lang)} for c in changes]
+    out["next_steps"] = next_steps(det.result_code, list(det.grounds), lang)
     return out
 
 
@@ -141,12 +143,14 @@ LABELS: dict[str, dict[str, str]] = {
            "flags": "Ambiguities touched",
            "trace": "Trace: every provision evaluated (see `roxham law show ID`)",
            "cols": "provision|version|value|inputs / note",
-           "changes": "What would change the answer (one fact at a time):"},
+           "changes": "What would change the answer (one fact at a time):",
+           "steps": "Next steps:"},
     "fr": {"grounds": "Motifs", "irpa": "LIPR", "provisions": "Dispositions",
            "flags": "Ambiguïtés en jeu",
            "trace": "Trace : chaque disposition évaluée (voir `roxham law show ID`)",
            "cols": "disposition|version|valeur|données / note",
-           "changes": "Ce qui changerait la réponse (un fait à la fois) :"},
+           "changes": "Ce qui changerait la réponse (un fait à la fois) :",
+           "steps": "Étapes suivantes :"},
 }
 
 
@@ -181,6 +185,12 @@ def _print_human(res: dict[str, Any], lang: str = "en") -> None:
             )
         console.print()
         console.print(table)
+    steps = res.get("next_steps") or []
+    if steps:
+        console.print()
+        console.print(Text(lab["steps"], style="bold"))
+        for st in steps:
+            console.print(Text(f"  • {st['text']} ({st['provision']})"))
     changes = res.get("what_would_change") or []
     if changes:
         console.print()
