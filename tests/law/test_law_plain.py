@@ -48,3 +48,15 @@ def test_entry_date_changes_say_the_claim_date_is_kept() -> None:
     for c in changes:
         assert "claim date kept fixed" in c.describe("en")
         assert "date de la demande restant celle fournie" in c.describe("fr")
+
+
+def test_french_explanations_cite_lipr_and_ripr() -> None:
+    """French names the Act and the Regulations LIPR and RIPR, and elides 'que' before a
+    vowel (the golden file's French had "IRPR 159.5(a)" and "parce que un")."""
+    from roxham.law import determine, explain
+
+    for row in ROWS:
+        det = determine(json.loads(row["facts"]), dt.date.fromisoformat(row["as_of_date"]))
+        fr = explain(det, "fr")
+        assert "IRPR" not in fr and "IRPA" not in fr, row["case_id"]
+        assert "parce que un" not in fr and "parce que il" not in fr

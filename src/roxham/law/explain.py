@@ -20,6 +20,7 @@ from typing import Literal
 
 from roxham.errors import UserError
 from roxham.law.determine import Determination, consequence
+from roxham.law.plain import cite as cite_in
 
 __all__ = ["EXCEPTION_TEXT", "GROUND_TEXT", "explain"]
 
@@ -286,11 +287,14 @@ def explain(det: Determination, lang: Lang = "en") -> str:
         lines.append(t["route_" + det.route].format(d=d))
         if det.stca_status == "EXCEPTION":
             for pid in det.exceptions:
-                lines.append(t["exception"].format(what=_exception_text(pid, lang), pid=pid))
+                what = _exception_text(pid, lang)
+                line = t["exception"].format(what=what, pid=cite_in(pid, lang))
+                lines.append(line.replace("parce que un", "parce qu'un").replace(
+                    "parce que il", "parce qu'il").replace("parce que une", "parce qu'une"))
         else:
             lines.append(t["applies"])
             if det.failed_exceptions:
-                ids = ", ".join(dict.fromkeys(det.failed_exceptions))
+                ids = ", ".join(cite_in(x, lang) for x in dict.fromkeys(det.failed_exceptions))
                 lines.append(t["failed"].format(ids=ids))
         for dv in det.derived:  # the visa facts of IRPR 159.5(g), from the table
             what = t[f"{dv.field}_{dv.value}"]
