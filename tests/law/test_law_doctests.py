@@ -14,6 +14,7 @@ MODULES = [
     "roxham.law.determine",
     "roxham.law.explain",
     "roxham.law.facts",
+    "roxham.law.household",
     "roxham.law.reform",
     "roxham.law.registry",
     "roxham.law.plain",

@@ -34,6 +34,13 @@ async def screen(body: law_service.ScreenRequest) -> FastJSONResponse:
     return FastJSONResponse(law_service.screen(body))
 
 
+@router.post("/screen/household", tags=["screener"], responses=_ERRORS)
+def screen_household(body: law_service.HouseholdRequest) -> dict[str, Any]:
+    """Screen several people arriving together: each result, the family-member exceptions
+    reading the others' referred claims (IRPR s. 159.5(c)). Nothing is stored."""
+    return law_service.screen_household(body)
+
+
 @router.post("/screen/batch", tags=["screener"], responses=_ERRORS)
 def screen_batch(body: law_service.BatchRequest, request: Request) -> dict[str, Any]:
     """Evaluate many fact sets with the columnar evaluator (results only, no explanation)."""

@@ -199,6 +199,49 @@ def _print_human(res: dict[str, Any], lang: str = "en") -> None:
             console.print(Text(f"  • {c['text']}"))
 
 
+def screen_household_file(
+    path: Path, as_of: str | None, lang: str, reform: Any = None
+) -> dict[str, Any]:
+    """Screen a household file (roxham.law.household); the law date defaults to the latest
+    claim date of its members."""
+    from roxham.law.household import Household, screen_household
+    from roxham.law.steps import next_steps
+
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as e:
+        raise UserError(f"{path}: invalid JSON (line {e.lineno}, column {e.colno})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a JSON object {{\"members\": [...]}}")
+    try:
+        hh = Household.model_validate(data)
+    except ValidationError as e:
+        raise UserError(format_validation_error(e, str(path))) from None
+    day = (_parse_date(as_of, "--as-of") if as_of
+           else max(m.facts.claim.date for m in hh.members))
+    results = screen_household(hh, day, reform, lang=lang, today=dt.date.today())
+    members = []
+    for r in results:
+        out = _result(r.determination, lang)
+        out["id"] = r.id
+        out["read_from"] = r.read_from
+        out["next_steps"] = next_steps(r.determination.result_code,
+                                       list(r.determination.grounds), lang)
+        members.append(out)
+    return {"as_of_date": day.isoformat(), "members": members}
+
+
+def _print_human_header(member_id: str, read_from: list[str], lang: str) -> None:
+    from rich.text import Text
+
+    console.print()
+    head = f"— {member_id} —"
+    if read_from:
+        head += (f" (lit la demande déférée de {', '.join(read_from)})" if lang == "fr"
+                 else f" (reads the referred claim of {', '.join(read_from)})")
+    console.print(Text(head, style="bold"))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``screen`` command."""
 
@@ -220,6 +263,13 @@ def register(app: typer.Typer) -> None:
         reform_file: Annotated[
             Path | None,
             typer.Option("--reform", help="Apply a reform (JSON/YAML of roxham.law.Reform)."),
+        ] = None,
+        household: Annotated[
+            Path | None,
+            typer.Option(
+                "--household",
+                help="JSON of people arriving together: {members: [{id, facts, relations}]}.",
+            ),
         ] = None,
         batch: Annotated[
             Path | None,
@@ -244,6 +294,17 @@ def register(app: typer.Typer) -> None:
             for res in screen_rows(reader, lang, reform):
                 out.write(json.dumps(res, ensure_ascii=False) + "\n")
             out.flush()
+            return
+        if household is not None:
+            if facts_file is not None:
+                raise UserError("give either FACTS_FILE or --household, not both")
+            res_h = screen_household_file(household, as_of, lang, reform)
+            if as_json:
+                sys.stdout.write(json.dumps(res_h, ensure_ascii=False) + "\n")
+            else:
+                for m in res_h["members"]:
+                    _print_human_header(m["id"], m.get("read_from") or [], lang)
+                    _print_human(m, lang)
             return
         if facts_file is None:
             raise UserError("missing FACTS_FILE (or --batch FILE.csv)")
