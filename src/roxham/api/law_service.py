@@ -21,6 +21,7 @@ from roxham.law import Facts
 from roxham.law.household import Household
 from roxham.law.household import screen_household as screen_household_law
 from roxham.law.steps import next_steps
+from roxham.law.summary import summary_html
 
 #: Law dates the screener accepts (the STCA came into force in 2004; later dates are reforms).
 MIN_DATE = dt.date(1990, 1, 1)
@@ -57,6 +58,14 @@ class ScreenRequest(BaseModel):
     lang: Lang = Field("en", description="Language of the explanation and the consequence")
     reform: dict[str, Any] | None = Field(None, description="Optional roxham.law Reform")
     what_would_change: bool = Field(True, description="Also list what would change the result")
+
+
+def screen_summary(req: ScreenRequest) -> str:
+    """The printable bilingual summary (HTML) of one screening; nothing is stored."""
+    try:
+        return summary_html(req.facts, req.as_of_date, _reform(req.reform), today=dt.date.today())
+    except UserError as e:
+        raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
 
 
 class HouseholdRequest(BaseModel):

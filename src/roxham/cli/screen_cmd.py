@@ -242,6 +242,21 @@ def _print_human_header(member_id: str, read_from: list[str], lang: str) -> None
     console.print(Text(head, style="bold"))
 
 
+def write_summary(facts_path: Path, as_of: str | None, out: Path, reform: Any = None) -> None:
+    """Write the printable summary of ``facts_path`` to ``out`` (asked by the user)."""
+    from roxham.law import Facts
+    from roxham.law.summary import summary_html
+
+    data = json.loads(_read_text(facts_path))  # already validated by screen_one
+    facts = Facts.model_validate(data)
+    day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
+    html = summary_html(facts, day, reform, today=dt.date.today())
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as e:
+        raise UserError(f"{out}: cannot write the summary ({e.strerror})") from None
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``screen`` command."""
 
@@ -263,6 +278,13 @@ def register(app: typer.Typer) -> None:
         reform_file: Annotated[
             Path | None,
             typer.Option("--reform", help="Apply a reform (JSON/YAML of roxham.law.Reform)."),
+        ] = None,
+        summary: Annotated[
+            Path | None,
+            typer.Option(
+                "--summary",
+                help="Also write a printable bilingual summary (HTML) for a client file.",
+            ),
         ] = None,
         household: Annotated[
             Path | None,
@@ -309,6 +331,8 @@ def register(app: typer.Typer) -> None:
         if facts_file is None:
             raise UserError("missing FACTS_FILE (or --batch FILE.csv)")
         res = screen_one(facts_file, as_of, lang, trace, reform)
+        if summary is not None:
+            write_summary(facts_file, as_of, summary, reform)
         if as_json:
             sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
         else:
