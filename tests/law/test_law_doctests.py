@@ -15,6 +15,7 @@ MODULES = [
     "roxham.law.explain",
     "roxham.law.facts",
     "roxham.law.household",
+    "roxham.law.overlay",
     "roxham.law.reform",
     "roxham.law.registry",
     "roxham.law.plain",

@@ -20,6 +20,7 @@ from roxham.errors import UserError
 from roxham.law import Facts
 from roxham.law.household import Household
 from roxham.law.household import screen_household as screen_household_law
+from roxham.law.overlay import orders_in_effect
 from roxham.law.steps import next_steps
 from roxham.law.summary import summary_html
 
@@ -177,6 +178,7 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
         "explanation": text,
         "what_would_change": [_change(c, req.lang) for c in changes],
         "next_steps": next_steps(det.result_code, list(det.grounds), req.lang),
+        "orders": orders_in_effect(facts, req.lang),
         "trace": [t.to_dict() for t in det.trace],  # already JSON-ready (tests/law)
     }
 

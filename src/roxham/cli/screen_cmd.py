@@ -53,6 +53,7 @@ def screen_one(
 ) -> dict[str, Any]:
     """Decide one facts file; returns the JSON object of ``--json``."""
     from roxham.law import Facts, determine, what_would_change
+    from roxham.law.overlay import orders_in_effect
     from roxham.law.steps import next_steps
 
     text = _read_text(facts_path)
@@ -72,6 +73,7 @@ def screen_one(
     changes = what_would_change(facts, day, reform, base=det)[:_MAX_CHANGES]
     out["what_would_change"] = [{**c.to_dict(), "text": c.describe(lang)} for c in changes]
     out["next_steps"] = next_steps(det.result_code, list(det.grounds), lang)
+    out["orders"] = orders_in_effect(facts, lang)
     return out
 
 
@@ -185,6 +187,9 @@ def _print_human(res: dict[str, Any], lang: str = "en") -> None:
             )
         console.print()
         console.print(table)
+    for order in res.get("orders") or []:
+        console.print()
+        console.print(Text(f"⚠ {order['text']}", style="bold yellow"))
     steps = res.get("next_steps") or []
     if steps:
         console.print()

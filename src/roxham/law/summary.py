@@ -19,6 +19,7 @@ from roxham.law.changes import what_would_change
 from roxham.law.determine import coerce_facts, determine
 from roxham.law.explain import explain
 from roxham.law.facts import Facts
+from roxham.law.overlay import orders_in_effect
 from roxham.law.reform import Reform
 from roxham.law.steps import next_steps
 
@@ -71,6 +72,7 @@ def summary_html(
             "changes": [c.describe(lang) for c in changes],
             "h_expl": w["h_expl"], "h_steps": w["h_steps"], "h_changes": w["h_changes"],
             "caveat": w["caveat"], "code": det.result_code,
+            "orders": [o["text"] for o in orders_in_effect(f, lang)],
         })
     text = resources.files("roxham.law").joinpath("templates", "summary.html").read_text("utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
