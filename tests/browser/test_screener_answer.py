@@ -3,16 +3,17 @@ provisions, the COVID order notice on a 2020 Roxham crossing, the printable summ
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
-
 from tests.browser.test_pages import fill_screener
 
-pytestmark = __import__("pytest").mark.browser
+pytestmark = pytest.mark.browser
 
 
 def test_roxham_2020_answer(page: Page) -> None:
     page.goto("/screener")
-    facts = {"nat": ["HT"], "age": 30, "entry": {"mode": "BETWEEN_POE", "from": "US", "date": "2020-06-01"},
+    facts = {"nat": ["HT"], "age": 30,
+             "entry": {"mode": "BETWEEN_POE", "from": "US", "date": "2020-06-01"},
              "claim": {"date": "2020-06-01", "where": "POE_ON_ARRIVAL"}}
     fill_screener(page, "2020-06-01", facts)
     page.click("#screen-submit")
