@@ -14,9 +14,14 @@ MODULES = [
     "roxham.law.determine",
     "roxham.law.explain",
     "roxham.law.facts",
+    "roxham.law.household",
+    "roxham.law.overlay",
     "roxham.law.reform",
     "roxham.law.registry",
+    "roxham.law.plain",
     "roxham.law.rules",
+    "roxham.law.steps",
+    "roxham.law.visas",
 ]
 
 

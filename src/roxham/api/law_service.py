@@ -18,6 +18,11 @@ from roxham import law
 from roxham.api.problems import NotFound, RequestProblem, clean_errors
 from roxham.errors import UserError
 from roxham.law import Facts
+from roxham.law.household import Household
+from roxham.law.household import screen_household as screen_household_law
+from roxham.law.overlay import orders_in_effect
+from roxham.law.steps import next_steps
+from roxham.law.summary import summary_html
 
 #: Law dates the screener accepts (the STCA came into force in 2004; later dates are reforms).
 MIN_DATE = dt.date(1990, 1, 1)
@@ -54,6 +59,56 @@ class ScreenRequest(BaseModel):
     lang: Lang = Field("en", description="Language of the explanation and the consequence")
     reform: dict[str, Any] | None = Field(None, description="Optional roxham.law Reform")
     what_would_change: bool = Field(True, description="Also list what would change the result")
+
+
+def screen_summary(req: ScreenRequest) -> str:
+    """The printable bilingual summary (HTML) of one screening; nothing is stored."""
+    try:
+        return summary_html(req.facts, req.as_of_date, _reform(req.reform), today=dt.date.today())
+    except UserError as e:
+        raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
+
+
+class HouseholdRequest(BaseModel):
+    """People arriving together (roxham.law.household), the law date and the language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    as_of_date: dt.date = Field(..., ge=MIN_DATE, le=MAX_DATE)
+    household: Household = Field(..., description="{'members': [{id, facts, relations}]}")
+    lang: Lang = "en"
+    reform: dict[str, Any] | None = None
+
+
+def screen_household(req: HouseholdRequest) -> dict[str, Any]:
+    """Each member's result, the family exceptions reading the others; nothing is stored."""
+    reform = _reform(req.reform)
+    try:
+        results = screen_household_law(
+            req.household, req.as_of_date, reform, lang=req.lang, today=dt.date.today()
+        )
+    except UserError as e:
+        raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
+    return {
+        "as_of_date": req.as_of_date.isoformat(),
+        "members": [
+            {
+                "id": r.id,
+                "result_code": r.determination.result_code,
+                "eligible": bool(r.determination.eligible),
+                "grounds": list(r.determination.grounds),
+                "provisions": list(r.determination.provisions),
+                "flags": list(r.determination.flags),
+                "consequence": r.determination.consequence,
+                "explanation": law.explain(r.determination, req.lang),
+                "read_from": r.read_from,
+                "next_steps": next_steps(
+                    r.determination.result_code, list(r.determination.grounds), req.lang
+                ),
+            }
+            for r in results
+        ],
+    }
 
 
 class BatchCase(BaseModel):
@@ -100,7 +155,9 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
     facts = req.facts
     reform = _reform(req.reform)
     try:
-        det = law.determine(facts, req.as_of_date, reform, lang=req.lang)
+        det = law.determine(
+            facts, req.as_of_date, reform, lang=req.lang, today=dt.date.today()
+        )
         text = law.explain(det, req.lang)
         changes = (
             law.what_would_change(facts, req.as_of_date, reform, base=det)
@@ -120,6 +177,9 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
         "consequence": det.consequence,
         "explanation": text,
         "what_would_change": [_change(c, req.lang) for c in changes],
+        "next_steps": next_steps(det.result_code, list(det.grounds), req.lang),
+        "orders": orders_in_effect(facts, req.lang),
+        "derived": [d.to_dict() for d in det.derived],
         "trace": [t.to_dict() for t in det.trace],  # already JSON-ready (tests/law)
     }
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import HTMLResponse
 
 from roxham.api import data_service, law_service
 from roxham.api.access import caller
@@ -34,6 +35,21 @@ async def screen(body: law_service.ScreenRequest) -> FastJSONResponse:
     # A screening takes about a millisecond: computed on the event loop, which is cheaper than
     # a thread hop; the answer is already JSON-ready, so it skips jsonable_encoder.
     return FastJSONResponse(law_service.screen(body))
+
+
+@router.post("/screen/summary", tags=["screener"], responses=_ERRORS,
+             response_class=HTMLResponse)
+def screen_summary(body: law_service.ScreenRequest) -> HTMLResponse:
+    """A printable bilingual summary (HTML) of one screening, stating the date of the law
+    applied, for a client file. Nothing is stored."""
+    return HTMLResponse(law_service.screen_summary(body))
+
+
+@router.post("/screen/household", tags=["screener"], responses=_ERRORS)
+def screen_household(body: law_service.HouseholdRequest) -> dict[str, Any]:
+    """Screen several people arriving together: each result, the family-member exceptions
+    reading the others' referred claims (IRPR s. 159.5(c)). Nothing is stored."""
+    return law_service.screen_household(body)
 
 
 @router.post("/screen/batch", tags=["screener"], responses=_ERRORS)

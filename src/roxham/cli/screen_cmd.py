@@ -53,6 +53,8 @@ def screen_one(
 ) -> dict[str, Any]:
     """Decide one facts file; returns the JSON object of ``--json``."""
     from roxham.law import Facts, determine, what_would_change
+    from roxham.law.overlay import orders_in_effect
+    from roxham.law.steps import next_steps
 
     text = _read_text(facts_path)
     try:
@@ -66,10 +68,12 @@ def screen_one(
     except ValidationError as e:
         raise UserError(format_validation_error(e, str(facts_path))) from None
     day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
-    det = determine(facts, day, reform, lang=lang)  # the consequence in ``lang`` too
+    det = determine(facts, day, reform, lang=lang, today=dt.date.today())  # ``lang`` too
     out = _result(det, lang, trace)
     changes = what_would_change(facts, day, reform, base=det)[:_MAX_CHANGES]
-    out["what_would_change"] = [c.to_dict() for c in changes]
+    out["what_would_change"] = [{**c.to_dict(), "text": c.describe(lang)} for c in changes]
+    out["next_steps"] = next_steps(det.result_code, list(det.grounds), lang)
+    out["orders"] = orders_in_effect(facts, lang)
     return out
 
 
@@ -107,7 +111,9 @@ def screen_rows(
                 raise UserError(format_validation_error(e, "facts")) from None
             as_of_text = (row.get("as_of_date") or "").strip()
             day = _parse_date(as_of_text, "as_of_date") if as_of_text else facts.claim.date
-            out.update(_result(determine(facts, day, reform, lang=lang), lang))
+            out.update(
+                _result(determine(facts, day, reform, lang=lang, today=dt.date.today()), lang)
+            )
         except UserError as e:
             out["error"] = f"row {i}: {e}"
         except RecursionError:
@@ -165,12 +171,14 @@ LABELS: dict[str, dict[str, str]] = {
            "flags": "Ambiguities touched",
            "trace": "Trace: every provision evaluated (see `roxham law show ID`)",
            "cols": "provision|version|value|inputs / note",
-           "changes": "What would change the answer (one fact at a time):"},
+           "changes": "What would change the answer (one fact at a time):",
+           "steps": "Next steps:"},
     "fr": {"grounds": "Motifs", "irpa": "LIPR", "provisions": "Dispositions",
            "flags": "Ambiguïtés en jeu",
            "trace": "Trace : chaque disposition évaluée (voir `roxham law show ID`)",
            "cols": "disposition|version|valeur|données / note",
-           "changes": "Ce qui changerait la réponse (un fait à la fois) :"},
+           "changes": "Ce qui changerait la réponse (un fait à la fois) :",
+           "steps": "Étapes suivantes :"},
 }
 
 
@@ -205,17 +213,79 @@ def _print_human(res: dict[str, Any], lang: str = "en") -> None:
             )
         console.print()
         console.print(table)
+    for order in res.get("orders") or []:
+        console.print()
+        console.print(Text(f"⚠ {order['text']}", style="bold yellow"))
+    steps = res.get("next_steps") or []
+    if steps:
+        console.print()
+        console.print(Text(lab["steps"], style="bold"))
+        for st in steps:
+            console.print(Text(f"  • {st['text']} ({st['provision']})"))
     changes = res.get("what_would_change") or []
     if changes:
         console.print()
         console.print(Text(lab["changes"], style="bold"))
         for c in changes:
-            console.print(
-                Text(
-                    f"  {c['field']}: {c['from']!r} → {c['to']!r} ⇒ {c['result_code']} "
-                    f"({c['provision']})"
-                )
-            )
+            console.print(Text(f"  • {c['text']}"))
+
+
+def screen_household_file(
+    path: Path, as_of: str | None, lang: str, reform: Any = None
+) -> dict[str, Any]:
+    """Screen a household file (roxham.law.household); the law date defaults to the latest
+    claim date of its members."""
+    from roxham.law.household import Household, screen_household
+    from roxham.law.steps import next_steps
+
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as e:
+        raise UserError(f"{path}: invalid JSON (line {e.lineno}, column {e.colno})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a JSON object {{\"members\": [...]}}")
+    try:
+        hh = Household.model_validate(data)
+    except ValidationError as e:
+        raise UserError(format_validation_error(e, str(path))) from None
+    day = (_parse_date(as_of, "--as-of") if as_of
+           else max(m.facts.claim.date for m in hh.members))
+    results = screen_household(hh, day, reform, lang=lang, today=dt.date.today())
+    members = []
+    for r in results:
+        out = _result(r.determination, lang)
+        out["id"] = r.id
+        out["read_from"] = r.read_from
+        out["next_steps"] = next_steps(r.determination.result_code,
+                                       list(r.determination.grounds), lang)
+        members.append(out)
+    return {"as_of_date": day.isoformat(), "members": members}
+
+
+def _print_human_header(member_id: str, read_from: list[str], lang: str) -> None:
+    from rich.text import Text
+
+    console.print()
+    head = f"— {member_id} —"
+    if read_from:
+        head += (f" (lit la demande déférée de {', '.join(read_from)})" if lang == "fr"
+                 else f" (reads the referred claim of {', '.join(read_from)})")
+    console.print(Text(head, style="bold"))
+
+
+def write_summary(facts_path: Path, as_of: str | None, out: Path, reform: Any = None) -> None:
+    """Write the printable summary of ``facts_path`` to ``out`` (asked by the user)."""
+    from roxham.law import Facts
+    from roxham.law.summary import summary_html
+
+    data = json.loads(_read_text(facts_path))  # already validated by screen_one
+    facts = Facts.model_validate(data)
+    day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
+    html = summary_html(facts, day, reform, today=dt.date.today())
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as e:
+        raise UserError(f"{out}: cannot write the summary ({e.strerror})") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -239,6 +309,20 @@ def register(app: typer.Typer) -> None:
         reform_file: Annotated[
             Path | None,
             typer.Option("--reform", help="Apply a reform (JSON/YAML of roxham.law.Reform)."),
+        ] = None,
+        summary: Annotated[
+            Path | None,
+            typer.Option(
+                "--summary",
+                help="Also write a printable bilingual summary (HTML) for a client file.",
+            ),
+        ] = None,
+        household: Annotated[
+            Path | None,
+            typer.Option(
+                "--household",
+                help="JSON of people arriving together: {members: [{id, facts, relations}]}.",
+            ),
         ] = None,
         batch: Annotated[
             Path | None,
@@ -264,9 +348,22 @@ def register(app: typer.Typer) -> None:
                 out.write(json.dumps(res, ensure_ascii=False) + "\n")
             out.flush()
             return
+        if household is not None:
+            if facts_file is not None:
+                raise UserError("give either FACTS_FILE or --household, not both")
+            res_h = screen_household_file(household, as_of, lang, reform)
+            if as_json:
+                sys.stdout.write(json.dumps(res_h, ensure_ascii=False) + "\n")
+            else:
+                for m in res_h["members"]:
+                    _print_human_header(m["id"], m.get("read_from") or [], lang)
+                    _print_human(m, lang)
+            return
         if facts_file is None:
             raise UserError("missing FACTS_FILE (or --batch FILE.csv)")
         res = screen_one(facts_file, as_of, lang, trace, reform)
+        if summary is not None:
+            write_summary(facts_file, as_of, summary, reform)
         if as_json:
             sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
         else:

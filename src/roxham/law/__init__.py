@@ -43,7 +43,7 @@ from roxham.law.determine import (
     determine,
 )
 from roxham.law.explain import explain
-from roxham.law.facts import Facts
+from roxham.law.facts import MAX_DATE, MAX_ITEMS, MIN_DATE, Facts
 from roxham.law.reform import EXCEPTION_IDS, GROUND_IDS, Reform
 from roxham.law.registry import Provision, get_provision, provisions, provisions_in_force
 
@@ -51,6 +51,9 @@ __all__ = [
     "COVID_DIRECT_BACK",
     "EXCEPTION_IDS",
     "GROUND_IDS",
+    "MAX_DATE",
+    "MAX_ITEMS",
+    "MIN_DATE",
     "RESULT_CODES",
     "STCA_STATUSES",
     "BatchResult",

@@ -36,7 +36,16 @@ from pydantic import ValidationError
 
 from roxham.errors import UserError, format_validation_error
 from roxham.law.determine import _BEFORE_IRPA, RESULT_CODES, STCA_STATUSES, coerce_facts
-from roxham.law.facts import CLAIM_WHERE, ENTRY_MODES, PRIOR_CLAIMS, Doc, Facts, FamilyMember
+from roxham.law.facts import (
+    CLAIM_WHERE,
+    ENTRY_MODES,
+    MAX_DATE,
+    MIN_DATE,
+    PRIOR_CLAIMS,
+    Doc,
+    Facts,
+    FamilyMember,
+)
 from roxham.law.reform import (
     EXCEPTION_IDS,
     GROUND_IDS,
@@ -46,6 +55,7 @@ from roxham.law.reform import (
     law_params,
 )
 from roxham.law.rules import irpr_159_1_family_member, irpr_159_5_doc, irpr_159_5_family
+from roxham.law.visas import derive_visa_facts
 
 __all__ = [
     "COLUMNS",
@@ -182,6 +192,7 @@ COLUMN_INDEX: dict[str, int] = {name: i for i, name in enumerate(COLUMNS)}
 def encode_row(f: Facts, adult_age: int) -> tuple[list[Any], list[int]]:
     """One person's row: the values of :data:`COLUMNS` in order, and the day numbers of the
     other entries into Canada (``entries``)."""
+    f, _ = derive_visa_facts(f)  # omitted visa facts from the table, as determine() does
     fam, guard = family_masks(f.family, adult_age)
     dp = f.death_penalty
     pc = f.prior.canada_claim
@@ -337,6 +348,16 @@ def evaluate_batch(
     bad = np.flatnonzero(cols["claim_date"] < cols["entry_date"])
     if bad.size:
         raise UserError(f"row {int(bad[0])}: claim.date is before entry.date")
+    lo, hi = day_number(MIN_DATE), day_number(MAX_DATE)
+    bad = np.flatnonzero(cols["entry_date"] < lo)
+    if bad.size:
+        raise UserError(f"row {int(bad[0])}: entry.date is before {MIN_DATE}")
+    bad = np.flatnonzero(asof > hi)
+    if bad.size:
+        raise UserError(f"row {int(bad[0])}: as_of is after {MAX_DATE}")
+    bad = np.flatnonzero(((entries < lo) | (entries > hi)) & (entries != NEVER))
+    if bad.size:
+        raise UserError(f"row {int(bad[0])}: entries outside {MIN_DATE} … {MAX_DATE}")
     lp = law_params(reform)
     bad = np.flatnonzero(asof < lp.d_irpa)
     if bad.size:

@@ -51,13 +51,19 @@ from roxham.law.facts import (
     Facts,
     FamilyMember,
 )
+from roxham.law.plain import sentence
 from roxham.law.reform import Reform, day_number, from_day_number, law_params
 from roxham.law.rules import anniversary
+from roxham.law.visas import derive_omitted
 
 #: A fact's place in the facts JSON, e.g. ``("family", 0, "status")``.
 Path = tuple[str | int, ...]
 
-__all__ = ["Change", "what_would_change"]
+__all__ = ["MAX_CHANGES", "Change", "what_would_change"]
+
+#: Most changes :func:`what_would_change` returns (the smallest first): its output is bounded
+#: whatever the facts (a household at the limit of 50 members has ~500 flipping changes).
+MAX_CHANGES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +79,12 @@ class Change:
     cost: float
 
     def describe(self, lang: str = "en") -> str:
-        """One line, e.g. ``family[0].status: VISITOR → CITIZEN ⇒ ELIGIBLE/... (IRPR 159.5(a))``."""
-        verb = "si" if lang == "fr" else "if"
-        return (
-            f"{verb} {self.field}: {self.from_value!r} → {self.to_value!r} ⇒ "
-            f"{self.result_code} ({self.provision})"
+        """One plain-language sentence in ``lang`` (``"en"``/``"fr"``), e.g. "If family member
+        no. 1 were a Canadian citizen (not a visitor), the claim would be eligible to be
+        referred to the Refugee Protection Division (IRPR 159.5(a))." A moved entry date says
+        that the claim date is kept fixed."""
+        return sentence(
+            self.field, self.from_value, self.to_value, self.eligible, self.provision, lang
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,7 +150,7 @@ def _candidates(
     p = law_params(reform)
     for key in _TOGGLES:
         yield (key,), not getattr(f, key), 1.0
-    for key in ("visa_req_ca", "visa_req_us"):
+    for key in ("visa_req_ca", "visa_req_us"):  # None: omitted, derived from the table
         for v in (True, False, None):
             if v is not getattr(f, key):
                 yield (key,), v, 1.0
@@ -218,14 +225,16 @@ def _old_value(f: Facts, path: Path) -> Any:
     return _js(node)
 
 
-def _replace_member(f: Facts, i: int, key: str, value: Any) -> list[FamilyMember]:
-    family = list(f.family)
-    m = family[i]
+def _replace_one(m: FamilyMember, key: str, value: Any) -> FamilyMember:
     if key == "permit.valid":
         assert m.permit is not None
-        family[i] = m.model_copy(update={"permit": m.permit.model_copy(update={"valid": value})})
-    else:
-        family[i] = m.model_copy(update={key: value})
+        return m.model_copy(update={"permit": m.permit.model_copy(update={"valid": value})})
+    return m.model_copy(update={key: value})
+
+
+def _replace_member(f: Facts, i: int, key: str, value: Any) -> list[FamilyMember]:
+    family = list(f.family)
+    family[i] = _replace_one(family[i], key, value)
     return family
 
 
@@ -233,7 +242,52 @@ def _member_key(path: Path) -> str:
     return ".".join(str(k) for k in path[2:])
 
 
-def _delta(f: Facts, path: Path, value: Any, adult_age: int) -> dict[str, Any] | None:
+class _Lists:
+    """Each family member's and document's own contribution to the batch columns, with the
+    contributions of the others before and after it, so that a change to one item is encoded
+    in constant time (the changes are linear in the facts' size, not quadratic)."""
+
+    def __init__(self, f: Facts, adult_age: int) -> None:
+        self.adult_age = adult_age
+        fam = [family_masks([m], adult_age) for m in f.family]
+        self.fam_before, self.fam_after = _or_scan(fam)
+        docs = [docs_f([d]) for d in f.docs]
+        self.docs_before, self.docs_after = _or_scan([(int(d), 0) for d in docs])
+        self.last_entry = max(f.entries) if f.entries else None
+        self.etas = sum(d.type == "ETA" and d.valid for d in f.docs)
+
+    def family(self, i: int, member: FamilyMember | None) -> dict[str, Any]:
+        """Columns with member ``i`` replaced by ``member`` (``i == len``: one added)."""
+        fb, gb = self.fam_before[i]
+        fa, ga = self.fam_after[i + 1] if i + 1 < len(self.fam_after) else (0, 0)
+        fm, gm = family_masks([member], self.adult_age) if member is not None else (0, 0)
+        return {"family_mask": fb | fa | fm, "guardian_mask": gb | ga | gm}
+
+    def docs(self, j: int, doc: Doc) -> dict[str, Any]:
+        """Columns with document ``j`` replaced by ``doc`` (``j == len``: one added)."""
+        before = self.docs_before[j][0]
+        after = self.docs_after[j + 1][0] if j + 1 < len(self.docs_after) else 0
+        return {"docs_f": bool(before or after or docs_f([doc]))}
+
+
+def _or_scan(
+    masks: list[tuple[int, int]],
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """``before[i]``: OR of ``masks[:i]``; ``after[i]``: OR of ``masks[i:]`` (both of length
+    ``len(masks) + 1``)."""
+    before = [(0, 0)]
+    for a, b in masks:
+        pa, pb = before[-1]
+        before.append((pa | a, pb | b))
+    after = [(0, 0)]
+    for a, b in reversed(masks):
+        pa, pb = after[-1]
+        after.append((pa | a, pb | b))
+    after.reverse()
+    return before, after
+
+
+def _delta(f: Facts, path: Path, value: Any, lists: _Lists) -> dict[str, Any] | None:
     """The batch columns the change sets (``entries``: the other entries), or None when the
     changed facts would be invalid (Facts would refuse them)."""
     head = path[0]
@@ -241,12 +295,13 @@ def _delta(f: Facts, path: Path, value: Any, adult_age: int) -> dict[str, Any] |
         if head == "age":
             return {"age": value} if 0 <= value <= MAX_AGE else None
         if head in ("visa_req_ca", "visa_req_us"):
+            if value is None:  # omitted: the table decides
+                value = derive_omitted(f, fields=(str(head),))[0].value
             return {head: -1 if value is None else int(value)}
         if head == "docs":
-            return {"docs_f": docs_f([*f.docs, _DOC])}
+            return lists.docs(len(f.docs), _DOC)
         if head == "family":
-            fam, guard = family_masks([*f.family, _MEMBER], adult_age)
-            return {"family_mask": fam, "guardian_mask": guard}
+            return lists.family(len(f.family), _MEMBER)
         assert head in _TOGGLES, path
         return {head: value}
     key = path[1]
@@ -256,16 +311,13 @@ def _delta(f: Facts, path: Path, value: Any, adult_age: int) -> dict[str, Any] |
         return {str(key): value}
     if head == "docs":
         assert isinstance(key, int)
-        docs = list(f.docs)
-        docs[key] = docs[key].model_copy(update={str(path[2]): value})
-        return {"docs_f": docs_f(docs)}
+        return lists.docs(key, f.docs[key].model_copy(update={str(path[2]): value}))
     if head == "family":
         assert isinstance(key, int)
         m = f.family[key]
         if path[2] == "status" and value == "CLAIMANT" and m.claim_state is None:
             return None  # claim_state is required when status is CLAIMANT
-        fam, guard = family_masks(_replace_member(f, key, _member_key(path), value), adult_age)
-        return {"family_mask": fam, "guardian_mask": guard}
+        return lists.family(key, _replace_one(m, _member_key(path), value))
     if path == ("entry", "mode"):
         out: dict[str, Any] = {"entry_mode": ENTRY_MODES.index(value)}
         if value != "AIRPORT":
@@ -280,15 +332,47 @@ def _delta(f: Facts, path: Path, value: Any, adult_age: int) -> dict[str, Any] |
     if path == ("entry", "from"):
         return {"from_us": value == "US"}
     if path == ("claim", "date"):
-        if value < f.entry.date or any(x > value for x in f.entries or ()):
+        if value < f.entry.date or (lists.last_entry is not None and lists.last_entry > value):
             return None
         return {"claim_date": day_number(value)}
     if path == ("entry", "date"):
-        if f.claim.date < value or any(x > f.claim.date for x in f.entries or ()):
+        if f.claim.date < value or (
+            lists.last_entry is not None and lists.last_entry > f.claim.date
+        ):
             return None
         others = sorted(set(f.entries or ()) - {value})
         return {"entry_date": day_number(value), "entries": [day_number(x) for x in others]}
     raise AssertionError(f"no encoding for a change of {_name(path)}")
+
+
+def _is_eta(d: Doc) -> bool:
+    return d.type == "ETA" and d.valid
+
+
+def _visa_delta(
+    f: Facts, path: Path, value: Any, lists: _Lists, omitted: tuple[str, ...]
+) -> dict[str, int]:
+    """The derived visa columns after a change of the claim date, the entry date or mode, or
+    an eTA (as :func:`~roxham.law.determine.determine` derives them from the changed facts)."""
+    kw: dict[str, Any] = {}
+    if path == ("claim", "date"):
+        kw["claim_date"] = value
+    elif path == ("entry", "date"):
+        kw["entry_date"] = value
+    elif path == ("entry", "mode"):
+        kw["mode"] = value
+    elif path[0] == "docs" and len(path) == 3:
+        old = f.docs[int(path[1])]
+        new = old.model_copy(update={str(path[2]): value})
+        if _is_eta(old) == _is_eta(new):
+            return {}
+        kw["has_eta"] = lists.etas - _is_eta(old) + _is_eta(new) > 0
+    else:
+        return {}
+    return {
+        d.field: -1 if d.value is None else int(d.value)
+        for d in derive_omitted(f, fields=omitted, **kw)
+    }
 
 
 def _apply(f: Facts, path: Path, value: Any) -> Facts:
@@ -353,6 +437,10 @@ def what_would_change(
     provision that would then decide (the exception, scope rule or ground). ``base`` is
     ``determine(facts, as_of, reform)`` when the caller already has it.
 
+    At most :data:`MAX_CHANGES` are returned. The work is linear in the facts' size: a change
+    to one family member or document re-reads only that item (the others' contributions are
+    computed once).
+
     The changed facts are encoded as rows of the batch evaluator (one compiled call decides
     them all: it equals :func:`determine` row by row, tests/law/test_law_batch.py); only the
     changes that flip the answer and whose deciding provision the batch result does not name
@@ -363,13 +451,17 @@ def what_would_change(
         base = determine(f, as_of, reform)
     adult_age = law_params().adult_age  # as columns_from_facts encodes family members
     base_row, base_others = encode_row(f, adult_age)
+    lists = _Lists(f, adult_age)
+    omitted = tuple(k for k in ("visa_req_ca", "visa_req_us") if getattr(f, k) is None)
     cands: list[tuple[Path, Any, float]] = []
     rows: list[list[Any]] = []
     others: list[list[int]] = []
     for path, value, cost in _candidates(f, as_of, reform):
-        delta = _delta(f, path, value, adult_age)
+        delta = _delta(f, path, value, lists)
         if delta is None:
             continue
+        if omitted:  # the visa facts the table derives may move with the route, date or eTA
+            delta.update(_visa_delta(f, path, value, lists, omitted))
         row = base_row.copy()
         row_others = delta.pop("entries", base_others)
         for name, v in delta.items():
@@ -406,4 +498,5 @@ def what_would_change(
             out[key] = Change(
                 name, _old_value(f, path), _js(value), code, eligible, provision, cost
             )
-    return sorted(out.values(), key=lambda ch: (ch.cost, ch.field, repr(ch.to_value)))
+    ranked = sorted(out.values(), key=lambda ch: (ch.cost, ch.field, repr(ch.to_value)))
+    return ranked[:MAX_CHANGES]

@@ -3,7 +3,9 @@
 >>> det = determine({"nat": ["HT"], "entry": {"mode": "BETWEEN_POE", "date": "2023-04-10"},
 ...                  "claim": {"date": "2023-04-10"}}, dt.date(2023, 4, 10))
 >>> det.result_code, det.grounds, det.provisions
-('INELIGIBLE/STCA', ['101(1)(e)'], ['IRPR 159.4(1.1)', 'IRPA 101(1)(e)'])
+('INELIGIBLE/STCA', ['101(1)(e)'], ['IRPR 159.4(1.1)', 'IRPA 101(1)(e)', 'IRPR 159.5(g)(i)'])
+>>> [(d.field, d.value) for d in det.derived]  # Haitians need both visas (data/visas.yaml)
+[('visa_req_ca', True), ('visa_req_us', True)]
 >>> determine({"nat": ["HT"], "entry": {"mode": "BETWEEN_POE", "date": "2022-04-10"},
 ...            "claim": {"date": "2022-04-10"}}, dt.date(2022, 4, 10)).result_code
 'ELIGIBLE/STCA_NOT_APPLICABLE'
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from roxham.errors import UserError
-from roxham.law.facts import Facts
+from roxham.law.facts import MAX_DATE, Facts
 from roxham.law.reform import (
     EXCEPTION_IDS,
     GROUND_IDS,
@@ -35,6 +37,7 @@ from roxham.law.rules import (
     irpr_159_5_doc,
     irpr_159_5_family,
 )
+from roxham.law.visas import DerivedFact, derive_visa_facts
 
 __all__ = [
     "RESULT_CODES",
@@ -130,6 +133,7 @@ class Determination:
     entry_mode: str = ""
     days_after_entry: int = 0
     reform: str = ""
+    derived: list[DerivedFact] = field(default_factory=list)
 
     def to_dict(self, trace: bool = False) -> dict[str, Any]:
         """JSON-ready form (the trace only if asked; it repeats the facts)."""
@@ -145,6 +149,7 @@ class Determination:
             "route": self.route,
             "scope": self.scope,
             "exceptions": list(self.exceptions),
+            "derived": [d.to_dict() for d in self.derived],
         }
         if trace:
             out["trace"] = [s.to_dict() for s in self.trace]
@@ -218,8 +223,12 @@ def determine(
     reform: Reform | None = None,
     *,
     lang: str = "en",
+    today: dt.date | None = None,
 ) -> Determination:
     """Decide eligibility to refer the claim (IRPA s. 101(1), IRPR ss. 159.1–159.7).
+
+    ``today`` (passed by the CLI and the API; the engine never reads the clock) refuses an
+    ``as_of`` after it: the law of a future date is not known.
 
     ``as_of`` is the day eligibility is determined; it selects the law's version. ``lang``
     (``"en"`` or ``"fr"``) is the language of ``consequence``. Raises pydantic's
@@ -228,11 +237,18 @@ def determine(
     """
     if lang not in _CONSEQUENCE:
         raise UserError(f"unknown language {lang!r}; expected en or fr")
-    f = coerce_facts(facts)
+    f, derived = derive_visa_facts(coerce_facts(facts))
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     if not isinstance(as_of, dt.date):
         raise UserError(f"as_of must be a date, not {type(as_of).__name__}")
+    if as_of > MAX_DATE:
+        raise UserError(f"as_of {as_of} is after {MAX_DATE}: out of the law engine's range")
+    if today is not None and as_of > today:
+        raise UserError(
+            f"as_of {as_of} is after today ({today}): the law of a future date is not known; "
+            "screen with today's law or describe the change as a reform"
+        )
     if as_of < f.claim.date:
         raise UserError("as_of is before claim.date: eligibility is determined after the claim")
     p = law_params(reform)
@@ -507,6 +523,10 @@ def determine(
     if b_claims and a < p.d_c12_ra and (b1 or b2):
         flags.add("A11")  # later law reaches the claim; s. 104(1)(a) notice discretionary
     in_force_b = a >= p.d_c12_ra and b_claims
+    if in_force_b and b2 and day_number(f.entry.date) < p.d_c2_intro:
+        # (b.2) reaches an entry made before the ground was introduced; unlike (b.1) ("entered
+        # Canada after June 24, 2020") its text sets no entry date: retrospective reach [A17]
+        flags.add("A17")
     if in_force_b:
         if b1:
             ground_mask |= 1 << _GROUND_BIT["101(1)(b.1)"]
@@ -578,6 +598,7 @@ def determine(
         entry_mode=mode,
         days_after_entry=d,
         reform=reform.name if reform is not None else "",
+        derived=list(derived),
     )
 
 
@@ -591,6 +612,9 @@ _CONSEQUENCE: dict[str, dict[str, str]] = {
         "still apply for a pre-removal risk assessment (PRRA).",
         "other": "The claim is not referred to the Refugee Protection Division "
         "(IRPA s. 101(1)).",
+        "c1": "The claim is not referred to the Refugee Protection Division (IRPA "
+        "s. 101(1)(c.1)); the person may apply for a pre-removal risk assessment (PRRA, "
+        "IRPA s. 112), with a hearing (IRPA s. 113.01).",
         "eligible": "The claim may be referred to the Refugee Protection Division: no "
         "IRPA s. 101(1) ground was found in the facts supplied (identity, security and other "
         "checks still apply).",
@@ -602,6 +626,9 @@ _CONSEQUENCE: dict[str, dict[str, str]] = {
         "des risques avant renvoi (ERAR) reste possible.",
         "other": "La demande n'est pas déférée à la Section de la protection des réfugiés "
         "(LIPR, par. 101(1)).",
+        "c1": "La demande n'est pas déférée à la Section de la protection des réfugiés (LIPR, "
+        "al. 101(1)c.1)) ; la personne peut demander un examen des risques avant renvoi (ERAR, "
+        "LIPR, art. 112), avec audience (LIPR, art. 113.01).",
         "eligible": "La demande peut être déférée à la Section de la protection des réfugiés : "
         "aucun motif du par. 101(1) de la LIPR n'a été trouvé dans les faits fournis "
         "(l'identité, la sécurité et d'autres exigences restent à vérifier).",
@@ -623,5 +650,7 @@ def consequence(result_code: str, grounds: list[str], entry_mode: str, lang: str
     if result_code == "INELIGIBLE/OTHER_GROUND":
         if "101(1)(b.1)" in grounds or "101(1)(b.2)" in grounds:
             return table["terminated"]
+        if "101(1)(c.1)" in grounds:
+            return table["c1"]
         return table["other"]
     return table["eligible"]

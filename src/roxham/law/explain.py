@@ -20,6 +20,7 @@ from typing import Literal
 
 from roxham.errors import UserError
 from roxham.law.determine import Determination, consequence
+from roxham.law.plain import cite as cite_in
 
 __all__ = ["EXCEPTION_TEXT", "GROUND_TEXT", "ambiguity_refs", "explain"]
 
@@ -156,6 +157,14 @@ _T: dict[str, dict[str, str]] = {
         "exception": "The STCA does not apply because {what} ({pid}).",
         "applies": "No exception of IRPR ss. 159.5–159.6 was established, so the STCA applies.",
         "failed": "Exceptions considered but not met: {ids}.",
+        "derived": "Not given, so read from the visa table (roxham.law, data/visas.yaml): {what} "
+        "[{why}]; give the fact to override it.",
+        "visa_req_ca_True": "a Canadian visa is needed by the route used",
+        "visa_req_ca_False": "no Canadian visa is needed by the route used",
+        "visa_req_ca_None": "whether a Canadian visa is needed cannot be told",
+        "visa_req_us_True": "a US visa is needed",
+        "visa_req_us_False": "no US visa is needed",
+        "visa_req_us_None": "whether a US visa is needed cannot be told",
         "ground": "Ground: {what} (IRPA s. {g}).",
         "prior_159_01": "The earlier claim found ineligible under the STCA is not a 'prior "
         "claim' for a claimant refused entry by the United States (IRPR s. 159.01), so "
@@ -208,6 +217,14 @@ _T: dict[str, dict[str, str]] = {
         "applies": "Aucune exception des articles 159.5 et 159.6 du RIPR n'est établie : "
         "l'Entente s'applique.",
         "failed": "Exceptions examinées mais non remplies : {ids}.",
+        "derived": "Non fourni, donc lu dans la table des visas (roxham.law, data/visas.yaml) : "
+        "{what} [{why}] ; fournir le fait pour le remplacer.",
+        "visa_req_ca_True": "un visa canadien est exigé pour la voie empruntée",
+        "visa_req_ca_False": "aucun visa canadien n'est exigé pour la voie empruntée",
+        "visa_req_ca_None": "on ne peut dire si un visa canadien est exigé",
+        "visa_req_us_True": "un visa américain est exigé",
+        "visa_req_us_False": "aucun visa américain n'est exigé",
+        "visa_req_us_None": "on ne peut dire si un visa américain est exigé",
         "ground": "Motif : {what} (LIPR, al. {g}).",
         "prior_159_01": "La demande antérieure jugée irrecevable au titre de l'Entente n'est "
         "pas une « demande antérieure » pour un demandeur refoulé par les États-Unis "
@@ -278,12 +295,18 @@ def explain(det: Determination, lang: Lang = "en") -> str:
         lines.append(t["route_" + det.route].format(d=d))
         if det.stca_status == "EXCEPTION":
             for pid in det.exceptions:
-                lines.append(t["exception"].format(what=_exception_text(pid, lang), pid=pid))
+                what = _exception_text(pid, lang)
+                line = t["exception"].format(what=what, pid=cite_in(pid, lang))
+                lines.append(line.replace("parce que un", "parce qu'un").replace(
+                    "parce que il", "parce qu'il").replace("parce que une", "parce qu'une"))
         else:
             lines.append(t["applies"])
             if det.failed_exceptions:
-                ids = ", ".join(dict.fromkeys(det.failed_exceptions))
+                ids = ", ".join(cite_in(x, lang) for x in dict.fromkeys(det.failed_exceptions))
                 lines.append(t["failed"].format(ids=ids))
+        for dv in det.derived:  # the visa facts of IRPR 159.5(g), from the table
+            what = t[f"{dv.field}_{dv.value}"]
+            lines.append(t["derived"].format(what=what, why=dv.reason))
     if "IRPR 159.01" in p:
         lines.append(t["prior_159_01"])
     for g in det.grounds:

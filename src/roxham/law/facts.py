@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -46,6 +46,9 @@ __all__ = [
     "ENTRY_MODES",
     "FAMILY_STATUSES",
     "INFORMATIONAL_KEYS",
+    "MAX_DATE",
+    "MAX_ITEMS",
+    "MIN_DATE",
     "PRIOR_CLAIMS",
     "QUALIFYING_RELS",
     "RELATIONSHIPS",
@@ -203,6 +206,19 @@ _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _MAX_AGE = 130
 
+#: Earliest and latest date the facts may hold (``entry.date``, ``claim.date``, ``entries``),
+#: and the latest law date (``as_of``, reform dates) the law engine accepts. Dates outside
+#: are refused by validation (docs/law/RULES.md "Bounds"): no rule reads them, and date
+#: arithmetic near 0001-01-01 or 9999-12-31 would overflow.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+#: Most items in each of ``family``, ``docs`` and ``entries`` (a household larger than this is
+#: refused by validation before any work: the screener's work grows with these lists).
+MAX_ITEMS = 50
+
+#: A date within :data:`MIN_DATE` … :data:`MAX_DATE`.
+BoundedDate = Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)]
+
 
 def _country(v: Any, field: str) -> str:
     if not isinstance(v, str) or not _COUNTRY_RE.match(v.strip().upper()):
@@ -230,7 +246,7 @@ class Entry(_Strict):
 
     mode: EntryMode
     from_: str = Field("US", alias="from")
-    date: dt.date
+    date: BoundedDate
     time: str | None = None
 
     @field_validator("from_", mode="before")
@@ -256,7 +272,7 @@ class Entry(_Strict):
 class Claim(_Strict):
     """When and where the refugee claim is made."""
 
-    date: dt.date
+    date: BoundedDate
     where: ClaimWhere = "POE_ON_ARRIVAL"
 
 
@@ -348,13 +364,13 @@ class Facts(_Strict):
     age: StrictInt | None = Field(None, ge=0, le=_MAX_AGE)
     has_spouse_or_cl: StrictBool = False
     entry: Entry
-    entries: list[dt.date] | None = None
+    entries: list[BoundedDate] | None = Field(None, max_length=MAX_ITEMS)
     claim: Claim
     us_removal_transit: StrictBool = False
-    family: list[FamilyMember] = Field(default_factory=list)
+    family: list[FamilyMember] = Field(default_factory=list, max_length=MAX_ITEMS)
     accompanied_by_parent_or_guardian: StrictBool = True
     parent_or_guardian_in_ca_or_us: StrictBool = True
-    docs: list[Doc] = Field(default_factory=list)
+    docs: list[Doc] = Field(default_factory=list, max_length=MAX_ITEMS)
     visa_req_ca: StrictBool | None = None
     visa_req_us: StrictBool | None = None
     death_penalty: DeathPenalty | None = None
@@ -370,6 +386,8 @@ class Facts(_Strict):
     def _codes(cls, v: Any, info: ValidationInfo) -> list[str]:
         if not isinstance(v, list):
             raise ValueError(f"{info.field_name} must be a list of ISO-3166 alpha-2 codes")
+        if len(v) > MAX_ITEMS:
+            raise ValueError(f"{info.field_name}: at most {MAX_ITEMS} countries")
         return [_country(c, str(info.field_name)) for c in v]
 
     @field_validator("claim")

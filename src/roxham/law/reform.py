@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from roxham.law.facts import MAX_DATE
 from roxham.law.registry import CONSTANTS
 
 __all__ = [
@@ -141,6 +142,8 @@ class Reform(BaseModel):
                 raise ValueError("in_force: D_IRPA (the start of the rules) cannot be moved")
             if day is not None and day < start:
                 raise ValueError(f"in_force: {k} before {start} (IRPA in force) is out of scope")
+            if day is not None and day > MAX_DATE:
+                raise ValueError(f"in_force: {k} after {MAX_DATE} is out of the law's range")
             if k not in _DATE_CONSTANTS:
                 raise ValueError(
                     f"in_force: unknown constant {k!r}; "

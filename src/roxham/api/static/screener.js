@@ -186,13 +186,64 @@
     if (c.result_code) parts.push("⇒ " + c.result_code);
     return parts.length ? parts.join(" ") : JSON.stringify(c);
   }
+  // Orders in effect, next steps, derived visa facts and the printable summary, under the
+  // consequence (built here: the template stays the page layout's).
+  function showExtra(res, req, after) {
+    let extra = document.getElementById("result-extra");
+    if (!extra) {
+      extra = R.el("div", { id: "result-extra" });
+      after.parentNode.insertBefore(extra, after.nextSibling);
+    }
+    extra.replaceChildren();
+    (res.orders || []).forEach(function (o) {
+      extra.appendChild(R.el("p", { class: "order-notice", role: "note" }, "⚠ " + o.text));
+    });
+    const steps = res.next_steps || [];
+    if (steps.length) {
+      const h = R.el("h3"); h.appendChild(R.both("Next steps", "Étapes suivantes"));
+      extra.appendChild(h);
+      const ul = R.el("ul", { id: "result-steps" });
+      steps.forEach(function (s) { ul.appendChild(R.el("li", {}, s.text + " (" + s.provision + ")")); });
+      extra.appendChild(ul);
+    }
+    const derived = (res.derived || []).filter(function (d) { return d.value !== null; });
+    if (derived.length) {
+      const h = R.el("h3"); h.appendChild(R.both("Derived from the visa table (not given)", "Déduit de la table des visas (non fourni)"));
+      extra.appendChild(h);
+      const ul = R.el("ul", { id: "result-derived" });
+      derived.forEach(function (d) { ul.appendChild(R.el("li", {}, d.field + " = " + d.value + " — " + d.reason)); });
+      extra.appendChild(ul);
+    }
+    const btn = R.el("button", { type: "button", id: "result-summary" });
+    btn.appendChild(R.both("Printable summary (EN/FR)", "Sommaire imprimable (FR/EN)"));
+    btn.addEventListener("click", function () {
+      fetch("/api/v1/screen/summary", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(req),
+      }).then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); }).then(function (html) {
+        const url = URL.createObjectURL(new Blob([html], { type: "text/html" }));
+        window.open(url, "_blank", "noopener");
+      }).catch(function () { btn.disabled = true; });
+    });
+    extra.appendChild(btn);
+  }
   function showResult(res, req) {
     const box = document.getElementById("result");
     const code = document.getElementById("result-code");
     code.textContent = res.result_code;
     code.className = "badge " + (res.eligible ? "ok" : "no");
+    // The verdict in words before its code (the code stays in #result-code).
+    let words = document.getElementById("result-verdict");
+    if (!words) {
+      words = R.el("span", { id: "result-verdict" });
+      code.parentNode.insertBefore(words, code);
+    }
+    words.replaceChildren(res.eligible
+      ? R.both("Eligible to be referred to the Refugee Protection Division ", "Recevable : peut être déférée à la Section de la protection des réfugiés ")
+      : R.both("Not eligible to be referred to the Refugee Protection Division ", "Irrecevable : ne peut être déférée à la Section de la protection des réfugiés "));
     // The server writes the consequence in the language of the request.
-    document.getElementById("result-consequence").textContent = res.consequence || "";
+    const cons = document.getElementById("result-consequence");
+    cons.textContent = res.consequence || "";
+    showExtra(res, req, cons);
     const ex = document.getElementById("result-explanation");
     ex.textContent = res.explanation;
     fill(document.getElementById("result-provisions"), res.provisions, function (p) {
