@@ -25,6 +25,25 @@ expect.set_options(timeout=30_000)
 
 CHROMIUM = os.environ.get("ROXHAM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
+NO_CHROMIUM = (f"the browser tests need Chromium, not found at {CHROMIUM}: install it "
+               "(Debian/Ubuntu: apt-get install chromium; scripts/test does so as root) or set "
+               "ROXHAM_CHROMIUM=/path/to/chromium")
+
+
+class _NoChromium(pytest.Module):
+    """A test module that, without Chromium, fails to collect with one line."""
+
+    def collect(self) -> list[pytest.Item]:  # type: ignore[override]
+        pytest.fail(NO_CHROMIUM, pytrace=False)
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """Without a Chromium, each browser test module fails to collect with one line (no test
+    runs, no traceback) instead of one error with a traceback per test."""
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return None
+    return _NoChromium.from_parent(parent, path=module_path)
+
 
 def _free_port() -> int:
     with socket.socket() as s:
