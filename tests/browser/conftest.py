@@ -37,7 +37,8 @@ class _NoChromium(pytest.Module):
         pytest.fail(NO_CHROMIUM, pytrace=False)
 
 
-def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+def pytest_pycollect_makemodule(module_path: Path,
+                                parent: pytest.Collector) -> pytest.Module | None:
     """Without a Chromium, each browser test module fails to collect with one line (no test
     runs, no traceback) instead of one error with a traceback per test."""
     if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
