@@ -132,11 +132,13 @@ def render_summary(m: pl.DataFrame, manifest: dict[str, Any]) -> str:
                      f"<span data-figure=\"irb_end\">{_n(last['value'])}</span> (5–95 %: "
                      f"{_n(last['p05'])}–{_n(last['p95'])}) {sim}.")
     cal = manifest.get("calibration")
+    train = (cal or {}).get("train") or {}
     parts.append(
         "Demand, nationality mixes and family shares are assumptions "
         '<span class="grade assumed" title="assumption">(A)</span>'
-        + ("; the free parameters are calibrated on 2017–2022 only, so 2023–2024 are out of "
-           "sample." if cal else "; parameters hand-tuned on 2017–2022 (A)."))
+        + (f"; the free parameters are calibrated on {html.escape(str(train.get('start')))}.."
+           f"{html.escape(str(train.get('end')))} only, later months are out of sample."
+           if cal else "; parameters hand-tuned on 2017–2022 (A)."))
     return '<p id="summary" class="summary">' + " ".join(parts) + "</p>"
 
 
