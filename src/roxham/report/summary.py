@@ -169,3 +169,53 @@ def scenario_table(manifest: dict[str, Any]) -> str:
             " paired replicates)</th><th class='l'>compare view</th></tr>"
             + "".join(rows) + "</table><p class='src'>Run the command in this report's folder "
             "(same seed and replicates: paired); the compare view link then opens it.</p>")
+
+
+def render_forecast_summary(vals: Any, obs: Any) -> str:
+    """The summary paragraph on top of a forecast (``roxham validate``) report: per origin,
+    on how many series the model beats each baseline (MASE), and the forecast of the first
+    target series over the test window (median with the 5–95 % band, means of the monthly
+    figures) against the official figures of the same months.
+
+    ``vals``: :class:`roxham.calibrate.validate.Validation` objects; ``obs``: their
+    :class:`roxham.calibrate.distance.Observed`."""
+    parts: list[str] = []
+    for v in vals:
+        rows = [r for r in v.skill if r.model_mase == r.model_mase]  # drop NaN
+        beat_sn = sum(r.model_mase < r.seasonal_mase for r in rows)
+        beat_lv = sum(r.model_mase < r.last_mase for r in rows)
+        txt = (f"Trained on {v.train_start}..{v.train_end} and forecasting to {v.test_end}, "
+               f"the model beats the seasonal-naive forecast on "
+               f'<b data-figure="beats_seasonal">{beat_sn}</b> of '
+               f'<span data-figure="series_scored">{len(rows)}</span> series and the '
+               f'last-value forecast on <b data-figure="beats_last">{beat_lv}</b> (MASE; '
+               "baselines from official figures up to the training end).")
+        key = next((k for k in obs.series
+                    if not v.bands.filter((pl.col("series") == k.split("/")[0])
+                                          & (pl.col("geography") == k.split("/")[-1])).is_empty()),
+                   None)
+        if key is not None:
+            series, geo = key.split("/")
+            b = v.bands.filter((pl.col("series") == series) & (pl.col("geography") == geo)
+                               & (pl.col("month") > v.train_end)
+                               & (pl.col("month") <= v.test_end))
+            figs = obs.series[key][0]
+            months = [m for m in b["month"].to_list() if m in figs]
+            if b.height:
+                txt += (f" {html.escape(key)} per month after {v.train_end}: forecast "
+                        f'<span data-figure="forecast_p50">{_n(b["p50"].mean())}</span> '
+                        f'(5–95 %: <span data-figure="forecast_p05">{_n(b["p05"].mean())}'
+                        f'</span>–<span data-figure="forecast_p95">{_n(b["p95"].mean())}'
+                        f"</span>) {_sim(v.draws)}")
+                if months:
+                    o = sum(figs[m] for m in months) / len(months)
+                    txt += (f'; official <span data-figure="official_mean">{_n(o)}</span> over '
+                            f"the {len(months)} months with a figure "
+                            f"{_official(str(obs.sources.get(key, '')))}")
+                txt += "."
+        if v.protocol:
+            txt += (f" Across the Additional Protocol, Quebec interceptions change by "
+                    f"{100 * v.protocol['simulated']:+.1f} % in the forecast {_sim(v.draws)} "
+                    f"against {100 * v.protocol['observed']:+.1f} % observed.")
+        parts.append(txt)
+    return '<p id="summary" class="summary">' + " ".join(parts) + "</p>"
