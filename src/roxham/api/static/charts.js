@@ -21,6 +21,11 @@ window.roxhamCharts = (function () {
       title: { text: title || "", font: { size: 14 } },
       yaxis: { title: { text: ytitle || "" }, rangemode: signed ? "normal" : "tozero",
         zeroline: true },
+      // numeric dates: the same in English and French (Plotly's month names are English)
+      xaxis: { hoverformat: "%Y-%m-%d", tickformatstops: [
+        { dtickrange: [null, 2419200000], value: "%Y-%m-%d" },
+        { dtickrange: [2419200000, 31449600000], value: "%Y-%m" },
+        { dtickrange: [31449600000, null], value: "%Y" }] },
     });
     return window.Plotly.react(div, traces, layout, config);
   }

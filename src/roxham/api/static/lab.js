@@ -33,6 +33,9 @@
   };
   function tx(key) { const v = TXT[key]; return R.lang() === "fr" ? v[1] : v[0]; }
   window.roxhamLabText = TXT;  // for the translation test
+  // The baseline this page starts is saved under a fixed label, shown in the page's language.
+  const AUTO_LABEL = "auto-baseline";
+  function label(run) { return run.params.label === AUTO_LABEL ? tx("auto_label") : (run.params.label || ""); }
   function statusText(st) { return TXT[st] ? tx(st) : st; }
   function messageText(msg) {  // the server's progress messages, in the page's language
     if (!msg) return "";
@@ -102,7 +105,7 @@
       const tr_ = R.el("tr", { "data-run": run.id });
       tr_.appendChild(R.el("td", {}, (run.created_at || "").replace("T", " ").slice(0, 19)));
       tr_.appendChild(R.el("td", {}, run.scenario));
-      tr_.appendChild(R.el("td", {}, run.params.label || ""));
+      tr_.appendChild(R.el("td", {}, label(run)));
       tr_.appendChild(R.el("td", { class: "status-" + run.status, "data-status": run.status }, statusText(run.status)));
       const td = R.el("td");
       const b = R.el("button", { type: "button", class: "open-run" }, tx("open"));
@@ -231,7 +234,7 @@
     if (b.done.length) return b.done[0].id;
     let id = b.pending.length ? b.pending[0].id : null;
     if (!id) {
-      const body = { scenario: b.name, levers: {}, seed: run.params.seed, replicates: run.params.replicates, label: tx("auto_label") };
+      const body = { scenario: b.name, levers: {}, seed: run.params.seed, replicates: run.params.replicates, label: AUTO_LABEL };
       const spec = scen(b.name);
       if (spec && spec.agents_adjustable) body.agents = run.params.agents;
       const r = await R.api("POST", "/api/v1/runs", body);
@@ -261,7 +264,7 @@
     const candidates = runs.filter(function (x) { return x.status === "done" && x.id !== run.id; });
     const rank = function (x) { return b.done.indexOf(x) >= 0 ? 0 : x.scenario === b.name ? 1 : 2; };
     candidates.sort(function (x, y) { return rank(x) - rank(y); });
-    candidates.forEach(function (x) { bp.appendChild(R.el("option", { value: x.id }, x.scenario + " " + (x.params.label || "") + " " + x.id.slice(0, 8))); });
+    candidates.forEach(function (x) { bp.appendChild(R.el("option", { value: x.id }, x.scenario + " " + label(x) + " " + x.id.slice(0, 8))); });
     if (keep && candidates.some(function (x) { return x.id === keep; })) bp.value = keep;
   }
 
@@ -292,7 +295,7 @@
       const w = Math.sqrt(Math.pow((a.hi[i] - a.lo[i]) / 2, 2) + Math.pow((b.hi[j] - b.lo[j]) / 2, 2));
       x.push(p); y.push(d); lo.push(d - w); hi.push(d + w);
     });
-    note.textContent = tx("baseline") + r.data.scenario + " " + (r.data.params.label || "") + " (" + bid.slice(0, 8) + ")";
+    note.textContent = tx("baseline") + r.data.scenario + " " + label(r.data) + " (" + bid.slice(0, 8) + ")";
     const sum = isLevel(name) ? (y.length ? y[y.length - 1] : 0) : y.reduce(function (t, v) { return t + v; }, 0);
     total.textContent = (isLevel(name) ? tx("end_level") : tx("total")) + (R.lang() === "fr" ? " : " : ": ") + fmt(sum) + " " + (isLevel(name) ? unit(name) : tx("people"));
     total.dataset.value = String(sum);
@@ -316,13 +319,13 @@
     document.getElementById("replicates").value = run.params.replicates;
     const ag = document.getElementById("agents");
     if (!ag.disabled && run.params.agents) ag.value = run.params.agents;
-    document.getElementById("label").value = run.params.label || "";
+    document.getElementById("label").value = run.params.label === AUTO_LABEL ? "" : (run.params.label || "");
   }
 
   async function show(run) {
     current = run;
     document.getElementById("run-view").hidden = false;
-    document.getElementById("run-title").textContent = run.scenario + (run.params.label ? " — " + run.params.label : "") + " (" + run.id.slice(0, 8) + ")";
+    document.getElementById("run-title").textContent = run.scenario + (run.params.label ? " — " + label(run) : "") + " (" + run.id.slice(0, 8) + ")";
     const pick = document.getElementById("series-pick");
     pick.replaceChildren();
     const spec = scen(run.scenario);
@@ -375,7 +378,7 @@
       loadRuns();
       const st = document.getElementById("run-state");
       if (st.dataset.status) st.textContent = statusText(st.dataset.status);
-      if (current) { drawMain(); drawDiff(); }
+      if (current) { fillBaselines(current); drawMain(); drawDiff(); }
     });
     await loadRuns();
   });
