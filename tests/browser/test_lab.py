@@ -50,8 +50,11 @@ def test_lab_baseline_is_automatic_and_the_difference_has_band_unit_total(
     # internal inputs are not offered as results
     options = page.locator("#series-pick option").all_inner_texts()
     assert options and not any(o.startswith("input_") for o in options), options
-    done = page.locator("#runs-table tbody tr", has_text="baseline (automatic)")
-    expect(done.locator("td.status-done")).to_have_count(1)
+    # exactly one baseline was started for this seed (other tests may have their own)
+    runs = page.evaluate("fetch('/api/v1/runs?limit=100').then(r => r.json())")
+    mine = [r for r in runs if r["scenario"] == "historical" and r["params"]["seed"] == 11]
+    assert [r["status"] for r in mine] == ["done"], mine
+    assert mine[0]["params"]["agents"] == 2000 and mine[0]["params"]["levers"]["protocol"]
     no_overflow(page)
     page.screenshot(path=str(shots / "lab-1280.png"), full_page=True)
 
@@ -73,7 +76,9 @@ def test_opening_a_saved_run_updates_the_form(page: Page) -> None:
     expect(page.locator("#label")).to_have_value("saved run")
     # its paired baseline already exists: found again, not run twice
     expect(page.locator("#diff-total")).to_contain_text(EXPECTED_TOTAL)
-    assert page.locator("#runs-table tbody tr", has_text="baseline (automatic)").count() >= 1
+    runs = page.evaluate("fetch('/api/v1/runs?limit=100').then(r => r.json())")
+    assert len([r for r in runs if r["scenario"] == "historical"
+                and r["params"]["seed"] == 12]) == 1
 
 
 def test_lab_fits_a_phone(browser_ctx_390: Page, shots: Path) -> None:
