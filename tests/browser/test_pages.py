@@ -160,32 +160,6 @@ def test_screener_shows_field_errors(page: Page) -> None:
     expect(page.locator("#result")).to_be_hidden()
 
 
-def test_lab_runs_a_scenario_and_charts_it(page: Page, shots: Path) -> None:
-    page.goto("/lab")
-    page.select_option("#scenario", "no_protocol")
-    page.uncheck("#lever-protocol")
-    page.fill("#agents", "2000")
-    page.fill("#label", "browser test")
-    page.click("#run-submit")
-    expect(page.locator("#run-state")).to_have_text("done", timeout=20_000)
-    expect(page.locator("#run-progress")).to_have_js_property("value", 1)
-    expect(page.locator("#chart .main-svg").first).to_be_visible()
-    # Fake model: crossings on day 1 = agents/100 × 1 = 20 (protocol off), shown on the chart.
-    assert page.locator("#chart .scatterlayer .trace").count() >= 2  # band + mean
-    expect(page.locator("#runs-table tbody tr")).not_to_have_count(0)
-    # A second run, as baseline: the difference chart appears.
-    page.select_option("#scenario", "historical")
-    page.fill("#label", "baseline")
-    page.click("#run-submit")
-    expect(page.locator("#run-title")).to_contain_text("baseline", timeout=20_000)
-    expect(page.locator("#runs-table tbody td.status-done")).to_have_count(2)
-    page.locator("#runs-table tbody tr", has_text="browser test").locator("button").click()
-    expect(page.locator("#run-title")).to_contain_text("browser test")
-    expect(page.locator("#baseline-note")).to_contain_text("historical")
-    expect(page.locator("#diff-chart .main-svg").first).to_be_visible()
-    page.screenshot(path=str(shots / "lab.png"), full_page=True)
-
-
 def test_data_series_shows_its_source(page: Page, shots: Path) -> None:
     page.goto("/data")
     page.fill("#series-filter", "rcmp")

@@ -56,6 +56,25 @@ _TITLES_FR = {
     "no-family-exception": "Sans les exceptions familiales",
 }
 
+#: The scenarios' descriptions in French (the English ones are in the scenario files).
+_DESCRIPTIONS_FR = {
+    "historical": "La chronologie réelle des politiques : l'ETPS aux points d'entrée terrestres; "
+                  "décret COVID-19 de renvoi direct du 2020-03-21 au 2021-11-21; protocole "
+                  "additionnel le 2023-03-25 (délai de 14 jours); visa mexicain levé le "
+                  "2016-12-01 et partiellement rétabli le 2024-02-29; billets de New York vers "
+                  "Plattsburgh au début de 2023.",
+    "no-protocol": "Le protocole additionnel (2023-03-25) n'a jamais lieu; tout le reste comme "
+                   "dans l'historique.",
+    "protocol-30-days": "Le protocole additionnel s'applique aux demandes faites moins de 30 "
+                        "jours après l'entrée.",
+    "roxham-closed": "Le chemin Roxham est physiquement fermé à partir du 2023-03-25; le droit "
+                     "ne change pas (pas de protocole).",
+    "no-nyc-tickets": "New York ne renvoie pas de demandeurs d'asile vers Plattsburgh "
+                      "(début 2023).",
+    "no-family-exception": "Les exceptions des membres de la famille, RIPR 159.5a)–d), "
+                           "n'existent pas.",
+}
+
 
 class CanadaUsBackend:
     """The scenarios of :mod:`roxham.models.canada_us`, run with ``run_scenario``."""
@@ -122,7 +141,8 @@ class CanadaUsBackend:
                 specs.append(ScenarioSpec(
                     name=name, title_en=title[:1].upper() + title[1:],
                     title_fr=_TITLES_FR.get(name, title),
-                    description_en=s.description, description_fr=s.description,
+                    description_en=s.description,
+                    description_fr=_DESCRIPTIONS_FR.get(name, s.description),
                     start=s.start, end=s.end, levers=self._levers(s),
                     default_agents=AGENTS_PER_REPLICATE, agents_adjustable=False,
                     observed=OBSERVED, baseline="historical",

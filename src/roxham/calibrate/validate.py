@@ -234,6 +234,9 @@ def render_validation_report(vals: Sequence[Validation], obs: Observed, title: s
              "<p class='meta'>Model forecast = median of posterior draws × seeds, real policy "
              "timeline; baselines use only official figures up to the training end. MASE "
              "scaled by the in-sample lag-12 naive MAE. Lower is better.</p>"]
+    from roxham.report.summary import render_forecast_summary
+
+    parts.append(render_forecast_summary(vals, obs))
     for v in vals:
         parts.append(f"<h2>Origin {v.train_end}: train {v.train_start}..{v.train_end}, test "
                      f"..{v.test_end} (budget {v.budget}, {v.draws} draws)</h2>")
@@ -297,7 +300,9 @@ def render_validation_report(vals: Sequence[Validation], obs: Observed, title: s
     css = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1rem}"
            "table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ddd;"
            "padding:3px 8px;text-align:right}th{background:#f4f4f4}.l{text-align:left}"
-           ".src{font-size:.78rem;color:#555}.note{background:#fafafa;padding:.4rem}")
+           ".src{font-size:.78rem;color:#555}.note{background:#fafafa;padding:.4rem}"
+           ".summary{background:#f5f8fc;border-left:4px solid #1f77b4;padding:.6rem 1rem}"
+           ".grade{font-size:.72rem}")
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>"
             f"{html.escape(title)}</title><style>{css}</style><script>{js}</script></head>"
             f"<body>{''.join(parts)}</body></html>")

@@ -15,12 +15,8 @@ people back to the United States.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from roxham.law.determine import coerce_facts
 from roxham.law.facts import Facts
@@ -28,16 +24,12 @@ from roxham.law.facts import Facts
 __all__ = ["orders_in_effect"]
 
 
-@functools.cache
 def _covid_order() -> tuple[dt.date, dt.date, str]:
-    """(start, end exclusive, source) of the COVID-19 direct-back order, from orders.yaml.
+    """(start, end exclusive, source) of the COVID-19 direct-back order: the law's one dated
+    constant, :data:`roxham.law.dates.COVID_DIRECT_BACK`."""
+    from roxham.law.dates import COVID_DIRECT_BACK as order
 
-    The lawdates branch reads the same file through ``roxham.law.dates.COVID_DIRECT_BACK``;
-    once merged, this function should return that order's span (one reader).
-    """
-    text = resources.files("roxham.law").joinpath("data", "orders.yaml").read_text("utf-8")
-    d = yaml.safe_load(text)["COVID_DIRECT_BACK"]
-    return d["start"], d["end"], " ".join(str(d["source"]).split())
+    return order.start, order.end, " ".join(order.source.split())
 
 
 _TEXT = {

@@ -20,6 +20,7 @@ import plotly.offline
 import polars as pl
 
 import roxham.law as rx_law
+from roxham.report.summary import render_summary, scenario_table
 
 __all__ = ["POLICY_EVENTS", "render_compare_report", "render_run_report"]
 
@@ -45,6 +46,11 @@ border-bottom:1px solid #ddd} .meta{color:#555;font-size:.9rem}
 table{border-collapse:collapse;font-size:.85rem} td,th{border:1px solid #ddd;padding:3px 8px;
 text-align:right} th{background:#f4f4f4} td.l,th.l{text-align:left}
 .src{font-size:.78rem;color:#555;margin:.2rem 0 1rem 0;word-break:break-all}
+.summary{font-size:1rem;line-height:1.55;background:#f5f8fc;border-left:4px solid #1f77b4;
+padding:.6rem 1rem} .grade{font-size:.72rem;padding:0 .25rem;border-radius:3px;
+white-space:nowrap} .grade.sim{background:#e3eefa;color:#1f4f80}
+a.grade.official{background:#e3f4e8;color:#1b5e2f;text-decoration:none}
+.grade.assumed{background:#fdf0d9;color:#7a4b00} #scenario-table td{vertical-align:top}
 .note{background:#fafafa;border-left:3px solid #bbb;padding:.4rem .8rem;font-size:.88rem}
 """
 
@@ -341,6 +347,10 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         f"{manifest.get('replicates')} replicates (band = 5–95 % over replicates); "
         f"scenario hash {manifest.get('scenario_hash')}; roxham {manifest.get('roxham_version')}"
         " (run times: manifest.json).</p>",
+        "<h2>Summary</h2>",
+        render_summary(m, manifest),
+        "<h2>Scenarios</h2>",
+        scenario_table(manifest),
         "<h2>RCMP interceptions (irregular crossings) — simulated vs observed</h2>",
         _sim_vs_obs(m, "rcmp_interceptions", ["CA", "QC"], "RCMP interceptions, Canada and "
                     "Quebec", lo, hi),
