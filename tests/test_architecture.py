@@ -37,6 +37,10 @@ ALLOWED: dict[tuple[str, str], str] = {
         "issue 16 item 1: the report reads the Canada-US observed series through "
         "roxham.models.canada_us.observed; the run directory should carry what it needs"
     ),
+    ("roxham.report.summary", "models"): (
+        "issue 16 item 1: the report's summary reads the observed series and the built-in "
+        "scenarios' descriptions from roxham.models.canada_us; the run directory should carry them"
+    ),
     ("roxham.models.canada_us.rundir", "report"): (
         "issue 16 item 1: the model's own run-directory writer renders the report; one "
         "writer in roxham.store, the report drawn from the stored run"

@@ -1,7 +1,7 @@
 """IRCC open data in, a tidy catalogue, a grade on every figure (issue 12).
 
 Independent expectations: the shared CSV/XLSX files read here with ``csv`` and ``openpyxl``
-(not through roxham.data); the workbook's own cells; the grade rules of SCHEMA.md.
+(not through roxham.data); the workbook's own cells; the grade rules of src/roxham/data/SCHEMA.md.
 Synthetic workbooks holding 2025 months are built in a temporary directory with numbers that are
 obviously not real (every province cell 5, vintage 2099-01-15); nothing of them is bundled.
 """

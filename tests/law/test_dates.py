@@ -12,7 +12,8 @@ from roxham.data.load import events
 
 
 def test_breakpoints_hold_the_dates_of_the_rules() -> None:
-    """RULES.md §3: the STCA, the TSR repeal, C-97, the Protocol, C-2, C-12 royal assent."""
+    """docs/law/RULES.md §3: the STCA, the TSR repeal, C-97, the Protocol, C-2, C-12 royal
+    assent."""
     bp = law.breakpoints()
     for iso in ("2004-12-29", "2009-07-23", "2019-04-08", "2019-06-21", "2023-03-25",
                 "2025-06-03", "2026-03-26"):

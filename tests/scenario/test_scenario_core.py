@@ -12,7 +12,7 @@ import pytest
 from roxham.calibrate.priors import CANADA_US_SPACE
 from roxham.errors import UserError
 from roxham.models.canada_us.scenario import load_scenario, scenario_hash
-from roxham.scenario import DATE_MAX, DATE_MIN, load_yaml, read_scenario_text
+from roxham.scenario import DATE_MAX, DATE_MIN, load_yaml, read_scenario_text, with_params
 from roxham.sim.scenario import load_scenario as load_sim_scenario
 
 
@@ -123,7 +123,7 @@ def test_with_params_writes_each_parameter_at_its_path() -> None:
     p = CANADA_US_SPACE.params[0]
     value = p.low + 0.25 * (p.high - p.low)
     v = round(value) if p.prior == "int" else value
-    t = s.with_params({p.name: v})
+    t = with_params(s, {p.name: v}, CANADA_US_SPACE)
     node: object = t.model_dump(mode="json")
     for seg in p.path.split("."):
         node = node[seg] if isinstance(node, dict) else next(  # type: ignore[index]
@@ -135,9 +135,9 @@ def test_with_params_writes_each_parameter_at_its_path() -> None:
 def test_with_params_refuses_a_value_that_breaks_a_bound() -> None:
     s = load_scenario("historical")
     with pytest.raises(UserError, match=r"processing.p_intercept_irregular: .*less than or equal"):
-        s.with_params({"p_intercept": 1.5})  # a probability above 1
+        with_params(s, {"p_intercept": 1.5}, CANADA_US_SPACE)  # a probability above 1
     with pytest.raises(UserError, match=r"choice.asc_stay: must be a finite number"):
-        s.with_params({"asc_stay": float("nan")})
+        with_params(s, {"asc_stay": float("nan")}, CANADA_US_SPACE)
 
 
 def test_with_params_is_what_calibrated_runs_apply() -> None:
@@ -150,7 +150,7 @@ def test_with_params_is_what_calibrated_runs_apply() -> None:
     pf = read_parameter_file(shipped)
     s = load_scenario("historical")
     cal = calibrate_scenario(s, pf, replicates=2, seed=3)
-    assert cal.scenario == s.with_params(cal.applied)
+    assert cal.scenario == with_params(s, cal.applied, CANADA_US_SPACE)
 
 
 def test_generic_engine_scenarios_refuse_nan_and_old_dates(tmp_path: Path) -> None:

@@ -57,17 +57,19 @@ _TITLES_FR = {
 }
 
 #: The scenarios' descriptions in French (the English ones are in the scenario files).
+_COVID = law.COVID_DIRECT_BACK
+_PROTOCOL = law.law_date("D_PROTOCOL")
 _DESCRIPTIONS_FR = {
     "historical": "La chronologie réelle des politiques : l'ETPS aux points d'entrée terrestres; "
-                  "décret COVID-19 de renvoi direct du 2020-03-21 au 2021-11-21; protocole "
-                  "additionnel le 2023-03-25 (délai de 14 jours); visa mexicain levé le "
+                  f"décret COVID-19 de renvoi direct du {_COVID.start} au {_COVID.end}; protocole "
+                  f"additionnel le {_PROTOCOL} (délai de 14 jours); visa mexicain levé le "
                   "2016-12-01 et partiellement rétabli le 2024-02-29; billets de New York vers "
                   "Plattsburgh au début de 2023.",
-    "no-protocol": "Le protocole additionnel (2023-03-25) n'a jamais lieu; tout le reste comme "
+    "no-protocol": f"Le protocole additionnel ({_PROTOCOL}) n'a jamais lieu; tout le reste comme "
                    "dans l'historique.",
     "protocol-30-days": "Le protocole additionnel s'applique aux demandes faites moins de 30 "
                         "jours après l'entrée.",
-    "roxham-closed": "Le chemin Roxham est physiquement fermé à partir du 2023-03-25; le droit "
+    "roxham-closed": f"Le chemin Roxham est physiquement fermé à partir du {_PROTOCOL}; le droit "
                      "ne change pas (pas de protocole).",
     "no-nyc-tickets": "New York ne renvoie pas de demandeurs d'asile vers Plattsburgh "
                       "(début 2023).",

@@ -35,6 +35,7 @@ from roxham.calibrate.paramfile import ParameterFile, read_parameter_file, shipp
 from roxham.calibrate.priors import CANADA_US_SPACE
 from roxham.calibrate.space import get_path
 from roxham.errors import UserError
+from roxham.scenario import with_params
 
 __all__ = ["CalibratedRun", "calibrate_scenario", "load_calibration", "run_with_calibration"]
 
@@ -107,9 +108,9 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _with(s: Any, values: Mapping[str, float], names: list[str]) -> Any:
-    """``s`` with the parameters ``names`` set from ``values`` (``ModelScenario.with_params``,
+    """``s`` with the parameters ``names`` set from ``values`` (:func:`roxham.scenario.with_params`,
     the one way parameters are written)."""
-    return s.with_params({n: float(values[n]) for n in names})
+    return with_params(s, {n: float(values[n]) for n in names}, CANADA_US_SPACE)
 
 
 def calibrate_scenario(

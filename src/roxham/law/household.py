@@ -12,7 +12,7 @@ one round per member). Members arrive together, so ``in_ca`` is read as "in Cana
 claim is examined" [A16].
 
 A household is ``{"members": [{"id": "A", "facts": {...}, "relations": {"B": "sister"}}]}``:
-``relations[X]`` is what member X is to this member (RULES.md §2 relationship words).
+``relations[X]`` is what member X is to this member (docs/law/RULES.md §2 relationship words).
 
 >>> import datetime as dt
 >>> base = {"nat": ["HT"], "entry": {"mode": "LAND_POE", "date": "2022-08-15"},

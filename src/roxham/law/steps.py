@@ -1,6 +1,6 @@
 """Next steps after a screening result, each with its provision, in English and French.
 
-What follows a result is the law's own consequence (RULES.md §1) and the recourses that
+What follows a result is the law's own consequence (docs/law/RULES.md §1) and the recourses that
 remain: referral to the Refugee Protection Division of the IRB (IRPA s. 100); return to the
 US under the Agreement, where a pre-removal risk assessment is barred (IRPA s. 112(2)(b));
 a PRRA after another ground (IRPA s. 112(1), with a hearing after (c.1): s. 113.01);

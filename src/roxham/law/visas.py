@@ -1,7 +1,7 @@
 """Visa requirements by nationality and date (``data/visas.yaml``), deriving omitted facts.
 
 IRPR s. 159.5(g) excepts a claimant who needs no Canadian visa by the route used but needs a
-US visa. The user rarely knows both facts; RULES.md §2 derives each omitted one from the
+US visa. The user rarely knows both facts; docs/law/RULES.md §2 derives each omitted one from the
 nationality, the route and the date, from a sourced, dated table (IRCC entry requirements,
 SOR/2016-293 and SOR/2024-34 for Mexico, the US Visa Waiver Program list). A fact given by the
 user always wins. Where the table cannot tell (an uncovered nationality, a stateless person, a
@@ -202,7 +202,7 @@ def derive_omitted(
     """The visa facts ``f`` omits (or ``fields``), derived from the table; the keyword
     arguments replace the facts' claim date, entry date, entry mode or eTA holding (what a
     single-fact change in :mod:`roxham.law.changes` moves). The date read is the claim date
-    (RULES.md §2), with the entry's time of day when both fall on one day."""
+    (docs/law/RULES.md §2), with the entry's time of day when both fall on one day."""
     if fields is None:
         fields = tuple(k for k in ("visa_req_ca", "visa_req_us") if getattr(f, k) is None)
     if not fields:

@@ -15,8 +15,8 @@ import polars as pl
 __all__ = ["PROTOCOL_AFTER", "PROTOCOL_BEFORE", "protocol_figures", "render_summary",
            "scenario_table"]
 
-#: Windows compared around the Additional Protocol (in force 2023-03-25): before (a year of
-#: steady crossings, before the NYC re-ticketing peak fades) and after (from the first full
+#: Windows compared around the Additional Protocol (in force on roxham.law's D_PROTOCOL):
+#: before (a year of steady crossings, before the NYC re-ticketing peak fades) and after (from the first full
 #: month after it).
 PROTOCOL_BEFORE = ("2022-04", "2023-02")
 PROTOCOL_AFTER = ("2023-05", "2024-12")

@@ -22,7 +22,6 @@ Unknown keys, wrong types and impossible values are refused with one line naming
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,7 +31,6 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from roxham import law
 from roxham.scenario import ScenarioModel, deep_merge, resolve, user_error_from_validation
 from roxham.scenario import scenario_hash as _hash
-from roxham.scenario import with_params as _with_params
 
 __all__ = [
     "Closure",
@@ -229,14 +227,6 @@ class ModelScenario(_Strict):
     def n_days(self) -> int:
         """Days in the period, both ends included."""
         return (self.end - self.start).days + 1
-
-    def with_params(self, values: Mapping[str, float]) -> ModelScenario:
-        """This scenario with calibration parameter ``values`` (names of
-        :data:`roxham.calibrate.priors.CANADA_US_SPACE`) written at their paths: the one way
-        calibration and runs set parameters (:func:`roxham.scenario.with_params`)."""
-        from roxham.calibrate.priors import CANADA_US_SPACE
-
-        return _with_params(self, values, CANADA_US_SPACE)
 
 
 _PKG = "roxham.models.canada_us.scenarios"
