@@ -16,8 +16,8 @@ __all__ = ["PROTOCOL_AFTER", "PROTOCOL_BEFORE", "protocol_figures", "render_summ
            "scenario_table"]
 
 #: Windows compared around the Additional Protocol (in force on roxham.law's D_PROTOCOL):
-#: before (a year of steady crossings, before the NYC re-ticketing peak fades) and after (from the first full
-#: month after it).
+#: before (a year of steady crossings, before the NYC re-ticketing peak fades) and after
+#: (from the first full month after it).
 PROTOCOL_BEFORE = ("2022-04", "2023-02")
 PROTOCOL_AFTER = ("2023-05", "2024-12")
 
