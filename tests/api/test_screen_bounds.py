@@ -59,3 +59,34 @@ def test_a_future_law_date_is_a_4xx(api: TestClient) -> None:
     future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     r = api.post("/api/v1/screen", json={"as_of_date": future, "facts": BASE})
     assert 400 <= r.status_code < 500 and "after today" in r.text, r.text
+
+
+def test_a_large_screening_leaves_the_event_loop(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What would change over 50 family members costs up to a few hundred ms: it runs in the
+    thread pool, not on the event loop that serves every other request; a small one stays."""
+    import threading
+
+    from roxham.api import law_service
+
+    seen: list[bool] = []
+    real = law_service.screen
+
+    def spy(req: law_service.ScreenRequest) -> dict[str, Any]:
+        # the event loop's thread is the one that has a running loop
+        import asyncio
+
+        try:
+            asyncio.get_running_loop()
+            seen.append(True)
+        except RuntimeError:
+            seen.append(threading.current_thread() is threading.main_thread())
+        return real(req)
+
+    monkeypatch.setattr(law_service, "screen", spy)
+    big = {**BASE, "family": [{"rel": "cousin", "status": "VISITOR"}] * 50}
+    for facts in (BASE, big):
+        r = api.post("/api/v1/screen", json={"as_of_date": "2023-01-10", "facts": facts})
+        assert r.status_code == 200, r.text
+    assert seen == [True, False]  # small: on the loop; large: off it

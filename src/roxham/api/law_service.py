@@ -150,6 +150,18 @@ def _reform(data: Mapping[str, Any] | None) -> law.Reform | None:
         ) from None
 
 
+#: Above this many family members, documents and entries together, ``what_would_change``
+#: costs tens of milliseconds or more: such a screening runs off the event loop.
+HEAVY_ITEMS = 8
+
+
+def is_heavy(req: ScreenRequest) -> bool:
+    """Whether screening ``req`` should leave the event loop (see :data:`HEAVY_ITEMS`)."""
+    f = req.facts
+    return req.what_would_change and (
+        len(f.family) + len(f.docs) + len(f.entries or ())) > HEAVY_ITEMS
+
+
 def screen(req: ScreenRequest) -> dict[str, Any]:
     """Determine eligibility for one person; the answer with its explanation and citations."""
     facts = req.facts

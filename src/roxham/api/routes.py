@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from roxham.api import data_service, law_service
 from roxham.api.access import caller
@@ -32,8 +33,12 @@ def _jobs(request: Request) -> JobManager:
 async def screen(body: law_service.ScreenRequest) -> FastJSONResponse:
     """Determine whether a refugee claim is eligible to be referred (IRPA s. 101), with the
     explanation, the provisions cited, and what would change the result. Nothing is stored."""
-    # A screening takes about a millisecond: computed on the event loop, which is cheaper than
-    # a thread hop; the answer is already JSON-ready, so it skips jsonable_encoder.
+    # A small screening takes about a millisecond: computed on the event loop, which is cheaper
+    # than a thread hop. A large one (what would change, over many family members, documents or
+    # entries: up to a few hundred ms at the size limits) goes to the thread pool so that it
+    # never holds the other requests. The answer is JSON-ready, so it skips jsonable_encoder.
+    if law_service.is_heavy(body):
+        return FastJSONResponse(await run_in_threadpool(law_service.screen, body))
     return FastJSONResponse(law_service.screen(body))
 
 
