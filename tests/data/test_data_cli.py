@@ -8,29 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from PIL import Image
+from tests.data.cli_helpers import run
 from typer.testing import CliRunner
-
-from roxham.cli import data_cmd
-from roxham.cli._common import run_app
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-    @app.callback()
-    def _root() -> None:
-        """Test root."""
-
-    data_cmd.register(app)
-    return app
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = run_app(_app(), ["data", *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_show_csv_has_the_figure_and_its_source(capsys: pytest.CaptureFixture[str]) -> None:

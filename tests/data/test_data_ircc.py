@@ -18,10 +18,8 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-import typer
+from tests.data.cli_helpers import run
 
-from roxham.cli import data_cmd
-from roxham.cli._common import run_app
 from roxham.data import figures, monthly
 from roxham.data.grades import GRADES, TARGET_GRADES, grade
 from roxham.data.ircc import read_workbook
@@ -46,23 +44,6 @@ def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "user"
     monkeypatch.setenv("ROXHAM_DATA_DIR", str(d))
     return d
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-    @app.callback()
-    def _root() -> None:
-        """Test root."""
-
-    data_cmd.register(app)
-    return app
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = run_app(_app(), ["data", *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 # --- the bundled files -------------------------------------------------------------------
