@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi import Request
 
-from roxham.api.security import ASGIApp, Message, Receive, Scope, Send
+from roxham.api.security import ASGIApp, Message, Receive, Scope, Send, call_guarded
 from roxham.store.ownership import token_hash
 
 __all__ = [
@@ -68,7 +68,6 @@ class BodyTimeoutMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
         body_done = False
 
         async def timed_receive() -> Message:
@@ -83,24 +82,16 @@ class BodyTimeoutMiddleware:
                 body_done = True
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        await call_guarded(self.app, scope, timed_receive, send, _BodyTimeout, self._reject)
 
-        try:
-            await self.app(scope, timed_receive, tracking_send)
-        except _BodyTimeout:
-            if started:
-                return
-            body = json.dumps({"detail": [{"loc": ["body"], "type": "request_timeout",
-                                           "msg": f"request body not received within "
-                                                  f"{self.timeout_s:g} s"}]}).encode()
-            await send({"type": "http.response.start", "status": 408, "headers": [
-                (b"content-type", b"application/json"), (b"connection", b"close"),
-                (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+    async def _reject(self, send: Send) -> None:
+        body = json.dumps({"detail": [{"loc": ["body"], "type": "request_timeout",
+                                       "msg": f"request body not received within "
+                                              f"{self.timeout_s:g} s"}]}).encode()
+        await send({"type": "http.response.start", "status": 408, "headers": [
+            (b"content-type", b"application/json"), (b"connection", b"close"),
+            (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
 
 def header_timeout_protocol(timeout_s: float) -> Any:

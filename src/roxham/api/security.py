@@ -146,7 +146,6 @@ class BodySizeLimitMiddleware:
                     await self._reject(send)
                     return
         seen = 0
-        started = False
 
         async def counting_receive() -> Message:
             nonlocal seen
@@ -157,17 +156,28 @@ class BodySizeLimitMiddleware:
                     raise _BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        await call_guarded(self.app, scope, counting_receive, send, _BodyTooLarge, self._reject)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await self._reject(send)
+
+async def call_guarded(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, error: type[Exception],
+    reject: Callable[[Send], Awaitable[None]],
+) -> None:
+    """Run ``app`` with a guarded ``receive`` that may raise ``error``; on it, answer with
+    ``reject`` unless the response has already started (then the connection just ends)."""
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    try:
+        await app(scope, receive, tracking_send)
+    except error:
+        if not started:
+            await reject(send)
 
 
 __all__ = [
@@ -176,4 +186,5 @@ __all__ = [
     "BodySizeLimitMiddleware",
     "InternalErrorMiddleware",
     "SecurityHeadersMiddleware",
+    "call_guarded",
 ]
