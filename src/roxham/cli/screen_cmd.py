@@ -11,10 +11,10 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from roxham.cli._common import console
 from roxham.errors import UserError, format_validation_error
@@ -40,6 +40,24 @@ def _read_text(path: Path) -> str:
         raise UserError(f"{path}: cannot read ({e.__class__.__name__})") from None
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _read_model(path: Path, model: type[M], expected: str) -> M:
+    """``model`` validated from the JSON file at ``path`` (``-``: stdin); one
+    :class:`UserError` line naming the file (and line, column or field) otherwise."""
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as e:
+        raise UserError(f"{path}: invalid JSON (line {e.lineno}, column {e.colno})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected {expected}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise UserError(format_validation_error(e, str(path))) from None
+
+
 def _result(det: Any, lang: str, trace: bool = False) -> dict[str, Any]:
     from roxham.law import explain
 
@@ -56,17 +74,7 @@ def screen_one(
     from roxham.law.overlay import orders_in_effect
     from roxham.law.steps import next_steps
 
-    text = _read_text(facts_path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise UserError(f"{facts_path}: invalid JSON (line {e.lineno}, column {e.colno})") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{facts_path}: expected a JSON object of facts")
-    try:
-        facts = Facts.model_validate(data)
-    except ValidationError as e:
-        raise UserError(format_validation_error(e, str(facts_path))) from None
+    facts = _read_model(facts_path, Facts, "a JSON object of facts")
     day = _parse_date(as_of, "--as-of") if as_of else facts.claim.date
     det = determine(facts, day, reform, lang=lang, today=dt.date.today())  # ``lang`` too
     out = _result(det, lang, trace)
@@ -238,16 +246,7 @@ def screen_household_file(
     from roxham.law.household import Household, screen_household
     from roxham.law.steps import next_steps
 
-    try:
-        data = json.loads(_read_text(path))
-    except json.JSONDecodeError as e:
-        raise UserError(f"{path}: invalid JSON (line {e.lineno}, column {e.colno})") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a JSON object {{\"members\": [...]}}")
-    try:
-        hh = Household.model_validate(data)
-    except ValidationError as e:
-        raise UserError(format_validation_error(e, str(path))) from None
+    hh = _read_model(path, Household, 'a JSON object {"members": [...]}')
     day = (_parse_date(as_of, "--as-of") if as_of
            else max(m.facts.claim.date for m in hh.members))
     results = screen_household(hh, day, reform, lang=lang, today=dt.date.today())
