@@ -252,6 +252,10 @@ class CanadaUSChoice:
         self._key: tuple[Any, ...] | None = None
         self._last: npt.NDArray[np.float64] | None = None
 
+    #: the table depends on the day, the scenario and the perceived law only, never on the
+    #: run's state (the engine may then run days with the same table in one kernel call)
+    reads_run_state = False
+
     def probabilities(self, ctx: DayContext) -> npt.NDArray[np.float64]:
         """``prob[g, o]`` of the day (the same array while nothing it depends on changes)."""
         bonus = float(self.nyc_u[ctx.day]) if ctx.day < len(self.nyc_u) else 0.0
