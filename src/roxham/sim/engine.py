@@ -16,6 +16,8 @@ lookup) and hands the agents to the compiled kernel (:mod:`roxham.sim.kernel`).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 import math
 import multiprocessing as mp
@@ -272,6 +274,7 @@ class Simulation:
             k: check_param(k, v) for k, v in {**DEFAULT_PARAMS, **dict(params or {})}.items()
         }
         self.on_event = on_event
+        self.agent_limit = agent_limit
         self.metadata: dict[str, Any] = {}
         self._build_people(cohorts, spawns)
         if self.max_agents() > agent_limit:
@@ -336,6 +339,13 @@ class Simulation:
         self.give_up = np.asarray([c.give_up for c in cohorts], dtype=np.float64)
         self.max_attempts = np.asarray([c.max_attempts for c in cohorts], dtype=np.int8)
         # spawn streams
+        self.spawns = tuple(spawns)
+        self.spawn_matrix, self.stream_cohort, self.stream_loc = self._spawn_matrix(spawns)
+
+    def _spawn_matrix(self, spawns: Sequence[Spawn]) -> tuple[
+            npt.NDArray[np.float64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """The spawn streams as arrays: expected counts [stream, day], cohort and location of
+        each stream (validated)."""
         n_days = self.n_days
         mat = np.zeros((len(spawns), n_days), dtype=np.float64)
         s_cohort = np.zeros(len(spawns), dtype=np.int32)
@@ -362,9 +372,65 @@ class Simulation:
             if not np.all(np.isfinite(row)) or (row < 0).any():
                 raise UserError(f"spawn {s} ({sp.cohort} at {sp.location}): counts must be >= 0")
             mat[s] = row
-        self.spawn_matrix = mat
-        self.stream_cohort = s_cohort
-        self.stream_loc = s_loc
+        return mat, s_cohort, s_loc
+
+    def updated(
+        self,
+        *,
+        spawn_daily: Sequence[float | Sequence[float] | npt.NDArray[np.floating]] | None = None,
+        choice: ChoiceModel | None = None,
+        interception: Mapping[str, float] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> Simulation:
+        """A copy of this simulation with some inputs replaced, sharing everything else
+        (network, options, cohorts, queues, timeline, law table): what a parameter draw
+        changes, without building the rest again. This simulation is left unchanged.
+
+        Args:
+            spawn_daily: new expected daily counts of every spawn stream, in order (cohort,
+                location and ``start``/``end`` of each stream stay).
+            choice: a new choice model.
+            interception: location name → new interception probability at that location.
+            params: engine or model parameters to change (``interception``, which sets the
+                default of every location, cannot be changed here: give ``interception``).
+
+        >>> from roxham.sim.network import Network
+        >>> net = Network.build([("A", "origin"), ("B", "destination")], [("A", "B", 2.0)])
+        >>> sim = Simulation(net, dt.date(2024, 1, 1), dt.date(2024, 1, 10),
+        ...                  cohorts=[Cohort("people")], spawns=[Spawn("people", "A", 10.0)],
+        ...                  choice=FixedChoice([1.0]))
+        >>> int(sim.updated(spawn_daily=[5.0]).run(seed=1).series("arrivals").sum())
+        45
+        """
+        new = copy.copy(self)
+        new.metadata = dict(self.metadata)
+        if spawn_daily is not None:
+            if len(spawn_daily) != len(self.spawns):
+                raise ValueError(f"{len(spawn_daily)} spawn streams given, the simulation has "
+                                 f"{len(self.spawns)}")
+            spawns = tuple(dataclasses.replace(sp, daily=d)
+                           for sp, d in zip(self.spawns, spawn_daily, strict=True))
+            new.spawns = spawns
+            new.spawn_matrix, _, _ = new._spawn_matrix(spawns)
+            if new.max_agents() > self.agent_limit:
+                raise UserError(
+                    f"the spawns would create up to {new.max_agents():,} agents, more than the "
+                    f"limit of {self.agent_limit:,} (Simulation(agent_limit=...))"
+                )
+        if choice is not None:
+            new.choice = choice
+        if interception:
+            pi = self.p_intercept0.copy()
+            for name, v in interception.items():
+                pi[self.network.index(name)] = _number(v, f"interception at {name}", 0.0, 1.0)
+            new.p_intercept0 = pi
+        if params:
+            if "interception" in params:
+                raise ValueError("updated(): give interception by location, not as a parameter")
+            new.params = {**self.params, **{k: check_param(k, v) for k, v in params.items()}}
+            if self._table is not None and self._table.lag_max < new.lag_max:
+                new._table = None  # built again on first use, deep enough for the new lag
+        return new
 
     def _build_places(self) -> None:
         net = self.network
@@ -736,10 +802,20 @@ class Simulation:
                     progress(dd + 1)
             span0 = d1
 
+        ctx: DayContext | None = None
         for d in range(n_days):
             date = self.start + dt.timedelta(days=d)
             st.day, st.date = d, date
             todays = events_on.get(date, ())
+            if (
+                batch and ctx is not None and not todays and not scaled
+                and not changes[d - last_lag + table.lag_max]
+            ):
+                # a quiet day (no event, the perceived law row unchanged): only the choice
+                # can change it; if it does not, the day joins the pending stretch
+                ctx.day, ctx.date = d, date
+                if self.choice.probabilities(ctx) is last_prob:
+                    continue
             if todays:  # events change arrays the pending days read: run those days first
                 flush(d)
             for e in todays:

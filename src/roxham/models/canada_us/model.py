@@ -29,7 +29,7 @@ from roxham.models.canada_us.scenario import ModelScenario, scenario_hash
 from roxham.sim.engine import Simulation
 from roxham.sim.oracle import OutcomeTable, build_outcome_table
 
-__all__ = ["PROVINCES", "Built", "RunResult", "build", "run_scenario"]
+__all__ = ["PROVINCES", "Built", "RunResult", "build", "full_build", "run_scenario", "update_build"]
 
 PROVINCES: tuple[str, ...] = ("QC", "MB", "BC", "ON", "other")
 
@@ -67,8 +67,41 @@ _TABLE_CACHE: dict[str, OutcomeTable] = {}
 TABLE_LAG_MIN = 30
 
 
+#: The last full build of this process (:func:`build` updates it for a scenario that differs
+#: only in what a parameter draw changes).
+_BUILD_CACHE: list[Built] = []
+
+#: Scenario keys a parameter draw may change without a full build (:func:`update_build`):
+#: a path matches if it starts with one of these.
+UPDATABLE: tuple[tuple[str, ...], ...] = (
+    ("name",), ("description",), ("seed",), ("replicates",),
+    ("demand",),  # new daily rates (the streams must stay the same)
+    ("choice", "beta_success"), ("choice", "beta_km_per_100"), ("choice", "asc"),
+    ("choice", "asc_stay"), ("choice", "beta_wait_per_week"),
+    ("choice", "exception_awareness_between_ports"),
+    ("processing", "p_intercept_irregular"), ("processing", "p_intercept_hide"),
+    ("law", "information_lag_days"),
+)
+
+
 def build(s: ModelScenario) -> Built:
-    """Build the law table, demand, network arrays of scenario ``s``."""
+    """Build the law table, demand, network arrays of scenario ``s``.
+
+    A scenario that differs from the previous build of this process only in keys of
+    :data:`UPDATABLE` (a posterior draw, a calibration trial) gets that build updated
+    (:func:`update_build`) instead of a new one: the same simulation as a full build."""
+    if _BUILD_CACHE:
+        b = update_build(_BUILD_CACHE[0], s)
+        if b is not None:
+            return b
+    b = full_build(s)
+    _BUILD_CACHE[:] = [b]
+    return b
+
+
+def full_build(s: ModelScenario) -> Built:
+    """Build everything of scenario ``s`` (the law table is shared with the previous build of
+    the same law)."""
     t0 = time.perf_counter()
     profiles = profile_table()
     delays = E.claim_delays(s)  # the same days as the network's links to the inland offices
@@ -79,12 +112,7 @@ def build(s: ModelScenario) -> Built:
         delays=delays,
     )
     demand = build_demand(s, profiles)
-    ids = [c.id for c in CROSSINGS]
-    unknown_asc = [k for k in s.choice.asc if k not in ids]
-    if unknown_asc:
-        from roxham.errors import UserError
-
-        raise UserError(f"choice.asc: unknown crossing {unknown_asc[0]!r}; known: {', '.join(ids)}")
+    _check_asc(s)
     sim = E.build_simulation(s, profiles, oracle, demand)
     # the table reaches TABLE_LAG_MIN days back at least, so that scenarios differing only
     # in their information lag (posterior draws, calibration trials) share one table
@@ -99,6 +127,76 @@ def build(s: ModelScenario) -> Built:
         _TABLE_CACHE[key] = table
     sim.set_outcome_table(table)
     return Built(s, profiles, oracle, table, demand, sim, time.perf_counter() - t0)
+
+
+def _check_asc(s: ModelScenario) -> None:
+    ids = [c.id for c in CROSSINGS]
+    unknown_asc = [k for k in s.choice.asc if k not in ids]
+    if unknown_asc:
+        from roxham.errors import UserError
+
+        raise UserError(f"choice.asc: unknown crossing {unknown_asc[0]!r}; known: {', '.join(ids)}")
+
+
+def _diff_paths(a: Any, b: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Key paths where the plain data ``a`` and ``b`` differ (a whole mapping's path when its
+    keys differ)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return [path]
+        out: list[tuple[str, ...]] = []
+        for k in a:
+            out += _diff_paths(a[k], b[k], (*path, str(k)))
+        return out
+    return [] if a == b else [path]
+
+
+def update_build(b: Built, s: ModelScenario) -> Built | None:
+    """``b`` updated to scenario ``s``, or ``None`` when ``s`` differs from ``b.scenario``
+    elsewhere than in :data:`UPDATABLE` (then a full build is needed).
+
+    What a draw touches is rebuilt (demand and spawn rates, the choice model, interception
+    probabilities, the information lag); the network, cohorts, law oracle and law table are
+    shared with ``b`` (``b`` itself is left unchanged). The result runs exactly like
+    :func:`full_build` of ``s`` (tested)."""
+    t0 = time.perf_counter()
+    old = b.scenario
+    if s is old:
+        return b
+    diff = _diff_paths(old.model_dump(mode="json"), s.model_dump(mode="json"))
+    if any(not any(p[: len(u)] == u for u in UPDATABLE) for p in diff):
+        return None
+    if s.law.information_lag_days > b.table.lag_max:
+        return None
+    sections = {p[0] for p in diff}
+    demand = b.demand
+    if "demand" in sections:
+        demand = build_demand(s, b.profiles)
+        if (demand.names != b.demand.names or not np.array_equal(demand.kind, b.demand.kind)
+                or not np.array_equal(demand.origin, b.demand.origin)
+                or demand.nat != b.demand.nat):
+            return None  # other streams: the cohorts and spawns change
+    _check_asc(s)
+    sim = b.sim
+    net = sim.network
+    spawns = None
+    if demand is not b.demand:
+        spawns = [demand.rates[:, j] for j in range(len(demand.names))]
+    choice = None
+    if sections & {"demand", "choice", "processing"} or "law" in sections:
+        # (a new one for a new lag too: the choice caches its table by the engine's versions)
+        choice = E.CanadaUSChoice(s, net, sim.options, b.oracle.profiles, demand)
+    interception = None
+    if "processing" in sections:
+        p = s.processing
+        interception = {c.id: (p.p_intercept_hide if c.hide else p.p_intercept_irregular)
+                        for c in CROSSINGS if c.mode != "LAND_POE"}
+    params = None
+    if s.law.information_lag_days != old.law.information_lag_days:
+        params = {"info_lag_days": s.law.information_lag_days}
+    new_sim = sim.updated(spawn_daily=spawns, choice=choice, interception=interception,
+                          params=params)
+    return Built(s, b.profiles, b.oracle, b.table, demand, new_sim, time.perf_counter() - t0)
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
