@@ -7,7 +7,10 @@ object with
 - ``targets: tuple[Target, ...]`` (official series compared),
 - ``simulate(params: Mapping[str, float], seed: int, end: str) -> pl.DataFrame`` — a long
   monthly table with columns ``month`` (``YYYY-MM``), ``series``, ``geography``, ``value``,
-  from the model's start to the end of month ``end`` (the real policy timeline).
+  from the model's start to the end of month ``end`` (the real policy timeline);
+- optionally ``simulate_series(params, seed, end, keys, frequency)`` — the compared series
+  only, as :func:`roxham.calibrate.distance.sim_table` would read them from ``simulate``'s
+  table (same numbers); calibration uses it when present (no long table per simulation).
 
 :class:`CanadaUSModel` adapts the Canada–US model through scenario overrides (the model's
 code is untouched): the parameter values are written at their scenario keys of the base
@@ -19,16 +22,18 @@ from __future__ import annotations
 import calendar
 import copy
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from roxham.calibrate.distance import Target
 from roxham.calibrate.space import ParameterSpace
 
-__all__ = ["CalibratableModel", "CanadaUSModel", "month_end"]
+__all__ = ["CalibratableModel", "CanadaUSModel", "month_end", "series_table"]
 
 
 class CalibratableModel(Protocol):
@@ -41,6 +46,41 @@ class CalibratableModel(Protocol):
     def simulate(self, params: Mapping[str, float], seed: int, end: str) -> pl.DataFrame:
         """Monthly long table (month, series, geography, value) up to month ``end``."""
         ...
+
+
+def series_table(
+    months: Sequence[str], columns: Sequence[tuple[str, str]], values: npt.NDArray[np.float64],
+    keys: Sequence[str], frequency: Mapping[str, str] | None = None,
+) -> dict[str, dict[str, float]]:
+    """What :func:`roxham.calibrate.distance.sim_table` gives for the long table of
+    ``values`` [month, column] (the same numbers, without building the table): ``{key:
+    {month: value}}``, and for keys whose ``frequency`` is ``"year"`` the sums of the
+    calendar years with all 12 months present (added in month order).
+
+    >>> v = np.ones((13, 1))
+    >>> m = [f"2020-{i:02d}" for i in range(1, 13)] + ["2021-01"]
+    >>> series_table(m, [("c", "x")], v, ["c/x"], {"c/x": "year"})
+    {'c/x': {'2020': 12.0}}
+    """
+    freq = frequency or {}
+    col = {f"{a}/{g}": i for i, (a, g) in enumerate(columns)}
+    out: dict[str, dict[str, float]] = {}
+    for k in keys:
+        if k not in col:
+            out[k] = {}
+            continue
+        vals = values[:, col[k]].tolist()
+        if freq.get(k) == "year":
+            sums: dict[str, float] = {}
+            counts: dict[str, int] = {}
+            for m, v in zip(months, vals, strict=True):
+                y = m[:4]
+                sums[y] = sums.get(y, 0.0) + float(v)
+                counts[y] = counts.get(y, 0) + 1
+            out[k] = {y: v for y, v in sums.items() if counts[y] == 12}
+        else:
+            out[k] = dict(zip(months, (float(v) for v in vals), strict=True))
+    return out
 
 
 def month_end(month: str) -> dt.date:
@@ -114,3 +154,17 @@ class CanadaUSModel:
         s = self.scenario(params, end)
         res = run_scenario(s, seed=seed, replicates=self.replicates)
         return res.monthly.select("month", "series", "geography", "value")
+
+    def simulate_series(
+        self, params: Mapping[str, float], seed: int, end: str, keys: Sequence[str],
+        frequency: Mapping[str, str] | None = None,
+    ) -> dict[str, dict[str, float]]:
+        """The series ``keys`` (``series/geography``) of :meth:`simulate`, as
+        :func:`roxham.calibrate.distance.sim_table` reads them from its table (the same
+        numbers), summarised from the run's replicate array without building the table."""
+        from roxham.models.canada_us.model import run_scenario
+
+        s = self.scenario(params, end)
+        res = run_scenario(s, seed=seed, replicates=self.replicates, frame=False)
+        mean = res.replicate_monthly.mean(axis=0)
+        return series_table(res.months, res.columns, mean, keys, frequency)

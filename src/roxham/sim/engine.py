@@ -788,7 +788,10 @@ class Simulation:
                 return
             args = ((span0, d1), key_u, *span_args[:1], na, *span_args[1:])
             structs = span_args
-            if step is None or any(x is not y for x, y in zip(structs, last_structs, strict=True)):
+            if batch:  # few calls: Numba's own dispatch is cheaper than a version look-up
+                na = K.step_days(*args)
+            elif step is None or any(x is not y for x, y in zip(structs, last_structs,
+                                                                 strict=True)):
                 na = K.step_days(*args)  # (re)compiles if needed; then look the version up
                 step = _overload(K.step_days, args)
                 last_structs = structs

@@ -11,6 +11,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class RunResult:
     manifest: dict[str, Any]
     replicate_monthly: npt.NDArray[np.float64] = field(repr=False)  # [R, months, cols]
     columns: list[tuple[str, str]] = field(repr=False, default_factory=list)
+    months: list[str] = field(repr=False, default_factory=list)  # labels of the month axis
 
 
 _TABLE_CACHE: dict[str, OutcomeTable] = {}
@@ -228,15 +230,28 @@ def run_replicate(b: Built, seed: int) -> dict[str, Any]:
 
 
 def _months(s: ModelScenario) -> tuple[list[str], npt.NDArray[np.int64]]:
+    labels, idx, _ = _month_index(s.start, s.n_days)
+    return list(labels), idx
+
+
+@functools.lru_cache(maxsize=8)
+def _month_index(start: dt.date, n_days: int) -> tuple[
+        tuple[str, ...], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Month labels of the period, the month of each day and the last day of each month
+    (computed once per period; the arrays are read-only)."""
     labels: list[str] = []
-    idx = np.empty(s.n_days, dtype=np.int64)
-    for i in range(s.n_days):
-        d = s.start + dt.timedelta(days=i)
+    idx = np.empty(n_days, dtype=np.int64)
+    for i in range(n_days):
+        d = start + dt.timedelta(days=i)
         lab = f"{d.year:04d}-{d.month:02d}"
         if not labels or labels[-1] != lab:
             labels.append(lab)
         idx[i] = len(labels) - 1
-    return labels, idx
+    month_end = np.array([np.max(np.nonzero(idx == m)[0]) for m in range(len(labels))],
+                         dtype=np.int64)
+    idx.flags.writeable = False
+    month_end.flags.writeable = False
+    return tuple(labels), idx, month_end
 
 
 def irb_pending(
@@ -245,20 +260,35 @@ def irb_pending(
     """RPD pending inventory at the end of each day: start + referred × share − finalised,
     finalisations limited by the year's capacity / days (never below zero)."""
     p = s.processing
-    years = sorted(p.irb_finalised_per_year)
+    caps = _irb_daily_capacity(s.start, s.n_days,
+                               tuple(sorted(p.irb_finalised_per_year.items())))
+    share = p.irb_referral_share
     pending = float(p.irb_pending_initial)
-    out = np.empty(s.n_days)
-    for i in range(s.n_days):
-        d = s.start + dt.timedelta(days=i)
+    out = []
+    for ref, cap in zip(np.asarray(referred_daily, dtype=np.float64).tolist(), caps,
+                        strict=True):
+        pending = pending + ref * share
+        pending = max(0.0, pending - cap)
+        out.append(pending)
+    return np.array(out, dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=8)
+def _irb_daily_capacity(start: dt.date, n_days: int,
+                        per_year: tuple[tuple[int, float], ...]) -> list[float]:
+    """RPD finalisations per day of the period: the year's figure (the nearest year's if
+    absent) / the days of the year."""
+    table = dict(per_year)
+    years = sorted(table)
+    caps = []
+    for i in range(n_days):
+        d = start + dt.timedelta(days=i)
         y = d.year
-        if y not in p.irb_finalised_per_year:
+        if y not in table:
             y = min(years, key=lambda k: abs(k - d.year))
         ylen = 366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0 else 365
-        cap = p.irb_finalised_per_year[y] / ylen
-        pending = pending + referred_daily[i] * p.irb_referral_share
-        pending = max(0.0, pending - cap)
-        out[i] = pending
-    return out
+        caps.append(table[y] / ylen)
+    return caps
 
 
 #: (series, geography) of the monthly table, in order, and how each is computed from the
@@ -292,8 +322,13 @@ def run_scenario(
     progress: ProgressFn | None = None,
     *,
     variants: Sequence[ModelScenario] | None = None,
+    frame: bool = True,
 ) -> RunResult:
     """Run ``replicates`` replicates of scenario ``s`` and summarise them by month.
+
+    ``frame=False`` stops at the replicates' monthly array (``replicate_monthly``,
+    ``columns``, ``months``): ``monthly`` is left empty and the manifest holds the seeds
+    only (calibration summarises the array itself, :meth:`roxham.calibrate.models.CanadaUSModel.simulate_series`).
 
     ``variants`` (one per replicate) gives each replicate its own scenario, e.g. parameter
     draws from a posterior (:mod:`roxham.calibrate.runs`); they must cover the same period
@@ -338,12 +373,12 @@ def run_scenario(
         assert isinstance(out, np.ndarray)
         choices = res["choices"]
         assert isinstance(choices, np.ndarray)
-        monthly = np.zeros((n_m, len(E.SERIES)))
-        np.add.at(monthly, midx, out)
-        mchoice = np.zeros((n_m, choices.shape[1]))
-        np.add.at(mchoice, midx, choices)
+        # monthly sums of daily counts (integers: exact in any order)
+        month_end = _month_index(s.start, s.n_days)[2]
+        month_start = np.concatenate(([0], month_end[:-1] + 1))
+        monthly = np.add.reduceat(out, month_start, axis=0).astype(np.float64)
+        mchoice = np.add.reduceat(choices, month_start, axis=0).astype(np.float64)
         pend = irb_pending(s, out[:, series_index["referred"]].astype(float))
-        month_end = np.array([np.max(np.nonzero(midx == m)[0]) for m in range(n_m)])
         for ci, (name, _geo, src) in enumerate(out_cols):
             if name == "irb_pending":
                 rep[r, :, ci] = pend[month_end]
@@ -357,6 +392,10 @@ def run_scenario(
         states.append([int(x) for x in sc])
         if progress:
             progress(r + 1, reps)
+    if not frame:
+        return RunResult(s, pl.DataFrame(), {"model": "canada_us", "seed": seed,
+                                             "replicates": reps, "replicate_seeds": seeds},
+                         rep, all_cols, labels)
     mean = rep.mean(axis=0)
     p05 = np.quantile(rep, 0.05, axis=0)
     p95 = np.quantile(rep, 0.95, axis=0)
@@ -422,4 +461,4 @@ def run_scenario(
             "total": round(wall, 4),
         },
     }
-    return RunResult(s, df, manifest, rep, all_cols)
+    return RunResult(s, df, manifest, rep, all_cols, labels)
