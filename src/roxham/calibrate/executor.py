@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Sequence
@@ -23,7 +24,15 @@ import numpy as np
 
 from roxham.errors import UserError
 
-__all__ = ["DaskExecutor", "Executor", "LocalExecutor", "make_executor", "task_seed"]
+__all__ = [
+    "SCHEDULER_ENV",
+    "DaskExecutor",
+    "Executor",
+    "LocalExecutor",
+    "code_fingerprint",
+    "make_executor",
+    "task_seed",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -104,10 +113,39 @@ class LocalExecutor:
         return f"LocalExecutor(workers={self.workers})"
 
 
+#: Environment variable naming a Dask scheduler for every entry point that builds its
+#: executor with :func:`make_executor` and is given neither an address nor ``--workers``.
+SCHEDULER_ENV = "ROXHAM_SCHEDULER"
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 (12 hex digits) of the installed ``roxham`` package: its Python sources and
+    data files (paths and contents). Two processes with the same fingerprint compute the same
+    results for the same task."""
+    import hashlib
+    from pathlib import Path
+
+    import roxham
+
+    root = Path(roxham.__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".nbi",
+                                                                               ".nbc"):
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
 class DaskExecutor:
     """A Dask cluster: ``DaskExecutor("tcp://host:8786")`` or ``DaskExecutor(client)``.
 
-    Tasks are submitted with ``pure=False`` and gathered in task order."""
+    The cluster is started with Dask's own commands (``dask scheduler`` on one machine,
+    ``dask worker tcp://host:8786 --nthreads 1`` on each machine, see README); every worker
+    needs the same Roxham code as the client (checked on connection:
+    :func:`code_fingerprint`). Tasks are submitted with ``pure=False`` and gathered in task
+    order; each carries its own seed, so the results equal a local run's."""
 
     def __init__(self, address_or_client: Any) -> None:
         try:
@@ -126,6 +164,24 @@ class DaskExecutor:
         info = self._client.scheduler_info()
         self.workers = max(1, sum(int(w.get("nthreads", 1))
                                   for w in info.get("workers", {}).values()))
+        self._check_code()
+
+    def _check_code(self) -> None:
+        """Refuse workers whose Roxham code differs from this process's (their results would
+        not be this code's)."""
+        try:
+            prints = self._client.run(code_fingerprint)
+        except Exception as e:  # a worker without roxham cannot unpickle the function
+            self.close()
+            raise UserError(f"Dask workers cannot run Roxham ({type(e).__name__}: {e}); "
+                            "install the same Roxham on every worker") from None
+        mine = code_fingerprint()
+        bad = sorted(w for w, fp in prints.items() if fp != mine)
+        if bad:
+            self.close()
+            raise UserError(f"Dask worker {bad[0]} runs other Roxham code (fingerprint "
+                            f"{prints[bad[0]]}, here {mine}); install the same version on "
+                            "every worker")
 
     def map(self, fn: Callable[[T], R], items: Sequence[T],
             progress: Progress | None = None) -> list[R]:
@@ -151,10 +207,14 @@ class DaskExecutor:
 
 
 def make_executor(workers: int | None = None, dask: str | None = None) -> Executor:
-    """A :class:`DaskExecutor` when ``dask`` (scheduler address) is given, else local."""
+    """A :class:`DaskExecutor` when ``dask`` (a scheduler address, ``--scheduler``) is given,
+    or when neither it nor ``workers`` is and the environment variable
+    :data:`SCHEDULER_ENV` names one; else a :class:`LocalExecutor`."""
+    if not dask and workers is None:
+        dask = os.environ.get(SCHEDULER_ENV) or None
     if dask:
         if not dask.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
-            raise UserError(f"--dask must be a scheduler address like tcp://host:8786, "
-                            f"got {dask!r}")
+            raise UserError(f"--scheduler must be a Dask scheduler address like "
+                            f"tcp://host:8786, got {dask!r}")
         return DaskExecutor(dask)
     return LocalExecutor(workers)

@@ -19,8 +19,10 @@ from roxham.errors import UserError
 
 Workers = Annotated[int | None, typer.Option("--workers", "-w", min=1,
                                              help="Local worker processes (default: all cores).")]
-Dask = Annotated[str | None, typer.Option("--dask", help="Dask scheduler, e.g. tcp://host:8786 "
-                                          "(same results as local for the same seed).")]
+Dask = Annotated[str | None, typer.Option(
+    "--scheduler", "--dask",
+    help="Dask scheduler started with 'dask scheduler', e.g. tcp://host:8786 (same results as "
+    "local for the same seed; default: $ROXHAM_SCHEDULER unless --workers is given).")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Seed of the whole run.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 Scenario = Annotated[str, typer.Option("--scenario", help="Base scenario (name or YAML).")]

@@ -717,7 +717,8 @@ class Simulation:
         )  # fmt: skip
         arrays = agents.arrays()
         # the active window: agents below window[0] are finished for good (terminal states)
-        window = np.zeros(1, dtype=np.int64)
+        # and the active agents (K.step_day): [watermark, count, indices...]
+        window = np.zeros(agents.capacity + 2, dtype=np.int64)
 
         link_len = net.link_km.astype(np.float64)
         key_u = np.uint64(key)
@@ -898,6 +899,10 @@ class Simulation:
                     agents.ensure_capacity(need)
             if agents.loc is not arrays.loc:  # grown by ensure_capacity
                 arrays = agents.arrays()
+                grown = np.zeros(agents.capacity + 2, dtype=np.int64)
+                grown[: len(window)] = window
+                window = grown
+                daily = daily._replace(window=window)
             if (
                 link_speed is not network.link_speed
                 or cum is not network.choice_cum

@@ -5,12 +5,13 @@ One call of :func:`step_day` runs one simulated day over the agent arrays, in th
 1. **spawn**: each spawn stream adds ``floor(x) + Bernoulli(frac(x))`` agents (``x`` = today's
    expected count), at the stream's location, with a choice group drawn from the cohort's
    group distribution (a group is a (cohort, fact profile) pair);
-2. **agents** (one pass, in index order, over the **active window**: the caller passes the
-   agent arrays from the watermark on, the lowest index not yet in a terminal state
-   (CLAIMANT, SETTLED or EXITED; agents never leave one, so everyone below it would be
-   skipped anyway; :func:`advance_window`). The watermark only moves up, so a run whose
-   agents finish in roughly the order they appear loops over the few agents still active
-   instead of all agents ever created; results and random draws are unchanged):
+2. **agents** (one pass, in index order, over the **active agents**: those not in a terminal
+   state (CLAIMANT, SETTLED or EXITED; agents never leave one, so they would be skipped
+   anyway). The kernel keeps their indices, in order, from one day to the next (today's
+   spawns appended, the agents that reached a terminal state dropped at the end of the day),
+   so a day costs the agents still on the move instead of every agent created; results and
+   random draws are unchanged. It also keeps the **watermark**, the lowest index not yet in a
+   terminal state (:func:`advance_window`; reported as the active window's size):
 
    - ``QUEUED`` agents whose FIFO ticket was served (``ticket < served[q]``) leave the queue:
      into the next queue, or to the queue's ``then`` location and state;
@@ -226,7 +227,7 @@ class Records(NamedTuple):
 
 class DayRecords(NamedTuple):
     """What :func:`step_days` copies out of the running counters at the end of each day, and
-    the active-window watermark (``window[0]``, see :func:`step_day`)."""
+    the active agents (``window``, see :func:`step_day`)."""
 
     population: IntArray  # [day, loc]: loc_count at the end of the day
     on_link: IntArray  # [day, link]: link_count
@@ -234,7 +235,7 @@ class DayRecords(NamedTuple):
     queue_length: IntArray  # [day, queue]: issued − served
     n_alive: IntArray  # [day]: agents created so far
     n_window: IntArray  # [day]: agents in the active window at the end of the day
-    window: IntArray  # [1]: the watermark
+    window: IntArray  # [capacity + 2]: the active set (see step_day)
 
 
 class Settings(NamedTuple):
@@ -364,9 +365,13 @@ def _step_window(  # type: ignore[no-untyped-def]
     rec_code,
     # settings
     strict_arrival, redecide_mode, base,
+    # the agents not in a terminal state (indices into the views, ascending) and their number
+    act_idx, act_count,
 ):  # fmt: skip
-    """One day over agent arrays that are views starting at agent ``base`` (the active
-    window): row ``i`` is agent ``base + i`` and draws use counter ``base + i``. Returns the
+    """One day over agent arrays that are views starting at agent ``base``: row ``i`` is
+    agent ``base + i`` and draws use counter ``base + i``. Only the agents listed in
+    ``act_idx[:act_count[0]]`` (and today's spawns, appended to it) are visited, in index
+    order: the others are in a terminal state, which a day would skip anyway. Returns the
     new number of agents in the views."""
     kd = day_key(key, day)
     # uniform(ka, i, j) == uniform(kd, base + i, j): the window does not change any draw
@@ -416,7 +421,13 @@ def _step_window(  # type: ignore[no-untyped-def]
             rec[S_SPAWNED, l0] += 1
 
     # ---------------------------------------------------------------- agents
-    for i in range(na):
+    # the agents not in a terminal state, in index order: yesterday's plus today's spawns
+    cnt = act_count[0]
+    for i in range(n_alive, na):
+        act_idx[cnt] = i
+        cnt += 1
+    for t in range(cnt):
+        i = act_idx[t]
         st = state[i]
         if st >= CLAIMANT:
             continue
@@ -580,6 +591,15 @@ def _step_window(  # type: ignore[no-untyped-def]
                 time_left = 1.0  # Flee 3.1: a new link is credited a full day's move
             # loop: decide again today
 
+    # keep the agents still not in a terminal state (in order) for tomorrow
+    w = 0
+    for t in range(cnt):
+        i = act_idx[t]
+        if state[i] < CLAIMANT:
+            act_idx[w] = i
+            w += 1
+    act_count[0] = w
+
     # ---------------------------------------------------------------- queues
     for q in range(q_capacity.shape[0]):
         waiting = q_issued[q] - q_served[q]
@@ -624,9 +644,10 @@ def step_day(  # type: ignore[no-untyped-def]
     ``records`` and ``settings`` are the run's :class:`SpawnArrays`, :class:`NetworkArrays`,
     :class:`LawTable`, :class:`QueueArrays`, :class:`Records` and :class:`Settings` (a caller
     builds them once and again only when one of their arrays is replaced: per-day Python work
-    is most of the cost of a run with few agents). ``window[0]`` is the active-window
-    watermark (moved up here, :func:`advance_window`) and the day runs over the agents from
-    it on.
+    is most of the cost of a run with few agents). ``window`` (int64, capacity + 2) holds the
+    active set from one day to the next: ``window[0]`` the watermark (moved up here,
+    :func:`advance_window`), ``window[1]`` the number of active agents and
+    ``window[2:2 + window[1]]`` their indices in order; a new run passes zeros.
 
     The loop itself (:func:`_step_window`) takes the arrays one by one: Numba compiles that
     3–5% faster than the same loop reading the arrays out of the named tuples (measured with
@@ -635,11 +656,11 @@ def step_day(  # type: ignore[no-untyped-def]
     a, sp, nt, qs, r = agents, spawn, net, queues, records
     lo = advance_window(a.state, window[0], n_alive)
     window[0] = lo
-    return lo + _step_window(
+    return _step_window(
         day, key,
-        a.loc[lo:], a.link[lo:], a.pos[lo:], a.route[lo:], a.group[lo:], a.profile[lo:],
-        a.ticket[lo:], a.queue[lo:], a.cohort[lo:], a.born[lo:], a.t_cross[lo:], a.t_claim[lo:],
-        a.hop[lo:], a.state[lo:], a.attempts[lo:], n_alive - lo,
+        a.loc, a.link, a.pos, a.route, a.group, a.profile,
+        a.ticket, a.queue, a.cohort, a.born, a.t_cross, a.t_claim,
+        a.hop, a.state, a.attempts, n_alive,
         spawn_today, sp.stream_cohort, sp.stream_loc, sp.cohort_gptr, sp.group_cdf,
         sp.group_profile,
         nt.opt_ptr, nt.path_ptr, nt.path_links, nt.link_src, nt.link_dst, nt.link_len,
@@ -650,7 +671,7 @@ def step_day(  # type: ignore[no-untyped-def]
         qs.wait_loc, qs.arrivals, qs.head_day, qs.head_taken,
         r.loc_count, r.link_count, r.state_count, r.series[day], r.link_entered[day],
         r.q_served[day], r.q_wait[day], r.codes[day],
-        settings.strict_arrival, settings.redecide, lo,
+        settings.strict_arrival, settings.redecide, 0, window[2:], window[1:2],
     )  # fmt: skip
 
 

@@ -163,8 +163,6 @@ def update_build(b: Built, s: ModelScenario) -> Built | None:
     :func:`full_build` of ``s`` (tested)."""
     t0 = time.perf_counter()
     old = b.scenario
-    if s is old:
-        return b
     diff = _diff_paths(old.model_dump(mode="json"), s.model_dump(mode="json"))
     if any(not any(p[: len(u)] == u for u in UPDATABLE) for p in diff):
         return None
@@ -184,10 +182,10 @@ def update_build(b: Built, s: ModelScenario) -> Built | None:
     spawns = None
     if demand is not b.demand:
         spawns = [demand.rates[:, j] for j in range(len(demand.names))]
-    choice = None
-    if sections & {"demand", "choice", "processing"} or "law" in sections:
-        # (a new one for a new lag too: the choice caches its table by the engine's versions)
-        choice = E.CanadaUSChoice(s, net, sim.options, b.oracle.profiles, demand)
+    # always a new choice model: it caches its table by the engine's versions, which start
+    # again in every run (a new lag would read a stale table), and runs in other threads
+    # (a Dask worker with several threads, the web lab) must not share that cache
+    choice = E.CanadaUSChoice(s, net, sim.options, b.oracle.profiles, demand)
     interception = None
     if "processing" in sections:
         p = s.processing
