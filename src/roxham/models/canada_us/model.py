@@ -326,7 +326,8 @@ def run_scenario(
 
     ``frame=False`` stops at the replicates' monthly array (``replicate_monthly``,
     ``columns``, ``months``): ``monthly`` is left empty and the manifest holds the seeds
-    only (calibration summarises the array itself, :meth:`roxham.calibrate.models.CanadaUSModel.simulate_series`).
+    only (calibration summarises the array itself: ``CanadaUSModel.simulate_series`` in
+    :mod:`roxham.calibrate.models`).
 
     ``variants`` (one per replicate) gives each replicate its own scenario, e.g. parameter
     draws from a posterior (:mod:`roxham.calibrate.runs`); they must cover the same period
