@@ -203,15 +203,18 @@ def _number(value: Any, what: str, lo: float, hi: float) -> float:
 
 
 def replicate_keys(seed: int, replicates: int) -> list[int]:
-    """The 64-bit key of each replicate: ``SeedSequence(seed).spawn(replicates)[r]``.
+    """The 64-bit key of each replicate: Roxham's one seed scheme,
+    :func:`roxham.store.identity.replicate_seeds` with 64 bits
+    (``SeedSequence(seed).spawn(replicates)[r]``).
 
     Replicate ``r`` gets the same key whatever the number of replicates or workers.
 
     >>> replicate_keys(1, 3)[:2] == replicate_keys(1, 2)
     True
     """
-    children = np.random.SeedSequence(int(seed)).spawn(int(replicates))
-    return [int(c.generate_state(1, dtype=np.uint64)[0]) for c in children]
+    from roxham.store.identity import replicate_seeds
+
+    return replicate_seeds(seed, replicates, bits=64)
 
 
 class Simulation:

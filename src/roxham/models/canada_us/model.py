@@ -213,7 +213,13 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
 def run_replicate(b: Built, seed: int) -> dict[str, Any]:
     """One replicate of a built model on the ``roxham.sim`` engine; ``seed`` is the
     replicate's seed (:func:`replicate_seeds`), the engine runs it as ``sim.run(seed)``
-    (so replicate ``r`` gives the same result whatever the number of replicates)."""
+    (so replicate ``r`` gives the same result whatever the number of replicates).
+
+    Both steps use the one seed scheme, :func:`roxham.store.identity.replicate_seeds`: the
+    run seed gives replicate ``r`` its 32-bit seed (recorded in the manifest), and the engine
+    derives that replicate's 64-bit kernel key from it (``replicate_seeds(seed_r, 1,
+    bits=64)[0]``, :func:`roxham.sim.engine.replicate_keys`). Taking the key straight from the
+    run seed would skip one step but change every output of a fixed seed for nothing."""
     res = b.sim.run(seed=int(seed))
     rep = res.replicates[0]
     out, choices, states = E.daily_counts(b.sim, rep)

@@ -63,9 +63,17 @@ _KIND = {
 
 
 def replicate_seed(seed: int, replicate: int) -> int:
-    """The kernel seed of one replicate: fixed by (seed, replicate), whatever the workers."""
-    ss = np.random.SeedSequence([int(seed), int(replicate)])
-    return int(ss.generate_state(1, dtype=np.uint32)[0])
+    """The kernel seed of one replicate: Roxham's one seed scheme,
+    :func:`roxham.store.identity.replicate_seeds` (``SeedSequence(seed).spawn(R)[r]``, 32 bits),
+    so replicate ``r`` gets the same seed whatever the number of replicates or workers.
+
+    >>> from roxham.store.identity import replicate_seeds
+    >>> replicate_seed(3, 1) == replicate_seeds(3, 2)[1]
+    True
+    """
+    from roxham.store.identity import replicate_seeds
+
+    return replicate_seeds(int(seed), int(replicate) + 1)[int(replicate)]
 
 
 @dataclass
