@@ -2,7 +2,10 @@
 one replicate each, distance included) on 1 and 2 local worker processes.
 
 Each worker is warmed up first (compiled kernel loaded, law table built), then ``--sims``
-prior draws are timed. Last line: {"sims_per_s_1": ..., "sims_per_s_2": ...}.
+prior draws are timed. With 1 worker the simulations run in this process, so their CPU time
+is measured too (``cpu_s_per_sim_1``: what one simulation costs, whatever else the machine is
+running; compare versions with it on a busy machine, quote ``sims_per_s_*`` from a quiet one).
+Last line: {"sims_per_s_1": ..., "sims_per_s_2": ..., "cpu_s_per_sim_1": ...}.
 
     python benchmarks/calibrate_bench.py [--sims 16] [--train-end 2022-12]
 """
@@ -35,8 +38,11 @@ def main() -> None:
             # every worker: imports, kernel, law table (3 tasks per worker so none stays cold)
             ex.map(work, [SimTask(10_000 + i, draws[0], i) for i in range(3 * n)])
             t0 = time.perf_counter()
+            c0 = time.process_time()
             res = ex.map(work, tasks)
             dt = time.perf_counter() - t0
+            if n == 1:
+                out["cpu_s_per_sim_1"] = round((time.process_time() - c0) / len(tasks), 4)
         finally:
             ex.close()
         rate = len(res) / dt
