@@ -145,9 +145,9 @@ def central_interval(samples: ArrayLike, width: float
     """The central ``width`` band of ``samples`` ([n] or [n, H]): its (1 − w)/2 and
     (1 + w)/2 sample quantiles (linear interpolation).
 
-    >>> lo, hi = central_interval(np.arange(101.0), 0.9)
+    >>> lo, hi = central_interval(np.arange(101.0), 0.5)
     >>> float(lo), float(hi)
-    (5.0, 95.0)
+    (25.0, 75.0)
     """
     if not 0.0 < width < 1.0:
         raise ValueError(f"width must be in (0, 1), got {width}")
