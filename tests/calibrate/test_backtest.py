@@ -67,11 +67,14 @@ def test_no_forecaster_sees_a_figure_after_its_origin() -> None:
 
 
 def test_history_until_cuts_at_the_origin_and_keeps_gaps() -> None:
-    full = bt.outcomes(["rcmp_interceptions/QC"])["rcmp_interceptions/QC"]
+    full = bt._read(["rcmp_interceptions/QC"], None)["rcmp_interceptions/QC"]
     h = history_until("2022-06", ["rcmp_interceptions/QC"])["rcmp_interceptions/QC"]
     assert max(full) > "2022-06" and max(h) == "2022-06"
     assert h == {m: v for m, v in full.items() if m <= "2022-06"}
-    assert "2020-06" not in h  # no official monthly figure: left out, not filled
+    assert "2020-06" not in h  # no monthly figure at all: left out, not filled
+    assert h["2019-01"] == 871.0  # first-reported (weak) figures are history...
+    scored = bt.outcomes(["rcmp_interceptions/QC"])["rcmp_interceptions/QC"]
+    assert "2019-01" not in scored and scored["2022-06"] == 3068.0  # ...but never outcomes
 
 
 def test_the_model_adapter_runs_inside_the_data_cut(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,8 @@ h = 1..12, the forecaster under test ("model") and three baselines made from the
 (:mod:`roxham.metrics`): seasonal naive (lag 12), last value, and a statistical forecaster
 (``statsforecast`` AutoETS, or AutoARIMA, per series and origin).
 
-Measures (each outcome is an official figure of a target grade, :data:`TARGET_GRADES`):
+Histories hold each month's preferred figure of any grade (what was known); outcomes are only
+figures of a target grade (:data:`TARGET_GRADES`, as for calibration). Measures:
 
 - MASE: |point − outcome| / scale, the scale being the series' in-sample seasonal-naive
   (lag 12) MAE over its history up to the origin (lag 1 if fewer than 3 pairs, see
@@ -92,7 +93,7 @@ TARGET_GRADES = ("official", "official_mirror", "press_of_official")
 # --- data ---------------------------------------------------------------------------------
 
 
-def _read(keys: Sequence[str]) -> dict[str, dict[str, float]]:
+def _read(keys: Sequence[str], grades: Sequence[str] | None) -> dict[str, dict[str, float]]:
     from roxham.data import monthly
 
     out: dict[str, dict[str, float]] = {}
@@ -101,7 +102,7 @@ def _read(keys: Sequence[str]) -> dict[str, dict[str, float]]:
             raise UserError(f"unknown backtest series {key!r}; known: "
                             + ", ".join(BACKTEST_SERIES))
         name, geo, sub = BACKTEST_SERIES[key]
-        df = monthly(name, geo, subgroup=sub, grades=list(TARGET_GRADES))
+        df = monthly(name, geo, subgroup=sub, grades=None if grades is None else list(grades))
         ok = df.filter(~df["missing"])
         out[key] = dict(zip(ok["month"].dt.strftime("%Y-%m").to_list(),
                             [float(v) for v in ok["value"].to_list()], strict=True))
@@ -117,17 +118,21 @@ def _cut(origin: str) -> AbstractContextManager[Any]:
 
 
 def history_until(origin: str, keys: Sequence[str]) -> dict[str, dict[str, float]]:
-    """The official figures of ``keys`` for months up to and including ``origin``: the one
-    place where the backtest cuts data. Read inside ``roxham.data.observed_until(origin)`` when
-    that exists, and filtered by month here in any case."""
+    """The figures of ``keys`` for months up to and including ``origin``: the one place where
+    the backtest cuts data. Read inside ``roxham.data.observed_until(origin)`` when that exists,
+    and filtered by month here in any case. Each month's preferred figure of any grade
+    (:func:`roxham.data.monthly`: best vintage first), as a forecaster at the origin would have
+    had it (e.g. the first-reported QC interceptions of 2023 when no official figure exists);
+    months without one are left out."""
     with _cut(origin):
-        full = _read(keys)
+        full = _read(keys, None)
     return {k: {m: v for m, v in d.items() if m <= origin} for k, d in full.items()}
 
 
 def outcomes(keys: Sequence[str]) -> dict[str, dict[str, float]]:
-    """Every official figure of ``keys`` (the outcomes scored; never given to a forecaster)."""
-    return _read(keys)
+    """Every figure of a target grade (:data:`TARGET_GRADES`) of ``keys``: the outcomes scored
+    (never given to a forecaster)."""
+    return _read(keys, TARGET_GRADES)
 
 
 # --- forecasts ----------------------------------------------------------------------------
@@ -489,8 +494,8 @@ def run_backtest(
                                                                   "custom")
     notes = []
     if name == "statistical":
-        notes.append(f"forecaster 'statistical' is a STAND-IN for the model: statsforecast "
-                     f"{'AutoETS' if statistical == 'ets' else 'AutoARIMA'} samples")
+        notes.append("forecaster 'statistical' is a STAND-IN for the model: the predictive "
+                     "samples of statsforecast AutoETS (metrics.statistical_forecast)")
     lags = {(k, r.origin): r.scale[k][1] for r in results for k in keys}
     lag1 = sorted({f"{k}@{o}" for (k, o), lag in lags.items() if lag == 1})
     if lag1:
