@@ -263,3 +263,26 @@ def test_benchmark_model_without_roxham_forecast_is_exit_2(
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     assert bench.main(["--quick"]) == 2
     assert "--forecaster statistical" in capsys.readouterr().err
+
+
+def partial_forecaster(origin: str, history: Mapping[str, Mapping[str, float]],
+                       months: Sequence[str], draws: int, seed: int) -> bt.Forecasts:
+    """Forecasts CA total claims only (its last value), with a note."""
+    h = history["claims_total/CA"]
+    return bt.Forecasts({"claims_total/CA": Predictive(
+        samples=np.full((draws, len(months)), h[max(h)]))}, notes=[f"partial at {origin}"])
+
+
+def test_a_series_the_model_does_not_forecast_is_listed_and_left_out_of_the_means() -> None:
+    b = run_backtest(partial_forecaster, ["2019-06", "2022-06"],
+                     keys=["claims_total/CA", "claims_inland/CA"], horizon=3, draws=2,
+                     executor=LocalExecutor(1))
+    s = b.summary()
+    total, inland = s["per_series"]["claims_total/CA"], s["per_series"]["claims_inland/CA"]
+    assert inland["mase"]["model"] is None and inland["mase"]["last_value"] is not None
+    # the model is the last value here: same MASE, and the means use CA total only
+    assert total["mase"]["model"] == total["mase"]["last_value"]
+    assert s["mase_model"] == s["mase_last_value"] == total["mase"]["last_value"]
+    assert s["mase_statistical"] == total["mase"]["statistical"]
+    assert "partial at 2019-06" in b.notes
+    assert any("no model forecast" in n and "claims_inland/CA@2022-06" in n for n in b.notes)

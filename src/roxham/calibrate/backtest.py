@@ -14,7 +14,9 @@ figures of a target grade (:data:`TARGET_GRADES`, as for calibration). Measures:
   (lag 12) MAE over its history up to the origin (lag 1 if fewer than 3 pairs, see
   :func:`roxham.metrics.mase_scale`); the model's point is its median. A series' MASE is the
   mean over its (origin, horizon) outcomes; the overall MASE of a forecaster is the mean over
-  series (each series counts once, whatever its scale or number of outcomes).
+  series (each series counts once, whatever its scale or number of outcomes). Every forecaster
+  is scored on the same outcomes: those the model forecast (a series or origin the model did
+  not forecast is listed in the notes, its baselines still shown, and left out of the means).
 - coverage_50 / coverage_90: share of all outcomes (pooled over series, origins, horizons)
   inside the model's central 50 % / 90 % band.
 - CRPS: from the model's predictive samples (quantiles if it gives only those), divided by the
@@ -52,6 +54,7 @@ __all__ = [
     "FORECASTERS",
     "Backtest",
     "Forecaster",
+    "Forecasts",
     "Predictive",
     "history_until",
     "load_backtest",
@@ -177,6 +180,16 @@ class Predictive:
         raise ValueError(f"the forecast has no {level} quantile")
 
 
+class Forecasts(dict[str, Predictive]):
+    """A forecaster's answer: series → :class:`Predictive`, plus ``notes`` (e.g. "parameters
+    not out of sample at this origin"), shown with the backtest's results."""
+
+    def __init__(self, items: Mapping[str, Predictive] | None = None,
+                 notes: Sequence[str] = ()) -> None:
+        super().__init__(items or {})
+        self.notes = list(notes)
+
+
 class Forecaster(Protocol):
     """Forecasts ``months`` (the months after ``origin``) of every series of ``history`` from
     ``history`` (figures up to ``origin`` only) and whatever else it reads through
@@ -199,7 +212,7 @@ def statistical_forecaster(origin: str, history: History, months: Sequence[str],
 
 
 def model_forecaster(origin: str, history: History, months: Sequence[str], draws: int,
-                     seed: int) -> dict[str, Predictive]:
+                     seed: int) -> Forecasts:
     """The Canada–US model: ``roxham.forecast.make_forecast(origin, months=len(months),
     us_scenario="flat", draws, seed)``, run inside ``roxham.data.observed_until(origin)``;
     its predictive samples per series, or its p05/p25/p50/p75/p95 where it has no samples."""
@@ -209,14 +222,22 @@ def model_forecaster(origin: str, history: History, months: Sequence[str], draws
         raise UserError("the model forecaster needs roxham.forecast (issue 13), which this "
                         "checkout does not have; use --forecaster statistical for the "
                         "statistical stand-in") from None
+    import inspect
+
+    extra = {"decompose": False} if "decompose" in inspect.signature(
+        forecast.make_forecast).parameters else {}  # the variance shares are not scored
     with _cut(origin):
         f = forecast.make_forecast(origin=origin, months=len(months), us_scenario="flat",
-                                   draws=draws, seed=seed)
-    out: dict[str, Predictive] = {}
+                                   draws=draws, seed=seed, **extra)
+    out = Forecasts()
+    par = (f.manifest or {}).get("parameters", {}) if isinstance(f.manifest, dict) else {}
+    if par.get("leak") or par.get("fallback"):
+        out.notes.append(f"model parameters at origin {origin}: {par.get('method', '?')}"
+                         + (" — NOT out of sample" if par.get("leak") else ""))
     for key in history:
         series, geo = key.split("/")
         samp = f.samples.get((series, geo)) if f.samples else None
-        if samp is not None:
+        if samp is not None and np.shape(samp)[1] >= len(months):
             out[key] = Predictive(samples=np.asarray(samp, dtype=float)[:, :len(months)])
             continue
         import polars as pl
@@ -269,6 +290,7 @@ class OriginResult:
     statistical_method: dict[str, str]
     scale: dict[str, tuple[float, int]]
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
 
 
 def run_origin(task: OriginTask) -> OriginResult:
@@ -279,8 +301,8 @@ def run_origin(task: OriginTask) -> OriginResult:
     fc = FORECASTERS[task.forecaster] if isinstance(task.forecaster, str) else task.forecaster
     seed = task_seed(task.seed, task.index)
     # the forecaster gets its own copy: nothing it does reaches the baselines
-    model = dict(fc(task.origin, {k: dict(v) for k, v in hist.items()}, months, task.draws,
-                    seed))
+    answer = fc(task.origin, {k: dict(v) for k, v in hist.items()}, months, task.draws, seed)
+    model = dict(answer)
     sn, lv, st, meth, scale = {}, {}, {}, {}, {}
     for i, key in enumerate(task.keys):
         h = hist[key]
@@ -292,7 +314,7 @@ def run_origin(task: OriginTask) -> OriginResult:
                                              seed=task_seed(seed, 1000 + i))
             st[key], meth[key] = f.point, f.method
     return OriginResult(task.origin, months, model, sn, lv, st, meth, scale,
-                        time.perf_counter() - t0)
+                        time.perf_counter() - t0, list(getattr(answer, "notes", [])))
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -388,12 +410,22 @@ class Backtest:
     wall_s: float
     notes: list[str] = field(default_factory=list)
 
+    def _recs(self, key: str, h: int | None = None) -> list[Record]:
+        """The records of ``key`` (at horizon ``h``) where the model has a forecast, so that
+        every forecaster is scored on the same outcomes; all of them where it has none."""
+        rs = [r for r in self.records if r.key == key and (h is None or r.h == h)]
+        return [r for r in rs if math.isfinite(r.err["model"])] or rs
+
+    def _modelled(self) -> list[str]:
+        return [k for k in self.keys if any(r.key == k and math.isfinite(r.err["model"])
+                                            for r in self.records)]
+
     def per_series(self) -> dict[str, dict[str, Any]]:
         """Per series: n, MASE per forecaster, coverage, CRPS, and whether the model beats
         each baseline (a series that does not is kept and said so)."""
         out = {}
         for key in self.keys:
-            s = _summ([r for r in self.records if r.key == key])
+            s = _summ(self._recs(key))
             mm = s["mase"]["model"]
             s["beats"] = {b: (bool(mm < s["mase"][b]) if math.isfinite(mm)
                               and math.isfinite(s["mase"][b]) else None) for b in BASELINES}
@@ -404,13 +436,13 @@ class Backtest:
         """Per horizon, pooled over series: MASE = mean over series of their MASE at h;
         coverage pooled over outcomes."""
         out = {}
+        keys = self._modelled() or self.keys
         for h in range(1, self.horizon + 1):
-            recs = [r for r in self.records if r.h == h]
+            recs = [r for k in keys for r in self._recs(k, h)]
             if not recs:
                 continue
             s = _summ(recs)
-            by = [_summ([r for r in recs if r.key == k]) for k in self.keys
-                  if any(r.key == k for r in recs)]
+            by = [_summ(rs) for k in keys if (rs := self._recs(k, h))]
             s["mase"] = {n: _nanmean([b["mase"][n] for b in by]) for n in FORECAST_NAMES}
             s["crps"] = _nanmean([b["crps"] for b in by])
             out[h] = s
@@ -419,16 +451,18 @@ class Backtest:
     def per_series_horizon(self) -> dict[str, dict[int, dict[str, Any]]]:
         """Per series and horizon."""
         return {k: {h: _summ(rs) for h in range(1, self.horizon + 1)
-                    if (rs := [r for r in self.records if r.key == k and r.h == h])}
-                for k in self.keys}
+                    if (rs := self._recs(k, h))} for k in self.keys}
 
     def summary(self) -> dict[str, Any]:
         """The benchmark's JSON line: origins, coverage_50, coverage_90, crps_model,
         mase_model, mase_seasonal_naive, mase_last_value, mase_statistical, wall_s,
         per_series."""
         ps = self.per_series()
-        pooled = _summ(self.records)
-        mean = {n: _nanmean([p["mase"][n] for p in ps.values()]) for n in FORECAST_NAMES}
+        keys = self._modelled() or self.keys
+        pooled = _summ([r for k in keys for r in self._recs(k)])
+        # every forecaster averaged over the same series: those the model forecast
+        common = [ps[k] for k in keys]
+        mean = {n: _nanmean([p["mase"][n] for p in common]) for n in FORECAST_NAMES}
         per = {k: {"n": p["n"], "mase": p["mase"], "coverage_50": p["coverage_50"],
                    "coverage_90": p["coverage_90"], "crps": p["crps"],
                    "beats_statistical": p["beats"]["statistical"]} for k, p in ps.items()}
@@ -436,7 +470,7 @@ class Backtest:
             "origins": len(self.origins),
             "coverage_50": pooled["coverage_50"],
             "coverage_90": pooled["coverage_90"],
-            "crps_model": _nanmean([p["crps"] for p in ps.values()]),
+            "crps_model": _nanmean([p["crps"] for p in common]),
             "mase_model": mean["model"],
             "mase_seasonal_naive": mean["seasonal_naive"],
             "mase_last_value": mean["last_value"],
@@ -496,6 +530,12 @@ def run_backtest(
     if name == "statistical":
         notes.append("forecaster 'statistical' is a STAND-IN for the model: the predictive "
                      "samples of statsforecast AutoETS (metrics.statistical_forecast)")
+    for r in results:
+        notes.extend(r.notes)
+    missing = sorted({f"{k}@{r.origin}" for r in results for k in keys if k not in r.model})
+    if missing:
+        notes.append("no model forecast (not scored for the model; the overall means use only "
+                     "series the model forecast at every origin): " + ", ".join(missing))
     lags = {(k, r.origin): r.scale[k][1] for r in results for k in keys}
     lag1 = sorted({f"{k}@{o}" for (k, o), lag in lags.items() if lag == 1})
     if lag1:
