@@ -187,7 +187,7 @@ def test_a_series_that_does_not_beat_the_statistical_baseline_is_kept_and_said_s
     assert "NO" in con.export_text()
 
 
-def test_quick_statistical_standin_is_reproducible_across_workers() -> None:
+def test_quick_statistical_standin_is_reproducible_across_workers_and_dask() -> None:
     kw: dict[str, Any] = {"origins": ["2019-06", "2022-12"], "keys": ["claims_total/CA"],
                           "horizon": 4, "draws": 30, "seed": 5}
     one = run_backtest("statistical", executor=LocalExecutor(1), **kw)
@@ -196,9 +196,17 @@ def test_quick_statistical_standin_is_reproducible_across_workers() -> None:
         two = run_backtest("statistical", executor=ex, **kw)
     finally:
         ex.close()
-    a, b = one.summary(), two.summary()
-    a.pop("wall_s"), b.pop("wall_s")
-    assert a == b
+    from distributed import Client, LocalCluster
+
+    from roxham.calibrate import DaskExecutor
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        dask = run_backtest("statistical", executor=DaskExecutor(client), **kw)
+    a, b, c = one.summary(), two.summary(), dask.summary()
+    for x in (a, b, c):
+        x.pop("wall_s")
+    assert a == b == c
     assert a["origins"] == 2 and a["per_series"]["claims_total/CA"]["n"] == 8
     for k in ("coverage_50", "coverage_90", "crps_model", "mase_model", "mase_statistical"):
         assert a[k] is not None and math.isfinite(a[k])
