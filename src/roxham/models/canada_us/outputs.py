@@ -265,15 +265,16 @@ def monthly_claims(
     """
     first = start if isinstance(start, str) else f"{start.year:04d}-{start.month:02d}"
     sp = dict(splits or {})
-    for office in ("airport", "inland"):
-        if office not in sp:
-            sp[office] = province_split(office, first[:7])
+    for name in ("airport", "inland"):
+        if name not in sp:
+            sp[name] = province_split(name, first[:7])
     n_m = len(months)
     cols = daily_claim_columns()
     mon = np.zeros((n_m, len(cols)))
     np.add.at(mon, month_index, daily)
     ci = {c: i for i, c in enumerate(cols)}
-    office = {o: {g: np.zeros(n_m) for g in PROVINCES} for o in CLAIM_OFFICES}
+    office: dict[str, dict[str, npt.NDArray[np.float64]]] = {
+        o: {g: np.zeros(n_m) for g in PROVINCES} for o in CLAIM_OFFICES}
     rcmp = {g: mon[:, ci[f"rcmp:{g}"]] for g in PROVINCES}
     air = sp["airport"].apply(mon[:, ci["airport:CA"]])
     inl = sp["inland"].apply(mon[:, ci["inland_stream:CA"]])
@@ -290,11 +291,11 @@ def monthly_claims(
         for g in GEOGRAPHIES:
             geos = PROVINCES if g == "CA" else (g,)
             if s == "claims_total":
-                v = sum(office[o][x] for o in CLAIM_OFFICES for x in geos)
+                parts = [office[o][x] for o in CLAIM_OFFICES for x in geos]
             elif s == "claims_rcmp":
-                v = sum(rcmp[x] for x in geos)
+                parts = [rcmp[x] for x in geos]
             else:
-                v = sum(office[s.removeprefix("claims_")][x] for x in geos)
-            out[:, j] = v
+                parts = [office[s.removeprefix("claims_")][x] for x in geos]
+            out[:, j] = np.sum(parts, axis=0)
             j += 1
     return out
