@@ -151,7 +151,7 @@ def province_split(office: str, start: str) -> ProvinceSplit:
         from roxham.data.grades import TARGET_GRADES
 
         def figures(geo: str) -> tuple[dict[str, float], str]:
-            df = monthly("asylum_claims_by_office", geo, f"{lo}-01", f"{hi}-01",
+            df = monthly("asylum_claims_by_office", geo, lo, hi,
                          subgroup=f"office={office}", grades=TARGET_GRADES)
             ok = df.filter(~pl.col("missing"))
             url = str(ok["source_url"][0]) if ok.height else ""
