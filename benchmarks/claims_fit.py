@@ -7,7 +7,7 @@ compared series on 2017-01..2022-12 (the shipped calibration's window) and 2023-
 
 Without ``--run-dir`` it runs ``roxham run historical --seed S -r R --no-report`` (the
 shipped calibration, one posterior draw per replicate) into a temporary directory first.
-Prints a Markdown table (MODEL.md's); the last line is one JSON object
+Prints a Markdown table (models/canada_us/MODEL.md's); the last line is one JSON object
 ``{"command": ..., "wall_s": ..., "fit": {"series/geo": [smape_2017_22, smape_2023_24]}}``.
 """
 

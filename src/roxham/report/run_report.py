@@ -138,10 +138,14 @@ def _src_labels(ob: pl.DataFrame, label: str) -> list[tuple[str, str]]:
     return out
 
 
+#: Order of the geographies in the charts (others after them, alphabetically).
+_GEO_ORDER = ("CA", "QC", "ON", "MB", "BC", "OTHER")
+
+
 def _geos(m: pl.DataFrame, series: str) -> list[str]:
-    """Geographies of ``series`` in the run, CA first."""
-    g = sorted(set(m.filter(pl.col("series") == series)["geography"].to_list()))
-    return sorted(g, key=lambda x: (x != "CA", x))
+    """Geographies of ``series`` in the run: Canada, Quebec, Ontario, Manitoba, BC, the rest."""
+    g = set(m.filter(pl.col("series") == series)["geography"].to_list())
+    return sorted(g, key=lambda x: (_GEO_ORDER.index(x) if x in _GEO_ORDER else 99, x))
 
 
 def _sim_vs_obs(m: pl.DataFrame, observed: pl.DataFrame | None, series: str, geos: list[str],
