@@ -17,7 +17,7 @@ def test_simulate_series_equals_sim_table_of_simulate() -> None:
         fast = m.simulate_series(p, 7 + i, "2018-12", keys, obs.frequency)
         slow = sim_table(m.simulate(p, 7 + i, "2018-12"), keys, obs.frequency)
         assert fast == slow
-        assert fast["claims/rcmp"].keys() == {"2017", "2018"}  # whole years only
+        assert fast["claims_rcmp/CA"].keys() == {"2017", "2018"}  # whole years only
         assert len(fast["rcmp_interceptions/QC"]) == 24
 
 
