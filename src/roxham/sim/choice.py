@@ -101,7 +101,9 @@ class ChoiceModel(Protocol):
     with a class attribute ``reads_run_state = False``: the engine then asks it about the
     following days before running them and runs the days with the same table in one kernel
     call (same results, less per-day overhead). Without the attribute the engine assumes the
-    model reads the run state.
+    model reads the run state. Such a model may also have a method ``next_change(ctx) ->
+    int``: the first day after ``ctx.day`` on which its table may differ while ``available``
+    and the perceived law stay as they are (the engine does not ask it before then).
     """
 
     def probabilities(self, ctx: DayContext) -> npt.NDArray[np.float64]:

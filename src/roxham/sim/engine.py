@@ -810,6 +810,8 @@ class Simulation:
             span0 = d1
 
         ctx: DayContext | None = None
+        next_change = getattr(self.choice, "next_change", None) if batch else None
+        same_until = 0  # the choice's table is the same as today's up to this day (excluded)
         for d in range(n_days):
             date = self.start + dt.timedelta(days=d)
             st.day, st.date = d, date
@@ -820,6 +822,8 @@ class Simulation:
             ):
                 # a quiet day (no event, the perceived law row unchanged): only the choice
                 # can change it; if it does not, the day joins the pending stretch
+                if d < same_until:
+                    continue  # the choice model said its table stays the same until then
                 ctx.day, ctx.date = d, date
                 if self.choice.probabilities(ctx) is last_prob:
                     continue
@@ -877,6 +881,7 @@ class Simulation:
                 perceived_referred=perceived_ref,
             )
             prob = self.choice.probabilities(ctx)
+            same_until = int(next_change(ctx)) if next_change is not None else 0
             if prob is not last_prob or versions[0] != cum_key:
                 p = np.asarray(prob, dtype=np.float64)
                 if p.shape != (len(self.group_cohort), opt.n_options):

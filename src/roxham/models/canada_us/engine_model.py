@@ -243,6 +243,9 @@ class CanadaUSChoice:
                 self.place_b_name[o] = later
                 self.p_int[o] = p.p_intercept_hide if c.hide else p.p_intercept_irregular
         self.nyc_u = np.asarray(demand.nyc_ticket_utility, dtype=np.float64)
+        # days on which the ticket bonus changes (and the first day past the array: 0 then)
+        self._bonus_changes = np.append(np.flatnonzero(np.diff(self.nyc_u) != 0) + 1,
+                                        len(self.nyc_u))
         # the general rule's profile of each profile (same nationality, no exception facts)
         profiles = list(profiles)
         self.headline = np.asarray(
@@ -255,6 +258,12 @@ class CanadaUSChoice:
     #: the table depends on the day, the scenario and the perceived law only, never on the
     #: run's state (the engine may then run days with the same table in one kernel call)
     reads_run_state = False
+
+    def next_change(self, ctx: DayContext) -> int:
+        """The first day after ``ctx.day`` whose table may differ with the same law and
+        availability (the next change of the New York ticket bonus)."""
+        k = int(np.searchsorted(self._bonus_changes, ctx.day, side="right"))
+        return int(self._bonus_changes[k]) if k < len(self._bonus_changes) else 1 << 62
 
     def probabilities(self, ctx: DayContext) -> npt.NDArray[np.float64]:
         """``prob[g, o]`` of the day (the same array while nothing it depends on changes)."""
