@@ -165,7 +165,7 @@ def update_build(b: Built, s: ModelScenario) -> Built | None:
     elsewhere than in :data:`UPDATABLE` (then a full build is needed).
 
     What a draw touches is rebuilt (demand and spawn rates, the choice model, interception
-    probabilities, the information lag); the network, cohorts, law oracle and law table are
+    probabilities, the information lag; demand always, as it reads observed data); the network, cohorts, law oracle and law table are
     shared with ``b`` (``b`` itself is left unchanged). The result runs exactly like
     :func:`full_build` of ``s`` (tested)."""
     t0 = time.perf_counter()
@@ -176,19 +176,17 @@ def update_build(b: Built, s: ModelScenario) -> Built | None:
     if s.law.information_lag_days > b.table.lag_max:
         return None
     sections = {p[0] for p in diff}
-    demand = b.demand
-    if "demand" in sections:
-        demand = build_demand(s, b.profiles)
-        if (demand.names != b.demand.names or not np.array_equal(demand.kind, b.demand.kind)
-                or not np.array_equal(demand.origin, b.demand.origin)
-                or demand.nat != b.demand.nat):
-            return None  # other streams: the cohorts and spawns change
+    # demand is built again even when its keys did not change: it is the part of the build
+    # that reads observed data, which may be cut off at a forecast origin since ``b`` was built
+    demand = build_demand(s, b.profiles)
+    if (demand.names != b.demand.names or not np.array_equal(demand.kind, b.demand.kind)
+            or not np.array_equal(demand.origin, b.demand.origin)
+            or demand.nat != b.demand.nat):
+        return None  # other streams: the cohorts and spawns change
     _check_asc(s)
     sim = b.sim
     net = sim.network
-    spawns = None
-    if demand is not b.demand:
-        spawns = [demand.rates[:, j] for j in range(len(demand.names))]
+    spawns = [demand.rates[:, j] for j in range(len(demand.names))]
     # always a new choice model: it caches its table by the engine's versions, which start
     # again in every run (a new lag would read a stale table), and runs in other threads
     # (a Dask worker with several threads, the web lab) must not share that cache
