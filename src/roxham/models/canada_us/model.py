@@ -165,9 +165,9 @@ def update_build(b: Built, s: ModelScenario) -> Built | None:
     elsewhere than in :data:`UPDATABLE` (then a full build is needed).
 
     What a draw touches is rebuilt (demand and spawn rates, the choice model, interception
-    probabilities, the information lag; demand always, as it reads observed data); the network, cohorts, law oracle and law table are
-    shared with ``b`` (``b`` itself is left unchanged). The result runs exactly like
-    :func:`full_build` of ``s`` (tested)."""
+    probabilities, the information lag; demand always, as it reads observed data); the
+    network, cohorts, law oracle and law table are shared with ``b`` (``b`` itself is left
+    unchanged). The result runs exactly like :func:`full_build` of ``s`` (tested)."""
     t0 = time.perf_counter()
     old = b.scenario
     diff = _diff_paths(old.model_dump(mode="json"), s.model_dump(mode="json"))
