@@ -191,7 +191,8 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
         "what_would_change": [_change(c, req.lang) for c in changes],
         "next_steps": next_steps(det.result_code, list(det.grounds), req.lang),
         "orders": orders_in_effect(facts, req.lang),
-        "derived": [d.to_dict() for d in det.derived],
+        "derived": [{**d.to_dict(), "text": law.derived_text(d, req.lang)}
+                    for d in det.derived],
         "trace": [t.to_dict() for t in det.trace],  # already JSON-ready (tests/law)
     }
 

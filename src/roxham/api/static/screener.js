@@ -211,7 +211,7 @@
       const h = R.el("h3"); h.appendChild(R.both("Derived from the visa table (not given)", "Déduit de la table des visas (non fourni)"));
       extra.appendChild(h);
       const ul = R.el("ul", { id: "result-derived" });
-      derived.forEach(function (d) { ul.appendChild(R.el("li", {}, d.field + " = " + d.value + " — " + d.reason)); });
+      derived.forEach(function (d) { ul.appendChild(R.el("li", {}, d.field + " = " + d.value + " — " + d.text)); });
       extra.appendChild(ul);
     }
     const btn = R.el("button", { type: "button", id: "result-summary" });
