@@ -89,11 +89,13 @@ def screen_household(req: HouseholdRequest) -> dict[str, Any]:
         )
     except UserError as e:
         raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
+    facts = {m.id: m.facts for m in req.household.members}
     return {
         "as_of_date": req.as_of_date.isoformat(),
         "members": [
             {
                 "id": r.id,
+                "orders": orders_in_effect(facts[r.id], req.lang),
                 "result_code": r.determination.result_code,
                 "eligible": bool(r.determination.eligible),
                 "grounds": list(r.determination.grounds),

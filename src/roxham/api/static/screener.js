@@ -245,7 +245,7 @@
     cons.textContent = res.consequence || "";
     showExtra(res, req, cons);
     const ex = document.getElementById("result-explanation");
-    ex.textContent = res.explanation;
+    ex.replaceChildren(R.withDocLinks(res.explanation));
     fill(document.getElementById("result-provisions"), res.provisions, function (p) {
       const li = R.el("li");
       const a = R.el("a", { href: p.page, target: "_blank", rel: "noopener" }, p.id);
@@ -254,7 +254,11 @@
     });
     const flags = res.flags || [];
     document.getElementById("flags-block").hidden = flags.length === 0;
-    fill(document.getElementById("result-flags"), flags, function (f) { return R.el("li", {}, f); });
+    fill(document.getElementById("result-flags"), flags, function (f) {
+      const li = R.el("li");
+      li.appendChild(R.el("a", { href: R.docsHref(f), target: "_blank", rel: "noopener" }, f));
+      return li;
+    });
     const changes = res.what_would_change;
     fill(document.getElementById("result-changes"), changes.length ? changes : [null], function (c) {
       if (c === null) {
@@ -279,22 +283,25 @@
     box.hidden = false;
   }
 
-  let lastRequest = null;
-  async function submit() {
-    clearErrors();
-    const req = buildRequest();
+  // Marks the required questions left empty; whether all are filled.
+  function requiredFilled() {
     const missing = [];
     ["q-as_of_date", "q-claim-date", "q-entry-date", "q-age"].forEach(function (id) {
       const e = document.getElementById(id);
       if (e && visible(e) && valueOf(e) === "") missing.push(e);
     });
-    if (missing.length) {
-      missing.forEach(function (e) {
-        const box = e.closest(".q"); box.classList.add("invalid");
-        box.querySelector(".field-error").textContent = R.lang() === "fr" ? "Obligatoire" : "Required";
-      });
-      return;
-    }
+    missing.forEach(function (e) {
+      const box = e.closest(".q"); box.classList.add("invalid");
+      box.querySelector(".field-error").textContent = R.lang() === "fr" ? "Obligatoire" : "Required";
+    });
+    return missing.length === 0;
+  }
+
+  let lastRequest = null;
+  async function submit() {
+    clearErrors();
+    const req = buildRequest();
+    if (!requiredFilled()) return;
     const r = await R.api("POST", "/api/v1/screen", req);
     if (!r.ok) {
       document.getElementById("result").hidden = true;
@@ -321,5 +328,11 @@
   document.addEventListener("roxham:lang", function () {
     if (lastRequest && !document.getElementById("result").hidden) submit();
   });
+  // The household section (household.js) screens the people built by this form.
+  window.roxhamScreener = {
+    buildRequest: buildRequest,
+    requiredFilled: function () { clearErrors(); return requiredFilled(); },
+    showErrors: showErrors,
+  };
   refresh();
 })();
