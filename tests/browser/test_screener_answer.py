@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.test_pages import fill_screener
+from browser.conftest import no_overflow
+from browser.test_pages import fill_screener
 
 pytestmark = pytest.mark.browser
 
@@ -26,3 +27,23 @@ def test_roxham_2020_answer(page: Page) -> None:
         page.click("#result-summary")
     summary = popup.value
     expect(summary.locator("body")).to_contain_text("Droit applicable au")
+
+
+def test_ambiguity_references_link_to_the_local_docs(page: Page) -> None:
+    # A claim 14 days after a between-ports entry: docs/law/RULES.md A1 (the window's last day)
+    page.goto("/screener")
+    facts = {"nat": ["HT"], "age": 30,
+             "entry": {"mode": "BETWEEN_POE", "from": "US", "date": "2023-04-10"},
+             "claim": {"date": "2023-04-24", "where": "INLAND_OFFICE"}}
+    fill_screener(page, "2023-04-24", facts)
+    page.click("#screen-submit")
+    flag = page.locator("#result-flags a", has_text="A1")
+    expect(flag).to_have_attribute("href", "/docs/law/RULES.md#a1")
+    in_text = page.locator("#result-explanation a.doc-link", has_text="docs/law/RULES.md#a1")
+    expect(in_text).to_have_attribute("href", "/docs/law/RULES.md#a1")
+    with page.expect_popup() as popup:
+        flag.click()
+    doc = popup.value
+    expect(doc.locator("#a1")).to_have_count(1)
+    expect(doc.locator("h3", has_text="A1. A claim exactly 14 days")).to_be_visible()
+    no_overflow(doc)
