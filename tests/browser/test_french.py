@@ -80,7 +80,7 @@ def test_every_script_and_form_string_has_both_languages() -> None:
         assert en != fr or len(en.split()) <= 2, (name, en)
     for en, fr in form_pairs():
         assert fr.strip() and (en != fr or len(en.split()) <= 2), en
-    for en, fr in [(en, fr) for _, en, fr in pairs + template_pairs()] + form_pairs():
+    for fr in [fr for _, _, fr in pairs + template_pairs()] + [fr for _, fr in form_pairs()]:
         assert not ENGLISH_ONLY.search(fr.lower()), ("English in the French", fr)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from browser.conftest import no_overflow
 from browser.test_pages import fill_screener
@@ -41,7 +41,7 @@ def _build_household(page: Page) -> None:
     expect(page.locator("#hh-members tbody tr")).to_have_count(2)
 
 
-def _member(page: Page, name: str) -> object:
+def _member(page: Page, name: str) -> Locator:
     return page.locator(f'.hh-member[data-id="{name}"]')
 
 

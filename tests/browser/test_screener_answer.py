@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+
 from browser.conftest import no_overflow
 from browser.test_pages import fill_screener
 

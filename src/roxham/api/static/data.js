@@ -87,7 +87,7 @@
     document.getElementById("series-view").hidden = false;
     const title = document.getElementById("series-title");
     title.replaceChildren(label("span", d.info.title || name));
-    title.appendChild(document.createTextNode((geo ? " — " + pick(GEO, geo, geo) : "") + (d.info.unit ? " (" + pick(UNIT, d.info.unit, d.info.unit) + ")" : "")));
+    title.appendChild(document.createTextNode((geo ? " — " + pick(GEO, geo, geo) + " · " + geo : "") + (d.info.unit ? " (" + pick(UNIT, d.info.unit, d.info.unit) + ")" : "")));
     const notes = document.getElementById("series-notes");
     notes.replaceChildren(label("span", d.info.notes || ""));
     notes.appendChild(R.el("span", { class: "label-note" }, " (" + tx("label_note") + ")"));
