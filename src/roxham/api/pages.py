@@ -92,14 +92,14 @@ def provision_page(request: Request, provision_id: str) -> Response:
 
 
 #: The documents the pages link to (the rules' ambiguities A1–A17, the law texts).
-DOCS = ("law/RULES.md", "law/LAW.md")
+DOCS = ("docs/law/RULES.md", "docs/law/LAW.md")
 
 
 def docs_dir() -> Path | None:
     """Where the documents are: copied into the package by the wheel build
     (``roxham/api/docs``), else the source checkout's ``docs/`` (editable install)."""
     for d in (Path(__file__).parent / "docs", Path(__file__).parents[3] / "docs"):
-        if (d / DOCS[0]).is_file():
+        if (d / DOCS[0].removeprefix("docs/")).is_file():
             return d
     return None
 
@@ -111,7 +111,7 @@ def render_markdown(text: str) -> Markup:
 
     html = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
     for name in DOCS:  # relative links between the served documents
-        html = html.replace(f'href="{Path(name).name}', f'href="/docs/{name}')
+        html = html.replace(f'href="{Path(name).name}', f'href="/{name}')
     return Markup(html)
 
 
@@ -120,7 +120,7 @@ def document(request: Request, name: str) -> Response:
     """One of the documents the pages cite (:data:`DOCS`), rendered, served locally (no
     network); anchors such as ``#a1`` work."""
     root = docs_dir()
-    if name not in DOCS or root is None:
+    if f"docs/{name}" not in DOCS or root is None:
         resp = _render(request, "doc.html", page="docs", body=None, doc=name)
         resp.status_code = 404
         return resp
