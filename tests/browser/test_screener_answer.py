@@ -24,6 +24,10 @@ def test_roxham_2020_answer(page: Page) -> None:
         "Eligible to be referred to the Refugee Protection Division ")
     expect(page.locator(".order-notice")).to_contain_text("back to the United States")
     expect(page.locator("#result-steps li").first).to_contain_text("IRPA 100(1)")
+    # the visa facts not given, derived from data/visas.yaml, in words with their source
+    expect(page.locator('#result-derived li[data-field="visa_req_ca"]')).to_have_text(
+        "A Canadian visa is needed by the route used — HT: visa required on 2020-06-01 "
+        "(IRCC entry requirements)", use_inner_text=True)
     with page.expect_popup() as popup:
         page.click("#result-summary")
     summary = popup.value

@@ -211,7 +211,18 @@
       const h = R.el("h3"); h.appendChild(R.both("Derived from the visa table (not given)", "Déduit de la table des visas (non fourni)"));
       extra.appendChild(h);
       const ul = R.el("ul", { id: "result-derived" });
-      derived.forEach(function (d) { ul.appendChild(R.el("li", {}, d.field + " = " + d.value + " — " + d.text)); });
+      derived.forEach(function (d) {
+        const li = R.el("li", { "data-field": d.field, "data-value": String(d.value) });
+        if (d.field === "visa_req_ca") {
+          li.appendChild(d.value ? R.both("A Canadian visa is needed by the route used", "Un visa canadien est exigé pour la voie empruntée")
+            : R.both("No Canadian visa is needed by the route used", "Aucun visa canadien n'est exigé pour la voie empruntée"));
+        } else {
+          li.appendChild(d.value ? R.both("A US visa is needed", "Un visa américain est exigé")
+            : R.both("No US visa is needed", "Aucun visa américain n'est exigé"));
+        }
+        li.appendChild(document.createTextNode(" — " + d.text));
+        ul.appendChild(li);
+      });
       extra.appendChild(ul);
     }
     const btn = R.el("button", { type: "button", id: "result-summary" });
