@@ -245,9 +245,9 @@ class CanadaUSChoice:
         self.nyc_u = np.asarray(demand.nyc_ticket_utility, dtype=np.float64)
         # the general rule's profile of each profile (same nationality, no exception facts)
         profiles = list(profiles)
+        index = {pr: i for i, pr in enumerate(profiles)}
         self.headline = np.asarray(
-            [profiles.index(Profile(p.nat, "none", False, False)) for p in profiles],
-            dtype=np.int64,
+            [index[Profile(p.nat, "none", False, False)] for p in profiles], dtype=np.int64
         )
         self._key: tuple[Any, ...] | None = None
         self._last: npt.NDArray[np.float64] | None = None
@@ -306,7 +306,11 @@ def _cohorts_and_spawns(
         label = {KIND_LAND: "land", KIND_AIR: "air", KIND_INLAND: "inland"}[kind]
         cname = f"{label}:{nat}"
         if cname not in cohorts:
-            w = profile_weights(profiles, {nat: 1.0}, c.family, c.p_unaccompanied_minor, c.p_trv)
+            w = profile_weights(
+                profiles, {nat: 1.0}, c.family, c.p_unaccompanied_minor, c.p_trv,
+                p_prior_us_claim=c.p_prior_us_claim if kind == KIND_LAND else 0.0,
+                inland_days=c.inland_days_since_entry if kind == KIND_INLAND else None,
+            )
             # every cohort lists all profiles in the same order, so the engine's profile index
             # is the oracle's (zero shares are allowed and never drawn)
             rows = [({"profile": i}, float(x)) for i, x in enumerate(w)]

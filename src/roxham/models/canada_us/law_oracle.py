@@ -7,9 +7,18 @@ statute it applies one dated **order**:
 
 - the COVID-19 **direct-back order** (Canada–US temporary arrangement; its dates and source
   are :data:`roxham.law.COVID_DIRECT_BACK`): a person who crosses between ports of entry
-  to claim is directed back to the US unless the STCA, applied as if they had come to a land
-  port of entry, would let the claim in (US nationals, STCA exceptions). This is an
-  approximation of the Order in Council's exemptions, stated as such in the report.
+  to claim is directed back to the US whatever the STCA's exceptions say, as the order of
+  April 2020 (P.C. 2020-263) did: it applied the STCA's exceptions at land ports only (where
+  the statute applies them anyway). Between ports it exempted only people the STCA cannot
+  reach by who they are (US citizens, stateless habitual residents of the US): in the model,
+  a profile for which the STCA at a land port answers ``ELIGIBLE/STCA_NOT_APPLICABLE`` keeps
+  the statute's between-ports answer. Its national-interest exemptions are not modelled, nor
+  the order's first month (2020-03-21..04-21), when land ports took no exceptions either.
+
+A person **returned** after a claim found ineligible carries a prior claim in Canada from then
+on (:meth:`CanadaUSLawOracle.profile_after_return`): IRPA s. 101(1)(c) bars a later referral,
+whatever the place. People directed back under the order were not determined and keep their
+profile.
 
 The outcome code is one of ``roxham.law.RESULT_CODES`` or ``DIRECTED_BACK/COVID_ORDER``. The
 engine tabulates answers over the period once (:func:`roxham.sim.oracle.build_outcome_table`),
@@ -32,6 +41,7 @@ from roxham.models.canada_us.cohorts import (
     NATIONALITIES,
     VISA_CHANGE_DATES,
     Profile,
+    after_return_profile,
     law_facts,
     visa_req_ca,
 )
@@ -57,6 +67,7 @@ KIND_REFERRED = 0
 KIND_STCA_RETURN = 1
 KIND_DIRECTED_BACK = 2
 KIND_OTHER = 3
+_NOT_APPLICABLE = law.RESULT_CODES.index("ELIGIBLE/STCA_NOT_APPLICABLE")
 
 
 def code_kinds() -> npt.NDArray[np.int8]:
@@ -113,7 +124,8 @@ class CanadaUSLawOracle:
         """
         keys = [
             (p.nat == "US", visa_req_ca(p.nat, as_of), NATIONALITIES[p.nat].visa_req_us,
-             p.family, p.unaccompanied_minor, p.trv)
+             p.family, p.unaccompanied_minor, p.trv, p.prior_ca_claim, p.prior_us_claim,
+             p.inland_days if place == "inland" else 0)
             for p in self.profiles
         ]
         first: dict[tuple[object, ...], int] = {}
@@ -146,10 +158,28 @@ class CanadaUSLawOracle:
             and place == "between_ports"
             and self.covid_order[0] <= as_of < self.covid_order[1]
         ):
+            # exempt from the order between ports: those the STCA cannot reach by who they are
             as_if_poe = self.law_codes("land_poe", as_of)
-            eligible = as_if_poe <= 2
-            codes = np.where(eligible, as_if_poe, np.int8(len(CODE_NAMES) - 1)).astype(np.int8)
+            exempt = as_if_poe == _NOT_APPLICABLE
+            codes = np.where(exempt, codes, np.int8(len(CODE_NAMES) - 1)).astype(np.int8)
         return codes
+
+    def profile_after_return(
+        self, profile_columns: Mapping[str, npt.NDArray[Any]]
+    ) -> npt.NDArray[np.int64]:
+        """``[code, profile]``: the profile of a person returned with that outcome code (the
+        engine switches an agent to it, :func:`roxham.sim.oracle.build_outcome_table`). After an
+        ineligible claim (STCA or another ground) it is the same facts with a prior claim in
+        Canada found ineligible (:func:`cohorts.after_return_profile`); after a referral or a
+        direction back under the COVID order, the profile itself. Rows are this oracle's
+        profiles, as in :meth:`outcome_codes`."""
+        n = len(self.profiles)
+        twin = np.asarray(after_return_profile(self.profiles), dtype=np.int64)
+        out = np.tile(np.arange(n, dtype=np.int64), (len(CODE_NAMES), 1))
+        for c, name in enumerate(CODE_NAMES):
+            if name.startswith("INELIGIBLE"):
+                out[c] = twin
+        return out
 
     def breakpoints(
         self,
@@ -160,12 +190,15 @@ class CanadaUSLawOracle:
     ) -> list[dt.date]:
         """Days on which an answer may change: the law's breakpoints under the scenario's
         reform (:func:`roxham.law.breakpoints`), visa dates and the order's dates, as they are
-        and shifted by the entry-to-claim delay of ``place`` (of every place when ``None``)."""
+        and shifted by the entry-to-claim delay of ``place`` (of every place when ``None``; at
+        ``inland`` also by the profiles' own days since entry)."""
         base: set[dt.date] = set(law.breakpoints(self._reform_obj))
         base.update(VISA_CHANGE_DATES)
         if self.covid_order is not None:
             base.update(self.covid_order)
         delays = {self.delays[place]} if place is not None else set(self.delays.values())
+        if place in (None, "inland"):  # inland claimants' own days since entry
+            delays.update(p.inland_days for p in self.profiles if p.inland_days > 0)
         out: set[dt.date] = set()
         for b in base:
             out.add(b)  # dates read on the claim day (visa, order, in-force of the Act)
