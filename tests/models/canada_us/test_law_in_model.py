@@ -100,8 +100,11 @@ def test_after_an_ineligible_claim_the_profile_carries_it_and_101_1_c_bars_every
                 want = law.determine(
                     _facts(p, mode, where, day - dt.timedelta(days=d), day,
                            {"canada_claim": "INELIGIBLE_101_1_E"}), day)
-                assert CODE_NAMES[codes[t]] == want.result_code, (day, place, p)
                 assert "101(1)(c)" in want.grounds and not want.eligible
+                if place == "between_inland_late":  # got in unseen: barred, so no claim
+                    assert CODE_NAMES[codes[t]] == "STAYED/NO_CLAIM_101_1_C", (day, p)
+                else:
+                    assert CODE_NAMES[codes[t]] == want.result_code, (day, place, p)
 
 
 def test_a_person_returned_at_a_port_is_not_referred_when_crossing_later() -> None:
@@ -116,13 +119,24 @@ def test_a_person_returned_at_a_port_is_not_referred_when_crossing_later() -> No
     assert returned.sum() > 50
     prof = b.profiles
     assert all(prof[int(j)].prior_ca_claim == "INELIGIBLE_101_1_E" for j in a.profile[:n][returned])
-    claimant = a.state[:n] == AgentState.CLAIMANT
-    assert not (claimant & returned).any()
-    # the retries happened and were decided: the engine counted them as ineligible claims
+    claimant = a.state[:n] == AgentState.CLAIMANT  # referred, or stayed without claiming
+    unseen = np.isin(a.loc[:n], [b.sim.network.index(E.INLAND_EARLY),
+                                 b.sim.network.index(E.INLAND_LATE)])
+    # nobody returned was referred: the returned who ended in Canada got in unseen
+    assert (unseen[claimant & returned]).all()
+    # the retries happened: intercepted, refused (101(1)(c)); unseen, they stayed without
+    # claiming, counted apart and never as claims
     assert rep.codes is not None
     other = CODE_NAMES.index("INELIGIBLE/OTHER_GROUND")
-    stca = CODE_NAMES.index("INELIGIBLE/STCA")
-    assert int(rep.codes[:, [other, stca], :].sum()) > returned.sum()
+    assert int(rep.codes[:, other, :].sum()) > 0
+    out, _, states = E.daily_counts(b.sim, rep)
+    col = {k: i for i, k in enumerate(E.SERIES)}
+    stayed = int(out[:, col["stayed_ca_unclaimed"]].sum())
+    assert stayed == states[E.STATE_NAMES.index("stayed_ca_unclaimed")]
+    assert stayed == int(rep.codes[:, CODE_NAMES.index("STAYED/NO_CLAIM_101_1_C"), :].sum())
+    assert sum(states) == n
+    assert out[:, col["referred"]].sum() == claimant.sum() - stayed
+    assert stayed == int((claimant & returned).sum()) > 0
 
 
 # ---- 101(1)(c.1): prior US claims ------------------------------------------------------------

@@ -45,6 +45,8 @@ def _expected(p: Profile, place: str, day: dt.date, reform: law.Reform | None,
     if place == "between_ports" and COVID_ORDER[0] <= day < COVID_ORDER[1]:
         poe = law.determine(law_facts(p, "land_poe", day, delays), day, reform).result_code
         return code if poe == "ELIGIBLE/STCA_NOT_APPLICABLE" else "DIRECTED_BACK/COVID_ORDER"
+    if place.startswith("between_inland") and p.prior_ca_claim and code.startswith("INELIGIBLE"):
+        return "STAYED/NO_CLAIM_101_1_C"  # barred (101(1)(c)), in unseen: stays, no claim
     return code
 
 
@@ -135,4 +137,5 @@ def test_oracle_is_a_sim_law_oracle() -> None:
     oracle = CanadaUSLawOracle(profile_table()[:3])
     assert isinstance(oracle, LawOracle)
     assert len(oracle.code_names) == len(oracle.referred) == len(code_kinds())
-    assert list(oracle.referred) == [True, True, True, False, False, False]
+    # the last code (stayed without claiming) ends the journey in Canada, like a referral
+    assert list(oracle.referred) == [True, True, True, False, False, False, True]

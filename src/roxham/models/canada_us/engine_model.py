@@ -31,6 +31,10 @@ How the model maps onto the engine:
 - **Returns**: claim locations send a returned person back to the start of their route (their
   origin, ``return_to: @route_start``); land cohorts give up with ``1 − retry_after_return``
   and after their third return (``max_attempts = 2``); air and inland cohorts always give up.
+  A person returned after an ineligible claim carries it (the oracle's
+  ``profile_after_return``; the engine switches the agent's profile): IRPA s. 101(1)(c) bars
+  any later referral; intercepted again, they are returned again; unseen, they stay in Canada
+  without claiming (``stayed_ca_unclaimed``, not a claim).
 - **Closures**: ``close_location`` / ``open_location`` events on the crossing (and any option
   at the same place). Deciders know of a closure at once; people already on the way are
   turned back at the closed crossing (the engine's bounce) and choose again the next day.
@@ -55,7 +59,12 @@ from roxham.models.canada_us.geography import (
     route_places,
     travel_days,
 )
-from roxham.models.canada_us.law_oracle import CODE_NAMES, DIRECTED_BACK, CanadaUSLawOracle
+from roxham.models.canada_us.law_oracle import (
+    CODE_NAMES,
+    DIRECTED_BACK,
+    STAYED_UNCLAIMED,
+    CanadaUSLawOracle,
+)
 from roxham.models.canada_us.scenario import ModelScenario
 from roxham.sim.choice import DayContext, logit
 from roxham.sim.engine import ROUTE_START, Cohort, Simulation, Spawn
@@ -84,12 +93,12 @@ SERIES: tuple[str, ...] = (
     "intercepted_QC", "intercepted_MB", "intercepted_BC", "intercepted_ON", "intercepted_other",
     "claims_airport", "claims_land_poe", "claims_inland", "claims_rcmp",
     "stca_returns", "directed_back", "ineligible_other", "turned_away", "gave_up",
-    "referred", "poe_arrivals", "hidden_claims",
+    "referred", "poe_arrivals", "hidden_claims", "stayed_ca_unclaimed",
 )  # fmt: skip
 
 #: Final states counted per replicate (they add up to the agents created).
 STATE_NAMES: tuple[str, ...] = (
-    "deciding", "travelling", "hidden", "stayed_us", "referred", "gave_up",
+    "deciding", "travelling", "hidden", "stayed_us", "referred", "gave_up", "stayed_ca_unclaimed",
 )  # fmt: skip
 
 INLAND_EARLY = "inland_early"
@@ -404,11 +413,18 @@ def daily_counts(
         if cs:
             out[:, col[f"crossings_{prov}"]] = at("crossings", cs)
             out[:, col[f"intercepted_{prov}"]] = at("intercepted", cs)
+    assert rep.codes is not None
+    # people barred by 101(1)(c) who got in unseen and stay without claiming: the engine ends
+    # their journey at the inland office like a referral; they are no claim
+    unclaimed = rep.codes[:, CODE_NAMES.index(STAYED_UNCLAIMED), :].astype(np.int64)
+    unseen = [net.index(INLAND_EARLY), net.index(INLAND_LATE)]
+    stayed = unclaimed[:, unseen].sum(axis=1)
     out[:, col["claims_airport"]] = at("referred", [AIRPORT])
     out[:, col["claims_land_poe"]] = at("referred", poe)
-    out[:, col["claims_inland"]] = at("referred", [INLAND_EARLY, INLAND_LATE, INLAND_OFFICE])
+    out[:, col["claims_inland"]] = (
+        at("referred", [INLAND_EARLY, INLAND_LATE, INLAND_OFFICE]) - stayed
+    )
     out[:, col["claims_rcmp"]] = at("referred", irr)
-    assert rep.codes is not None
     codes = rep.codes.astype(np.int64).sum(axis=2)  # [d, code]
     stca = CODE_NAMES.index("INELIGIBLE/STCA")
     back = CODE_NAMES.index(DIRECTED_BACK)
@@ -419,9 +435,10 @@ def daily_counts(
     out[:, col["ineligible_other"]] = codes[:, other].sum(axis=1)
     out[:, col["turned_away"]] = ser[:, si["bounced"], :].sum(axis=1)
     out[:, col["gave_up"]] = ser[:, si["gave_up"], :].sum(axis=1)
-    out[:, col["referred"]] = ser[:, si["referred"], :].sum(axis=1)
+    out[:, col["referred"]] = ser[:, si["referred"], :].sum(axis=1) - unclaimed.sum(axis=1)
     out[:, col["poe_arrivals"]] = at("claims", poe)
-    out[:, col["hidden_claims"]] = at("claims", [INLAND_EARLY, INLAND_LATE])
+    out[:, col["hidden_claims"]] = at("claims", [INLAND_EARLY, INLAND_LATE]) - stayed
+    out[:, col["stayed_ca_unclaimed"]] = unclaimed.sum(axis=1)
     # route choices: entries into the first link of each crossing option
     ids = [c.id for c in CROSSINGS]
     choices = np.zeros((n_days, len(CROSSINGS)), dtype=np.int64)
@@ -444,7 +461,8 @@ def daily_counts(
         int(last[A.TRAVELLING]) - hidden,
         hidden,
         int(last[A.SETTLED]),
-        int(last[A.CLAIMANT]),
+        int(last[A.CLAIMANT]) - int(unclaimed.sum()),
         int(last[A.EXITED]),
+        int(unclaimed.sum()),
     ]
     return out, choices, states

@@ -17,8 +17,10 @@ statute it applies one dated **order**:
 
 A person **returned** after a claim found ineligible carries a prior claim in Canada from then
 on (:meth:`CanadaUSLawOracle.profile_after_return`): IRPA s. 101(1)(c) bars a later referral,
-whatever the place. People directed back under the order were not determined and keep their
-profile.
+whatever the place. If they try again and are intercepted, the law refuses the claim (and
+they are returned again); if they get in unseen, they do not claim and stay without status
+(:data:`STAYED_UNCLAIMED`). People directed back under the order were not determined and keep
+their profile.
 
 The outcome code is one of ``roxham.law.RESULT_CODES`` or ``DIRECTED_BACK/COVID_ORDER``. The
 engine tabulates answers over the period once (:func:`roxham.sim.oracle.build_outcome_table`),
@@ -52,7 +54,10 @@ __all__ = [
     "KIND_DIRECTED_BACK",
     "KIND_OTHER",
     "KIND_REFERRED",
+    "KIND_STAYED_UNCLAIMED",
     "KIND_STCA_RETURN",
+    "STAYED_UNCLAIMED",
+    "UNSEEN_PLACES",
     "CanadaUSLawOracle",
     "code_kinds",
 ]
@@ -61,20 +66,33 @@ __all__ = [
 COVID_ORDER: tuple[dt.date, dt.date] = law.COVID_DIRECT_BACK.span
 
 DIRECTED_BACK = "DIRECTED_BACK/COVID_ORDER"
-CODE_NAMES: tuple[str, ...] = (*law.RESULT_CODES, DIRECTED_BACK)
+#: Not a claim: a person barred by IRPA s. 101(1)(c) (a prior claim found ineligible) who got
+#: into Canada unseen stays without claiming (no status). The engine ends their journey at the
+#: inland office as it does for a referral (for the engine ``referred`` means "stays in
+#: Canada"); ``engine_model.daily_counts`` counts them apart, never as claims.
+STAYED_UNCLAIMED = "STAYED/NO_CLAIM_101_1_C"
+CODE_NAMES: tuple[str, ...] = (*law.RESULT_CODES, DIRECTED_BACK, STAYED_UNCLAIMED)
 
 KIND_REFERRED = 0
 KIND_STCA_RETURN = 1
 KIND_DIRECTED_BACK = 2
 KIND_OTHER = 3
+KIND_STAYED_UNCLAIMED = 4
+_DIRECTED_BACK_CODE = np.int8(CODE_NAMES.index(DIRECTED_BACK))
+_STAYED_CODE = np.int8(CODE_NAMES.index(STAYED_UNCLAIMED))
+#: Places reached by crossing between ports unseen (no officer decides there: people choose
+#: whether to claim).
+UNSEEN_PLACES: tuple[str, ...] = ("between_inland_early", "between_inland_late")
 _NOT_APPLICABLE = law.RESULT_CODES.index("ELIGIBLE/STCA_NOT_APPLICABLE")
+_FIRST_INELIGIBLE = law.RESULT_CODES.index("INELIGIBLE/STCA")
 
 
 def code_kinds() -> npt.NDArray[np.int8]:
-    """What each code means for the model: referred, STCA return, directed back, other.
+    """What each code means for the model: referred, STCA return, directed back, other,
+    stayed in Canada without claiming.
 
     >>> code_kinds().tolist()
-    [0, 0, 0, 1, 3, 2]
+    [0, 0, 0, 1, 3, 2, 4]
     """
     kinds = []
     for name in CODE_NAMES:
@@ -84,6 +102,8 @@ def code_kinds() -> npt.NDArray[np.int8]:
             kinds.append(KIND_STCA_RETURN)
         elif name == DIRECTED_BACK:
             kinds.append(KIND_DIRECTED_BACK)
+        elif name == STAYED_UNCLAIMED:
+            kinds.append(KIND_STAYED_UNCLAIMED)
         else:
             kinds.append(KIND_OTHER)
     return np.asarray(kinds, dtype=np.int8)
@@ -111,7 +131,10 @@ class CanadaUSLawOracle:
         self._reform_obj = law.Reform.model_validate(self.reform_dict) if reform else None
 
     code_names: Sequence[str] = CODE_NAMES
-    referred: Sequence[bool] = tuple(k == KIND_REFERRED for k in code_kinds().tolist())
+    #: the journey ends in Canada: referred claims, and people who stay without claiming
+    referred: Sequence[bool] = tuple(
+        k in (KIND_REFERRED, KIND_STAYED_UNCLAIMED) for k in code_kinds().tolist()
+    )
 
     # -- the law itself -------------------------------------------------------------------
     def law_codes(self, place: str, as_of: dt.date) -> npt.NDArray[np.int8]:
@@ -161,7 +184,13 @@ class CanadaUSLawOracle:
             # exempt from the order between ports: those the STCA cannot reach by who they are
             as_if_poe = self.law_codes("land_poe", as_of)
             exempt = as_if_poe == _NOT_APPLICABLE
-            codes = np.where(exempt, codes, np.int8(len(CODE_NAMES) - 1)).astype(np.int8)
+            codes = np.where(exempt, codes, _DIRECTED_BACK_CODE).astype(np.int8)
+        if place in UNSEEN_PLACES:
+            # a person who knows a prior claim bars them (they were told when returned) does
+            # not claim after getting in unseen: they stay without status
+            prior = np.asarray([p.prior_ca_claim is not None for p in self.profiles])
+            barred = prior & (codes >= _FIRST_INELIGIBLE) & (codes < _DIRECTED_BACK_CODE)
+            codes = np.where(barred, _STAYED_CODE, codes).astype(np.int8)
         return codes
 
     def profile_after_return(
