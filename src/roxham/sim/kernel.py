@@ -21,8 +21,10 @@ One call of :func:`step_day` runs one simulated day over the agent arrays, in th
      (intercepted with probability ``p_intercept[l]`` → claim there; otherwise evade and go on),
      ``CLAIM`` (the law table decides: referred → queue or claimant; not referred → returned to
      ``return_to[l]`` (:data:`RETURN_ROUTE_START`: the start of the agent's route) or the
-     link's start, then give up with the cohort's probability, or always after more than the
-     cohort's ``max_attempts`` returns, or decide again; every claim is counted by outcome
+     link's start, with the profile the law gives after such a return (``after_return``, e.g.
+     a prior claim that bars the next one), then give up with the cohort's probability, or
+     always after more than the cohort's ``max_attempts`` returns, or decide again; every
+     claim is counted by outcome
      code and location in ``rec_code``), ``ABSORB`` (settled), ``NONE`` (go on). A closed
      link or location bounces the agent back to the link's start (Flee's rule).
 3. **queues** serve up to their daily capacity, oldest arrivals first; waits are recorded.

@@ -13,7 +13,7 @@ statute it applies one dated **order**:
   reach by who they are (US citizens, stateless habitual residents of the US): in the model,
   a profile for which the STCA at a land port answers ``ELIGIBLE/STCA_NOT_APPLICABLE`` keeps
   the statute's between-ports answer. Its national-interest exemptions are not modelled, nor
-  the order's first month (2020-03-21..04-21), when land ports took no exceptions either.
+  the order's first month, when land ports took no exceptions either.
 
 A person **returned** after a claim found ineligible carries a prior claim in Canada from then
 on (:meth:`CanadaUSLawOracle.profile_after_return`): IRPA s. 101(1)(c) bars a later referral,
