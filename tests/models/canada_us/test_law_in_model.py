@@ -197,9 +197,13 @@ def test_inland_claimants_days_since_entry_and_b1() -> None:
             want = law.determine(
                 _facts(p, "AIRPORT", "INLAND_OFFICE", claim - dt.timedelta(days=days), claim),
                 claim)
-            assert _one(p, "inland", claim) == want.result_code, (days, claim)
             b1 = days > 365 and claim >= C12
             assert ("101(1)(b.1)" in want.grounds) == b1
+            got = _one(p, "inland", claim)
+            if days > 365 and C2 <= claim < C12:  # referred; the 2026 law reaches it pending
+                assert want.eligible and got == "ELIGIBLE/PENDING_REACHED_BY_2026_LAW"
+            else:
+                assert got == want.result_code, (days, claim)
     w = profile_weights(profile_table(), {"IN": 1.0}, {}, 0.0, 0.0, inland_days=shares)
     assert float(w.sum()) == pytest.approx(1.0)
 
@@ -262,3 +266,47 @@ def test_the_scenario_runs_to_the_end_of_2026() -> None:
     assert build(s).sim.n_days == 61
     assert load_scenario("historical").end == dt.date(2024, 12, 31)  # the default run's end
     assert NATIONALITIES  # the cohorts' nationalities are those of the table
+
+
+# ---- referred claims pending on D_C12_RA -----------------------------------------------------
+def test_referred_claims_the_2026_law_reaches_while_pending_are_marked() -> None:
+    """A claim made from D_C2_INTRO and referred before D_C12_RA is referred (determined under
+    the law of its day); the model marks those that the law determined on D_C12_RA refuses."""
+    day = C2 + dt.timedelta(days=30)
+    for days, reached in ((540, True), (180, False)):
+        p = Profile("IN", "none", False, False, None, False, days)
+        f = _facts(p, "AIRPORT", "INLAND_OFFICE", day - dt.timedelta(days=days), day)
+        assert law.determine(f, day).eligible
+        assert law.determine(f, C12).eligible is not reached
+        code = _one(p, "inland", day)
+        assert (code == "ELIGIBLE/PENDING_REACHED_BY_2026_LAW") is reached
+        assert code.startswith("ELIGIBLE")
+    hp = Profile("HT", "none", False, False)
+    f = _facts(hp, "BETWEEN_POE", "INLAND_OFFICE", day - dt.timedelta(days=16), day)
+    assert law.determine(f, day).eligible and not law.determine(f, C12).eligible
+    assert _one(hp, "between_inland_late", day, {"between_inland_late": 16}) == (
+        "ELIGIBLE/PENDING_REACHED_BY_2026_LAW")
+    # before D_C2_INTRO the later law does not reach the claim
+    early = C2 - dt.timedelta(days=1)
+    p = Profile("IN", "none", False, False, None, False, 540)
+    assert _one(p, "inland", early) == "ELIGIBLE/STCA_NOT_APPLICABLE"
+
+
+def test_notices_take_the_reached_pending_claims_out_of_the_irb_inventory(
+    across_2026: Any,
+) -> None:
+    b, rep = across_2026
+    s = b.scenario
+    out, _, _ = E.daily_counts(b.sim, rep)
+    col = {k: i for i, k in enumerate(E.SERIES)}
+    i = (C12 - s.start).days
+    reached = int(out[:i, col["referred_pending_2026_law"]].sum())
+    assert reached > 1000 and out[i:, col["referred_pending_2026_law"]].sum() == 0
+    from roxham.models.canada_us.model import irb_pending
+
+    s1 = s.model_copy(update={"processing": s.processing.model_copy(
+        update={"pending_notice_share": 1.0})})
+    p0 = irb_pending(s, E.irb_inflow(s, out))
+    p1 = irb_pending(s1, E.irb_inflow(s1, out))
+    assert np.array_equal(p0[:i], p1[:i])
+    assert p0[i] - p1[i] == pytest.approx(reached * s.processing.irb_referral_share)

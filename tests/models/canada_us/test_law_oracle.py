@@ -47,6 +47,11 @@ def _expected(p: Profile, place: str, day: dt.date, reform: law.Reform | None,
         return code if poe == "ELIGIBLE/STCA_NOT_APPLICABLE" else "DIRECTED_BACK/COVID_ORDER"
     if place.startswith("between_inland") and p.prior_ca_claim and code.startswith("INELIGIBLE"):
         return "STAYED/NO_CLAIM_101_1_C"  # barred (101(1)(c)), in unseen: stays, no claim
+    c2, ra = law.law_date("D_C2_INTRO", reform), law.law_date("D_C12_RA", reform)
+    if c2 and ra and c2 <= day < ra and code.startswith("ELIGIBLE"):
+        later = law.determine(law_facts(p, place, day, delays), ra, reform)
+        if not later.eligible:  # referred, but the 2026 law reaches it while pending
+            return "ELIGIBLE/PENDING_REACHED_BY_2026_LAW"
     return code
 
 
@@ -137,5 +142,6 @@ def test_oracle_is_a_sim_law_oracle() -> None:
     oracle = CanadaUSLawOracle(profile_table()[:3])
     assert isinstance(oracle, LawOracle)
     assert len(oracle.code_names) == len(oracle.referred) == len(code_kinds())
-    # the last code (stayed without claiming) ends the journey in Canada, like a referral
-    assert list(oracle.referred) == [True, True, True, False, False, False, True]
+    # the last codes (stayed without claiming; referred, reached later by the 2026 law) end
+    # the journey in Canada, like a referral
+    assert list(oracle.referred) == [True, True, True, False, False, False, True, True]

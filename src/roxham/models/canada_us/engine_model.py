@@ -62,6 +62,7 @@ from roxham.models.canada_us.geography import (
 from roxham.models.canada_us.law_oracle import (
     CODE_NAMES,
     DIRECTED_BACK,
+    PENDING_REACHED,
     STAYED_UNCLAIMED,
     CanadaUSLawOracle,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "build_simulation",
     "claim_delays",
     "daily_counts",
+    "irb_inflow",
     "protocol_window",
 ]
 
@@ -94,6 +96,7 @@ SERIES: tuple[str, ...] = (
     "claims_airport", "claims_land_poe", "claims_inland", "claims_rcmp",
     "stca_returns", "directed_back", "ineligible_other", "turned_away", "gave_up",
     "referred", "poe_arrivals", "hidden_claims", "stayed_ca_unclaimed",
+    "referred_pending_2026_law",
 )  # fmt: skip
 
 #: Final states counted per replicate (they add up to the agents created).
@@ -130,6 +133,33 @@ def claim_delays(s: ModelScenario) -> dict[str, int]:
         "between_inland_early": int(s.processing.evade_wait_days),
         "between_inland_late": hide_delay(s),
     }
+
+
+def irb_inflow(s: ModelScenario, out: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Daily net inflow of referred claims into the IRB inventory: the referrals of each day,
+    less, on ``D_C12_RA``, ``processing.pending_notice_share`` of the claims referred before
+    it that the 2026 law reaches (``referred_pending_2026_law``): those given a s. 104(1)(a)
+    notice leave the inventory (all of them are taken as still pending: the RPD took about two
+    years then).
+
+    >>> import numpy as np
+    >>> from roxham.models.canada_us.scenario import load_scenario
+    >>> s = load_scenario("historical", {"start": "2026-03-24", "end": "2026-03-27",
+    ...                                  "processing": {"pending_notice_share": 0.5}})
+    >>> out = np.zeros((4, len(SERIES)), dtype=np.int64)
+    >>> out[:, SERIES.index("referred")] = 10
+    >>> out[:2, SERIES.index("referred_pending_2026_law")] = 4
+    >>> irb_inflow(s, out).tolist()
+    [10.0, 10.0, 6.0, 10.0]
+    """
+    col = {n: i for i, n in enumerate(SERIES)}
+    flow = out[:, col["referred"]].astype(np.float64)
+    ra = law.law_date("D_C12_RA", s.law.reform)
+    share = s.processing.pending_notice_share
+    if ra is not None and share > 0 and s.start <= ra <= s.end:
+        i = (ra - s.start).days
+        flow[i] -= share * float(out[:i, col["referred_pending_2026_law"]].sum())
+    return flow
 
 
 def _network(s: ModelScenario) -> Network:
@@ -439,6 +469,7 @@ def daily_counts(
     out[:, col["poe_arrivals"]] = at("claims", poe)
     out[:, col["hidden_claims"]] = at("claims", [INLAND_EARLY, INLAND_LATE]) - stayed
     out[:, col["stayed_ca_unclaimed"]] = unclaimed.sum(axis=1)
+    out[:, col["referred_pending_2026_law"]] = codes[:, CODE_NAMES.index(PENDING_REACHED)]
     # route choices: entries into the first link of each crossing option
     ids = [c.id for c in CROSSINGS]
     choices = np.zeros((n_days, len(CROSSINGS)), dtype=np.int64)

@@ -56,6 +56,7 @@ __all__ = [
     "KIND_REFERRED",
     "KIND_STAYED_UNCLAIMED",
     "KIND_STCA_RETURN",
+    "PENDING_REACHED",
     "STAYED_UNCLAIMED",
     "UNSEEN_PLACES",
     "CanadaUSLawOracle",
@@ -71,7 +72,14 @@ DIRECTED_BACK = "DIRECTED_BACK/COVID_ORDER"
 #: inland office as it does for a referral (for the engine ``referred`` means "stays in
 #: Canada"); ``engine_model.daily_counts`` counts them apart, never as claims.
 STAYED_UNCLAIMED = "STAYED/NO_CLAIM_101_1_C"
-CODE_NAMES: tuple[str, ...] = (*law.RESULT_CODES, DIRECTED_BACK, STAYED_UNCLAIMED)
+#: Referred, but reached by the 2026 law while pending: a claim made from ``D_C2_INTRO`` and
+#: referred before ``D_C12_RA`` (determined under the law of its day) that the law determined
+#: on ``D_C12_RA`` would refuse ((b.1), (b.2)). Referred like the others; a scenario may give
+#: a share of them a s. 104(1)(a) notice (``processing.pending_notice_share``).
+PENDING_REACHED = "ELIGIBLE/PENDING_REACHED_BY_2026_LAW"
+CODE_NAMES: tuple[str, ...] = (
+    *law.RESULT_CODES, DIRECTED_BACK, STAYED_UNCLAIMED, PENDING_REACHED,
+)
 
 KIND_REFERRED = 0
 KIND_STCA_RETURN = 1
@@ -80,6 +88,7 @@ KIND_OTHER = 3
 KIND_STAYED_UNCLAIMED = 4
 _DIRECTED_BACK_CODE = np.int8(CODE_NAMES.index(DIRECTED_BACK))
 _STAYED_CODE = np.int8(CODE_NAMES.index(STAYED_UNCLAIMED))
+_PENDING_CODE = np.int8(CODE_NAMES.index(PENDING_REACHED))
 #: Places reached by crossing between ports unseen (no officer decides there: people choose
 #: whether to claim).
 UNSEEN_PLACES: tuple[str, ...] = ("between_inland_early", "between_inland_late")
@@ -92,11 +101,11 @@ def code_kinds() -> npt.NDArray[np.int8]:
     stayed in Canada without claiming.
 
     >>> code_kinds().tolist()
-    [0, 0, 0, 1, 3, 2, 4]
+    [0, 0, 0, 1, 3, 2, 4, 0]
     """
     kinds = []
     for name in CODE_NAMES:
-        if name.startswith("ELIGIBLE"):
+        if name.startswith("ELIGIBLE"):  # incl. referred claims the 2026 law reaches later
             kinds.append(KIND_REFERRED)
         elif name == "INELIGIBLE/STCA":
             kinds.append(KIND_STCA_RETURN)
@@ -129,6 +138,10 @@ class CanadaUSLawOracle:
         self.reform_dict = dict(reform or {})
         self.covid_order = covid_order
         self._reform_obj = law.Reform.model_validate(self.reform_dict) if reform else None
+        #: (D_C2_INTRO, D_C12_RA) under the reform: claims made from the first and referred
+        #: before the second may be reached by the 2026 law while pending
+        self.law_2026 = (law.law_date("D_C2_INTRO", self._reform_obj),
+                         law.law_date("D_C12_RA", self._reform_obj))
 
     code_names: Sequence[str] = CODE_NAMES
     #: the journey ends in Canada: referred claims, and people who stay without claiming
@@ -137,8 +150,11 @@ class CanadaUSLawOracle:
     )
 
     # -- the law itself -------------------------------------------------------------------
-    def law_codes(self, place: str, as_of: dt.date) -> npt.NDArray[np.int8]:
-        """Statutory result code per profile (no order applied).
+    def law_codes(
+        self, place: str, as_of: dt.date, determined: dt.date | None = None
+    ) -> npt.NDArray[np.int8]:
+        """Statutory result code per profile (no order applied) of a claim made on ``as_of``
+        and determined that day, or on ``determined`` (a later day) when given.
 
         The law reads nationality only through "is a US national" and the visa facts
         (docs/law/RULES.md §2, §5), so profiles that agree on those and on every other fact get the
@@ -156,7 +172,9 @@ class CanadaUSLawOracle:
             first.setdefault(k, i)
         reps = list(first.values())
         facts = [law_facts(self.profiles[i], place, as_of, self.delays) for i in reps]
-        res = law.evaluate_batch(law.columns_from_facts(facts), as_of, self._reform_obj)
+        res = law.evaluate_batch(
+            law.columns_from_facts(facts), determined or as_of, self._reform_obj
+        )
         rep_codes = np.asarray(res.result_code, dtype=np.int8)
         slot = {k: j for j, k in enumerate(first)}
         return rep_codes[[slot[k] for k in keys]]
@@ -185,6 +203,12 @@ class CanadaUSLawOracle:
             as_if_poe = self.law_codes("land_poe", as_of)
             exempt = as_if_poe == _NOT_APPLICABLE
             codes = np.where(exempt, codes, _DIRECTED_BACK_CODE).astype(np.int8)
+        c2, ra = self.law_2026
+        if c2 is not None and ra is not None and c2 <= as_of < ra:
+            # made from D_C2_INTRO, referred before D_C12_RA: would the 2026 law refuse it?
+            later = self.law_codes(place, as_of, determined=ra)
+            reached = (codes < _FIRST_INELIGIBLE) & (later >= _FIRST_INELIGIBLE)
+            codes = np.where(reached, _PENDING_CODE, codes).astype(np.int8)
         if place in UNSEEN_PLACES:
             # a person who knows a prior claim bars them (they were told when returned) does
             # not claim after getting in unseen: they stay without status

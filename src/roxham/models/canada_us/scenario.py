@@ -172,6 +172,11 @@ class ProcessingSection(_Strict):
     irb_pending_initial: float = Field(default=20000.0, ge=0.0)
     irb_finalised_per_year: dict[Year, NonNeg]
     irb_referral_share: float = Field(default=0.93, ge=0.0, le=1.0)
+    #: share of the referred claims that the 2026 law reaches while pending (made from
+    #: D_C2_INTRO, referred before D_C12_RA, refused if determined on D_C12_RA) given a
+    #: s. 104(1)(a) notice on D_C12_RA, leaving the IRB inventory. The notice is discretionary
+    #: and roxham.law does not model it (docs/law/RULES.md A11): 0 by default (A, range 0-1)
+    pending_notice_share: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
 class ModelScenario(_Strict):
