@@ -137,6 +137,13 @@ def test_a_person_returned_at_a_port_is_not_referred_when_crossing_later() -> No
     assert sum(states) == n
     assert out[:, col["referred"]].sum() == claimant.sum() - stayed
     assert stayed == int((claimant & returned).sum()) > 0
+    # the office-type outputs do not count them as claims either
+    from roxham.models.canada_us.outputs import daily_claim_columns, daily_claims
+
+    dc, cols = daily_claims(b.sim, rep), daily_claim_columns()
+    inland = sum(dc[:, i].sum() for i, c in enumerate(cols)
+                 if c.startswith("unseen:") or c == "inland_stream:CA")
+    assert inland == pytest.approx(float(out[:, col["claims_inland"]].sum()))
 
 
 # ---- 101(1)(c.1): prior US claims ------------------------------------------------------------

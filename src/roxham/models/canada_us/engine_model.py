@@ -84,6 +84,7 @@ __all__ = [
     "daily_counts",
     "irb_inflow",
     "protocol_window",
+    "referred_by_location",
 ]
 
 PROVINCES: tuple[str, ...] = ("QC", "MB", "BC", "ON", "other")
@@ -413,6 +414,18 @@ def build_simulation(
         name=f"canada_us:{s.name}",
         choice=choice,
     )
+
+
+def referred_by_location(sim: Simulation, rep: ReplicateResult) -> npt.NDArray[np.float64]:
+    """``[n_days, n_locations]``: referred claims per day and location, from the engine's
+    records, without the people barred by IRPA s. 101(1)(c) who stay unseen without claiming
+    (the engine ends their journey like a referral; they are no claim)."""
+    from roxham.sim.kernel import SERIES as ENGINE_SERIES
+
+    referred = rep.series[:, ENGINE_SERIES.index("referred"), :].astype(np.float64)
+    if rep.codes is not None:
+        referred = referred - rep.codes[:, CODE_NAMES.index(STAYED_UNCLAIMED), :]
+    return referred
 
 
 def daily_counts(
