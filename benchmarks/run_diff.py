@@ -18,9 +18,10 @@ from pathlib import Path
 import polars as pl
 
 DEFAULT = [
-    "rcmp_interceptions/QC", "rcmp_interceptions/CA", "claims/total", "claims/rcmp",
-    "claims/land_poe", "claims/inland", "claims/airport", "stca_returns/CA",
-    "directed_back/CA", "irb_pending/CA",
+    "rcmp_interceptions/QC", "rcmp_interceptions/CA", "claims_total/CA", "claims_total/QC",
+    "claims_rcmp/CA", "claims_rcmp/QC", "claims_land_poe/CA", "claims_land_poe/QC",
+    "claims_inland/CA", "claims_airport/CA", "stca_returns/CA", "directed_back/CA",
+    "irb_pending/CA",
 ]  # fmt: skip
 
 
