@@ -32,6 +32,8 @@ from roxham import law
 from roxham.scenario import ScenarioModel, deep_merge, resolve, user_error_from_validation
 from roxham.scenario import scenario_hash as _hash
 
+from roxham.models.canada_us.southbound_params import SouthboundSection  # issue 15
+
 __all__ = [
     "Closure",
     "ModelScenario",
@@ -182,6 +184,7 @@ class ModelScenario(_Strict):
     cohorts: CohortSection
     choice: ChoiceSection
     processing: ProcessingSection
+    southbound: SouthboundSection = SouthboundSection()  # issue 15: southbound.py
 
     @model_validator(mode="after")
     def _check(self) -> ModelScenario:
@@ -282,4 +285,5 @@ def _field_names(model: type[Any]) -> set[str]:
     return out
 
 
-_FIELDS = sorted(_field_names(ModelScenario) | _field_names(Shock) | _field_names(Closure))
+_FIELDS = sorted(_field_names(ModelScenario) | _field_names(Shock) | _field_names(Closure)
+                 | _field_names(SouthboundSection))
