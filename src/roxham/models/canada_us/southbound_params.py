@@ -65,6 +65,18 @@ class VisaOverride(_Strict):
     status: str = Field(pattern="^(exempt|eta_only|visa)$")
     source: str = ""
 
+    @model_validator(mode="after")
+    def _known(self) -> VisaOverride:
+        from roxham.law.visas import COVERED
+
+        for n in self.nationalities:
+            if n not in COVERED and n != "OTHER":
+                raise ValueError(f"visa_overrides: nationality {n!r} is not in roxham.law's "
+                                 f"visa table (law/data/visas.yaml) nor OTHER")
+        if self.end is not None and self.end <= self.start:
+            raise ValueError("visa_overrides: end is not after start")
+        return self
+
 
 def ramp_weight(p: SouthboundSection, day: dt.date) -> float:
     """0 before ``air_mix_ramp``, 1 after it, linear in between."""
