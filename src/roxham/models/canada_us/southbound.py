@@ -22,7 +22,10 @@ the other sectors), ``resident_per_day × season × shocks``.
 On the ``roxham.sim`` engine (:func:`build_simulation`): the groups spawn at ``sb_air`` /
 ``sb_resident``; each picks a sector (fixed shares, :class:`SectorChoice`), travels
 ``days_in_canada`` days to it (air) and crosses: the sector's ``interception`` is the US Border
-Patrol's apprehension probability; the unseen reach ``sb_us`` (the US interior). Apprehended
+Patrol's apprehension probability; the unseen reach ``sb_us`` (the US interior). Each replicate multiplies each month's rates by a lognormal factor of
+standard deviation ``month_noise_sd`` (the fit's residual error; one draw per month and
+replicate, from the replicate's seed), so the bands cover the model's error, not only the
+engine's draws. Apprehended
 people are handed back to Canada with ``p_returned_to_canada`` (a binomial draw per day with the
 replicate's seed); the rest stay in US proceedings.
 
@@ -316,11 +319,23 @@ def run_southbound(
     n_days = (end - start).days + 1
     rates, imputed = expected_rates(p, start, n_days)
     out: list[SouthboundDaily] = []
-    # one simulation per group gives apprehensions by group exactly (the engine counts by
-    # location, not by cohort); the groups never interact
-    sims = {g: build_simulation(p, start, end, {h: (rates[h] if h == g else np.zeros(n_days))
-                                                for h in GROUPS}) for g in GROUPS}
+    _, midx = _month_index(start, n_days)
+    zero = np.zeros(n_days)
+
+    def sims_for(f: npt.NDArray[np.float64]) -> dict[str, Simulation]:
+        # one simulation per group gives apprehensions by group exactly (the engine counts by
+        # location, not by cohort); the groups never interact
+        return {g: build_simulation(p, start, end, {h: (rates[h] * f if h == g else zero)
+                                                    for h in GROUPS}) for g in GROUPS}
+
+    fixed = sims_for(np.ones(n_days)) if p.month_noise_sd == 0 else None
     for rs in seeds:
+        if fixed is None:
+            sd = p.month_noise_sd
+            eps = np.random.default_rng([int(rs), 15, 1]).standard_normal(int(midx[-1]) + 1)
+            sims = sims_for(np.exp(sd * eps - sd * sd / 2)[midx])
+        else:
+            sims = fixed
         spawned: dict[str, npt.NDArray[np.int64]] = {}
         cross = {s: np.zeros(n_days, dtype=np.int64) for s in SECTORS}
         appr = {s: np.zeros(n_days, dtype=np.int64) for s in SECTORS}

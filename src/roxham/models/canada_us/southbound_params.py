@@ -135,6 +135,10 @@ class SouthboundSection(_Strict):
     days_in_canada: int = Field(default=14, ge=0, le=365)   # (A) arrival → crossing
     p_apprehension: dict[str, Share] = {"swanton": 0.77, "buffalo": 0.77, "detroit": 0.77,
                                         "blaine": 0.77, "other": 0.77}
+    # month-to-month noise the model does not explain: each replicate multiplies the month's
+    # rates by exp(sd × N(0,1) − sd²/2) (one draw per month, all groups); sd = the fit's
+    # residual root-mean-square on log Swanton (F), so the bands cover the model's error too
+    month_noise_sd: float = Field(default=0.0, ge=0.0, le=2.0)
     p_returned_to_canada: Share = 0.05   # (A) apprehended people handed back to Canada
     p_second_thoughts: Share = 0.003     # (A) referred claimants in Canada who go back south
     second_thoughts_delay_days: int = Field(default=90, ge=0, le=730)
