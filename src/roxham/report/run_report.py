@@ -337,6 +337,7 @@ def _drop_html(d: dict[str, float]) -> str:
 def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFrame,
                       validation: pl.DataFrame | None = None) -> str:
     """The HTML report of one run (a complete, self-contained page)."""
+    from roxham.report.southbound_section import southbound_html  # issue 15
     months = sorted(set(m["month"].to_list()))
     lo, hi = months[0], months[-1]
     name = str(manifest.get("scenario_name", "run"))
@@ -362,6 +363,7 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         _routes(m, lo, hi),
         "<h2>Returns to the US</h2>",
         _returns(m, lo, hi),
+        southbound_html(m, lo, hi),  # issue 15: the southbound half
         "<h2>Demand (model input)</h2>",
         _inputs(m, lo, hi),
         "<h2>IRB (RPD) pending inventory</h2>",
@@ -402,6 +404,8 @@ COMPARE_SERIES: tuple[tuple[str, str, str], ...] = (
     ("claims", "land_poe", "Claims at land ports"),
     ("stca_returns", "CA", "Returned under the STCA"),
     ("irb_pending", "CA", "IRB pending inventory"),
+    ("usbp_apprehensions", "US-SWANTON", "USBP apprehensions, Swanton (southbound)"),  # issue 15
+    ("usbp_apprehensions", "US-NORTH", "USBP apprehensions, northern border"),  # issue 15
 )
 
 

@@ -303,9 +303,11 @@ def run_scenario(
     # --- issue 15: the southbound half (southbound.py), same replicate seeds -------------
     sb_manifest: dict[str, Any] = {}
     if s.southbound.enabled:
-        sb_df, _, _, sb_manifest = southbound.monthly_rows(
+        sb_df, sb_rep, sb_cols, sb_manifest = southbound.monthly_rows(
             s.southbound, s.start, s.end, seeds, rep, all_cols)
         df = pl.concat([df, sb_df.select(df.columns)])
+        rep = np.concatenate([rep, sb_rep], axis=2)  # replicates.parquet carries them too
+        all_cols = [*all_cols, *sb_cols]
     # --- end issue 15 ---------------------------------------------------------------------
     wall = time.perf_counter() - t0
     manifest: dict[str, Any] = {
