@@ -58,7 +58,7 @@ def main() -> None:
     t0 = time.perf_counter()
     s = load_scenario("historical")
     seeds = replicate_seeds(1, a.replicates)
-    df, rep, cols, _ = S.monthly_rows(s.southbound, s.start, dt.date(2024, 12, 31), seeds)
+    df, _, _, _ = S.monthly_rows(s.southbound, s.start, dt.date(2024, 12, 31), seeds)
 
     def sim(series: str, geo: str) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
         sub = df.filter((pl.col("series") == series) & (pl.col("geography") == geo))
@@ -80,7 +80,8 @@ def main() -> None:
                                    "band_5_95_coverage_pct": round(100 * float(np.mean(inside)), 1)}
     drops = {}
     for name, (geo_obs, sub, series, geo_sim) in {
-        "mexicans_us_north": ("US-NORTH", "citizenship=Mexico", "usbp_apprehensions_by_group", "MX"),
+        "mexicans_us_north": ("US-NORTH", "citizenship=Mexico", "usbp_apprehensions_by_group",
+                              "MX"),
         "swanton": ("US-SWANTON", "all", "usbp_apprehensions", "US-SWANTON"),
         "us_north": ("US-NORTH", "all", "usbp_apprehensions", "US-NORTH"),
     }.items():
@@ -97,7 +98,8 @@ def main() -> None:
             r = run_scenario(sc, seed=5, replicates=a.replicates)
             ci = {c: i for i, c in enumerate(r.columns)}
             row = {}
-            nb_key = ("claims", "airport") if ("claims", "airport") in ci else ("claims_airport", "CA")
+            nb_key = (("claims", "airport") if ("claims", "airport") in ci
+                      else ("claims_airport", "CA"))
             labels = sorted(set(r.monthly["month"]))
             after = [i for i, m in enumerate(labels) if "2024-03" <= m <= "2024-12"]
             tot = r.replicate_monthly[:, after, ci[nb_key]].sum(axis=1)
@@ -107,8 +109,10 @@ def main() -> None:
             _, sbrep, sbcols, _ = S.monthly_rows(sc.southbound, sc.start, sc.end,
                                                  replicate_seeds(5, a.replicates))
             si = {c: i for i, c in enumerate(sbcols)}
-            for key, col in (("southbound_mx_departures_2024_03_12", ("southbound_departures", "MX")),
-                             ("swanton_apprehensions_2024_03_12", ("usbp_apprehensions", "US-SWANTON"))):
+            for key, col in (
+                ("southbound_mx_departures_2024_03_12", ("southbound_departures", "MX")),
+                ("swanton_apprehensions_2024_03_12", ("usbp_apprehensions", "US-SWANTON")),
+            ):
                 x = sbrep[:, after, si[col]].sum(axis=1)
                 row[key] = [round(float(x.mean())), round(float(np.quantile(x, 0.05))),
                             round(float(np.quantile(x, 0.95)))]

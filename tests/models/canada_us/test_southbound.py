@@ -12,8 +12,8 @@ import pytest
 
 from roxham.law.visas import COVERED, visa_req_ca
 from roxham.models.canada_us import southbound as S
-from roxham.models.canada_us.southbound_params import SouthboundSection, VisaOverride
 from roxham.models.canada_us.scenario import load_scenario
+from roxham.models.canada_us.southbound_params import VisaOverride
 
 D = dt.date
 
@@ -69,7 +69,7 @@ def test_the_air_rates_follow_the_gate() -> None:
 
 
 def test_an_override_must_name_a_nationality_the_law_knows() -> None:
-    with pytest.raises(ValueError, match="not in roxham.law"):
+    with pytest.raises(ValueError, match=r"not in roxham\.law"):
         VisaOverride(nationalities=["ZZ"], start=D(2024, 1, 1), status="visa")
 
 
@@ -78,7 +78,7 @@ def test_an_override_must_name_a_nationality_the_law_knows() -> None:
 def test_people_are_conserved_southbound() -> None:
     p = load_scenario("historical").southbound
     start, end = D(2023, 10, 1), D(2024, 3, 31)
-    df, rep, cols, man = S.monthly_rows(p, start, end, [11, 12])
+    _, rep, cols, man = S.monthly_rows(p, start, end, [11, 12])
     st = man["southbound_final_states_per_replicate"]
     for r in range(2):
         assert st["spawned"][r] == st["apprehended"][r] + st["reached_us"][r] \
@@ -160,8 +160,8 @@ def test_eta_tightening_lowers_both_directions(scen: dict[str, pl.DataFrame]) ->
 
 
 def test_historical_northbound_is_untouched_by_the_southbound_hook() -> None:
-    from roxham.models.canada_us.demand import build_demand
     from roxham.models.canada_us.cohorts import profile_table
+    from roxham.models.canada_us.demand import build_demand
 
     s = load_scenario("historical", {"start": "2024-01-01", "end": "2024-04-30"})
     d = build_demand(s, profile_table())

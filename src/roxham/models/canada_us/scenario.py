@@ -29,10 +29,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from roxham import law
+from roxham.models.canada_us.southbound_params import SouthboundSection  # issue 15
 from roxham.scenario import ScenarioModel, deep_merge, resolve, user_error_from_validation
 from roxham.scenario import scenario_hash as _hash
-
-from roxham.models.canada_us.southbound_params import SouthboundSection  # issue 15
 
 __all__ = [
     "Closure",

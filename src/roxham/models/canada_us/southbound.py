@@ -22,7 +22,8 @@ the other sectors), ``resident_per_day × season × shocks``.
 On the ``roxham.sim`` engine (:func:`build_simulation`): the groups spawn at ``sb_air`` /
 ``sb_resident``; each picks a sector (fixed shares, :class:`SectorChoice`), travels
 ``days_in_canada`` days to it (air) and crosses: the sector's ``interception`` is the US Border
-Patrol's apprehension probability; the unseen reach ``sb_us`` (the US interior). Each replicate multiplies each month's rates by a lognormal factor of
+Patrol's apprehension probability; the unseen reach ``sb_us`` (the US interior). Each
+replicate multiplies each month's rates by a lognormal factor of
 standard deviation ``month_noise_sd`` (the fit's residual error; one draw per month and
 replicate, from the replicate's seed), so the bands cover the model's error, not only the
 engine's draws. Apprehended
@@ -72,8 +73,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SECTOR_GEO",
-    "SouthboundDaily",
     "SectorChoice",
+    "SouthboundDaily",
     "apply_visa_overrides",
     "build_simulation",
     "expected_rates",
@@ -457,7 +458,7 @@ def monthly_rows(
             k += 1
             ci = _northbound_col(northbound_columns, ("claims_total", "CA"), ("claims", "total"))
             claims = nb[:, ci] if ci is not None else np.zeros(n_m)
-            lag_m = int(round(p.second_thoughts_delay_days / 30.4))
+            lag_m = round(p.second_thoughts_delay_days / 30.4)
             lagged = np.concatenate([np.zeros(lag_m), claims[: max(0, n_m - lag_m)]])[:n_m]
             rng = np.random.default_rng([int(seeds[r]), 15, 2])
             rep[r, :, k] = rng.binomial(lagged.astype(np.int64), p.p_second_thoughts)

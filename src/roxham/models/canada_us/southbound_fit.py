@@ -120,7 +120,7 @@ def _with(p: SouthboundSection, values: dict[str, float]) -> SouthboundSection:
         elif len(path) == 2:
             d[path[0]][path[1]] = v
         elif path[0] == "seasonality_peak_doy":
-            d[path[0]] = int(round(v))
+            d[path[0]] = round(v)
         else:
             d[path[0]] = v
     return SouthboundSection.model_validate(d)
@@ -177,9 +177,9 @@ def _residuals(p: SouthboundSection, t: Targets) -> npt.NDArray[np.float64]:
         for m, v in obs.items():
             if m in li:
                 res.append(w * (np.log1p(exp[key][li[m]]) - np.log1p(v)))
-    for (g, _geo), obs in t.fiscal.items():
+    for (g, _geo), fy_obs in t.fiscal.items():
         series = exp[("usbp_apprehensions_by_group", g)]
-        for fy, v in obs.items():
+        for fy, v in fy_obs.items():
             months = [f"{fy - 1}-{m:02d}" for m in (10, 11, 12)] + \
                      [f"{fy}-{m:02d}" for m in range(1, 10)]
             ix = [li[m] for m in months if m in li]
@@ -191,7 +191,9 @@ def _residuals(p: SouthboundSection, t: Targets) -> npt.NDArray[np.float64]:
     return np.asarray(res)
 
 
-def fit(p: SouthboundSection, train_end: str = "2024-02") -> tuple[SouthboundSection, dict[str, Any]]:
+def fit(
+    p: SouthboundSection, train_end: str = "2024-02"
+) -> tuple[SouthboundSection, dict[str, Any]]:
     """Least-squares fit of :data:`FITTED` on the figures up to ``train_end``."""
     from scipy.optimize import least_squares
 
@@ -199,8 +201,9 @@ def fit(p: SouthboundSection, train_end: str = "2024-02") -> tuple[SouthboundSec
     x0, lo, hi, names = [], [], [], []
     start = dict(X0)  # fixed starting values: the fit does not depend on the scenario's
     bounds = {"base_MX": (0.01, 200), "base_IN": (0.001, 200), "base_OTHER": (0.01, 200),
-              "growth_MX": (-1.0, 3.0), "growth_IN": (-1.0, 3.0), "growth_OTHER": (-1.0, 3.0), "elasticity": (0.0, 3.0),
-              "resident": (0.1, 100), "swanton_early": (0.0, 1.0), "level_early": (0.0, 5.0), "season_amp": (0.0, 0.9), "season_peak": (1, 366),
+              "growth_IN": (-1.0, 3.0), "growth_OTHER": (-1.0, 3.0),
+              "elasticity": (0.0, 3.0), "resident": (0.1, 100), "swanton_early": (0.0, 1.0),
+              "level_early": (0.0, 5.0), "season_amp": (0.0, 0.9), "season_peak": (1, 366),
               "covid_air": (0.0, 1.5), "covid_resident": (0.0, 1.5)}
     for name, _ in FITTED:
         a, b = bounds[name]
@@ -231,7 +234,7 @@ def fit(p: SouthboundSection, train_end: str = "2024-02") -> tuple[SouthboundSec
     e = [np.log1p(exp[("usbp_apprehensions", "US-SWANTON")][li[m]]) - np.log1p(v)
          for m, v in sw.items() if m in li]
     vals["month_noise_sd"] = float(np.sqrt(np.mean(np.square(e))))
-    info = {"train_end": train_end, "n_residuals": int(len(r.fun)),
+    info = {"train_end": train_end, "n_residuals": len(r.fun),
             "rms_log_error": float(np.sqrt(np.mean(r.fun ** 2))), "fitted": vals,
             "n_targets_monthly": {f"{k[0]}:{k[1]}": len(v) for k, v in t.monthly.items()},
             "n_targets_fiscal": {f"{k[0]}:{k[1]}": sorted(v) for k, v in t.fiscal.items()}}
@@ -261,13 +264,14 @@ def main(argv: list[str] | None = None) -> int:
         f"--train-end {a.train_end}\n"
         f"  air_base_per_day: {{MX: {v['base_MX']:.4g}, IN: {v['base_IN']:.4g}, "
         f"OTHER: {v['base_OTHER']:.4g}}}\n"
-        f"  growth_per_year: {{MX: 0.0, IN: {v['growth_IN']:.4g}, OTHER: {v['growth_OTHER']:.4g}}}\n"
+        f"  growth_per_year: {{MX: 0.0, IN: {v['growth_IN']:.4g}, "
+        f"OTHER: {v['growth_OTHER']:.4g}}}\n"
         f"  pressure_elasticity: {v['elasticity']:.4g}\n"
         f"  resident_per_day: {v['resident']:.4g}\n"
         f"  swanton_share_air_early: {v['swanton_early']:.4g}\n"
         f"  air_level_early: {v['level_early']:.4g}\n"
         f"  seasonality_amplitude: {v['season_amp']:.4g}\n"
-        f"  seasonality_peak_doy: {int(round(v['season_peak']))}\n"
+        f"  seasonality_peak_doy: {round(v['season_peak'])}\n"
         f"  month_noise_sd: {v['month_noise_sd']:.4g}\n"
         f"  covid multipliers: air {v['covid_air']:.4g}, resident {v['covid_resident']:.4g}\n")
     del fitted

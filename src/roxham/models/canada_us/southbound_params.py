@@ -19,7 +19,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from roxham.scenario import ScenarioModel
 
-__all__ = ["GROUPS", "SECTORS", "SouthboundSection", "VisaOverride", "WindowShock", "air_mix", "ramp_weight"]
+__all__ = ["GROUPS", "SECTORS", "SouthboundSection", "VisaOverride", "WindowShock", "air_mix",
+           "ramp_weight"]
 
 #: US Border Patrol sectors on the northern border, grouped as the data allow: Swanton
 #: (Vermont, northeastern New York, New Hampshire), Buffalo, Detroit, Blaine and the four others
@@ -88,7 +89,8 @@ def air_mix(p: SouthboundSection, day: dt.date) -> dict[str, float]:
     """The air route's sector shares on ``day`` (see ``swanton_share_air_early``).
 
     >>> p = SouthboundSection()
-    >>> round(air_mix(p, dt.date(2019, 1, 1))["swanton"], 2), air_mix(p, dt.date(2024, 1, 1))["swanton"]
+    >>> early, late = air_mix(p, dt.date(2019, 1, 1)), air_mix(p, dt.date(2024, 1, 1))
+    >>> round(early["swanton"], 2), late["swanton"]
     (0.25, 0.82)
     """
     w = ramp_weight(p, day)
@@ -149,11 +151,13 @@ class SouthboundSection(_Strict):
     def _check(self) -> SouthboundSection:
         for k in (*self.air_base_per_day, *self.growth_per_year):
             if k not in GROUPS[:-1]:
-                raise ValueError(f"southbound: unknown group {k!r}; known: {', '.join(GROUPS[:-1])}")
+                raise ValueError(
+                    f"southbound: unknown group {k!r}; known: {', '.join(GROUPS[:-1])}")
         for mix in (self.sector_mix_air, self.sector_mix_resident, self.p_apprehension):
             for k in mix:
                 if k not in SECTORS:
-                    raise ValueError(f"southbound: unknown sector {k!r}; known: {', '.join(SECTORS)}")
+                    raise ValueError(
+                        f"southbound: unknown sector {k!r}; known: {', '.join(SECTORS)}")
         for m in (self.sector_mix_air, self.sector_mix_resident):
             if abs(sum(m.values()) - 1.0) > 1e-6:
                 raise ValueError("southbound: sector shares must sum to 1")
