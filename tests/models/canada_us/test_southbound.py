@@ -203,3 +203,13 @@ def test_data_show_usbp_apprehensions_cli(capsys: pytest.CaptureFixture[str]) ->
     assert [ln.split(",")[:2] for ln in lines[1:]] == [["2024-01", "930.0"], ["2024-02", "1270.0"]]
     code, _, err = run(["show", "usbp_apprehensions", "--geo", "XX"], capsys)
     assert code == 2 and "unknown geography" in err and "Traceback" not in err
+
+
+def test_southbound_rows_for_any_window() -> None:
+    a = S.southbound_rows("historical", "2019-11", "2020-02", seed=2, replicates=2)
+    b = S.southbound_rows("historical", "2019-11", "2020-02", seed=2, replicates=2)
+    assert a.equals(b)  # a seed fixes the result
+    assert sorted(set(a["month"])) == ["2019-11", "2019-12", "2020-01", "2020-02"]
+    sw = a.filter((pl.col("series") == "usbp_apprehensions")
+                  & (pl.col("geography") == "US-SWANTON"))
+    assert sw.height == 4 and (sw["p05"] <= sw["value"]).all() and (sw["value"] <= sw["p95"]).all()

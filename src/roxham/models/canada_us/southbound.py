@@ -497,17 +497,26 @@ def southbound_rows(
     seed: int = 1,
     replicates: int = 8,
     params: dict[str, Any] | None = None,
+    train_end: str | None = None,
 ) -> pl.DataFrame:
     """The southbound monthly rows for any window (``roxham forecast`` calls this): scenario
     ``scenario``'s ``southbound`` parameters (``params`` overrides some of them, e.g. a
     posterior draw), months ``start..end`` (``YYYY-MM`` or dates; default: the scenario's
     period). Inside :func:`roxham.data.observed_until` the US driver holds its last figure
-    before the cut-off. Seeds: ``replicate_seeds(seed, replicates)`` as the model's run."""
+    before the cut-off. Seeds: ``replicate_seeds(seed, replicates)`` as the model's run.
+
+    ``train_end`` (``YYYY-MM``) refits the fitted parameters on the figures up to that month
+    first (:func:`roxham.models.canada_us.southbound_fit.fit_cached`): the shipped values are
+    fitted on 2017-01..2024-02, so a forecast from an earlier origin must pass its origin."""
     from roxham.models.canada_us.model import replicate_seeds
     from roxham.models.canada_us.scenario import load_scenario
 
     s = load_scenario(scenario) if isinstance(scenario, str) else scenario
     p = s.southbound
+    if train_end is not None:
+        from roxham.models.canada_us.southbound_fit import fit_cached
+
+        p = fit_cached(p, train_end)
     if params:
         p = SouthboundSection.model_validate({**p.model_dump(), **params})
 

@@ -32,7 +32,7 @@ import numpy.typing as npt
 from roxham.models.canada_us.southbound import SECTOR_GEO, expected_rates
 from roxham.models.canada_us.southbound_params import GROUPS, SECTORS, SouthboundSection, air_mix
 
-__all__ = ["Targets", "expected_apprehensions", "fit", "load_targets", "main"]
+__all__ = ["Targets", "expected_apprehensions", "fit", "fit_cached", "load_targets", "main"]
 
 FIT_START = dt.date(2017, 1, 1)
 #: (name, path in the section) of the fitted parameters, searched in log space when positive.
@@ -234,11 +234,26 @@ def fit(
     e = [np.log1p(exp[("usbp_apprehensions", "US-SWANTON")][li[m]]) - np.log1p(v)
          for m, v in sw.items() if m in li]
     vals["month_noise_sd"] = float(np.sqrt(np.mean(np.square(e))))
+    fitted = fitted.model_copy(update={"month_noise_sd": vals["month_noise_sd"]})
     info = {"train_end": train_end, "n_residuals": len(r.fun),
             "rms_log_error": float(np.sqrt(np.mean(r.fun ** 2))), "fitted": vals,
             "n_targets_monthly": {f"{k[0]}:{k[1]}": len(v) for k, v in t.monthly.items()},
             "n_targets_fiscal": {f"{k[0]}:{k[1]}": sorted(v) for k, v in t.fiscal.items()}}
     return fitted, info
+
+
+_FIT_CACHE: dict[tuple[str, str], SouthboundSection] = {}
+
+
+def fit_cached(p: SouthboundSection, train_end: str) -> SouthboundSection:
+    """:func:`fit`, remembered per (section, cut-off) in this process (a forecast asks for the
+    same origin for many draws)."""
+    key = (p.model_dump_json(), train_end)
+    hit = _FIT_CACHE.get(key)
+    if hit is None:
+        hit = fit(p, train_end)[0]
+        _FIT_CACHE[key] = hit
+    return hit
 
 
 def _get(p: SouthboundSection, path: tuple[str, ...]) -> float:
