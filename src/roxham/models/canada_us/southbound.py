@@ -19,8 +19,8 @@ the US between ports, and the smaller southbound flows the northbound model impl
 **Residents** (``resident``): people crossing who did not just fly in (the pre-2020 baseline of
 the other sectors), ``resident_per_day × season × shocks``.
 
-On the ``roxham.sim`` engine (:func:`build_simulation`): the groups spawn at ``sb_air`` /
-``sb_resident``; each picks a sector (fixed shares, :class:`SectorChoice`), travels
+On the ``roxham.sim`` engine (:func:`build_simulation`): each group spawns at its origin
+(``sb_air_<group>``, ``sb_resident``), picks a sector (:class:`SectorChoice`), travels
 ``days_in_canada`` days to it (air) and crosses: the sector's ``interception`` is the US Border
 Patrol's apprehension probability; the unseen reach ``sb_us`` (the US interior). Each
 replicate multiplies each month's rates by a lognormal factor of
@@ -231,16 +231,21 @@ def expected_rates(
 # ---------------------------------------------------------------------------------------------
 # the engine network
 
-AIR, RESIDENT, US = "sb_air", "sb_resident", "sb_us"
+US = "sb_us"
 
 
-def _crossing(sector: str) -> str:
-    return f"sb_cross_{sector}"
+def _origin(group: str) -> str:
+    return "sb_resident" if group == "resident" else f"sb_air_{group}"
+
+
+def _crossing(sector: str, group: str) -> str:
+    return f"sb_cross_{sector}_{group}"
 
 
 class SectorChoice:
-    """Sector shares per cohort (air groups: :func:`air_mix` of the day; residents:
-    ``sector_mix_resident``), tabulated from the engine's groups."""
+    """Sector shares per group (air groups: :func:`air_mix` of the day; residents:
+    ``sector_mix_resident``), tabulated from the engine's groups; a new table only while the
+    air mix moves (``air_mix_ramp``), the same array object otherwise."""
 
     def __init__(self, p: SouthboundSection, net: Network, options: Options,
                  cohort_names: list[str]) -> None:
@@ -248,22 +253,19 @@ class SectorChoice:
         self.table: npt.NDArray[np.float64] | None = None
 
     def probabilities(self, ctx: DayContext) -> npt.NDArray[np.float64]:
-        """``prob[group, option]``: the sector shares at the group's origin (the air route's
-        change only over ``air_mix_ramp``; the same array object otherwise)."""
+        """``prob[group, option]``: the sector shares at the group's origin."""
         a, b = self.p.air_mix_ramp
         if self.table is not None and not (a <= ctx.date < b):
             return self.table
         mix_air = air_mix(self.p, ctx.date)
         o = self.options
-        n_opt = o.n_options
-        rows = np.zeros((len(ctx.group_cohort), n_opt))
+        rows = np.zeros((len(ctx.group_cohort), o.n_options))
         for gi, ci in enumerate(ctx.group_cohort):
-            resident = self.cohorts[int(ci)] == "sb:resident"
-            start = self.net.index(RESIDENT if resident else AIR)
-            mix = self.p.sector_mix_resident if resident else mix_air
-            for k in o.options_at(start):
-                first = int(self.net.link_dst[o.links_of(k)[0]])
-                sector = self.net.names[first].removeprefix("sb_cross_")
+            group = self.cohorts[int(ci)].removeprefix("sb:")
+            mix = self.p.sector_mix_resident if group == "resident" else mix_air
+            for k in o.options_at(self.net.index(_origin(group))):
+                first = self.net.names[int(self.net.link_dst[o.links_of(k)[0]])]
+                sector = first.removeprefix("sb_cross_").rsplit("_", 1)[0]
                 rows[gi, k] = mix.get(sector, 0.0)
         self.table = rows
         return rows
@@ -272,24 +274,27 @@ class SectorChoice:
 def build_simulation(
     p: SouthboundSection, start: dt.date, end: dt.date, rates: dict[str, npt.NDArray[np.float64]]
 ) -> Simulation:
-    """The southbound network on the ``roxham.sim`` engine (see the module docstring)."""
-    locs: list[tuple[str, str, dict[str, Any]]] = [(AIR, "origin", {}), (RESIDENT, "origin", {})]
-    for sec in SECTORS:
-        locs.append((_crossing(sec), "irregular_crossing",
-                     {"place": "us_between_ports", "interception": p.p_apprehension[sec]}))
-    locs.append((US, "sink", {}))
+    """The southbound network on the ``roxham.sim`` engine: an origin per group, a crossing
+    per sector and group (so the engine's counts by location are counts by group and sector;
+    the groups never interact), the US interior (see the module docstring)."""
+    locs: list[tuple[str, str, dict[str, Any]]] = [(_origin(g), "origin", {}) for g in GROUPS]
     links: list[tuple[str, str, float]] = []
-    for sec in SECTORS:
-        links.append((AIR, _crossing(sec), float(p.days_in_canada)))
-        links.append((RESIDENT, _crossing(sec), 0.0))
-        links.append((_crossing(sec), US, 0.0))
+    for g in GROUPS:
+        for sec in SECTORS:
+            locs.append((_crossing(sec, g), "irregular_crossing",
+                         {"place": "us_between_ports", "interception": p.p_apprehension[sec]}))
+            days = 0.0 if g == "resident" else float(p.days_in_canada)
+            links.append((_origin(g), _crossing(sec, g), days))
+            links.append((_crossing(sec, g), US, 0.0))
+    locs.append((US, "sink", {}))
     net = Network.build(locs, links)
     mask = np.zeros(net.n_locations, dtype=bool)
-    for sec in SECTORS:
-        mask[net.index(_crossing(sec))] = True
+    for g in GROUPS:
+        for sec in SECTORS:
+            mask[net.index(_crossing(sec, g))] = True
     options = Options.from_paths(net, max_hops=1, pass_through=mask)
     cohorts = [Cohort(f"sb:{g}", [], give_up=1.0) for g in GROUPS]
-    spawns = [Spawn(f"sb:{g}", RESIDENT if g == "resident" else AIR, rates[g]) for g in GROUPS]
+    spawns = [Spawn(f"sb:{g}", _origin(g), rates[g]) for g in GROUPS]
     choice = SectorChoice(p, net, options, [c.name for c in cohorts])
     return Simulation(net, start, end, cohorts=cohorts, spawns=spawns, options=options,
                       oracle=None, params={"strict_arrival": True}, name="canada_us:southbound",
@@ -317,50 +322,37 @@ def run_southbound(
     p: SouthboundSection, start: dt.date, end: dt.date, seeds: Sequence[int],
 ) -> tuple[list[SouthboundDaily], dict[str, Any]]:
     """Run the southbound simulation once per seed (replicate ``r`` uses ``seeds[r]``)."""
+    from roxham.sim.agents import AgentState as A
+
     n_days = (end - start).days + 1
     rates, imputed = expected_rates(p, start, n_days)
     out: list[SouthboundDaily] = []
     _, midx = _month_index(start, n_days)
-    zero = np.zeros(n_days)
-
-    def sims_for(f: npt.NDArray[np.float64]) -> dict[str, Simulation]:
-        # one simulation per group gives apprehensions by group exactly (the engine counts by
-        # location, not by cohort); the groups never interact
-        return {g: build_simulation(p, start, end, {h: (rates[h] * f if h == g else zero)
-                                                    for h in GROUPS}) for g in GROUPS}
-
-    fixed = sims_for(np.ones(n_days)) if p.month_noise_sd == 0 else None
+    fixed = build_simulation(p, start, end, rates) if p.month_noise_sd == 0 else None
     for rs in seeds:
         if fixed is None:
             sd = p.month_noise_sd
             eps = np.random.default_rng([int(rs), 15, 1]).standard_normal(int(midx[-1]) + 1)
-            sims = sims_for(np.exp(sd * eps - sd * sd / 2)[midx])
+            f = np.exp(sd * eps - sd * sd / 2)[midx]
+            sim = build_simulation(p, start, end, {g: rates[g] * f for g in GROUPS})
         else:
-            sims = fixed
-        spawned: dict[str, npt.NDArray[np.int64]] = {}
+            sim = fixed
+        res = sim.run(seed=int(rs))
+        rep = res.replicates[0]
+        spawned = {g: res.at("spawned", _origin(g)).astype(np.int64) for g in GROUPS}
         cross = {s: np.zeros(n_days, dtype=np.int64) for s in SECTORS}
         appr = {s: np.zeros(n_days, dtype=np.int64) for s in SECTORS}
-        by_group: dict[str, npt.NDArray[np.int64]] = {}
-        transit = 0
-        reached = 0
-        for gi, g in enumerate(GROUPS):
-            sim = sims[g]
-            res = sim.run(seed=int(rs) * 8 + gi)  # one engine key per group and replicate
-            rep = res.replicates[0]
-            spawned[g] = res.at("spawned", AIR if g != "resident" else RESIDENT).astype(np.int64)
-            tot = np.zeros(n_days, dtype=np.int64)
+        by_group = {g: np.zeros(n_days, dtype=np.int64) for g in GROUPS}
+        for g in GROUPS:
             for sec in SECTORS:
-                c = res.at("crossings", _crossing(sec))
-                a = res.at("intercepted", _crossing(sec))
+                c = res.at("crossings", _crossing(sec, g))
+                a = res.at("intercepted", _crossing(sec, g))
                 cross[sec] += c
                 appr[sec] += a
-                tot += a
-            by_group[g] = tot
-            from roxham.sim.agents import AgentState as A
-
-            last = rep.states[-1]
-            transit += int(last[A.TRAVELLING] + last[A.DECIDING])  # not yet at a crossing
-            reached += int(last[A.SETTLED])
+                by_group[g] += a
+        last = rep.states[-1]
+        transit = int(last[A.TRAVELLING] + last[A.DECIDING])  # not yet at a crossing
+        reached = int(last[A.SETTLED])
         all_appr = sum(appr.values())
         assert isinstance(all_appr, np.ndarray)
         rng = np.random.default_rng([int(rs), 15])
