@@ -251,12 +251,14 @@ class SectorChoice:
                  cohort_names: list[str]) -> None:
         self.p, self.net, self.options, self.cohorts = p, net, options, cohort_names
         self.table: npt.NDArray[np.float64] | None = None
+        self._weight = -1.0
 
     def probabilities(self, ctx: DayContext) -> npt.NDArray[np.float64]:
         """``prob[group, option]``: the sector shares at the group's origin."""
-        a, b = self.p.air_mix_ramp
-        if self.table is not None and not (a <= ctx.date < b):
+        w = ramp_weight(self.p, ctx.date)
+        if self.table is not None and w == self._weight:
             return self.table
+        self._weight = w
         mix_air = air_mix(self.p, ctx.date)
         o = self.options
         rows = np.zeros((len(ctx.group_cohort), o.n_options))

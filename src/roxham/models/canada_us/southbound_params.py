@@ -80,9 +80,12 @@ class VisaOverride(_Strict):
 
 
 def ramp_weight(p: SouthboundSection, day: dt.date) -> float:
-    """0 before ``air_mix_ramp``, 1 after it, linear in between."""
+    """0 before ``air_mix_ramp``, 1 after it, linear in between by month (the value of the
+    month's first day, or of the ramp's start: one step a month keeps the engine's choice
+    table constant within a month)."""
     a, b = p.air_mix_ramp
-    return 1.0 if day >= b else 0.0 if day < a else (day - a).days / max(1, (b - a).days)
+    d = max(day.replace(day=1), a)
+    return 1.0 if day >= b else 0.0 if day < a else (d - a).days / max(1, (b - a).days)
 
 
 def air_mix(p: SouthboundSection, day: dt.date) -> dict[str, float]:
