@@ -213,3 +213,25 @@ def test_southbound_rows_for_any_window() -> None:
     sw = a.filter((pl.col("series") == "usbp_apprehensions")
                   & (pl.col("geography") == "US-SWANTON"))
     assert sw.height == 4 and (sw["p05"] <= sw["value"]).all() and (sw["value"] <= sw["p95"]).all()
+
+
+def test_post_visa_drop_of_mexicans_within_15_points() -> None:
+    # the shipped parameters are fitted on 2017-01..2024-02; the drop of Mexican crossers after
+    # the visa (mean 2024-03..09 vs 2023-03..2024-02) against OHSS's northern-border figures
+    from roxham.data.usbp import usbp_apprehensions
+    from roxham.models.canada_us.southbound_fit import expected_apprehensions
+
+    obs = usbp_apprehensions("US-NORTH", "2023-03", "2024-09", subgroup="citizenship=Mexico")
+    o = dict(zip(obs["period"], obs["value"], strict=True))
+    p = load_scenario("historical").southbound
+    n_days = (D(2024, 9, 30) - D(2023, 3, 1)).days + 1
+    labels, exp = expected_apprehensions(p, D(2023, 3, 1), n_days)
+    s = dict(zip(labels, exp[("usbp_apprehensions_by_group", "MX")], strict=True))
+
+    def change(x: dict[str, float]) -> float:
+        before = np.mean([x[m] for m in x if m <= "2024-02"])
+        after = np.mean([x[m] for m in x if m >= "2024-03"])
+        return 100 * (after / before - 1)
+
+    assert change(o) == pytest.approx(-62.4, abs=0.1)
+    assert abs(change(s) - change(o)) <= 15
