@@ -165,6 +165,6 @@ class CanadaUSModel:
         from roxham.models.canada_us.model import run_scenario
 
         s = self.scenario(params, end)
-        res = run_scenario(s, seed=seed, replicates=self.replicates, frame=False)
+        res = run_scenario(s, seed=seed, replicates=self.replicates, frame=False, keys=keys)
         mean = res.replicate_monthly.mean(axis=0)
         return series_table(res.months, res.columns, mean, keys, frequency)

@@ -23,6 +23,7 @@ import numpy.typing as npt
 import polars as pl
 
 from roxham.models.canada_us import engine_model as E
+from roxham.models.canada_us import southbound  # issue 15
 from roxham.models.canada_us.cohorts import Profile, profile_table
 from roxham.models.canada_us.demand import Demand, build_demand
 from roxham.models.canada_us.geography import CROSSINGS, ORIGINS
@@ -121,6 +122,7 @@ def full_build(s: ModelScenario) -> Built:
         delays=delays,
     )
     demand = build_demand(s, profiles)
+    demand = southbound.apply_visa_overrides(s, demand)  # issue 15: scenario visa overrides
     _check_asc(s)
     sim = E.build_simulation(s, profiles, oracle, demand)
     # the table reaches TABLE_LAG_MIN days back at least, so that scenarios differing only
@@ -178,7 +180,7 @@ def update_build(b: Built, s: ModelScenario) -> Built | None:
     sections = {p[0] for p in diff}
     # demand is built again even when its keys did not change: it is the part of the build
     # that reads observed data, which may be cut off at a forecast origin since ``b`` was built
-    demand = build_demand(s, b.profiles)
+    demand = southbound.apply_visa_overrides(s, build_demand(s, b.profiles))
     if (demand.names != b.demand.names or not np.array_equal(demand.kind, b.demand.kind)
             or not np.array_equal(demand.origin, b.demand.origin)
             or demand.nat != b.demand.nat):
@@ -333,13 +335,15 @@ def run_scenario(
     *,
     variants: Sequence[ModelScenario] | None = None,
     frame: bool = True,
+    keys: Sequence[str] | None = None,
 ) -> RunResult:
     """Run ``replicates`` replicates of scenario ``s`` and summarise them by month.
 
     ``frame=False`` stops at the replicates' monthly array (``replicate_monthly``,
     ``columns``, ``months``): ``monthly`` is left empty and the manifest holds the seeds
     only (calibration summarises the array itself: ``CanadaUSModel.simulate_series`` in
-    :mod:`roxham.calibrate.models`).
+    :mod:`roxham.calibrate.models`). With it, ``keys`` (``series/geography``) may name the
+    series the caller reads: the southbound half then runs only if one of them is its own.
 
     ``variants`` (one per replicate) gives each replicate its own scenario, e.g. parameter
     draws from a posterior (:mod:`roxham.calibrate.runs`); they must cover the same period
@@ -391,7 +395,7 @@ def run_scenario(
         month_start = np.concatenate(([0], month_end[:-1] + 1))
         monthly = np.add.reduceat(out, month_start, axis=0).astype(np.float64)
         mchoice = np.add.reduceat(choices, month_start, axis=0).astype(np.float64)
-        pend = irb_pending(s, out[:, series_index["referred"]].astype(float))
+        pend = irb_pending(s, E.irb_inflow(s, out))
         for ci, (name, _geo, src) in enumerate(out_cols):
             if name == "irb_pending":
                 rep[r, :, ci] = pend[month_end]
@@ -409,6 +413,12 @@ def run_scenario(
         if progress:
             progress(r + 1, reps)
     if not frame:
+        north = {f"{a}/{g}" for a, g in all_cols}
+        if s.southbound.enabled and (keys is None or any(k not in north for k in keys)):
+            _, sb_rep, sb_cols, _ = southbound.monthly_rows(
+                s.southbound, s.start, s.end, seeds, rep, all_cols)
+            rep = np.concatenate([rep, sb_rep], axis=2)
+            all_cols = [*all_cols, *sb_cols]
         return RunResult(s, pl.DataFrame(), {"model": "canada_us", "seed": seed,
                                              "replicates": reps, "replicate_seeds": seeds},
                          rep, all_cols, labels)
@@ -451,6 +461,15 @@ def run_scenario(
                                    "geography": [geo] * n_m, "value": mv, "p05": mv,
                                    "p95": mv}))
     df = pl.concat([df, *extra])
+    # --- issue 15: the southbound half (southbound.py), same replicate seeds -------------
+    sb_manifest: dict[str, Any] = {}
+    if s.southbound.enabled:
+        sb_df, sb_rep, sb_cols, sb_manifest = southbound.monthly_rows(
+            s.southbound, s.start, s.end, seeds, rep, all_cols)
+        df = pl.concat([df, sb_df.select(df.columns)])
+        rep = np.concatenate([rep, sb_rep], axis=2)  # replicates.parquet carries them too
+        all_cols = [*all_cols, *sb_cols]
+    # --- end issue 15 ---------------------------------------------------------------------
     wall = time.perf_counter() - t0
     manifest: dict[str, Any] = {
         "model": "canada_us",
@@ -472,6 +491,7 @@ def run_scenario(
         },
         "driver_imputed_days": b.demand.imputed_days,
         "claim_province_splits": claim_splits_manifest(labels[0]),
+        **sb_manifest,  # issue 15
         "timings_s": {
             "build": round(build_s, 4),
             "kernel_per_replicate": [round(x, 4) for x in kernel_s],
