@@ -7,8 +7,8 @@ same replicates, and the effect of the ``capacity`` scenario on inventory and wa
 Runs the shipped ``historical`` scenario (its own parameters, not the calibration's draws)
 ``--replicates`` times; each replicate's daily referred claims feed both the old computation
 (kept here, verbatim, for the comparison) and the new queues. Then ``historical`` and
-``capacity`` to 2026-12-31 with the same seed. Prints Markdown tables (MODEL.md's); the last
-line is one JSON object.
+``capacity`` to 2026-12-31 with the same seed. Prints Markdown tables; the last
+line is one JSON object (tables in src/roxham/models/canada_us/MODEL.md).
 """
 
 from __future__ import annotations
