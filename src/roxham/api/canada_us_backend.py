@@ -15,7 +15,10 @@ lever                     what it changes in the scenario
 ``close_roxham``          a ``network.closures`` entry for Roxham Road from ``close_roxham_from``
 ``nyc_tickets``           ``demand.nyc_tickets`` (New York's bus tickets north, early 2023)
 ``nyc_ticket_multiplier`` ``demand.nyc_tickets.multiplier`` (extra New York departures)
-``irb_capacity``          × on ``processing.irb_finalised_per_year`` (IRB decisions per year)
+``irb_capacity``          ``processing.irb_capacity_factor``: IRB decisions per year × this
+``irb_capacity_from``     … from this date on (default: the scenario's first factor date, or
+                          its start)
+``c12_ineligibility``     ``law.reform.in_force["D_C12_RA"]`` (Bill C-12's grounds) or never
 ========================  ============================================================
 
 The model fixes its own number of agents (from demand); ``default_agents`` is the number of
@@ -101,6 +104,11 @@ class CanadaUsBackend:
         protocol_day = law.law_date("D_PROTOCOL")
         order = law.COVID_DIRECT_BACK
         order_days = f"{order.start} → {order.end}"
+        factors = s.processing.irb_capacity_factor
+        cap_from = min(factors) if factors else s.start
+        cap_factor = float(factors[cap_from]) if factors else 1.0
+        c12_day = law.law_date("D_C12_RA")
+        c12_on = (reform.get("in_force") or {}).get("D_C12_RA", c12_day) is not None
         return (
             Lever("protocol", "bool", not reform.get("no_protocol", False),
                   f"Additional Protocol ({protocol_day}): the STCA reaches crossings between "
@@ -127,10 +135,16 @@ class CanadaUsBackend:
                   float(tickets.multiplier) if tickets is not None else 1.25,
                   "… extra New York departures (×)", "… départs supplémentaires de New York (×)",
                   min=0, max=10),
-            Lever("irb_capacity", "float", 1.0,
+            Lever("irb_capacity", "float", cap_factor,
                   "IRB decision capacity (× the historical decisions per year)",
                   "Capacité de décision de la CISR (× les décisions historiques par an)",
                   min=0.1, max=5),
+            Lever("irb_capacity_from", "date", str(cap_from),
+                  "… from", "… à partir du"),
+            Lever("c12_ineligibility", "bool", c12_on,
+                  f"Bill C-12 ineligibilities IRPA 101(1)(b.1), (b.2) (in force {c12_day})",
+                  f"Irrecevabilités du projet de loi C-12, LIPR 101(1)b.1), b.2) "
+                  f"(en vigueur le {c12_day})"),
         )
 
     def scenarios(self) -> Sequence[ScenarioSpec]:
@@ -170,6 +184,13 @@ class CanadaUsBackend:
             removed = removed - set(FAMILY_EXCEPTIONS) if levers["family_exceptions"] else (
                 removed | set(FAMILY_EXCEPTIONS))
             reform["remove_exceptions"] = sorted(removed)
+        if "c12_ineligibility" in changed:
+            in_force = dict((base.law.reform or {}).get("in_force") or {})
+            if levers["c12_ineligibility"]:
+                in_force["D_C12_RA"] = str(law.law_date("D_C12_RA"))
+            else:
+                in_force["D_C12_RA"] = None
+            reform["in_force"] = in_force
         if reform:
             out["law"] = {"reform": reform}
         if "covid_order" in changed:
@@ -190,10 +211,14 @@ class CanadaUsBackend:
                 out["demand"] = {"nyc_tickets": t}
             else:
                 out["demand"] = {"nyc_tickets": None}
-        if "irb_capacity" in changed:
-            f = levers["irb_capacity"]
-            out["processing"] = {"irb_finalised_per_year": {
-                y: v * f for y, v in base.processing.irb_finalised_per_year.items()}}
+        if {"irb_capacity", "irb_capacity_from"} & changed:
+            # × factor from the date on, × 1 before (the scenario's own dates are reset so)
+            f = float(levers["irb_capacity"])
+            start = dt.date.fromisoformat(str(levers["irb_capacity_from"]))
+            factors = {d.isoformat(): (f if d >= start else 1.0)
+                       for d in base.processing.irb_capacity_factor}
+            factors[start.isoformat()] = f  # ISO keys: the overrides are written as JSON
+            out["processing"] = {"irb_capacity_factor": factors}
         return out
 
     def run(self, job: Job, progress: ProgressFn) -> RunOutput:
