@@ -57,12 +57,16 @@ _TITLES_FR = {
     "roxham-closed": "Chemin Roxham fermé",
     "no-nyc-tickets": "Sans billets de New York",
     "no-family-exception": "Sans les exceptions familiales",
+    "capacity": "Capacité de la CISR +30 %",
 }
 
 #: The scenarios' descriptions in French (the English ones are in the scenario files).
 _COVID = law.COVID_DIRECT_BACK
 _PROTOCOL = law.law_date("D_PROTOCOL")
 _DESCRIPTIONS_FR = {
+    "capacity": "La Section de la protection des réfugiés de la CISR rend 30 % de décisions de "
+                "plus par an à partir du 2025-01-01 (hausse de capacité hypothétique); jusqu'au "
+                "2026-12-31, la demande restant à ses derniers indicateurs observés.",
     "historical": "La chronologie réelle des politiques : l'ETPS aux points d'entrée terrestres; "
                   f"décret COVID-19 de renvoi direct du {_COVID.start} au {_COVID.end}; protocole "
                   f"additionnel le {_PROTOCOL} (délai de 14 jours); visa mexicain levé le "
