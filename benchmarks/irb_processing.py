@@ -26,6 +26,7 @@ from roxham.data import series as data_series
 from roxham.metrics import smape
 from roxham.models.canada_us import engine_model as E
 from roxham.models.canada_us import processing as P
+from roxham.models.canada_us.costs import cohort_cost
 from roxham.models.canada_us.model import (
     _months,
     build,
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     n_m = len(labels)
     month_end = np.array([int(np.max(np.nonzero(midx == m)[0])) for m in range(n_m)])
     col = {n: i for i, n in enumerate(E.SERIES)}
-    old, new, ref, fin, wait = [], [], [], [], []
+    old, new, ref, fin, wait, rcmp = [], [], [], [], [], []
     for rs in replicate_seeds(a.seed, a.replicates):
         out = run_replicate(b, rs)["out"]
         referred = out[:, col["referred"]].astype(float)
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         ref.append(proc["irb_referred"])
         fin.append(proc["irb_finalised"])
         wait.append(proc["wait_days_p50"])
+        mr = np.zeros(n_m)
+        np.add.at(mr, midx, out[:, col["claims_rcmp"]].astype(float))
+        rcmp.append(mr)
     f_old, f_new = fit(labels, np.mean(old, axis=0)), fit(labels, np.mean(new, axis=0))
     print("| irb_pending vs IRB RPD pending (CA) | sMAPE 2017–22 | sMAPE 2023–24 |")
     print("|---|---|---|")
@@ -143,6 +147,17 @@ def main(argv: list[str] | None = None) -> int:
         waits[month] = {"model_days": round(days, 1), "model_months": round(days / 30.44, 1),
                         "published_months": months}
         print(f"| {month} | {days:.0f} d ({days / 30.44:.1f}) | {months:.0f} | {url} |")
+    # federal cost of the irregular migrants' cohorts (PBO unit costs, where the PBO gives one)
+    cc = cohort_cost(pl.DataFrame({"month": labels, "value": np.mean(rcmp, axis=0)}))
+    fy = cc.group_by("fiscal_year", maintain_order=True).agg(
+        pl.col("value").sum(), pl.col("low").sum(), pl.col("high").sum())
+    costs = {r["fiscal_year"]: {k: round(float(r[k]) / 1e6, 1) for k in ("value", "low", "high")}
+             for r in fy.iter_rows(named=True)}
+    print("\n| fiscal year of arrival | model RCMP-intercepted claimants × PBO unit cost ($M) |")
+    print("|---|---|")
+    for k, v in costs.items():
+        band = f" ({v['low']:,.0f} – {v['high']:,.0f})" if v["high"] else ""
+        print(f"| {k} | {v['value']:,.1f}{band} |")
     # capacity scenario vs historical run to the same end
     end = {"end": "2026-12-31", "replicates": a.replicates}
     runs = {name: run_scenario(load_scenario(name, end), seed=a.seed).monthly
@@ -172,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         "wall_s": round(wall, 1),
         "irb_pending_smape_old": f_old, "irb_pending_smape_new": f_new,
         "throughput": thr, "published_waits": waits, "capacity": cap,
+        "federal_cohort_cost_musd": costs,
     }))
     return 0
 
