@@ -27,6 +27,20 @@ def test_fifo_order_and_waits_by_hand() -> None:
     assert r.wait_hist[1, :3].tolist() == [1.0, 2.0, 0.0]
 
 
+def test_removals_leave_from_the_newest_claims() -> None:
+    # day 0: 3 arrive, 1 served (wait 0); day 1: 3 arrive, 4 leave undecided from the newest
+    # (the 3 of day 1 and 1 of day 0), then the last of day 0 is served (wait 1)
+    r = P.fifo_queue(np.array([3.0, 3.0]), np.ones(2), 0.0, np.array([0, 0]), 1, max_wait=5,
+                     removals=np.array([0.0, 4.0]))
+    assert r.served.tolist() == [1.0, 1.0]
+    assert r.removed.tolist() == [0.0, 4.0]
+    assert r.pending.tolist() == [2.0, 0.0]
+    assert r.wait_hist[0, :3].tolist() == [1.0, 1.0, 0.0]
+    # never more than are waiting
+    r = P.fifo_queue(np.array([1.0]), np.zeros(1), 0.0, np.array([0]), 1, removals=np.array([5.0]))
+    assert r.removed.tolist() == [1.0] and r.pending.tolist() == [0.0]
+
+
 def test_initial_inventory_is_served_first() -> None:
     # 4 waiting at the start, 1 arrives on day 0, capacity 1: the newcomer is served on day 4
     r = P.fifo_queue(np.array([1.0, 0, 0, 0, 0, 0]), np.ones(6), 4.0, np.zeros(6, int), 1,
@@ -110,15 +124,18 @@ def test_conservation_across_states() -> None:
     referred = rng.poisson(150.0, n).astype(float)
     inelig = rng.poisson(4.0, n).astype(float)
     midx, n_m = _daily(start, n)
-    out = P.run_processing(p, start, referred, inelig, midx, n_m)
+    removed = np.zeros(n)
+    removed[400] = 2000.0  # notices: claims leave the inventory undecided
+    out = P.run_processing(p, start, referred, inelig, midx, n_m, removed_daily=removed)
     assert set(out) == set(P.OUTPUT_SERIES)
     d = p.referral_delay_days
     # front end: every claim is referred after the delay, or still in eligibility at the end
     expected = referred[: n - d].sum() * p.irb_referral_share
     assert out["irb_referred"].sum() == pytest.approx(expected)
-    # RPD: initial + referred = finalised + pending
+    # RPD: initial + referred = finalised + removed + pending
+    assert out["irb_removed"].sum() == pytest.approx(2000.0 * p.irb_referral_share)
     assert p.irb_pending_initial + out["irb_referred"].sum() == pytest.approx(
-        out["irb_finalised"].sum() + out["irb_pending"][-1])
+        out["irb_finalised"].sum() + out["irb_removed"].sum() + out["irb_pending"][-1])
     # outcomes add up to finalisations; the 2021 shares are the IRB's 2021 shares
     parts = out["irb_accepted"] + out["irb_rejected"] + out["irb_abandoned_withdrawn"]
     assert parts == pytest.approx(out["irb_finalised"])

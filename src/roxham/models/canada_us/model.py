@@ -235,10 +235,13 @@ def run_scenario(
         np.add.at(monthly, midx, out)
         mchoice = np.zeros((n_m, choices.shape[1]))
         np.add.at(mchoice, midx, choices)
-        proc = P.run_processing(b.scenario.processing, s.start,
-                                out[:, series_index["referred"]].astype(float),
+        referred = out[:, series_index["referred"]].astype(float)
+        # claims the 2026 law reaches while pending, given a notice: leave the inventory
+        # (engine_model.irb_inflow: referred less those, on D_C12_RA)
+        removed = referred - E.irb_inflow(b.scenario, out)
+        proc = P.run_processing(b.scenario.processing, s.start, referred,
                                 out[:, series_index["ineligible_other"]].astype(float),
-                                midx, n_m)
+                                midx, n_m, removed_daily=removed)
         for ci, (name, _geo, src) in enumerate(out_cols):
             if name in proc:
                 rep[r, :, ci] = proc[name]

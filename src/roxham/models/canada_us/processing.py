@@ -63,7 +63,7 @@ __all__ = [
 OUTPUT_SERIES: tuple[str, ...] = (
     "irb_pending", "irb_referred", "irb_finalised", "wait_days_p50", "wait_days_p90",
     "prra_applications", "irb_accepted", "irb_rejected", "irb_abandoned_withdrawn",
-    "rad_pending", "rad_finalised",
+    "rad_pending", "rad_finalised", "irb_removed",
 )  # fmt: skip
 
 #: Longest wait kept in the histogram (days); longer waits land in the last bin (overflow).
@@ -77,26 +77,33 @@ class QueueResult(NamedTuple):
 
     ``served[d]``/``pending[d]``: finalised on day ``d`` and waiting at its end;
     ``wait_hist[m, w]``: claimants that arrived in month ``m`` and were served after ``w``
-    days (last bin: ``MAX_WAIT_DAYS`` or more, or never, when capacity is zero).
+    days (last bin: ``MAX_WAIT_DAYS`` or more, or never, when capacity is zero);
+    ``removed[d]``: left undecided on day ``d``.
     """
 
     served: npt.NDArray[np.float64]
     pending: npt.NDArray[np.float64]
     wait_hist: npt.NDArray[np.float64]
+    removed: npt.NDArray[np.float64]
 
 
 @njit(cache=True)
 def _fifo(
     arrivals: npt.NDArray[np.float64],
     capacity: npt.NDArray[np.float64],
+    removals: npt.NDArray[np.float64],
     initial: float,
     month: npt.NDArray[np.int64],
     n_months: int,
     max_wait: int,
     max_extra: int,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+) -> tuple[
+    npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]:
     n = arrivals.shape[0]
     served = np.zeros(n)
+    removed = np.zeros(n)
     pending = np.zeros(n)
     hist = np.zeros((n_months, max_wait + 1))
     # buckets: arrival day (-1: the initial inventory) and remaining count, oldest first
@@ -120,6 +127,16 @@ def _fifo(
                 b_left[tail] = a
                 tail += 1
                 waiting += a
+            # removals leave from the newest claims (no decision, no wait recorded)
+            r = removals[d]
+            k = tail - 1
+            while r > eps and k >= head:
+                take = min(r, b_left[k])
+                b_left[k] -= take
+                r -= take
+                removed[d] += take
+                k -= 1
+            waiting -= removed[d]
             budget = capacity[d]
         else:
             if head >= tail or last_cap <= 0.0:
@@ -152,7 +169,7 @@ def _fifo(
         if ad >= 0 and b_left[head] > eps:
             hist[month[ad], max_wait] += b_left[head]
         head += 1
-    return served, pending, hist
+    return served, pending, hist, removed
 
 
 def fifo_queue(
@@ -163,13 +180,16 @@ def fifo_queue(
     n_months: int,
     max_wait: int = MAX_WAIT_DAYS,
     max_extra: int = MAX_EXTRA_DAYS,
+    removals: npt.NDArray[np.float64] | None = None,
 ) -> QueueResult:
     """Serve a FIFO fluid queue: each day, arrivals join, then up to ``capacity[d]`` leave,
     oldest first (an arrival served the day it arrives waited 0 days); unused capacity is lost.
 
     ``initial`` claimants wait at the start (older than every arrival; their waits are not
     recorded). After the last day the queue is served on at ``capacity[-1]`` (at most
-    ``max_extra`` days) so that every arrival's wait is known.
+    ``max_extra`` days) so that every arrival's wait is known. ``removals[d]`` claimants leave
+    on day ``d`` (after the day's arrivals, before service) from the newest buckets, undecided
+    (as many as are waiting at most; :attr:`QueueResult.removed`).
     """
     arr = np.ascontiguousarray(arrivals, dtype=np.float64)
     cap = np.ascontiguousarray(capacity, dtype=np.float64)
@@ -177,9 +197,13 @@ def fifo_queue(
         raise ValueError("arrivals and capacity differ in length")
     if (arr < 0).any() or (cap < 0).any() or initial < 0:
         raise ValueError("arrivals, capacity and initial must be >= 0")
+    rem = np.zeros_like(arr) if removals is None else np.ascontiguousarray(removals, np.float64)
+    if rem.shape != arr.shape or (rem < 0).any():
+        raise ValueError("removals must be >= 0, one per day")
     m = np.ascontiguousarray(month, dtype=np.int64)
-    s, p, h = _fifo(arr, cap, float(initial), m, int(n_months), int(max_wait), int(max_extra))
-    return QueueResult(s, p, h)
+    s, p, h, r = _fifo(arr, cap, rem, float(initial), m, int(n_months), int(max_wait),
+                       int(max_extra))
+    return QueueResult(s, p, h, r)
 
 
 def hist_quantile(hist: npt.NDArray[np.float64], q: float) -> npt.NDArray[np.float64]:
@@ -260,13 +284,16 @@ def run_processing(
     ineligible_daily: npt.NDArray[np.float64],
     midx: npt.NDArray[np.int64],
     n_months: int,
+    removed_daily: npt.NDArray[np.float64] | None = None,
 ) -> dict[str, npt.NDArray[np.float64]]:
     """Monthly series (:data:`OUTPUT_SERIES`) of one replicate.
 
     ``p`` is the scenario's ``processing`` section; ``referred_daily`` the claims the law
     refers per day, ``ineligible_daily`` those found ineligible on grounds other than the
-    STCA; ``midx`` the month index of each day. Levels (pending) are month-end values; flows
-    are month sums; waits are days from RPD referral to RPD finalisation of the claims
+    STCA; ``midx`` the month index of each day; ``removed_daily`` referred claims that leave
+    the inventory undecided that day (× ``irb_referral_share``, from the newest: the
+    s. 104(1)(a) notices of :func:`~roxham.models.canada_us.engine_model.irb_inflow`).
+    Levels (pending) are month-end values; flows are month sums; waits are days from RPD referral to RPD finalisation of the claims
     referred that month (NaN in a month with no referral).
     """
     n = int(referred_daily.shape[0])
@@ -278,8 +305,9 @@ def run_processing(
     month = np.asarray(midx, dtype=np.int64)
     cap = daily_capacity(start, n, p.irb_finalised_per_year,
                          p.irb_capacity_factor)
-    rpd = fifo_queue(to_rpd, cap, float(p.irb_pending_initial), month,
-                     n_months)
+    rem = None if removed_daily is None else np.asarray(removed_daily, np.float64) * share
+    rpd = fifo_queue(to_rpd, cap, float(p.irb_pending_initial), month, n_months,
+                     removals=rem)
     outcomes = p.irb_outcomes
     acc = rpd.served * _outcome_share(start, n, outcomes, "accepted")
     rej = rpd.served * _outcome_share(start, n, outcomes, "rejected")
@@ -308,4 +336,5 @@ def run_processing(
         "irb_abandoned_withdrawn": msum(aw),
         "rad_pending": rad.pending[month_end],
         "rad_finalised": msum(rad.served),
+        "irb_removed": msum(rpd.removed),
     }
