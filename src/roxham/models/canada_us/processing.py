@@ -293,8 +293,9 @@ def run_processing(
     STCA; ``midx`` the month index of each day; ``removed_daily`` referred claims that leave
     the inventory undecided that day (× ``irb_referral_share``, from the newest: the
     s. 104(1)(a) notices of :func:`~roxham.models.canada_us.engine_model.irb_inflow`).
-    Levels (pending) are month-end values; flows are month sums; waits are days from RPD referral to RPD finalisation of the claims
-    referred that month (NaN in a month with no referral).
+    Levels (pending) are month-end values; flows are month sums; waits are days from RPD
+    referral to RPD finalisation of the claims referred that month (NaN in a month with no
+    referral).
     """
     n = int(referred_daily.shape[0])
     delay = int(p.referral_delay_days)
