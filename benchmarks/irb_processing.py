@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     end = {"end": "2026-12-31", "replicates": a.replicates}
     runs = {name: run_scenario(load_scenario(name, end), seed=a.seed).monthly
             for name in ("historical", "capacity")}
+    # a processing-time target instead: every claim decided within 365 days from 2025-01-01
+    tgt = {**end, "processing": {"irb_wait_target_days": {"2025-01-01": 365}}}
+    target_run = run_scenario(load_scenario("historical", tgt), seed=a.seed).monthly
 
     def val(name: str, series: str, month: str) -> float:
         m = runs[name]
@@ -180,6 +183,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {month} | {c['irb_pending_historical']:,.0f} / {c['irb_pending_capacity']:,.0f}"
               f" | {c['wait_days_p50_historical']:.0f} / {c['wait_days_p50_capacity']:.0f} | "
               f"{c['wait_days_p90_historical']:.0f} / {c['wait_days_p90_capacity']:.0f} |")
+    def year_sum(m: pl.DataFrame, series: str, year: str) -> float:
+        v = m.filter((pl.col("series") == series) & (pl.col("geography") == "CA")
+                     & pl.col("month").str.starts_with(year))["value"]
+        return round(float(v.sum()))
+
+    def at(m: pl.DataFrame, series: str, month: str) -> float:
+        v = m.filter((pl.col("series") == series) & (pl.col("geography") == "CA")
+                     & (pl.col("month") == month))["value"]
+        return round(float(v[0]), 1)
+
+    target: dict[str, dict[str, float]] = {}
+    print("\n| year | RPD finalisations: historical / +30 % / 365-day target | irb_pending at "
+          "year end: historical / +30 % / target |")
+    print("|---|---|---|")
+    for year in ("2024", "2025", "2026"):
+        ms = {"historical": runs["historical"], "capacity": runs["capacity"],
+              "target_365": target_run}
+        target[year] = {f"finalised_{k}": year_sum(m, "irb_finalised", year)
+                        for k, m in ms.items()}
+        target[year].update({f"pending_{k}": at(m, "irb_pending", f"{year}-12")
+                             for k, m in ms.items()})
+        v = target[year]
+        print(f"| {year} | {v['finalised_historical']:,.0f} / {v['finalised_capacity']:,.0f} / "
+              f"{v['finalised_target_365']:,.0f} | {v['pending_historical']:,.0f} / "
+              f"{v['pending_capacity']:,.0f} / {v['pending_target_365']:,.0f} |")
+    for month in ("2024-06", "2025-06", "2026-06"):
+        target[month] = {"wait_p90_target_365": at(target_run, "wait_days_p90", month)}
+    print("target run wait_days_p90 (referred 2024-06 / 2025-06 / 2026-06): "
+          + " / ".join(f"{target[m]['wait_p90_target_365']:.0f}"
+                       for m in ("2024-06", "2025-06", "2026-06")))
     wall = time.perf_counter() - t0
     print(json.dumps({
         "command": f"python benchmarks/irb_processing.py --seed {a.seed} "
@@ -187,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         "wall_s": round(wall, 1),
         "irb_pending_smape_old": f_old, "irb_pending_smape_new": f_new,
         "throughput": thr, "published_waits": waits, "capacity": cap,
-        "federal_cohort_cost_musd": costs,
+        "federal_cohort_cost_musd": costs, "wait_target_365": target,
     }))
     return 0
 

@@ -38,6 +38,17 @@ def test_capacity_scenario_levers_start_at_its_own_values() -> None:
     assert np.allclose(late, [1.3])
 
 
+def test_wait_target_lever() -> None:
+    b = CanadaUsBackend()
+    lv = _levers(b, "historical")
+    assert lv["irb_wait_target_days"] == 0
+    over = b.overrides("historical", {**lv, "irb_wait_target_days": 365,
+                                      "irb_capacity_from": "2023-01-01"})
+    p = load_scenario("historical", over).processing
+    assert p.irb_wait_target_days == {dt.date(2023, 1, 1): 365}
+    assert p.irb_capacity_factor == {dt.date(2023, 1, 1): 1.0}  # × 1: unchanged capacity
+
+
 def test_c12_lever_switches_the_grounds_off() -> None:
     b = CanadaUsBackend()
     lv = _levers(b, "historical")

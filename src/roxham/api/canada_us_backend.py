@@ -18,6 +18,8 @@ lever                     what it changes in the scenario
 ``irb_capacity``          ``processing.irb_capacity_factor``: IRB decisions per year × this
 ``irb_capacity_from``     … from this date on (default: the scenario's first factor date, or
                           its start)
+``irb_wait_target_days``  ``processing.irb_wait_target_days`` from ``irb_capacity_from``: every
+                          claim decided within this many days, capacity added as needed
 ``c12_ineligibility``     ``law.reform.in_force["D_C12_RA"]`` (Bill C-12's grounds) or never
 ========================  ============================================================
 
@@ -111,6 +113,8 @@ class CanadaUsBackend:
         factors = s.processing.irb_capacity_factor
         cap_from = min(factors) if factors else s.start
         cap_factor = float(factors[cap_from]) if factors else 1.0
+        targets = s.processing.irb_wait_target_days
+        wait_target = int(targets[min(targets)]) if targets else 0
         c12_day = law.law_date("D_C12_RA")
         c12_on = (reform.get("in_force") or {}).get("D_C12_RA", c12_day) is not None
         return (
@@ -145,6 +149,11 @@ class CanadaUsBackend:
                   min=0.1, max=5),
             Lever("irb_capacity_from", "date", str(cap_from),
                   "… from", "… à partir du"),
+            Lever("irb_wait_target_days", "int", wait_target,
+                  "IRB processing-time target from that date (days; 0 = none): capacity "
+                  "added as needed",
+                  "Délai cible de traitement de la CISR à partir de cette date (jours; 0 = "
+                  "aucun) : capacité ajoutée au besoin", min=0, max=3650),
             Lever("c12_ineligibility", "bool", c12_on,
                   f"Bill C-12 ineligibilities IRPA 101(1)(b.1), (b.2) (in force {c12_day})",
                   f"Irrecevabilités du projet de loi C-12, LIPR 101(1)b.1), b.2) "
@@ -222,7 +231,15 @@ class CanadaUsBackend:
             factors = {d.isoformat(): (f if d >= start else 1.0)
                        for d in base.processing.irb_capacity_factor}
             factors[start.isoformat()] = f  # ISO keys: the overrides are written as JSON
-            out["processing"] = {"irb_capacity_factor": factors}
+            out.setdefault("processing", {})["irb_capacity_factor"] = factors
+        if "irb_wait_target_days" in changed or ("irb_capacity_from" in changed and (
+                levers["irb_wait_target_days"] or base.processing.irb_wait_target_days)):
+            days = int(levers["irb_wait_target_days"])
+            start = dt.date.fromisoformat(str(levers["irb_capacity_from"]))
+            targets = {d.isoformat(): (days if d >= start else 0)
+                       for d in base.processing.irb_wait_target_days}
+            targets[start.isoformat()] = days
+            out.setdefault("processing", {})["irb_wait_target_days"] = targets
         return out
 
     def run(self, job: Job, progress: ProgressFn) -> RunOutput:

@@ -41,6 +41,22 @@ def test_removals_leave_from_the_newest_claims() -> None:
     assert r.removed.tolist() == [1.0] and r.pending.tolist() == [0.0]
 
 
+def test_processing_time_target_by_hand() -> None:
+    # backlog 100 (waiting since before day 0), capacity 1, target 10 days: 1 a day until
+    # day 9, when the backlog has waited 10 days and the rest (91) is decided
+    r = P.fifo_queue(np.zeros(12), np.ones(12), 100.0, np.zeros(12, int), 1,
+                     target_days=np.full(12, 10.0))
+    assert r.served.tolist() == [1.0] * 9 + [91.0, 0.0, 0.0]
+    # steady state: 10 a day, no capacity of its own, target 5 days: each day's claims are
+    # decided 5 days later; 50 wait at each day's end (Little: 50 = 10 × 5)
+    n = 400
+    r = P.fifo_queue(np.full(n, 10.0), np.zeros(n), 0.0, np.zeros(n, int), 1, max_wait=50,
+                     target_days=np.full(n, 5.0))
+    assert r.pending[:5].tolist() == [10.0, 20.0, 30.0, 40.0, 50.0]
+    assert np.allclose(r.pending[4:], 50.0)
+    assert r.wait_hist[0, 5] == pytest.approx(10.0 * n)
+
+
 def test_initial_inventory_is_served_first() -> None:
     # 4 waiting at the start, 1 arrives on day 0, capacity 1: the newcomer is served on day 4
     r = P.fifo_queue(np.array([1.0, 0, 0, 0, 0, 0]), np.ones(6), 4.0, np.zeros(6, int), 1,
@@ -169,6 +185,23 @@ def test_historical_processing_figures_are_the_bundled_irb_figures() -> None:
         assert p.rad_finalised_per_year[year] == _irb("irb_rad_finalized", f"{year}-01-01")
     assert p.rad_pending_initial == _irb("irb_rad_pending_end", "2017-01-01") - _irb(
         "irb_rad_filed", "2017-01-01") + _irb("irb_rad_finalized", "2017-01-01")
+
+
+def test_processing_time_target_in_the_model_scenario() -> None:
+    s = load_scenario("historical", {"processing": {"irb_wait_target_days": {"2022-01-01": 180}}})
+    start = dt.date(2021, 1, 1)
+    n = 730
+    midx, n_m = _daily(start, n)
+    referred = np.full(n, 300.0)
+    base = P.run_processing(load_scenario("historical").processing, start, referred,
+                            np.zeros(n), midx, n_m)
+    out = P.run_processing(s.processing, start, referred, np.zeros(n), midx, n_m)
+    # 2021 identical; from 2022 the backlog is cleared within the target: claims referred in
+    # 2022 wait at most 180 days (in the base run they wait longer)
+    assert out["irb_pending"][:12] == pytest.approx(base["irb_pending"][:12])
+    assert (out["wait_days_p90"][12:] <= 180).all()
+    assert (base["wait_days_p50"][12:] > 180).all()
+    assert (out["irb_finalised"][12:] >= base["irb_finalised"][12:] - 1e-6).all()
 
 
 @pytest.fixture(scope="module")

@@ -88,10 +88,29 @@ class QueueResult(NamedTuple):
 
 
 @njit(cache=True)
+def _due(
+    b_day: npt.NDArray[np.int64],
+    b_left: npt.NDArray[np.float64],
+    head: int,
+    tail: int,
+    latest: float,
+    budget: float,
+) -> float:
+    """The day's budget raised to cover every claim that arrived on or before ``latest``."""
+    due = 0.0
+    k = head
+    while k < tail and b_day[k] <= latest:
+        due += b_left[k]
+        k += 1
+    return due if due > budget else budget
+
+
+@njit(cache=True)
 def _fifo(
     arrivals: npt.NDArray[np.float64],
     capacity: npt.NDArray[np.float64],
     removals: npt.NDArray[np.float64],
+    target: npt.NDArray[np.float64],
     initial: float,
     month: npt.NDArray[np.int64],
     n_months: int,
@@ -118,6 +137,7 @@ def _fifo(
     waiting = initial
     eps = 1e-9
     last_cap = capacity[n - 1] if n > 0 else 0.0
+    last_target = target[n - 1] if n > 0 else 0.0
     d = 0
     while d < n + max_extra:
         if d < n:
@@ -138,10 +158,14 @@ def _fifo(
                 k -= 1
             waiting -= removed[d]
             budget = capacity[d]
+            if target[d] > 0.0:
+                budget = _due(b_day, b_left, head, tail, d - target[d], budget)
         else:
-            if head >= tail or last_cap <= 0.0:
+            if head >= tail or (last_cap <= 0.0 and last_target <= 0.0):
                 break
             budget = last_cap
+            if last_target > 0.0:
+                budget = _due(b_day, b_left, head, tail, d - last_target, budget)
         out = 0.0
         while head < tail and budget > eps:
             take = min(budget, b_left[head])
@@ -181,6 +205,7 @@ def fifo_queue(
     max_wait: int = MAX_WAIT_DAYS,
     max_extra: int = MAX_EXTRA_DAYS,
     removals: npt.NDArray[np.float64] | None = None,
+    target_days: npt.NDArray[np.float64] | None = None,
 ) -> QueueResult:
     """Serve a FIFO fluid queue: each day, arrivals join, then up to ``capacity[d]`` leave,
     oldest first (an arrival served the day it arrives waited 0 days); unused capacity is lost.
@@ -189,7 +214,9 @@ def fifo_queue(
     recorded). After the last day the queue is served on at ``capacity[-1]`` (at most
     ``max_extra`` days) so that every arrival's wait is known. ``removals[d]`` claimants leave
     on day ``d`` (after the day's arrivals, before service) from the newest buckets, undecided
-    (as many as are waiting at most; :attr:`QueueResult.removed`).
+    (as many as are waiting at most; :attr:`QueueResult.removed`). ``target_days[d] > 0``
+    is a processing-time target: the day's capacity is raised as needed to decide every claim
+    that has waited ``target_days[d]`` days or more (0: no target).
     """
     arr = np.ascontiguousarray(arrivals, dtype=np.float64)
     cap = np.ascontiguousarray(capacity, dtype=np.float64)
@@ -200,8 +227,12 @@ def fifo_queue(
     rem = np.zeros_like(arr) if removals is None else np.ascontiguousarray(removals, np.float64)
     if rem.shape != arr.shape or (rem < 0).any():
         raise ValueError("removals must be >= 0, one per day")
+    tgt = np.zeros_like(arr) if target_days is None else np.ascontiguousarray(
+        target_days, np.float64)
+    if tgt.shape != arr.shape or (tgt < 0).any():
+        raise ValueError("target_days must be >= 0, one per day")
     m = np.ascontiguousarray(month, dtype=np.int64)
-    s, p, h, r = _fifo(arr, cap, rem, float(initial), m, int(n_months), int(max_wait),
+    s, p, h, r = _fifo(arr, cap, rem, tgt, float(initial), m, int(n_months), int(max_wait),
                        int(max_extra))
     return QueueResult(s, p, h, r)
 
@@ -307,8 +338,12 @@ def run_processing(
     cap = daily_capacity(start, n, p.irb_finalised_per_year,
                          p.irb_capacity_factor)
     rem = None if removed_daily is None else np.asarray(removed_daily, np.float64) * share
+    target = np.zeros(n)
+    for when, days in sorted(p.irb_wait_target_days.items()):
+        i0 = (when - start).days
+        target[max(i0, 0):] = float(days)
     rpd = fifo_queue(to_rpd, cap, float(p.irb_pending_initial), month, n_months,
-                     removals=rem)
+                     removals=rem, target_days=target)
     outcomes = p.irb_outcomes
     acc = rpd.served * _outcome_share(start, n, outcomes, "accepted")
     rej = rpd.served * _outcome_share(start, n, outcomes, "rejected")

@@ -192,6 +192,9 @@ class ProcessingSection(_Strict):
     referral_delay_days: int = Field(default=5, ge=0, le=3650)
     #: IRB decision capacity × factor from each date on (the latest date on or before a day)
     irb_capacity_factor: dict[dt.date, NonNeg] = Field(default_factory=dict)
+    #: processing-time target from each date on (days; 0 = none): the RPD's capacity is raised
+    #: as needed to decide every claim within that many days (a policy lever, not a figure)
+    irb_wait_target_days: dict[dt.date, NonNeg] = Field(default_factory=dict)
     #: RPD finalisations by outcome per year (accepted, rejected, abandoned_withdrawn);
     #: shares are taken from the nearest year
     irb_outcomes: dict[Year, IrbOutcomes] = Field(
