@@ -88,6 +88,10 @@ _DESCRIPTIONS_FR = {
                       "(début 2023).",
     "no-family-exception": "Les exceptions des membres de la famille, RIPR 159.5a)–d), "
                            "n'existent pas.",
+    "no-mexico-visa": "Les Mexicains restent dispensés de visa pour le Canada après le "
+                      "2024-02-29 (pas de DORS/2024-34).",
+    "eta-tightening": "La voie de l'AVE des nationalités visées (Mexique) se ferme le "
+                      "2024-06-01; un visa pour tous.",
 }
 
 
