@@ -23,6 +23,7 @@ import numpy.typing as npt
 import polars as pl
 
 from roxham.models.canada_us import engine_model as E
+from roxham.models.canada_us import processing as P
 from roxham.models.canada_us import southbound  # issue 15
 from roxham.models.canada_us.cohorts import Profile, profile_table
 from roxham.models.canada_us.demand import Demand, build_demand
@@ -266,57 +267,22 @@ def _month_index(start: dt.date, n_days: int) -> tuple[
     return tuple(labels), idx, month_end
 
 
-def irb_pending(
-    s: ModelScenario, referred_daily: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """RPD pending inventory at the end of each day: start + referred × share − finalised,
-    finalisations limited by the year's capacity / days (never below zero)."""
-    p = s.processing
-    caps = _irb_daily_capacity(s.start, s.n_days,
-                               tuple(sorted(p.irb_finalised_per_year.items())))
-    share = p.irb_referral_share
-    pending = float(p.irb_pending_initial)
-    out = []
-    for ref, cap in zip(np.asarray(referred_daily, dtype=np.float64).tolist(), caps,
-                        strict=True):
-        pending = pending + ref * share
-        pending = max(0.0, pending - cap)
-        out.append(pending)
-    return np.array(out, dtype=np.float64)
-
-
-@functools.lru_cache(maxsize=8)
-def _irb_daily_capacity(start: dt.date, n_days: int,
-                        per_year: tuple[tuple[int, float], ...]) -> list[float]:
-    """RPD finalisations per day of the period: the year's figure (the nearest year's if
-    absent) / the days of the year."""
-    table = dict(per_year)
-    years = sorted(table)
-    caps = []
-    for i in range(n_days):
-        d = start + dt.timedelta(days=i)
-        y = d.year
-        if y not in table:
-            y = min(years, key=lambda k: abs(k - d.year))
-        ylen = 366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0 else 365
-        caps.append(table[y] / ylen)
-    return caps
-
-
 #: Output geography of the model's province codes (``other``: the rest of Canada).
 _GEO = {"QC": "QC", "MB": "MB", "BC": "BC", "ON": "ON", "other": "OTHER"}
 
 
 #: (series, geography) of the monthly table, in order, and how each is computed from the
-#: daily series of ``engine_model.SERIES`` (sum over the listed columns; irb_pending is a
-#: month-end level). The claims by office type x province follow (outputs.claim_columns).
+#: daily series of ``engine_model.SERIES`` (sum over the listed columns; the IRB processing
+#: series come from :mod:`~roxham.models.canada_us.processing`). The claims by office type x
+#: province follow (outputs.claim_columns).
 def _output_columns() -> list[tuple[str, str, list[str]]]:
     cols: list[tuple[str, str, list[str]]] = []
     cols.append(("rcmp_interceptions", "CA", [f"intercepted_{p}" for p in PROVINCES]))
     for p in PROVINCES:
         cols.append(("rcmp_interceptions", _GEO[p], [f"intercepted_{p}"]))
     cols.append(("stca_returns", "CA", ["stca_returns"]))
-    cols.append(("irb_pending", "CA", []))
+    # IRB processing (processing.py: queues over the referred claims), no daily source
+    cols.extend((name, "CA", []) for name in P.OUTPUT_SERIES)
     cols.append(("irregular_crossings", "CA", [f"crossings_{p}" for p in PROVINCES]))
     for p in PROVINCES:
         cols.append(("irregular_crossings", _GEO[p], [f"crossings_{p}"]))
@@ -395,10 +361,16 @@ def run_scenario(
         month_start = np.concatenate(([0], month_end[:-1] + 1))
         monthly = np.add.reduceat(out, month_start, axis=0).astype(np.float64)
         mchoice = np.add.reduceat(choices, month_start, axis=0).astype(np.float64)
-        pend = irb_pending(s, E.irb_inflow(s, out))
+        referred = out[:, series_index["referred"]].astype(float)
+        # claims the 2026 law reaches while pending, given a notice: leave the inventory
+        # (engine_model.irb_inflow: referred less those, on D_C12_RA)
+        removed = referred - E.irb_inflow(b.scenario, out)
+        proc = P.run_processing(b.scenario.processing, s.start, referred,
+                                out[:, series_index["ineligible_other"]].astype(float),
+                                midx, n_m, removed_daily=removed)
         for ci, (name, _geo, src) in enumerate(out_cols):
-            if name == "irb_pending":
-                rep[r, :, ci] = pend[month_end]
+            if name in proc:
+                rep[r, :, ci] = proc[name]
             else:
                 rep[r, :, ci] = monthly[:, [series_index[c] for c in src]].sum(axis=1)
         daily = res["claims"]
