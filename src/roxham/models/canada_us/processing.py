@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -282,6 +282,32 @@ def daily_capacity(
     """
     if not per_year:
         raise ValueError("no decisions per year")
+    # the same period and figures in every replicate and calibration draw: computed once
+    key = (start, n_days, tuple(sorted(per_year.items())), tuple(sorted((factors or {}).items())))
+    hit = _PERIOD_CACHE.get(("capacity", key))
+    if hit is None:
+        hit = _daily_capacity(start, n_days, per_year, factors)
+        _remember(("capacity", key), hit)
+    return hit.copy()
+
+
+#: per-period arrays of :func:`daily_capacity` and :func:`_outcome_share` (speed14: a
+#: calibration runs the same period thousands of times; pure functions of their arguments)
+_PERIOD_CACHE: dict[Any, npt.NDArray[np.float64]] = {}
+
+
+def _remember(key: Any, value: npt.NDArray[np.float64]) -> None:
+    if len(_PERIOD_CACHE) >= 64:
+        _PERIOD_CACHE.clear()
+    _PERIOD_CACHE[key] = value
+
+
+def _daily_capacity(
+    start: dt.date,
+    n_days: int,
+    per_year: Mapping[int, float],
+    factors: Mapping[dt.date, float] | None = None,
+) -> npt.NDArray[np.float64]:
     out = np.empty(n_days)
     steps = sorted((factors or {}).items())
     for i in range(n_days):
@@ -299,6 +325,19 @@ def _outcome_share(
     start: dt.date, n_days: int, table: Mapping[int, IrbOutcomes], key: str
 ) -> npt.NDArray[np.float64]:
     """Daily share of RPD finalisations with outcome ``key`` (the nearest year's shares)."""
+    ck = ("share", start, n_days, key, tuple(sorted(
+        (y, float(getattr(r, key)), float(r.accepted + r.rejected + r.abandoned_withdrawn))
+        for y, r in table.items())))
+    hit = _PERIOD_CACHE.get(ck)
+    if hit is None:
+        hit = _outcome_share_of(start, n_days, table, key)
+        _remember(ck, hit)
+    return hit.copy()
+
+
+def _outcome_share_of(
+    start: dt.date, n_days: int, table: Mapping[int, IrbOutcomes], key: str
+) -> npt.NDArray[np.float64]:
     out = np.empty(n_days)
     for i in range(n_days):
         y = (start + dt.timedelta(days=i)).year
