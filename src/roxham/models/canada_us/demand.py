@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -164,6 +165,10 @@ def _visa_gate(nat: str, day: dt.date, gate: float) -> float:
     return 1.0
 
 
+#: profile CDF of a nationality per (profiles, cohorts section) (speed14: calibration)
+_CDF_CACHE: dict[Any, tuple[list[Profile], npt.NDArray[np.float64]]] = {}
+
+
 def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
     """Daily expected inflows of every stream under scenario ``s``."""
     days = [s.start + dt.timedelta(days=i) for i in range(s.n_days)]
@@ -204,10 +209,20 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
     cdfs: list[npt.NDArray[np.float64]] = []
     names: list[str] = []
 
+    cohorts_key = (id(profiles), c.model_dump_json())
+
     def cdf_for(nat: str) -> npt.NDArray[np.float64]:
+        # the same profiles and cohort shares in every calibration draw: computed once
+        hit = _CDF_CACHE.get((cohorts_key, nat))
+        if hit is not None and hit[0] is profiles:
+            return hit[1]
         w = profile_weights(profiles, {nat: 1.0}, c.family, c.p_unaccompanied_minor, c.p_trv)
         cdf = np.cumsum(w)
-        return cdf / cdf[-1]
+        cdf = cdf / cdf[-1]
+        if len(_CDF_CACHE) >= 256:
+            _CDF_CACHE.clear()
+        _CDF_CACHE[(cohorts_key, nat)] = (profiles, cdf)  # holds profiles: the id stays theirs
+        return cdf
 
     land_total = sum(c.land_nationality.values())
     for oi, o in enumerate(ORIGINS):
