@@ -12,7 +12,8 @@
 
 Last line: ONE JSON object {"ppc": {...}, "run_bands": {...}, "wall_s": ...}.
 
-    python benchmarks/ppc.py [--draws 100] [--part ppc|run|both] [--params FILE] [-w 2]
+    python benchmarks/ppc.py [--draws 100] [--sims 2000] [--part ppc|run|both]
+                             [--params FILE] [-w 2]
 """
 
 from __future__ import annotations
@@ -33,18 +34,20 @@ def _inside(figs: dict[str, float], lo: dict[str, float], hi: dict[str, float],
     return sum(lo[p] <= figs[p] <= hi[p] for p in ps), len(ps)
 
 
-def ppc(draws: int, seed: int, workers: int, train_end: str) -> dict[str, Any]:
+def ppc(draws: int, seed: int, workers: int, train_end: str, sims: int) -> dict[str, Any]:
     """Predictive coverage of posterior draws fitted up to ``train_end``."""
     from roxham.calibrate import CanadaUSModel, LocalExecutor, load_observed, task_seed
     from roxham.calibrate.distance import month_range, sim_table, whole_years
     from roxham.calibrate.ensemble import ensemble
     from roxham.calibrate.inference import posterior_for_window
+    from roxham.calibrate.npe import NPEConfig
 
     model = CanadaUSModel()
     obs = load_observed(model.targets)
     ex = LocalExecutor(workers)
     try:
-        params = posterior_for_window("canada_us", train_end, draws, seed, executor=ex)
+        params = posterior_for_window("canada_us", train_end, draws, seed, executor=ex,
+                                      config=NPEConfig(sims=sims))
         frames, _ = ensemble(model, params, "2024-12", seed=task_seed(seed, 99), executor=ex)
     finally:
         ex.close()
@@ -74,7 +77,8 @@ def ppc(draws: int, seed: int, workers: int, train_end: str) -> dict[str, Any]:
                 tot[f"{w}_{b}"][1] += n
         res[k] = row
     pooled = {k: round(c / n, 3) if n else None for k, (c, n) in tot.items()}
-    return {"draws": draws, "train_end": train_end, "per_series": res, "pooled": pooled}
+    return {"draws": draws, "bank_simulations": sims, "train_end": train_end,
+            "per_series": res, "pooled": pooled}
 
 
 def run_bands(params: Path | None, train_end: str) -> dict[str, Any]:
@@ -112,6 +116,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--draws", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sims", type=int, default=2000, help="prior bank of the NPE")
     ap.add_argument("-w", "--workers", type=int, default=2)
     ap.add_argument("--train-end", default="2022-12")
     ap.add_argument("--part", choices=("ppc", "run", "both"), default="both")
@@ -120,7 +125,7 @@ def main() -> None:
     t0 = time.perf_counter()
     out: dict[str, Any] = {}
     if a.part in ("ppc", "both"):
-        out["ppc"] = ppc(a.draws, a.seed, a.workers, a.train_end)
+        out["ppc"] = ppc(a.draws, a.seed, a.workers, a.train_end, a.sims)
         for k, v in out["ppc"]["per_series"].items():
             print(f"PPC {k:24s} in 50/90 {v['in_50']}/{v['in_90']} (n {v['n_in']})  "
                   f"out 50/90 {v['out_50']}/{v['out_90']} (n {v['n_out']})")

@@ -187,7 +187,7 @@ def npe_calibration(
     seed: int = 1,
     config: NPEConfig | None = None,
     executor: Executor | None = None,
-    draws: int = 1000,
+    draws: int = 400,
     check_seeds: int = 3,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
