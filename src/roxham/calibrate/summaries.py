@@ -26,7 +26,7 @@ each feature is). The features are computed only from figures inside the window:
 ...                {"x/A": 1.0}, frequency={"x/A": "month"})
 >>> spec = summary_spec(obs, "2020-01", "2020-12", month_range("2017-01", "2024-12"))
 >>> [f.label for f in spec.features], spec.observed.round(3).tolist()
-(['x/A 2020H1', 'x/A 2020H2'], [3.453, 0.0])
+(['x/A 2020H1', 'x/A 2020H2'], [3.454, 0.0])
 """
 
 from __future__ import annotations
