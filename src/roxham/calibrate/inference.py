@@ -165,8 +165,9 @@ def posterior_for_window(
     figures of ``train_start..train_end`` (NPE on the prior bank; cached on disk per model
     hash, window and method; the same draws for the same seed).
 
-    >>> # doctest: +SKIP
-    >>> draws = posterior_for_window("canada_us", "2019-06", n=100, seed=1)
+    Example (trains on the first call for a window, then only samples)::
+
+        draws = posterior_for_window("canada_us", "2019-06", n=100, seed=1)
     """
     if model not in MODELS:
         raise UserError(f"unknown model {model!r}; known: {', '.join(sorted(MODELS))}")
