@@ -193,8 +193,8 @@ def npe_calibration(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
     """NPE fit as a :class:`~roxham.calibrate.fit.Calibration` (point estimate: the
-    coordinate-wise posterior median on the prior's unit cube; posterior: ``draws`` equal-
-    weight draws) and the method's description for the parameter file. The point estimate's
+    draw of highest posterior density; posterior: ``draws`` equal-weight draws) and the
+    method's description for the parameter file. The point estimate's
     distance (:mod:`roxham.calibrate.distance`) is measured on ``check_seeds`` seeds."""
     from functools import partial
 
@@ -206,7 +206,10 @@ def npe_calibration(
                           progress=progress)
     u = wp.unit_draws(draws, seed)
     names = model.space.names
-    point = model.space.from_unit(np.median(u, axis=0).tolist())
+    # the draw of highest posterior density (a coordinate-wise median of a correlated
+    # posterior can fall where the posterior has little mass)
+    lp = wp.trained.log_prob_unit(u, wp.spec.observed)
+    point = model.space.from_unit(u[int(np.argmax(lp))].tolist())
     samples = [[float(model.space.from_unit(r.tolist())[k]) for k in names] for r in u]
     ex = executor if executor is not None else LocalExecutor()
     try:
@@ -238,7 +241,7 @@ def npe_calibration(
                   "trained on a bank of prior simulations (roxham.calibrate.npe)",
         "posterior": f"{draws} draws of the NPE posterior given the official summaries "
                      "(equal weights)",
-        "point": "coordinate-wise posterior median on the priors' unit cube",
+        "point": "the posterior draw of highest posterior density",
         "summaries": "half-year means of log1p of official monthly figures, log1p of annual "
                      "totals (roxham.calibrate.summaries)",
         "distance": "weighted mean sMAPE (%) of the point estimate, mean of "

@@ -142,6 +142,15 @@ class TrainedNPE:
             z = self.posterior.sample((n,), x=xt, show_progress_bars=False)
         return _sigmoid(z.double().numpy())
 
+    def log_prob_unit(self, u: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Log density of the posterior given ``x`` at unit-cube points ``u`` [n, d] (on the
+        network's logit scale)."""
+        with _torch_single_thread(0) as torch:
+            xt = torch.as_tensor(self.scale(x), dtype=torch.float32)
+            zt = torch.as_tensor(_logit(np.atleast_2d(u)), dtype=torch.float32)
+            lp = self.posterior.log_prob(zt, x=xt)
+        return np.asarray(lp.detach().double().numpy())
+
     def sample_unit_batched(self, xs: np.ndarray, n: int, seed: int) -> np.ndarray:
         """``n`` draws for each row of ``xs`` [B, F]: [n, B, d]."""
         with _torch_single_thread(seed) as torch:
