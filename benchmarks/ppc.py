@@ -34,7 +34,8 @@ def _inside(figs: dict[str, float], lo: dict[str, float], hi: dict[str, float],
     return sum(lo[p] <= figs[p] <= hi[p] for p in ps), len(ps)
 
 
-def ppc(draws: int, seed: int, workers: int, train_end: str, sims: int) -> dict[str, Any]:
+def ppc(draws: int, seed: int, workers: int, train_end: str, sims: int,
+        period: str = "half") -> dict[str, Any]:
     """Predictive coverage of posterior draws fitted up to ``train_end``."""
     from roxham.calibrate import CanadaUSModel, LocalExecutor, load_observed, task_seed
     from roxham.calibrate.distance import month_range, sim_table, whole_years
@@ -47,7 +48,7 @@ def ppc(draws: int, seed: int, workers: int, train_end: str, sims: int) -> dict[
     ex = LocalExecutor(workers)
     try:
         params = posterior_for_window("canada_us", train_end, draws, seed, executor=ex,
-                                      config=NPEConfig(sims=sims))
+                                      config=NPEConfig(sims=sims, period=period))
         frames, _ = ensemble(model, params, "2024-12", seed=task_seed(seed, 99), executor=ex)
     finally:
         ex.close()
@@ -117,6 +118,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sims", type=int, default=2000, help="prior bank of the NPE")
+    ap.add_argument("--period", choices=("half", "quarter"), default="half")
     ap.add_argument("-w", "--workers", type=int, default=2)
     ap.add_argument("--train-end", default="2022-12")
     ap.add_argument("--part", choices=("ppc", "run", "both"), default="both")
@@ -125,7 +127,7 @@ def main() -> None:
     t0 = time.perf_counter()
     out: dict[str, Any] = {}
     if a.part in ("ppc", "both"):
-        out["ppc"] = ppc(a.draws, a.seed, a.workers, a.train_end, a.sims)
+        out["ppc"] = ppc(a.draws, a.seed, a.workers, a.train_end, a.sims, a.period)
         for k, v in out["ppc"]["per_series"].items():
             print(f"PPC {k:24s} in 50/90 {v['in_50']}/{v['in_90']} (n {v['n_in']})  "
                   f"out 50/90 {v['out_50']}/{v['out_90']} (n {v['n_out']})")

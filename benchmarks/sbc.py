@@ -37,6 +37,8 @@ def main() -> None:
     ap.add_argument("--train-end", default="2022-12")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-w", "--workers", type=int, default=2)
+    ap.add_argument("--period", choices=("half", "quarter"), default="half",
+                    help="summary resolution (roxham.calibrate.summaries)")
     a = ap.parse_args()
     if a.datasets < 1:
         raise SystemExit("--datasets must be >= 1")
@@ -51,7 +53,7 @@ def main() -> None:
     t0 = time.perf_counter()
     model = CanadaUSModel()
     obs = load_observed(model.targets)
-    cfg = NPEConfig(sims=a.sims)
+    cfg = NPEConfig(sims=a.sims, period=a.period)
     ex = LocalExecutor(a.workers)
     try:
         wp = window_posterior(model, obs, a.train_start, a.train_end, cfg, ex)
@@ -87,6 +89,7 @@ def main() -> None:
         "bank_simulations": len(wp.bank),
         "window": [a.train_start, a.train_end],
         "features": len(wp.spec.features),
+        "period": a.period,
         "train_epochs": wp.trained.epochs,
         "trained_now": not wp.cached,
         "per_parameter": per,

@@ -120,7 +120,7 @@ def window_posterior(
     cfg = config or NPEConfig()
     bank = build_bank(model, cfg.sims, cfg.bank_seed, executor=executor, cache=cache,
                       progress=progress)
-    spec = summary_spec(obs, train_start, train_end, bank.months)
+    spec = summary_spec(obs, train_start, train_end, bank.months, cfg.period)
     if not spec.features:
         raise UserError(f"no official figure of {model.name}'s targets in "
                         f"{train_start}..{train_end}: nothing to fit")

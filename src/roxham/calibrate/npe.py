@@ -56,6 +56,28 @@ def require_sbi() -> None:
                         "pip install 'roxham[infer]' (sbi, torch)") from None
 
 
+class _NoTracker:
+    """sbi's training tracker that keeps nothing (its default writes TensorBoard logs into
+    ./sbi-logs of the working directory)."""
+
+    log_dir = ""
+
+    def log_metric(self, name: str, value: float, step: int | None = None) -> None:
+        """Ignore."""
+
+    def log_metrics(self, metrics: dict[str, float], step: int | None = None) -> None:
+        """Ignore."""
+
+    def log_params(self, params: dict[str, Any]) -> None:
+        """Ignore."""
+
+    def add_figure(self, name: str, figure: Any, step: int | None = None) -> None:
+        """Ignore."""
+
+    def flush(self) -> None:
+        """Ignore."""
+
+
 @dataclass(frozen=True)
 class NPEConfig:
     """Settings of the bank and the network (all part of the cache key)."""
@@ -70,6 +92,7 @@ class NPEConfig:
     learning_rate: float = 5e-4
     max_epochs: int = 400
     stop_after: int = 20
+    period: str = "half"
 
     def tag(self) -> str:
         """Short hash of the settings."""
@@ -190,7 +213,7 @@ def train_npe(u: np.ndarray, x: np.ndarray, names: list[str], config: NPEConfig
                            num_transforms=config.transforms, z_score_x="none",
                            z_score_theta="independent")
         inf = NPE(prior=_logistic_prior(u.shape[1]), density_estimator=est,
-                  show_progress_bars=False)
+                  show_progress_bars=False, tracker=_NoTracker())
         inf.append_simulations(torch.as_tensor(z, dtype=torch.float32),
                                torch.as_tensor(xs, dtype=torch.float32))
         net = inf.train(training_batch_size=config.batch, learning_rate=config.learning_rate,

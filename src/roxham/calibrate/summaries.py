@@ -87,9 +87,12 @@ class SummarySpec:
 
 
 def summary_spec(obs: Observed, start: str, end: str,
-                 months: Sequence[str] | None = None) -> SummarySpec:
+                 months: Sequence[str] | None = None, period: str = "half") -> SummarySpec:
     """Features and official summaries of ``obs`` over ``[start, end]``; ``months`` are the
-    simulated months (default: the bank's, 2017-01..2024-12)."""
+    simulated months (default: the bank's, 2017-01..2024-12); ``period``: ``half`` (half-years,
+    the default) or ``quarter`` (the monthly features averaged per quarter instead)."""
+    if period not in ("half", "quarter"):
+        raise ValueError(f"period must be 'half' or 'quarter', got {period!r}")
     if months is None:
         from roxham.calibrate.bank import BANK_END, BANK_START
 
@@ -110,7 +113,10 @@ def summary_spec(obs: Observed, start: str, end: str,
         halves: dict[str, list[str]] = {}
         for m in sorted(figs):
             if m in idx:
-                halves.setdefault(f"{m[:4]}H{1 if int(m[5:7]) <= 6 else 2}", []).append(m)
+                mo = int(m[5:7])
+                lab = (f"{m[:4]}H{1 if mo <= 6 else 2}" if period == "half"
+                       else f"{m[:4]}Q{(mo - 1) // 3 + 1}")
+                halves.setdefault(lab, []).append(m)
         for h, ms in sorted(halves.items()):
             feats.append(Feature(key, f"{key} {h}", "half", tuple(idx[m] for m in ms)))
             vals.append(float(np.mean([np.log1p(max(figs[m], 0.0)) for m in ms])))
