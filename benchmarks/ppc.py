@@ -118,7 +118,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sims", type=int, default=2000, help="prior bank of the NPE")
-    ap.add_argument("--period", choices=("half", "quarter"), default="half")
+    ap.add_argument("--period", choices=("half", "quarter"), default="quarter")
     ap.add_argument("-w", "--workers", type=int, default=2)
     ap.add_argument("--train-end", default="2022-12")
     ap.add_argument("--part", choices=("ppc", "run", "both"), default="both")

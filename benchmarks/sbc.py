@@ -37,7 +37,7 @@ def main() -> None:
     ap.add_argument("--train-end", default="2022-12")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-w", "--workers", type=int, default=2)
-    ap.add_argument("--period", choices=("half", "quarter"), default="half",
+    ap.add_argument("--period", choices=("half", "quarter"), default="quarter",
                     help="summary resolution (roxham.calibrate.summaries)")
     a = ap.parse_args()
     if a.datasets < 1:

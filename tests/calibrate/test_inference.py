@@ -26,7 +26,7 @@ def _config():  # type: ignore[no-untyped-def]
     from roxham.calibrate.npe import NPEConfig
 
     return NPEConfig(sims=300, hidden=32, transforms=2, batch=32, max_epochs=150, stop_after=15,
-                     learning_rate=2e-3)
+                     learning_rate=2e-3, period="half")
 
 
 def _poisoned(obs: Observed, end: str) -> Observed:
@@ -56,7 +56,9 @@ def test_summaries_hand_computed_and_nothing_after_the_window() -> None:
     obs = Observed({"a/X": ({"2018-02": 9.0, "2018-05": 0.0, "2018-07": 3.0, "2019-01": 5.0},
                             0), "c/Y": ({"2017": 99.0, "2018": 7.0}, 0)},
                    {"a/X": 1.0, "c/Y": 1.0}, frequency={"a/X": "month", "c/Y": "year"})
-    spec = summary_spec(obs, "2017-01", "2018-12", months)
+    assert summary_spec(obs, "2017-01", "2018-12", months).labels == [
+        "a/X 2018Q1", "a/X 2018Q2", "a/X 2018Q3", "c/Y 2017", "c/Y 2018"]
+    spec = summary_spec(obs, "2017-01", "2018-12", months, period="half")
     assert spec.labels == ["a/X 2018H1", "a/X 2018H2", "c/Y 2017", "c/Y 2018"]
     # mean of log(1 + x) over the official months of the half-year; log(1 + yearly total)
     assert spec.observed == pytest.approx([np.log(10) / 2, np.log(4), np.log(100), np.log(8)])

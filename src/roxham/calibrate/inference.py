@@ -242,7 +242,7 @@ def npe_calibration(
         "posterior": f"{draws} draws of the NPE posterior given the official summaries "
                      "(equal weights)",
         "point": "the posterior draw of highest posterior density",
-        "summaries": "half-year means of log1p of official monthly figures, log1p of annual "
+        "summaries": "quarterly means of log1p of official monthly figures, log1p of annual "
                      "totals (roxham.calibrate.summaries)",
         "distance": "weighted mean sMAPE (%) of the point estimate, mean of "
                     f"{check_seeds} seeds (reported only; not used to fit)",

@@ -4,7 +4,8 @@ Method (also in models/canada_us/MODEL.md, *Inference*):
 
 1. **Bank** — :func:`roxham.calibrate.bank.build_bank`: ``sims`` parameter draws from the
    priors, each simulated once from 2017-01 to 2024-12 (cached per model content hash).
-2. **Summaries** — :mod:`roxham.calibrate.summaries`, for the training window (only official
+2. **Summaries** — :mod:`roxham.calibrate.summaries` (quarterly by default), for the training
+   window (only official
    figures inside it; the bank's series are summarised over exactly the same months).
 3. **Training** — a masked autoregressive flow (``maf``: 4 transforms, 64 hidden units)
    learns ``q(θ | s)`` from the bank's (θ, s) pairs: θ as ``logit`` of the point of the unit
@@ -92,7 +93,7 @@ class NPEConfig:
     learning_rate: float = 5e-4
     max_epochs: int = 400
     stop_after: int = 20
-    period: str = "half"
+    period: str = "quarter"
 
     def tag(self) -> str:
         """Short hash of the settings."""

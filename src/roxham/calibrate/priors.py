@@ -31,7 +31,7 @@ Protocol, so the 2017–2022 training window cannot identify it; it stays at 1 (
 models/canada_us/MODEL.md).
 
 Summary statistics of the neural posterior estimation (``roxham calibrate --method npe``,
-:func:`roxham.calibrate.posterior_for_window`): :mod:`roxham.calibrate.summaries` (half-year
+:func:`roxham.calibrate.posterior_for_window`): :mod:`roxham.calibrate.summaries` (quarterly
 means of log official monthly figures and log annual totals of the same targets).
 
 The optimiser's (``--method optimize``) distance (:func:`roxham.calibrate.distance.distance`):

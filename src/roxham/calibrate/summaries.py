@@ -4,29 +4,33 @@ distance is in :mod:`roxham.calibrate.distance`, both listed in :mod:`roxham.cal
 For a training window ``[start, end]`` and the official figures of the model's targets
 (:class:`~roxham.calibrate.distance.Observed`), the summary vector has one feature per
 
-- **monthly target × half-year** (Jan–Jun, Jul–Dec) holding at least one official month in
-  the window: the mean of ``log(1 + value)`` over the months of that half-year that have an
-  official figure. A simulation is summarised over exactly the same months (missing official
-  months are skipped, never interpolated, in the data and in the simulations alike);
+- **monthly target × quarter** (``period="quarter"``, the default of
+  :class:`~roxham.calibrate.npe.NPEConfig`; or × half-year, ``period="half"``) holding at
+  least one official month in the window: the mean of ``log(1 + value)`` over the months of
+  that quarter that have an official figure. A simulation is summarised over exactly the
+  same months (missing official months are skipped, never interpolated, in the data and in
+  the simulations alike);
 - **annual target × calendar year** lying wholly in the window with an official figure:
   ``log(1 + yearly total)`` (the simulation's sum of the year's 12 months).
 
 Why these: the official monthly series are sparse (RCMP interceptions by province are published
 for some months only, the IRB inventory for 20), so a feature per month would be mostly
-missing; half-year means of logs keep the timing that identifies the 2017 Haitian wave, the
+missing; quarterly means of logs keep the timing that identifies the 2017 Haitian wave, the
 2020 closure and the 2022 New York ramp, the level of each province (route constants,
 interception probability) and the annual office-type totals, while averaging out monthly
-noise that the model does not try to reproduce. Logs make Quebec's thousands and Ontario's
-zeros comparable (no per-series weight is needed: the neural posterior learns how informative
-each feature is). The features are computed only from figures inside the window: a month after
-``end`` cannot enter (tested).
+noise that the model does not try to reproduce. Half-years were tried first: the posterior
+was as well calibrated (simulation-based calibration) but its predictive bands held far fewer
+official months of Quebec and Canada (models/canada_us/MODEL.md, *Inference*). Logs make
+Quebec's thousands and Ontario's zeros comparable (no per-series weight is needed: the neural
+posterior learns how informative each feature is). The features are computed only from
+figures inside the window: a month after ``end`` cannot enter (tested).
 
 >>> from roxham.calibrate.distance import Observed
 >>> obs = Observed({"x/A": ({"2020-01": 9.0, "2020-02": 99.0, "2020-08": 0.0}, 0)},
 ...                {"x/A": 1.0}, frequency={"x/A": "month"})
 >>> spec = summary_spec(obs, "2020-01", "2020-12", month_range("2017-01", "2024-12"))
 >>> [f.label for f in spec.features], spec.observed.round(3).tolist()
-(['x/A 2020H1', 'x/A 2020H2'], [3.454, 0.0])
+(['x/A 2020Q1', 'x/A 2020Q3'], [3.454, 0.0])
 """
 
 from __future__ import annotations
@@ -87,10 +91,10 @@ class SummarySpec:
 
 
 def summary_spec(obs: Observed, start: str, end: str,
-                 months: Sequence[str] | None = None, period: str = "half") -> SummarySpec:
+                 months: Sequence[str] | None = None, period: str = "quarter") -> SummarySpec:
     """Features and official summaries of ``obs`` over ``[start, end]``; ``months`` are the
-    simulated months (default: the bank's, 2017-01..2024-12); ``period``: ``half`` (half-years,
-    the default) or ``quarter`` (the monthly features averaged per quarter instead)."""
+    simulated months (default: the bank's, 2017-01..2024-12); ``period``: ``quarter`` (the
+    default) or ``half`` (monthly features averaged per half-year instead)."""
     if period not in ("half", "quarter"):
         raise ValueError(f"period must be 'half' or 'quarter', got {period!r}")
     if months is None:
