@@ -65,7 +65,7 @@ def _f(x: float | None, d: int = 1) -> str:
 
 def _calibrate_npe(model: Any, budget: int | None, seed: int, train_start: str,
                    train_end: str, output: Path, workers: int | None, dask: str | None,
-                   scenario: str, as_json: bool) -> None:
+                   scenario: str, as_json: bool, summaries: str = "quarter") -> None:
     """``roxham calibrate --method npe``: bank (cached), NPE, parameter file."""
     from roxham.calibrate.distance import load_observed
     from roxham.calibrate.executor import make_executor
@@ -74,7 +74,8 @@ def _calibrate_npe(model: Any, budget: int | None, seed: int, train_start: str,
     from roxham.calibrate.paramfile import write_parameter_file
 
     require_sbi()
-    cfg = NPEConfig() if budget is None else NPEConfig(sims=budget)
+    cfg = NPEConfig(period=summaries) if budget is None else NPEConfig(sims=budget,
+                                                                         period=summaries)
     obs = load_observed(model.targets)
     ex = make_executor(workers, dask)
     t0 = time.perf_counter()
@@ -123,6 +124,9 @@ def register(app: typer.Typer) -> None:
             "--budget", "-b", min=2, help="optimize: simulations in the search (half TPE, "
             "half CMA-ES; default 800). npe: simulations in the prior bank (default 2000, "
             "cached).")] = None,
+        summaries: Annotated[str, typer.Option(
+            "--summaries", help="npe: summary resolution of the monthly targets, quarter or "
+            "half (roxham.calibrate.summaries).")] = "quarter",
         train_start: Annotated[str, typer.Option("--train-start")] = "2017-01",
         train_end: Annotated[str, typer.Option("--train-end", help="Last training month.")]
         = "2022-12",
@@ -153,10 +157,12 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"--output must end in .yaml, got {str(output)!r}")
         if method not in ("optimize", "npe"):
             raise UserError(f"--method must be npe or optimize, got {method!r}")
+        if summaries not in ("quarter", "half"):
+            raise UserError(f"--summaries must be quarter or half, got {summaries!r}")
         model = _model(scenario)
         if method == "npe":
             _calibrate_npe(model, budget, seed, train_start, train_end, output, workers, dask,
-                           scenario, as_json)
+                           scenario, as_json, summaries)
             return
         budget = 800 if budget is None else budget
         ck = output.with_name(output.stem + ".sims.jsonl")
