@@ -150,3 +150,13 @@ def test_missing_inference_packages_give_one_clear_line(monkeypatch: pytest.Monk
     monkeypatch.setitem(sys.modules, "sbi", None)
     with pytest.raises(UserError, match=r"pip install 'roxham\[infer\]'"):
         require_sbi()
+
+
+def test_the_main_install_does_not_import_the_inference_packages() -> None:
+    import subprocess
+
+    code = ("import sys, roxham.calibrate, roxham.calibrate.runs, roxham.cli; "
+            "print(sorted(m for m in ('torch', 'sbi') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
