@@ -74,6 +74,7 @@ def test_calibrate_writes_a_parameter_file_a_scenario_can_use_and_resumes(
         (["calibrate", "-o", "x.txt"], "--output must end in .yaml"),
         (["calibrate", "--dask", "localhost:1"], "--dask must be a scheduler address"),
         (["calibrate", "--scenario", "nope"], "unknown scenario 'nope'"),
+        (["calibrate", "--method", "mcmc"], "--method must be npe or optimize"),
         (["validate", "--train-end", "2024-12", "--test-end", "2024-06"], "before --test-end"),
         (["validate", "--params", "missing.yaml"], "parameter file 'missing.yaml' not found"),
     ],
@@ -162,3 +163,16 @@ def test_shipped_parameter_file_is_usable_by_a_scenario() -> None:
         assert get_path(s, p.path) == pytest.approx(v)
         for row in samples:
             assert p.low <= row[names.index(p.name)] <= p.high
+
+
+def test_calibrate_npe_without_the_infer_extra_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sbi", None)
+    monkeypatch.chdir(tmp_path)
+    rc, _, err = _run(["calibrate", "--method", "npe", "-w", "1"], capsys)
+    assert rc == EXIT_BAD_INPUT
+    assert "pip install 'roxham[infer]'" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "calibration").exists()
