@@ -75,6 +75,7 @@ def test_calibrate_writes_a_parameter_file_a_scenario_can_use_and_resumes(
         (["calibrate", "--dask", "localhost:1"], "--scheduler must be a Dask scheduler address"),
         (["calibrate", "--scheduler", "host:1"], "--scheduler must be a Dask scheduler address"),
         (["calibrate", "--scenario", "nope"], "unknown scenario 'nope'"),
+        (["calibrate", "--method", "mcmc"], "--method must be npe or optimize"),
         (["validate", "--train-end", "2024-12", "--test-end", "2024-06"], "before --test-end"),
         (["validate", "--params", "missing.yaml"], "parameter file 'missing.yaml' not found"),
     ],
@@ -163,3 +164,16 @@ def test_shipped_parameter_file_is_usable_by_a_scenario() -> None:
         assert get_path(s, p.path) == pytest.approx(v)
         for row in samples:
             assert p.low <= row[names.index(p.name)] <= p.high
+
+
+def test_calibrate_npe_without_the_infer_extra_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sbi", None)
+    monkeypatch.chdir(tmp_path)
+    rc, _, err = _run(["calibrate", "--method", "npe", "-w", "1"], capsys)
+    assert rc == EXIT_BAD_INPUT
+    assert "pip install 'roxham[infer]'" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "calibration").exists()

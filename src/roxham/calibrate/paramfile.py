@@ -84,8 +84,10 @@ def _clean(x: Any) -> Any:
 def write_parameter_file(
     cal: Calibration, path: Path, space: ParameterSpace, base_scenario: str,
     base: dict[str, Any], note: str = "", base_hash: str = "",
+    method: dict[str, Any] | None = None,
 ) -> Path:
-    """Write ``path`` (YAML) and ``<stem>.scenario.yaml`` beside it; returns the latter."""
+    """Write ``path`` (YAML) and ``<stem>.scenario.yaml`` beside it; returns the latter.
+    ``method`` replaces the description of the optimiser's method (e.g. for NPE)."""
     over = overrides_for(space, base, cal.best)
     doc = {
         "kind": KIND,
@@ -94,7 +96,7 @@ def write_parameter_file(
         "base_hash": base_hash,
         "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "note": note,
-        "method": {
+        "method": method if method is not None else {
             "search": "optuna TPE (multivariate, constant liar), then CMA-ES (cmaes) from the "
                       "best point on the priors' unit cube; batches of fixed size",
             "refine": "best candidates re-simulated with new seeds; lowest mean distance wins",

@@ -30,9 +30,14 @@ Not fitted: sourced figures (airport and inland claims, IRB finalisations) are d
 Protocol, so the 2017–2022 training window cannot identify it; it stays at 1 (A), see
 models/canada_us/MODEL.md).
 
-Distance (:func:`roxham.calibrate.distance.distance`): for each target below, sMAPE (%) between
-the simulated and the official monthly figure over the training window, only months with an
-official figure (missing months are skipped and counted in the result); the distance is the
+Summary statistics of the neural posterior estimation (``roxham calibrate --method npe``,
+:func:`roxham.calibrate.posterior_for_window`): :mod:`roxham.calibrate.summaries` (quarterly
+means of log official monthly figures and log annual totals of the same targets).
+
+The optimiser's (``--method optimize``) distance (:func:`roxham.calibrate.distance.distance`):
+for each target below, sMAPE (%) between the simulated and the official monthly figure over
+the training window, only months with an official figure (missing months are skipped and
+counted in the result); the distance is the
 weighted mean of the per-series sMAPEs. Interception series use a floor of 10 persons in the
 sMAPE denominator (Ontario's official monthly figure is 0 in every published month of
 2017-2022, and Manitoba/BC fall to single digits: without a floor, 1 simulated vs 0 official

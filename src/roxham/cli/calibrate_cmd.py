@@ -65,14 +65,70 @@ def _f(x: float | None, d: int = 1) -> str:
     return "–" if x is None or not math.isfinite(x) else f"{x:.{d}f}"
 
 
+def _calibrate_npe(model: Any, budget: int | None, seed: int, train_start: str,
+                   train_end: str, output: Path, workers: int | None, dask: str | None,
+                   scenario: str, as_json: bool, summaries: str = "quarter") -> None:
+    """``roxham calibrate --method npe``: bank (cached), NPE, parameter file."""
+    from roxham.calibrate.distance import load_observed
+    from roxham.calibrate.executor import make_executor
+    from roxham.calibrate.inference import npe_calibration
+    from roxham.calibrate.npe import NPEConfig, require_sbi
+    from roxham.calibrate.paramfile import write_parameter_file
+
+    require_sbi()
+    cfg = NPEConfig(period=summaries) if budget is None else NPEConfig(sims=budget,
+                                                                         period=summaries)
+    obs = load_observed(model.targets)
+    ex = make_executor(workers, dask)
+    t0 = time.perf_counter()
+    try:
+        with _progress(f"bank + NPE ({ex!r})", cfg.sims + 3, as_json) as cb:
+            cal, meth = npe_calibration(model, obs, train_start, train_end, seed=seed,
+                                        config=cfg, executor=ex, progress=cb)
+    finally:
+        ex.close()
+    scen = write_parameter_file(cal, output, model.space, scenario, model.base_dict(),
+                                base_hash=model.base_hash(), method=meth)
+    wall = time.perf_counter() - t0
+    if as_json:
+        typer.echo(json.dumps({"output": str(output), "scenario": str(scen),
+                               "wall_s": round(wall, 2), "method": meth,
+                               "point": cal.best, "distance": cal.best_distance,
+                               "per_series": cal.best_per_series}, default=lambda x: None))
+        return
+    t = Table(title=f"NPE posterior {train_start}..{train_end} ({len(cal.posterior_samples)} "
+              "draws): median and 5–95 % interval", title_justify="left")
+    for c in ("parameter", "median", "5 %", "95 %", "prior"):
+        t.add_column(c)
+    import numpy as np
+
+    arr = np.array(cal.posterior_samples)
+    for j, p in enumerate(model.space.params):
+        lo, hi = np.percentile(arr[:, j], [5, 95])
+        t.add_row(p.name, f"{cal.best[p.name]:.4g}", f"{lo:.4g}", f"{hi:.4g}",
+                  f"{p.prior} {p.low:g}..{p.high:g}")
+    console.print(t)
+    console.print(f"point estimate: distance {_f(cal.best_distance, 2)} (weighted sMAPE %, "
+                  f"mean of {len(cal.best_replicate_distances)} seeds); wrote {output} and "
+                  f"{scen} ({wall:.1f} s)")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``calibrate``, ``validate`` and ``sensitivity``."""
 
     @app.command("calibrate")
     def calibrate_cmd(
-        budget: Annotated[int, typer.Option("--budget", "-b", min=2,
-                                            help="Simulations in the search (half TPE, "
-                                            "half CMA-ES around the best).")] = 800,
+        method: Annotated[str, typer.Option(
+            "--method", help="npe: neural posterior estimation on a bank of prior "
+            "simulations (sbi; needs the 'infer' extra); optimize: Optuna TPE + CMA-ES point "
+            "estimate with an approximate posterior.")] = "optimize",
+        budget: Annotated[int | None, typer.Option(
+            "--budget", "-b", min=2, help="optimize: simulations in the search (half TPE, "
+            "half CMA-ES; default 800). npe: simulations in the prior bank (default 2000, "
+            "cached).")] = None,
+        summaries: Annotated[str, typer.Option(
+            "--summaries", help="npe: summary resolution of the monthly targets, quarter or "
+            "half (roxham.calibrate.summaries).")] = "quarter",
         train_start: Annotated[str, typer.Option("--train-start")] = "2017-01",
         train_end: Annotated[str, typer.Option("--train-end", help="Last training month.")]
         = "2022-12",
@@ -101,7 +157,16 @@ def register(app: typer.Typer) -> None:
             raise UserError("--train-end is before --train-start")
         if output.suffix not in (".yaml", ".yml"):
             raise UserError(f"--output must end in .yaml, got {str(output)!r}")
+        if method not in ("optimize", "npe"):
+            raise UserError(f"--method must be npe or optimize, got {method!r}")
+        if summaries not in ("quarter", "half"):
+            raise UserError(f"--summaries must be quarter or half, got {summaries!r}")
         model = _model(scenario)
+        if method == "npe":
+            _calibrate_npe(model, budget, seed, train_start, train_end, output, workers, dask,
+                           scenario, as_json, summaries)
+            return
+        budget = 800 if budget is None else budget
         ck = output.with_name(output.stem + ".sims.jsonl")
         if fresh and ck.exists():
             ck.unlink()
