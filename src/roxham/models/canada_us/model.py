@@ -152,9 +152,9 @@ def irb_pending(
     out = np.empty(s.n_days)
     for i in range(s.n_days):
         d = s.start + dt.timedelta(days=i)
-        y = d.year
+        y = d.year - p.irb_capacity_lag_years
         if y not in p.irb_finalised_per_year:
-            y = min(years, key=lambda k: abs(k - d.year))
+            y = min(years, key=lambda k: abs(k - (d.year - p.irb_capacity_lag_years)))
         ylen = 366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0 else 365
         cap = p.irb_finalised_per_year[y] / ylen
         pending = pending + referred_daily[i] * p.irb_referral_share

@@ -1,0 +1,388 @@
+"""``make_forecast``: the Canada–US model run forward from an origin, with honest bands.
+
+What a forecast from origin ``O`` (``YYYY-MM``) does (MODEL.md, *Forecasting*):
+
+1. **Data up to O only.** Everything observed is read inside
+   :func:`roxham.data.observed_until` ``(O)``: the air and inland streams are statistical
+   forecasts fitted on IRCC's monthly figures up to O; the US southwest driver stops at its
+   latest figure by O and follows the named US path (``us_scenario``) beyond; the IRB
+   finalisation capacity uses complete years up to O; parameters come from
+   :func:`roxham.forecast.fit.parameter_draws` (posterior up to O, or the shipped fit, flagged).
+2. **State at O from data.** The simulation starts at the month after the latest IRB pending
+   inventory figure by O (at most 36 and at least 2 months before O: travellers on the way),
+   with that inventory as its initial state.
+3. **Bands from four sources.** Draw ``k`` (of ``draws``) takes parameter draw ``k``
+   (*parameter*), its own replicate seed (*stochastic*), a US path shift drawn from the
+   spread of the driver's 12-month log changes up to O (*driver*), and an assumption set
+   (*structural*: push-response size ×0.5/×1/×2, exception awareness between ports 0.9,
+   retry after return 0.3) with sample path ``k`` of the statistical streams (demand paths).
+   Each source's share of the variance is estimated by one-at-a-time runs (only that source
+   varying, the others at their central values), less the stochastic variance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from roxham.errors import UserError
+
+__all__ = ["SERIES_MAP", "SOURCES", "STRUCTURAL_SETS", "Forecast", "latest_origin",
+           "make_forecast"]
+
+#: Model output (series, geography) → contract (series, geography): the one mapping from the
+#: model's current names (outputs13 renames the model's own columns; only this table changes).
+SERIES_MAP: dict[tuple[str, str], tuple[str, str]] = {
+    ("claims", "total"): ("claims_total", "CA"),
+    ("claims", "airport"): ("claims_airport", "CA"),
+    ("claims", "land_poe"): ("claims_land_poe", "CA"),
+    ("claims", "inland"): ("claims_inland", "CA"),
+    ("claims", "rcmp"): ("claims_rcmp", "CA"),
+    ("rcmp_interceptions", "CA"): ("rcmp_interceptions", "CA"),
+    ("rcmp_interceptions", "QC"): ("rcmp_interceptions", "QC"),
+    ("rcmp_interceptions", "MB"): ("rcmp_interceptions", "MB"),
+    ("rcmp_interceptions", "BC"): ("rcmp_interceptions", "BC"),
+    ("rcmp_interceptions", "ON"): ("rcmp_interceptions", "ON"),
+    ("rcmp_interceptions", "other"): ("rcmp_interceptions", "OTHER"),
+    ("irb_pending", "CA"): ("irb_pending", "CA"),
+    ("stca_returns", "CA"): ("stca_returns", "CA"),
+    ("irregular_crossings", "CA"): ("irregular_crossings", "CA"),
+    ("stayed_us", "CA"): ("stayed_us", "CA"),
+}
+# the new names pass through unchanged once the model emits them
+for _k, _v in list(SERIES_MAP.items()):
+    SERIES_MAP.setdefault(_v, _v)
+
+#: Uncertainty sources of the bands.
+SOURCES: tuple[str, ...] = ("parameter", "stochastic", "driver", "structural")
+
+#: Alternative assumption sets (structural uncertainty), each (A): scenario overrides.
+STRUCTURAL_SETS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("central", {}),
+    ("push response ×0.5", {"demand": {"push_scale": 0.5}}),
+    ("push response ×2", {"demand": {"push_scale": 2.0}}),
+    ("exception awareness between ports 0.9",
+     {"choice": {"exception_awareness_between_ports": 0.9}}),
+    ("retry after a return 0.3", {"choice": {"retry_after_return": 0.3}}),
+)
+
+#: Observed series shown in the report (contract name, geography) → roxham.data query.
+_OBSERVED: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("claims_total", "CA"): ("asylum_claims_by_office", "CA", "office=total"),
+    ("claims_airport", "CA"): ("asylum_claims_by_office", "CA", "office=airport"),
+    ("claims_land_poe", "CA"): ("asylum_claims_by_office", "CA", "office=land_poe"),
+    ("claims_inland", "CA"): ("asylum_claims_by_office", "CA", "office=inland"),
+    ("rcmp_interceptions", "QC"): ("rcmp_interceptions", "QC", "all"),
+    ("rcmp_interceptions", "CA"): ("rcmp_interceptions", "CA", "all"),
+    ("irb_pending", "CA"): ("irb_rpd_pending_end", "CA", "all"),
+}
+
+
+@dataclass
+class Forecast:
+    """A forecast: the monthly table (months after the origin), the predictive samples per
+    (series, geography) ``[n_samples, n_months]``, the manifest, and the observed history
+    up to the origin (for the report)."""
+
+    monthly: pl.DataFrame
+    samples: dict[tuple[str, str], npt.NDArray[np.float64]]
+    manifest: dict[str, Any]
+    observed: pl.DataFrame = field(default_factory=pl.DataFrame)
+    variance_shares: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def _month_add(month: str, k: int) -> str:
+    t = int(month[:4]) * 12 + int(month[5:7]) - 1 + k
+    return f"{t // 12:04d}-{t % 12 + 1:02d}"
+
+
+def _first_day(month: str) -> dt.date:
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
+
+
+def latest_origin() -> str:
+    """The latest month of official Canadian data (IRCC monthly claims, CA total)."""
+    from roxham.data import monthly
+
+    m = monthly("asylum_claims_by_office", "CA", subgroup="office=total")
+    last = m.filter(~pl.col("missing")).get_column("month").max()
+    assert isinstance(last, dt.date)
+    return last.strftime("%Y-%m")
+
+
+def _check(origin: str, months: int, us_scenario: str, draws: int) -> str:
+    from roxham.data.cutoff import parse_month
+    from roxham.models.canada_us.demand import US_SCENARIOS
+
+    latest = latest_origin()
+    if origin == "latest":
+        origin = latest
+    parse_month(origin)
+    if origin > latest:
+        raise UserError(f"origin {origin} is after the latest official Canadian data ({latest})")
+    if origin < "2017-03":
+        raise UserError(f"origin {origin} is before the model's history (2017-03 at the "
+                        "earliest)")
+    if not 1 <= months <= 60:
+        raise UserError(f"months must be between 1 and 60 (got {months})")
+    if us_scenario not in US_SCENARIOS:
+        raise UserError(f"unknown US scenario {us_scenario!r}; known: "
+                        f"{', '.join(US_SCENARIOS)}")
+    if not 1 <= draws <= 5000:
+        raise UserError(f"draws must be between 1 and 5000 (got {draws})")
+    return origin
+
+
+def _irb_state(origin: str) -> tuple[str | None, float | None]:
+    from roxham.data import monthly, observed_until
+
+    with observed_until(origin):
+        m = monthly("irb_rpd_pending_end", "CA", "2017-01", origin)
+    m = m.filter(~pl.col("missing"))
+    if m.height == 0:
+        return None, None
+    row = m.sort("month").row(-1, named=True)
+    return row["month"].strftime("%Y-%m"), float(row["value"])
+
+
+def _driver_sigma(origin: str) -> float:
+    """SD of the 12-month log change of the US southwest driver, data up to ``origin``."""
+    from roxham.data import monthly, observed_until
+
+    with observed_until(origin):
+        m = monthly("usbp_encounters", "US-SW", "2000-01", origin)
+    v = np.array([x for x in m.get_column("value").to_list() if x is not None], dtype=float)
+    if v.size < 24:
+        return 0.3
+    lv = np.log(np.maximum(v, 1.0))
+    return float(np.clip(np.std(lv[12:] - lv[:-12]), 0.05, 1.5))
+
+
+def _base_scenario(origin: str, months: int, us_scenario: str) -> tuple[Any, dict[str, Any]]:
+    from roxham.models.canada_us.scenario import load_scenario
+
+    hist = load_scenario("historical")
+    irb_month, irb_value = _irb_state(origin)
+    warm = _month_add(origin, -2)
+    start_m = warm
+    if irb_month is not None and _month_add(origin, -36) <= _month_add(irb_month, 1) <= warm:
+        start_m = _month_add(irb_month, 1)
+    end_m = _month_add(origin, months)
+    end_d = _first_day(_month_add(end_m, 1)) - dt.timedelta(days=1)
+    origin_year = int(origin[:4]) if origin[5:7] == "12" else int(origin[:4]) - 1
+    fin = {y: v for y, v in hist.processing.irb_finalised_per_year.items() if y <= origin_year}
+    if not fin:
+        fin = {min(hist.processing.irb_finalised_per_year):
+               hist.processing.irb_finalised_per_year[min(hist.processing.irb_finalised_per_year)]}
+    over: dict[str, Any] = {
+        "name": f"forecast-{origin}",
+        "start": _first_day(start_m).isoformat(), "end": end_d.isoformat(),
+        "demand": {"air_inland": "forecast", "air_inland_origin": origin,
+                   "us_scenario": us_scenario},
+        "processing": {"irb_finalised_per_year": fin},
+    }
+    if irb_value is not None:
+        over["processing"]["irb_pending_initial"] = irb_value
+    s = load_scenario("historical", over)
+    state = {"simulation_start": start_m, "irb_pending_initial": irb_value,
+             "irb_pending_month": irb_month,
+             "irb_capacity_years": sorted(fin),
+             "irb_pending_note": ("the latest IRB pending figure by the origin; the "
+                                  "simulation starts the month after it") if irb_month and
+             start_m == _month_add(irb_month, 1) else
+             "latest IRB pending figure too old or missing: the simulation starts 2 months "
+             "before the origin from it (or from the scenario's initial value)"}
+    return s, state
+
+
+def _variant(base: Any, params: dict[str, float] | None, structural: int, sample: int | None,
+             shift: float) -> Any:
+    from roxham.calibrate.priors import CANADA_US_SPACE
+    from roxham.models.canada_us.scenario import ModelScenario
+    from roxham.scenario import deep_merge, with_params
+
+    s = base
+    if params:
+        s = with_params(s, {k: v for k, v in params.items() if k in CANADA_US_SPACE.names},
+                        CANADA_US_SPACE)
+    data = s.model_dump(mode="json")
+    data = deep_merge(data, STRUCTURAL_SETS[structural][1])
+    data = deep_merge(data, {"demand": {"air_inland_sample": sample, "us_path_shift": shift}})
+    return ModelScenario.model_validate(data)
+
+
+def _run(variants: list[Any], seed: int) -> tuple[npt.NDArray[np.float64], list[str],
+                                                  list[tuple[str, str]]]:
+    from roxham.models.canada_us.model import run_scenario
+
+    res = run_scenario(variants[0], seed=seed, replicates=len(variants), variants=variants)
+    months = sorted(set(res.monthly.get_column("month").to_list()))
+    return res.replicate_monthly, months, res.columns
+
+
+def make_forecast(
+    origin: str = "latest",
+    months: int = 12,
+    us_scenario: str = "flat",
+    draws: int = 100,
+    seed: int = 1,
+    *,
+    decompose: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Forecast:
+    """Forecast the ``months`` months after ``origin`` (``YYYY-MM`` or ``"latest"``) with
+    ``draws`` draws (module docstring). Deterministic for ``seed``. Bad input: one
+    :class:`UserError` line."""
+    from roxham.data import observed_until
+    from roxham.forecast.fit import parameter_draws_info
+    from roxham.models.canada_us.demand import N_STAT_SAMPLES, STATISTICAL_STREAMS
+
+    t0 = time.perf_counter()
+    origin = _check(origin, months, us_scenario, draws)
+    say = progress or (lambda _m: None)
+    with observed_until(origin):
+        base, state = _base_scenario(origin, months, us_scenario)
+        pdraws, pinfo = parameter_draws_info(origin, draws, seed)
+        sigma = _driver_sigma(origin)
+        rng = np.random.default_rng([seed, 13])
+        shifts = rng.normal(0.0, sigma, draws)
+        point = _central_params(pdraws)
+        say(f"simulating {draws} draws")
+        variants = [
+            _variant(base, pdraws[k] if pdraws else None, k % len(STRUCTURAL_SETS),
+                     k % N_STAT_SAMPLES, float(shifts[k]))
+            for k in range(draws)
+        ]
+        rep, labels, cols = _run(variants, seed)
+        shares: dict[str, dict[str, float]] = {}
+        n_dec = 0
+        if decompose and draws >= 4:
+            n_dec = max(8, draws // 4)
+            say(f"variance decomposition: 4 × {n_dec} draws")
+            designs = {
+                "stochastic": [_variant(base, point, 0, None, 0.0) for _ in range(n_dec)],
+                "parameter": [_variant(base, pdraws[k] if pdraws else None, 0, None, 0.0)
+                              for k in range(n_dec)],
+                "driver": [_variant(base, point, 0, None, float(shifts[k]))
+                           for k in range(n_dec)],
+                "structural": [_variant(base, point, k % len(STRUCTURAL_SETS),
+                                        k % N_STAT_SAMPLES, 0.0) for k in range(n_dec)],
+            }
+            dec = {name: _run(v, seed + 1 + i)[0] for i, (name, v) in enumerate(designs.items())}
+    after = [i for i, m in enumerate(labels) if m > origin]
+    out_months = [labels[i] for i in after]
+    col_index = {c: j for j, c in enumerate(cols)}
+    rows: list[dict[str, Any]] = []
+    samples: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
+    for src, (name, geo) in SERIES_MAP.items():
+        if src not in col_index or (name, geo) in samples:
+            continue
+        x = rep[:, after, col_index[src]]
+        samples[(name, geo)] = x
+        q = np.quantile(x, [0.05, 0.25, 0.75, 0.95], axis=0)
+        for t, mo in enumerate(out_months):
+            rows.append({"month": mo, "series": name, "geography": geo,
+                         "value": float(x[:, t].mean()), "p05": float(q[0, t]),
+                         "p95": float(q[3, t]), "p25": float(q[1, t]), "p75": float(q[2, t])})
+        if n_dec:
+            j = col_index[src]
+            var = {k: float(np.mean(np.var(v[:, after, j], axis=0, ddof=1)))
+                   for k, v in dec.items()}
+            noise = var["stochastic"]
+            parts = {"stochastic": noise,
+                     **{k: max(var[k] - noise, 0.0) for k in SOURCES if k != "stochastic"}}
+            tot = sum(parts.values())
+            shares[f"{name}/{geo}"] = {k: (parts[k] / tot if tot > 0 else 0.0)
+                                       for k in SOURCES}
+    monthly = pl.DataFrame(rows, schema={"month": pl.Utf8, "series": pl.Utf8,
+                                         "geography": pl.Utf8, "value": pl.Float64,
+                                         "p05": pl.Float64, "p95": pl.Float64,
+                                         "p25": pl.Float64, "p75": pl.Float64})
+    observed = _observed(origin)
+    from roxham.data import drivers_info  # noqa: F401  (vintages below)
+    from roxham.data.load import releases
+
+    push_after = [
+        {"name": e.name, "date": e.date.isoformat(), "people": e.people, "weight": e.weight,
+         "source": e.source}
+        for e in base.demand.push_events if e.date > _first_day(origin)]
+    manifest: dict[str, Any] = {
+        "kind": "roxham-forecast/v1",
+        "model": "canada_us",
+        "origin": origin,
+        "months": months,
+        "first_month": out_months[0] if out_months else None,
+        "last_month": out_months[-1] if out_months else None,
+        "us_scenario": us_scenario,
+        "draws": draws,
+        "seed": seed,
+        "data_cutoff": origin,
+        "data_vintages": {"ircc_claims_releases": releases(),
+                          "note": "figures read inside roxham.data.observed_until(origin): "
+                                  "only those whose period ends by the origin"},
+        "parameters": pinfo,
+        "state_at_origin": state,
+        "statistical_streams": {
+            k: {"what": v, "method": "AutoETS (season 12) on log1p, roxham.statforecast; "
+                "fitted on data up to the origin; × visa gate for a nationality whose "
+                "Canadian visa rule changes after the origin"}
+            for k, v in STATISTICAL_STREAMS.items()},
+        "mechanistic_streams": "land deciders (base × US southwest driver × season × shocks "
+                               "+ US push stream) choosing routes under the law",
+        "us_driver": {"series": "usbp_encounters US-SW (CBP)", "beyond_latest": us_scenario,
+                      "driver_draw_sigma_12m_log": round(sigma, 4)},
+        "conditional_on_events_after_origin": push_after,
+        "uncertainty": {
+            "sources": list(SOURCES),
+            "structural_sets": [n for n, _ in STRUCTURAL_SETS],
+            "bands": "p05..p95 and p25..p75 over the draws: parameter draw, replicate "
+                     "seed, US path shift and assumption set + statistical sample path, "
+                     "all varying together",
+            "variance_shares_method": (f"one-at-a-time designs of {n_dec} draws each "
+                                       "(only that source varying), minus the stochastic "
+                                       "variance, mean over months") if n_dec else None,
+            "variance_shares": shares,
+        },
+        "timings_s": {"total": round(time.perf_counter() - t0, 3)},
+    }
+    return Forecast(monthly, samples, manifest, observed, shares)
+
+
+def _central_params(pdraws: list[dict[str, float]]) -> dict[str, float] | None:
+    if not pdraws:
+        return None
+    keys = pdraws[0].keys()
+    return {k: float(np.median([d[k] for d in pdraws])) for k in keys}
+
+
+def _observed(origin: str) -> pl.DataFrame:
+    """Observed monthly figures up to the origin, in contract names (for the fan charts)."""
+    from roxham.data import monthly, observed_until
+
+    frames = []
+    with observed_until(origin):
+        for (name, geo), (dname, dgeo, sub) in _OBSERVED.items():
+            try:
+                m = monthly(dname, dgeo, "2015-01", origin, subgroup=sub)
+            except UserError:
+                continue
+            m = m.filter(~pl.col("missing"))
+            frames.append(m.select(pl.col("month").dt.strftime("%Y-%m"),
+                                   pl.lit(name).alias("series"), pl.lit(geo).alias("geography"),
+                                   pl.col("value").cast(pl.Float64)))
+    if not frames:
+        return pl.DataFrame(schema={"month": pl.Utf8, "series": pl.Utf8,
+                                    "geography": pl.Utf8, "value": pl.Float64})
+    return pl.concat(frames)
+
+
+def _isfinite(x: float) -> bool:
+    return math.isfinite(x)
