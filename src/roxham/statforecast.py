@@ -185,7 +185,7 @@ def forecast(
     if x.size >= MIN_OBS:
         for meth, seas in ((method, season_length), ("ets", 1)):
             try:
-                mu, sd, label = _fit(lx, h, meth, seas)  # type: ignore[arg-type]
+                mu, sd, label = _fit(lx, h, meth, seas)
                 break
             except (ValueError, FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError
                     ) as e:

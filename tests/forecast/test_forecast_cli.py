@@ -102,3 +102,10 @@ def test_nothing_after_the_origin_enters(tmp_path: Path,
     b = make_forecast("2019-06", 2, "flat", draws=4, seed=1, decompose=False)
     assert a.monthly.equals(b.monthly)
     assert a.manifest["parameters"]["leak"]  # the shipped fit ends 2022-12: flagged
+
+
+@pytest.mark.slow
+def test_same_seed_same_forecast_whatever_the_workers() -> None:
+    a = make_forecast("2024-12", 1, "flat", draws=3, seed=5, decompose=False, workers=1)
+    b = make_forecast("2024-12", 1, "flat", draws=3, seed=5, decompose=False, workers=2)
+    assert a.monthly.equals(b.monthly)

@@ -118,7 +118,7 @@ def latest_origin() -> str:
     return last.strftime("%Y-%m")
 
 
-def _check(origin: str, months: int, us_scenario: str, draws: int) -> str:
+def _check(origin: str, months: int, us_scenario: str, draws: int, workers: int) -> str:
     from roxham.data.cutoff import parse_month
     from roxham.models.canada_us.demand import US_SCENARIOS
 
@@ -136,6 +136,8 @@ def _check(origin: str, months: int, us_scenario: str, draws: int) -> str:
     if us_scenario not in US_SCENARIOS:
         raise UserError(f"unknown US scenario {us_scenario!r}; known: "
                         f"{', '.join(US_SCENARIOS)}")
+    if not 1 <= workers <= 64:
+        raise UserError(f"workers must be between 1 and 64 (got {workers})")
     if not 1 <= draws <= 5000:
         raise UserError(f"draws must be between 1 and 5000 (got {draws})")
     return origin
@@ -219,13 +221,43 @@ def _variant(base: Any, params: dict[str, float] | None, structural: int, sample
     return ModelScenario.model_validate(data)
 
 
-def _run(variants: list[Any], seed: int) -> tuple[npt.NDArray[np.float64], list[str],
-                                                  list[tuple[str, str]]]:
+def _simulate(task: tuple[Any, int, str]) -> tuple[npt.NDArray[np.float64], list[str],
+                                                   list[tuple[str, str]]]:
+    """One draw: its scenario run once with its own seed, data cut at the origin (a worker
+    process does not inherit the caller's cut-off, so it is entered here)."""
+    from roxham.data import observed_until
     from roxham.models.canada_us.model import run_scenario
 
-    res = run_scenario(variants[0], seed=seed, replicates=len(variants), variants=variants)
+    variant, seed, origin = task
+    with observed_until(origin):
+        res = run_scenario(variant, seed=seed, replicates=1)
     months = sorted(set(res.monthly.get_column("month").to_list()))
-    return res.replicate_monthly, months, res.columns
+    return res.replicate_monthly[0], months, res.columns
+
+
+_EXECUTORS: dict[int, Any] = {}
+
+
+def _executor(workers: int) -> Any:
+    """A local executor of ``workers`` processes, kept for the next forecast (warm caches)."""
+    from roxham.calibrate.executor import LocalExecutor
+
+    ex = _EXECUTORS.get(workers)
+    if ex is None:
+        ex = _EXECUTORS[workers] = LocalExecutor(workers)
+    return ex
+
+
+def _run(variants: list[Any], seed: int, origin: str, workers: int
+         ) -> tuple[npt.NDArray[np.float64], list[str], list[tuple[str, str]]]:
+    """Run each draw with seed ``replicate_seeds(seed, n)[k]`` (the same whatever the number
+    of workers); returns ``[n, months, columns]``."""
+    from roxham.store.identity import replicate_seeds
+
+    seeds = replicate_seeds(seed, len(variants), bits=32)
+    out = _executor(workers).map(_simulate, [(v, int(sd), origin) for v, sd in
+                                             zip(variants, seeds, strict=True)])
+    return np.stack([o[0] for o in out]), out[0][1], out[0][2]
 
 
 def make_forecast(
@@ -236,17 +268,19 @@ def make_forecast(
     seed: int = 1,
     *,
     decompose: bool = True,
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> Forecast:
     """Forecast the ``months`` months after ``origin`` (``YYYY-MM`` or ``"latest"``) with
-    ``draws`` draws (module docstring). Deterministic for ``seed``. Bad input: one
+    ``draws`` draws (module docstring). Deterministic for ``seed``, whatever ``workers``
+    (local processes running the draws; 1 = this process). Bad input: one
     :class:`UserError` line."""
     from roxham.data import observed_until
     from roxham.forecast.fit import parameter_draws_info
     from roxham.models.canada_us.demand import N_STAT_SAMPLES, STATISTICAL_STREAMS
 
     t0 = time.perf_counter()
-    origin = _check(origin, months, us_scenario, draws)
+    origin = _check(origin, months, us_scenario, draws, workers)
     say = progress or (lambda _m: None)
     with observed_until(origin):
         base, state = _base_scenario(origin, months, us_scenario)
@@ -261,22 +295,23 @@ def make_forecast(
                      k % N_STAT_SAMPLES, float(shifts[k]))
             for k in range(draws)
         ]
-        rep, labels, cols = _run(variants, seed)
+        rep, labels, cols = _run(variants, seed, origin, workers)
         shares: dict[str, dict[str, float]] = {}
         n_dec = 0
         if decompose and draws >= 4:
-            n_dec = max(8, draws // 4)
+            n_dec = max(8, draws // 8)
             say(f"variance decomposition: 4 × {n_dec} draws")
             designs = {
                 "stochastic": [_variant(base, point, 0, None, 0.0) for _ in range(n_dec)],
-                "parameter": [_variant(base, pdraws[k] if pdraws else None, 0, None, 0.0)
-                              for k in range(n_dec)],
-                "driver": [_variant(base, point, 0, None, float(shifts[k]))
+                "parameter": [_variant(base, pdraws[k % draws] if pdraws else None, 0, None,
+                                       0.0) for k in range(n_dec)],
+                "driver": [_variant(base, point, 0, None, float(shifts[k % draws]))
                            for k in range(n_dec)],
                 "structural": [_variant(base, point, k % len(STRUCTURAL_SETS),
                                         k % N_STAT_SAMPLES, 0.0) for k in range(n_dec)],
             }
-            dec = {name: _run(v, seed + 1 + i)[0] for i, (name, v) in enumerate(designs.items())}
+            dec = {name: _run(v, seed + 1 + i, origin, workers)[0]
+                   for i, (name, v) in enumerate(designs.items())}
     after = [i for i, m in enumerate(labels) if m > origin]
     out_months = [labels[i] for i in after]
     col_index = {c: j for j, c in enumerate(cols)}

@@ -238,11 +238,17 @@ def observed_stream(kind: str, last: str) -> tuple[list[str], npt.NDArray[np.flo
     """Monthly observed claims of statistical stream ``kind`` (``air`` or ``inland``) from
     2015-01 to ``last`` (``YYYY-MM``), NaN where no figure (read through :mod:`roxham.data`,
     so an active :func:`roxham.data.observed_until` applies)."""
-    from roxham.data import monthly
+    from roxham.data import current_cutoff, monthly
+    from roxham.data.load import resolve_data_dir
 
     office = {"air": "airport", "inland": "inland"}[kind]
     if last < STAT_FIRST_MONTH:
         return [], np.zeros(0)
+    root = resolve_data_dir()
+    key = (kind, last, current_cutoff(), str(root), _data_signature(root))
+    hit = _OBS_CACHE.get(key)
+    if hit is not None:
+        return list(hit[0]), hit[1].copy()
     m = monthly("asylum_claims_by_office", "CA", STAT_FIRST_MONTH, last,
                 subgroup=f"office={office}")
     labels = [d.strftime("%Y-%m") for d in m.get_column("month").to_list()]
@@ -255,7 +261,22 @@ def observed_stream(kind: str, last: str) -> tuple[list[str], npt.NDArray[np.flo
         for i, lab in enumerate(labels):
             if lab[:4] == "2017" and rc.get(lab) is not None and not np.isnan(vals[i]):
                 vals[i] = max(vals[i] - float(rc[lab]), 0.0)
+    if len(_OBS_CACHE) >= 64:
+        _OBS_CACHE.clear()
+    _OBS_CACHE[key] = (list(labels), vals.copy())
     return labels, vals
+
+
+_OBS_CACHE: dict[tuple[object, ...], tuple[list[str], npt.NDArray[np.float64]]] = {}
+
+
+def _data_signature(root: object) -> object:
+    """What the data read depends on (raw files and imported workbooks; see roxham.data)."""
+    from pathlib import Path
+
+    from roxham.data.load import _signature, _store_signature
+
+    return (_signature(Path(str(root))), _store_signature())
 
 
 _STAT_CACHE: dict[tuple[object, ...], object] = {}
