@@ -35,23 +35,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 
 #: Known breaches: (importing module, imported package) -> why it is tolerated for now.
 #: Each names the issue whose work removes it; delete the entry when that lands.
-ALLOWED: dict[tuple[str, str], str] = {
-    ("roxham.report.run_report", "models"): (
-        "issue 16 item 1: the report reads the Canada-US observed series through "
-        "roxham.models.canada_us.observed; the run directory should carry what it needs"
-    ),
-    ("roxham.report.summary", "models"): (
-        "issue 16 item 1: the report's summary reads the observed series and the built-in "
-        "scenarios' descriptions from roxham.models.canada_us; the run directory should carry them"
-    ),
-    ("roxham.models.canada_us.rundir", "report"): (
-        "issue 16 item 1: the model's own run-directory writer renders the report; one "
-        "writer in roxham.store, the report drawn from the stored run"
-    ),
-    ("roxham.store.rundir", "sim"): (
-        "issue 16 item 1: store writes sim.results.RunResult; one result type in roxham.store"
-    ),
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _module_name(path: Path) -> str:

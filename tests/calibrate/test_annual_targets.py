@@ -40,8 +40,34 @@ def test_annual_figures_are_the_official_csv_rows(office: str) -> None:
 
 def test_rcmp_2017_claims_figure() -> None:
     # IRCC Deputy Minister transition binder 2024, Table A, row Irregular, 2017: 18,875
-    t = next(x for x in CANADA_US_TARGETS if x.key == "claims/rcmp")
-    assert load_observed([t]).series["claims/rcmp"][0]["2017"] == 18875.0
+    t = next(x for x in CANADA_US_TARGETS if x.key == "claims_rcmp/CA")
+    assert load_observed([t]).series["claims_rcmp/CA"][0]["2017"] == 18875.0
+
+
+def _ircc_csv(geo: str, raw_series: str) -> dict[str, float]:
+    """Monthly rows of IRCC's claims table as bundled (read with csv, not roxham.data)."""
+    f = resources.files("roxham.data").joinpath(
+        "raw", "canada", "ircc_claims_by_office_province_monthly.csv")
+    with f.open(encoding="utf-8") as fh:
+        return {r["period"]: float(r["value"]) for r in csv.DictReader(fh)
+                if r["geography"] == geo and r["series"] == raw_series and len(r["period"]) == 7}
+
+
+@pytest.mark.parametrize(("key", "geo", "raw"), [
+    ("claims_land_poe/QC", "QC", "asylum_claims_land_border_poe"),
+    ("claims_inland/QC", "QC", "asylum_claims_inland_office"),
+    ("claims_airport/ON", "ON", "asylum_claims_airport"),
+    ("claims_land_poe/MB", "MB", "asylum_claims_land_border_poe"),
+    ("claims_total/CA", "CA", "asylum_claims_total"),
+])
+def test_monthly_claims_targets_are_irccs_rows(key: str, geo: str, raw: str) -> None:
+    """The calibration compares the model's office types x provinces with IRCC's monthly
+    table, month by month (e.g. QC inland 2017-08 = 5,635; QC border 2018-08 = 1,740);
+    suppressed cells are absent, never 0."""
+    t = next(x for x in CANADA_US_TARGETS if x.key == key)
+    got = load_observed([t]).series[key][0]
+    expect = _ircc_csv(geo, raw)
+    assert len(expect) > 60 and got == expect
 
 
 def test_whole_years_only() -> None:

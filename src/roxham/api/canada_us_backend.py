@@ -225,7 +225,7 @@ class CanadaUsBackend:
 
         # the run directory is the one `roxham run` writes (without report.html), so
         # `roxham compare` reads a web run as it reads a CLI run
-        return RunOutput(table, manifest, run_frames(res, report=False))
+        return RunOutput(table, manifest, run_frames(res))
 
 
 def load_backend() -> ModelBackend:

@@ -47,8 +47,9 @@ class Target:
     """A model output (``series``/``geography``) compared with the official monthly series
     ``data_name``/``data_geography`` of :func:`roxham.data.monthly` (defaults: the same).
 
-    With ``frequency="year"`` the official **annual** totals are compared (first official
-    figure of each year of :func:`roxham.data.series`, subgroup ``data_subgroup``) with the
+    ``data_subgroup`` picks the subgroup of the official series (e.g. ``office=land_poe`` of
+    IRCC's claims by office type). With ``frequency="year"`` the official **annual** totals are
+    compared (first official figure of each year of :func:`roxham.data.series`) with the
     simulated sums of the calendar years lying wholly in the window.
     """
 
@@ -156,7 +157,7 @@ def load_observed(targets: Sequence[Target]) -> Observed:
         if t.frequency != "month":
             raise ValueError(f"target {t.key}: frequency must be 'month' or 'year'")
         df = monthly(t.data_name or t.series, t.data_geography or t.geography,
-                     grades=TARGET_GRADES)
+                     subgroup=t.data_subgroup, grades=TARGET_GRADES)
         ok = df.filter(~pl.col("missing"))
         vals = dict(zip(ok["month"].dt.strftime("%Y-%m").to_list(),
                         [float(v) for v in ok["value"].to_list()], strict=True))

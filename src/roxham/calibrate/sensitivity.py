@@ -29,7 +29,7 @@ __all__ = ["DEFAULT_OUTPUTS", "Sensitivity", "morris"]
 DEFAULT_OUTPUTS: tuple[tuple[str, str], ...] = (
     ("rcmp_interceptions", "QC"),
     ("rcmp_interceptions", "MB"),
-    ("claims", "total"),
+    ("claims_total", "CA"),
     ("stca_returns", "CA"),
 )
 

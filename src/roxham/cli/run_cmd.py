@@ -40,7 +40,7 @@ def _observed_per_year(name: str, geo: str, subgroup: str = "all") -> dict[str, 
 def _summary_table(manifest: dict[str, Any], run_dir: Path) -> Table:
     t = Table(title=f"{manifest['scenario_name']}: simulated, thousands per year (mean of "
               "replicates)", title_justify="left", caption="sMAPE %: fit to the official "
-              "series, 2017-01..2022-12; official: IRCC annual totals (roxham.data)",
+              "series, 2017-01..2022-12; official: IRCC (roxham.data)",
               caption_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
     t.add_column("series", no_wrap=True)
     t.add_column("sMAPE", justify="right", no_wrap=True)
@@ -54,8 +54,8 @@ def _summary_table(manifest: dict[str, Any], run_dir: Path) -> Table:
     for key, label, fkey in (
         ("rcmp_interceptions_CA_per_year", "RCMP CA", "rcmp_interceptions/CA"),
         ("rcmp_interceptions_QC_per_year", "RCMP QC", "rcmp_interceptions/QC"),
-        ("claims_total_per_year", "claims", "claims/total"),
-        ("claims_rcmp_per_year", "claims RCMP", "claims/rcmp"),
+        ("claims_total_CA_per_year", "claims", "claims_total/CA"),
+        ("claims_rcmp_CA_per_year", "claims RCMP", "claims_rcmp/CA"),
         ("stca_returns_CA_per_year", "STCA ret.", ""),
     ):
         vals = head.get(key, {})
@@ -63,7 +63,7 @@ def _summary_table(manifest: dict[str, Any], run_dir: Path) -> Table:
         t.add_row(label, "–" if sm is None else f"{sm:.1f}",
                   *[_k(vals.get(y, math.nan)) for y in shown])
         obs = {"RCMP CA": ("rcmp_interceptions", "CA", "all"),
-               "claims": ("asylum_claims", "CA", "all"),
+               "claims": ("asylum_claims_by_office", "CA", "office=total"),
                "claims RCMP": ("asylum_claims", "CA", "office=rcmp")}.get(label)
         if obs:
             ov = _observed_per_year(*obs)
@@ -124,7 +124,7 @@ def register(app: typer.Typer) -> None:
         parameters and write a run directory with monthly.parquet, manifest.json, report.html.
         """
         from roxham.calibrate.runs import load_calibration, run_with_calibration
-        from roxham.models.canada_us.rundir import default_run_dir, write_run_dir
+        from roxham.models.canada_us.rundir import default_run_dir, run_frames
         from roxham.models.canada_us.scenario import load_scenario
 
         t0 = time.perf_counter()
@@ -168,7 +168,14 @@ def register(app: typer.Typer) -> None:
 
             res = run_with_calibration(s, seed_v, reps, pf, posterior=not point, progress=cb)
             prog.update(task, description=f"{s.name}: writing run directory")
-            manifest = write_run_dir(res, run_dir, report=not no_report, overwrite=force)
+            frames = run_frames(res)
+            if not no_report:  # the report is drawn from what the run directory holds
+                from roxham.report.run_report import render_run_frames
+
+                frames.extras["report.html"] = render_run_frames(frames)
+            from roxham.store.result import write_result
+
+            manifest = write_result(frames, run_dir, overwrite=force)
         wall = time.perf_counter() - t0
         if as_json:
             payload = {

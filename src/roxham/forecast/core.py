@@ -23,7 +23,6 @@ What a forecast from origin ``O`` (``YYYY-MM``) does (MODEL.md, *Forecasting*):
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,31 +34,39 @@ import polars as pl
 
 from roxham.errors import UserError
 
-__all__ = ["SERIES_MAP", "SOURCES", "STRUCTURAL_SETS", "Forecast", "latest_origin",
-           "make_forecast"]
+__all__ = ["OUTPUT_SERIES", "SERIES_MAP", "SOURCES", "STRUCTURAL_SETS", "Forecast",
+           "contract_name", "latest_origin", "make_forecast"]
 
-#: Model output (series, geography) → contract (series, geography): the one mapping from the
-#: model's current names (outputs13 renames the model's own columns; only this table changes).
+#: Model output (series, geography) under the model's former names → contract (series,
+#: geography): the one mapping from old names (the model emits the contract's names since
+#: outputs13; these entries only matter for a model that still emits the old ones).
 SERIES_MAP: dict[tuple[str, str], tuple[str, str]] = {
     ("claims", "total"): ("claims_total", "CA"),
     ("claims", "airport"): ("claims_airport", "CA"),
     ("claims", "land_poe"): ("claims_land_poe", "CA"),
     ("claims", "inland"): ("claims_inland", "CA"),
     ("claims", "rcmp"): ("claims_rcmp", "CA"),
-    ("rcmp_interceptions", "CA"): ("rcmp_interceptions", "CA"),
-    ("rcmp_interceptions", "QC"): ("rcmp_interceptions", "QC"),
-    ("rcmp_interceptions", "MB"): ("rcmp_interceptions", "MB"),
-    ("rcmp_interceptions", "BC"): ("rcmp_interceptions", "BC"),
-    ("rcmp_interceptions", "ON"): ("rcmp_interceptions", "ON"),
     ("rcmp_interceptions", "other"): ("rcmp_interceptions", "OTHER"),
-    ("irb_pending", "CA"): ("irb_pending", "CA"),
-    ("stca_returns", "CA"): ("stca_returns", "CA"),
-    ("irregular_crossings", "CA"): ("irregular_crossings", "CA"),
-    ("stayed_us", "CA"): ("stayed_us", "CA"),
 }
-# the new names pass through unchanged once the model emits them
-for _k, _v in list(SERIES_MAP.items()):
-    SERIES_MAP.setdefault(_v, _v)
+#: Series of the forecast's monthly table (contract names), every geography the model gives.
+OUTPUT_SERIES: tuple[str, ...] = (
+    "claims_airport", "claims_land_poe", "claims_inland", "claims_rcmp", "claims_total",
+    "rcmp_interceptions", "irb_pending", "stca_returns", "irregular_crossings", "stayed_us",
+)
+
+
+def contract_name(series: str, geography: str) -> tuple[str, str] | None:
+    """The contract's (series, geography) of a model column, or ``None`` if not forecast.
+
+    >>> contract_name("claims", "total"), contract_name("claims_inland", "QC")
+    (('claims_total', 'CA'), ('claims_inland', 'QC'))
+    """
+    if (series, geography) in SERIES_MAP:
+        return SERIES_MAP[(series, geography)]
+    if series in OUTPUT_SERIES:
+        return series, ("OTHER" if geography == "other" else geography)
+    return None
+
 
 #: Uncertainty sources of the bands.
 SOURCES: tuple[str, ...] = ("parameter", "stochastic", "driver", "structural")
@@ -84,6 +91,11 @@ _OBSERVED: dict[tuple[str, str], tuple[str, str, str]] = {
     ("rcmp_interceptions", "CA"): ("rcmp_interceptions", "CA", "all"),
     ("irb_pending", "CA"): ("irb_rpd_pending_end", "CA", "all"),
 }
+
+
+_OBS_SCHEMA = {"series": pl.Utf8, "geography": pl.Utf8, "period": pl.Utf8,
+               "value": pl.Float64, "source_url": pl.Utf8, "source_note": pl.Utf8,
+               "grade": pl.Utf8}
 
 
 @dataclass
@@ -317,10 +329,12 @@ def make_forecast(
     col_index = {c: j for j, c in enumerate(cols)}
     rows: list[dict[str, Any]] = []
     samples: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
-    for src, (name, geo) in SERIES_MAP.items():
-        if src not in col_index or (name, geo) in samples:
+    for src, j0 in col_index.items():
+        target = contract_name(*src)
+        if target is None or target in samples:
             continue
-        x = rep[:, after, col_index[src]]
+        name, geo = target
+        x = rep[:, after, j0]
         samples[(name, geo)] = x
         q = np.quantile(x, [0.05, 0.25, 0.75, 0.95], axis=0)
         for t, mo in enumerate(out_months):
@@ -328,8 +342,7 @@ def make_forecast(
                          "value": float(x[:, t].mean()), "p05": float(q[0, t]),
                          "p95": float(q[3, t]), "p25": float(q[1, t]), "p75": float(q[2, t])})
         if n_dec:
-            j = col_index[src]
-            var = {k: float(np.mean(np.var(v[:, after, j], axis=0, ddof=1)))
+            var = {k: float(np.mean(np.var(v[:, after, j0], axis=0, ddof=1)))
                    for k, v in dec.items()}
             noise = var["stochastic"]
             parts = {"stochastic": noise,
@@ -399,7 +412,9 @@ def _central_params(pdraws: list[dict[str, float]]) -> dict[str, float] | None:
 
 
 def _observed(origin: str) -> pl.DataFrame:
-    """Observed monthly figures up to the origin, in contract names (for the fan charts)."""
+    """Observed monthly figures up to the origin, in contract names, in the run directory's
+    ``observed.parquet`` shape (series, geography, period, value, source_url, source_note,
+    grade), for the fan charts."""
     from roxham.data import monthly, observed_until
 
     frames = []
@@ -410,14 +425,11 @@ def _observed(origin: str) -> pl.DataFrame:
             except UserError:
                 continue
             m = m.filter(~pl.col("missing"))
-            frames.append(m.select(pl.col("month").dt.strftime("%Y-%m"),
-                                   pl.lit(name).alias("series"), pl.lit(geo).alias("geography"),
-                                   pl.col("value").cast(pl.Float64)))
+            frames.append(m.select(
+                pl.lit(name).alias("series"), pl.lit(geo).alias("geography"),
+                pl.col("month").dt.strftime("%Y-%m").alias("period"),
+                pl.col("value").cast(pl.Float64), pl.col("source_url").cast(pl.Utf8),
+                pl.col("source_note").cast(pl.Utf8), pl.col("grade").cast(pl.Utf8)))
     if not frames:
-        return pl.DataFrame(schema={"month": pl.Utf8, "series": pl.Utf8,
-                                    "geography": pl.Utf8, "value": pl.Float64})
+        return pl.DataFrame(schema=_OBS_SCHEMA)
     return pl.concat(frames)
-
-
-def _isfinite(x: float) -> bool:
-    return math.isfinite(x)

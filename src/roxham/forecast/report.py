@@ -68,7 +68,7 @@ def summary_paragraph(f: Forecast) -> str:
 
 def _svg(obs: pl.DataFrame, fc: pl.DataFrame, title: str) -> str:
     w, h, pad = 640, 220, 40
-    months = sorted(set(obs["month"].to_list()) | set(fc["month"].to_list()))
+    months = sorted(set(obs["period"].to_list()) | set(fc["month"].to_list()))
     if not months:
         return ""
     idx = {m: i for i, m in enumerate(months)}
@@ -98,7 +98,7 @@ def _svg(obs: pl.DataFrame, fc: pl.DataFrame, title: str) -> str:
                      'stroke-dasharray="4 2"/>')
     if obs.height:
         pts = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in
-                       zip(obs["month"], obs["value"], strict=True))
+                       zip(obs["period"], obs["value"], strict=True))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="#222"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -112,7 +112,7 @@ def render_report(f: Forecast) -> str:
     charts = []
     for series, geo, title in CHARTS:
         obs = f.observed.filter((pl.col("series") == series) & (pl.col("geography") == geo)
-                                & (pl.col("month") >= first_shown))
+                                & (pl.col("period") >= first_shown))
         fc = f.monthly.filter((pl.col("series") == series) & (pl.col("geography") == geo))
         charts.append(f"<figure>{_svg(obs, fc, title)}<figcaption>black: official "
                       f"(roxham.data, up to {origin}); blue: forecast mean, bands 50 % and "

@@ -21,8 +21,9 @@ import polars as pl
 
 import roxham.law as rx_law
 from roxham.report.summary import render_summary, scenario_table
+from roxham.store.result import RunFrames
 
-__all__ = ["POLICY_EVENTS", "render_compare_report", "render_run_report"]
+__all__ = ["POLICY_EVENTS", "render_compare_report", "render_run_frames", "render_run_report"]
 
 #: Dated events drawn on the charts (sources: roxham.data events, raw/us/events.csv; the
 #: legal dates are the law's own: roxham.law).
@@ -115,14 +116,40 @@ def _short(u: str) -> str:
     return f"{host}/…/{tail}" if tail and tail != path else rest[:80]
 
 
-def _obs(series: str, geo: str) -> pl.DataFrame:
-    from roxham.models.canada_us.observed import observed
+_OBS_SCHEMA = {"series": pl.Utf8, "geography": pl.Utf8, "period": pl.Utf8,
+               "value": pl.Float64, "source_url": pl.Utf8, "source_note": pl.Utf8,
+               "grade": pl.Utf8}
 
-    return observed(series, geo)
+
+def _obs(observed: pl.DataFrame | None, series: str, geo: str) -> pl.DataFrame:
+    """The official figures of one series stored with the run (``observed.parquet``)."""
+    if observed is None or observed.is_empty():
+        return pl.DataFrame(schema=_OBS_SCHEMA)
+    return observed.filter((pl.col("series") == series)
+                           & (pl.col("geography") == geo)).sort("period")
 
 
-def _sim_vs_obs(m: pl.DataFrame, series: str, geos: list[str], title: str,
-                lo: str, hi: str, ylabel: str = "per month") -> str:
+def _src_labels(ob: pl.DataFrame, label: str) -> list[tuple[str, str]]:
+    """(label with the figures' grade, url) of each source of ``ob``."""
+    out = []
+    for u, grades in ob.group_by("source_url", maintain_order=True).agg(
+            pl.col("grade").unique().sort()).iter_rows():
+        out.append((f"{label}, grade {'/'.join(str(g) for g in grades)}", str(u)))
+    return out
+
+
+#: Order of the geographies in the charts (others after them, alphabetically).
+_GEO_ORDER = ("CA", "QC", "ON", "MB", "BC", "OTHER")
+
+
+def _geos(m: pl.DataFrame, series: str) -> list[str]:
+    """Geographies of ``series`` in the run: Canada, Quebec, Ontario, Manitoba, BC, the rest."""
+    g = set(m.filter(pl.col("series") == series)["geography"].to_list())
+    return sorted(g, key=lambda x: (_GEO_ORDER.index(x) if x in _GEO_ORDER else 99, x))
+
+
+def _sim_vs_obs(m: pl.DataFrame, observed: pl.DataFrame | None, series: str, geos: list[str],
+                title: str, lo: str, hi: str, ylabel: str = "per month") -> str:
     fig = go.Figure()
     srcs: list[tuple[str, str]] = []
     for i, g in enumerate(geos):
@@ -131,52 +158,72 @@ def _sim_vs_obs(m: pl.DataFrame, series: str, geos: list[str], title: str,
         if sub.is_empty():
             continue
         _band(fig, sub, f"simulated {g}", col)
-        ob = _obs(series, g)
+        ob = _obs(observed, series, g)
         ob = ob.filter((pl.col("period").str.len_chars() == 7) & (pl.col("period") >= lo)
                        & (pl.col("period") <= hi))
         if ob.height:
             fig.add_trace(go.Scatter(x=_x(ob["period"].to_list()), y=ob["value"].to_list(),
                                      mode="markers", name=f"observed {g}",
                                      marker={"color": col, "size": 6, "symbol": "circle-open"}))
-            for u in dict.fromkeys(ob["source_url"].to_list()):
-                srcs.append((f"{series} {g}", u))
+            srcs += _src_labels(ob, f"{series} {g}")
     fig.update_layout(title=title, yaxis_title=ylabel)
     _events(fig, lo, hi)
     return _div(fig) + _sources(srcs)
 
 
-def _claims(m: pl.DataFrame, lo: str, hi: str) -> str:
+#: Claim series of the report (IRCC office types) and their titles.
+CLAIM_CHARTS: tuple[tuple[str, str], ...] = (
+    ("claims_total", "Claims, all office types (IRCC total)"),
+    ("claims_land_poe", "Claims at land border offices (IRCC \"Border\")"),
+    ("claims_inland", "Claims at inland offices"),
+    ("claims_airport", "Claims at airports"),
+)
+
+
+def _claims(m: pl.DataFrame, observed: pl.DataFrame | None, lo: str, hi: str) -> str:
     fig = go.Figure()
-    for i, office in enumerate(("rcmp", "land_poe", "airport", "inland")):
-        sub = _sub(m, "claims", office)
+    for i, series in enumerate(("claims_land_poe", "claims_airport", "claims_inland")):
+        sub = _sub(m, series, "CA")
         fig.add_trace(go.Scatter(x=_x(sub["month"].to_list()), y=sub["value"].to_list(),
-                                 name=office, stackgroup="one", mode="lines",
-                                 line={"color": _COLORS[i]}))
-    fig.update_layout(title="Simulated claims by office type (stacked, per month)")
+                                 name=series.removeprefix("claims_"), stackgroup="one",
+                                 mode="lines", line={"color": _COLORS[i]}))
+    rc = _sub(m, "claims_rcmp", "CA")
+    if rc.height:
+        fig.add_trace(go.Scatter(x=_x(rc["month"].to_list()), y=rc["value"].to_list(),
+                                 name="of which RCMP-intercepted (counted in border or inland)",
+                                 mode="lines", line={"color": "#000", "dash": "dot"}))
+    fig.update_layout(title="Simulated claims in Canada by IRCC office type (stacked, per "
+                      "month)")
     _events(fig, lo, hi)
-    out = _div(fig)
-    # annual sim vs observed
+    out = [_div(fig), "<p class='src'>Simulated only (official figures below). Claims of "
+           "people intercepted by the RCMP between ports are counted, as IRCC counts them, "
+           "under the office they are brought to: inland in Quebec until early 2018, the "
+           "border office after (models/canada_us/outputs.py).</p>"]
+    for series, title in CLAIM_CHARTS:
+        geos = _geos(m, series)
+        if not geos:
+            continue
+        out.append(_sim_vs_obs(m, observed, series, geos[:2], f"{title}: Canada and Quebec",
+                               lo, hi))
+        out.append(_sim_vs_obs(m, observed, series, geos[2:], f"{title}: other provinces",
+                               lo, hi))
+    # RCMP-intercepted claims: annual figures only
     fig2 = go.Figure()
-    srcs: list[tuple[str, str]] = []
-    for i, office in enumerate(("rcmp", "land_poe", "airport", "inland", "total")):
-        sub = _sub(m, "claims", office)
-        ann = sub.group_by(pl.col("month").str.slice(0, 4).alias("y")).agg(
-            pl.col("value").sum()).sort("y")
-        fig2.add_trace(go.Bar(x=[f"{y} " for y in ann["y"]], y=ann["value"].to_list(),
-                              name=f"sim {office}", marker_color=_COLORS[i], opacity=0.55,
-                              offsetgroup=office))
-        ob = _obs("claims", office).filter(
-            (pl.col("period") >= lo[:4]) & (pl.col("period") <= hi[:4]))
-        if ob.height:
-            fig2.add_trace(go.Scatter(x=[f"{y} " for y in ob["period"]], y=ob["value"].to_list(),
-                                      mode="markers", name=f"observed {office}",
-                                      marker={"color": _COLORS[i], "size": 9,
-                                              "symbol": "diamond-open"}))
-            for u in dict.fromkeys(ob["source_url"].to_list()):
-                srcs.append((f"claims {office}", u))
-    fig2.update_layout(title="Claims by office type per year: simulated (bars) vs observed",
-                       barmode="group")
-    return out + _div(fig2, 380) + _sources(srcs)
+    ann = rc.group_by(pl.col("month").str.slice(0, 4).alias("y")).agg(
+        pl.col("value").sum()).sort("y")
+    fig2.add_trace(go.Bar(x=[f"{y} " for y in ann["y"]], y=ann["value"].to_list(),
+                          name="simulated", marker_color=_COLORS[0], opacity=0.55))
+    ob = _obs(observed, "claims_rcmp", "CA").filter(
+        (pl.col("period").str.len_chars() == 4) & (pl.col("period") >= lo[:4])
+        & (pl.col("period") <= hi[:4]))
+    if ob.height:
+        fig2.add_trace(go.Scatter(x=[f"{y} " for y in ob["period"]], y=ob["value"].to_list(),
+                                  mode="markers", name="observed",
+                                  marker={"color": _COLORS[1], "size": 9,
+                                          "symbol": "diamond-open"}))
+    fig2.update_layout(title="Claims of people intercepted by the RCMP, Canada, per year")
+    out.append(_div(fig2, 320) + _sources(_src_labels(ob, "claims_rcmp CA")))
+    return "".join(out)
 
 
 def _routes(m: pl.DataFrame, lo: str, hi: str) -> str:
@@ -239,6 +286,12 @@ def _inputs(m: pl.DataFrame, lo: str, hi: str) -> str:
     return _div(fig) + note
 
 
+def _splits(manifest: dict[str, Any]) -> str:
+    sp = manifest.get("claim_province_splits") or {}
+    parts = [f"{o} {v.get('period') or '(A)'}" for o, v in sp.items() if isinstance(v, dict)]
+    return ": " + ", ".join(parts) if parts else ""
+
+
 def _assumptions(manifest: dict[str, Any]) -> str:
     s = manifest.get("scenario", {})
     law = s.get("law", {})
@@ -252,7 +305,9 @@ def _assumptions(manifest: dict[str, Any]) -> str:
         "Land demand = base per origin × (1 − w + w × US southwest Border Patrol apprehensions "
         "lagged / their 2017–18 mean) × winter seasonality × dated shocks (see scenario).",
         "Airport and inland claims are exogenous annual intensities taken from IRCC's annual "
-        "claims by office type (2024 held at 2023), gated by visa policy (Mexico 2024-02-29).",
+        "claims by office type (2024 held at 2023), gated by visa policy (Mexico 2024-02-29); "
+        "they are split by province with IRCC's shares of the 12 months before the run "
+        f"(manifest: claim_province_splits{_splits(manifest)}).",
         "Nationality mixes, family-in-Canada shares, unaccompanied minors and TRV holders are "
         "assumptions (scenario parameters), not sourced distributions.",
         "Choice: multinomial logit over crossings and staying in the US; utility = constant + "
@@ -289,8 +344,8 @@ def _assumptions(manifest: dict[str, Any]) -> str:
 
 
 def _fit_html(fit: pl.DataFrame, note: str = "sMAPE over the periods of 2017-01..2022-12 "
-              "where an official figure exists (claims by office type: annual totals only "
-              "were found).") -> str:
+              "where an official figure exists (claims by office type and province: IRCC "
+              "monthly; RCMP-intercepted claims: annual totals only).") -> str:
     if fit.is_empty():
         return "<p>No observed series to compare.</p>"
     rows = "".join(
@@ -334,9 +389,25 @@ def _drop_html(d: dict[str, float]) -> str:
     )
 
 
+def render_run_frames(frames: RunFrames) -> str:
+    """The report of a run in the store's shape (the model's ``run_frames``): its monthly
+    table, manifest and the ``fit``, ``validation`` and ``observed`` extras."""
+    def extra(name: str) -> pl.DataFrame | None:
+        x = frames.extras.get(name)
+        return x if isinstance(x, pl.DataFrame) else None
+
+    fit = extra("fit")
+    return render_run_report(frames.monthly, frames.manifest,
+                             fit if fit is not None else pl.DataFrame(),
+                             extra("validation"), extra("observed"))
+
+
 def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFrame,
-                      validation: pl.DataFrame | None = None) -> str:
-    """The HTML report of one run (a complete, self-contained page)."""
+                      validation: pl.DataFrame | None = None,
+                      observed: pl.DataFrame | None = None) -> str:
+    """The HTML report of one run (a complete, self-contained page). ``observed``: the
+    official figures stored with the run (series, geography, period, value, source_url,
+    source_note, grade); without them the charts show the simulation only."""
     months = sorted(set(m["month"].to_list()))
     lo, hi = months[0], months[-1]
     name = str(manifest.get("scenario_name", "run"))
@@ -348,16 +419,16 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         f"scenario hash {manifest.get('scenario_hash')}; roxham {manifest.get('roxham_version')}"
         " (run times: manifest.json).</p>",
         "<h2>Summary</h2>",
-        render_summary(m, manifest),
+        render_summary(m, manifest, observed),
         "<h2>Scenarios</h2>",
         scenario_table(manifest),
         "<h2>RCMP interceptions (irregular crossings) — simulated vs observed</h2>",
-        _sim_vs_obs(m, "rcmp_interceptions", ["CA", "QC"], "RCMP interceptions, Canada and "
-                    "Quebec", lo, hi),
-        _sim_vs_obs(m, "rcmp_interceptions", ["MB", "BC", "ON", "other"],
+        _sim_vs_obs(m, observed, "rcmp_interceptions", ["CA", "QC"], "RCMP interceptions, "
+                    "Canada and Quebec", lo, hi),
+        _sim_vs_obs(m, observed, "rcmp_interceptions", ["MB", "BC", "ON", "OTHER"],
                     "RCMP interceptions, other provinces", lo, hi),
-        "<h2>Claims by office type</h2>",
-        _claims(m, lo, hi),
+        "<h2>Claims by IRCC office type and province</h2>",
+        _claims(m, observed, lo, hi),
         "<h2>Route shares</h2>",
         _routes(m, lo, hi),
         "<h2>Returns to the US</h2>",
@@ -365,8 +436,8 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         "<h2>Demand (model input)</h2>",
         _inputs(m, lo, hi),
         "<h2>IRB (RPD) pending inventory</h2>",
-        _sim_vs_obs(m, "irb_pending", ["CA"], "RPD pending claims at month end", lo, hi,
-                    "claims pending"),
+        _sim_vs_obs(m, observed, "irb_pending", ["CA"], "RPD pending claims at month end", lo,
+                    hi, "claims pending"),
         "<h2>Fit on the training period (2017-01..2022-12)</h2>",
         _fit_html(fit),
         "<h2>Out of sample (2023-01..2024-12, never used for tuning)</h2>",
@@ -397,9 +468,10 @@ def _diff_stats(reps_a: pl.DataFrame, reps_b: pl.DataFrame, series: str,
 COMPARE_SERIES: tuple[tuple[str, str, str], ...] = (
     ("rcmp_interceptions", "QC", "RCMP interceptions, Quebec"),
     ("rcmp_interceptions", "CA", "RCMP interceptions, Canada"),
-    ("claims", "total", "Claims, all offices"),
-    ("claims", "inland", "Claims at inland offices"),
-    ("claims", "land_poe", "Claims at land ports"),
+    ("claims_total", "CA", "Claims, all office types, Canada"),
+    ("claims_inland", "CA", "Claims at inland offices, Canada"),
+    ("claims_land_poe", "CA", "Claims at land border offices, Canada"),
+    ("claims_land_poe", "QC", "Claims at land border offices, Quebec"),
     ("stca_returns", "CA", "Returned under the STCA"),
     ("irb_pending", "CA", "IRB pending inventory"),
 )

@@ -59,10 +59,12 @@ def protocol_figures(m: pl.DataFrame) -> dict[str, float] | None:
     return out
 
 
-def _observed_window(lo: str, hi: str) -> tuple[float, int, str, str] | None:
-    from roxham.models.canada_us.observed import observed
-
-    ob = observed("rcmp_interceptions", "QC")
+def _observed_window(observed: pl.DataFrame | None, lo: str,
+                     hi: str) -> tuple[float, int, str, str] | None:
+    if observed is None or observed.is_empty():
+        return None
+    ob = observed.filter((pl.col("series") == "rcmp_interceptions")
+                         & (pl.col("geography") == "QC"))
     ob = ob.filter((pl.col("period").str.len_chars() == 7) & (pl.col("period") >= lo)
                    & (pl.col("period") <= hi))
     if ob.is_empty():
@@ -71,8 +73,10 @@ def _observed_window(lo: str, hi: str) -> tuple[float, int, str, str] | None:
             str(ob["source_url"][0]), str(ob["source_note"][0]))
 
 
-def render_summary(m: pl.DataFrame, manifest: dict[str, Any]) -> str:
-    """The summary paragraph (HTML ``<p id="summary">``) of a run's monthly table."""
+def render_summary(m: pl.DataFrame, manifest: dict[str, Any],
+                   observed: pl.DataFrame | None = None) -> str:
+    """The summary paragraph (HTML ``<p id="summary">``) of a run's monthly table;
+    ``observed``: the official figures stored with the run (``observed.parquet``)."""
     months = sorted(set(m["month"].to_list()))
     lo, hi = months[0], months[-1]
     reps = manifest.get("replicates", "?")
@@ -93,7 +97,7 @@ def render_summary(m: pl.DataFrame, manifest: dict[str, Any]) -> str:
                f"</span> (5–95 %: <span data-figure=\"qc_peak_p05\">{_n(pk['p05'])}</span>–"
                f"<span data-figure=\"qc_peak_p95\">{_n(pk['p95'])}</span>) {sim}"
                if pk else "") + ".")
-    claims = _sel(m, "claims", "total")
+    claims = _sel(m, "claims_total", "CA")
     if claims.height:
         parts.append(f'Asylum claims, all offices: <b data-figure="claims_total">'
                      f'{_n(claims["value"].sum())}</b> {sim}.')
@@ -118,7 +122,8 @@ def render_summary(m: pl.DataFrame, manifest: dict[str, Any]) -> str:
             f"<span data-figure=\"qc_drop_hi\">{100 * p['drop_hi']:.1f}</span> % from the "
             f"bands' bounds) {sim}. The fall is not imposed: it comes from the law table "
             "through the agents' choices.")
-        ob, oa = _observed_window(*PROTOCOL_BEFORE), _observed_window(*PROTOCOL_AFTER)
+        ob = _observed_window(observed, *PROTOCOL_BEFORE)
+        oa = _observed_window(observed, *PROTOCOL_AFTER)
         if ob and oa:
             txt += (f" Observed: <span data-figure=\"obs_before\">{_n(ob[0])}</span> a month "
                     f"({ob[1]} months with a figure) {_official(ob[2], ob[3])} → "
@@ -143,16 +148,12 @@ def render_summary(m: pl.DataFrame, manifest: dict[str, Any]) -> str:
 
 
 def scenario_table(manifest: dict[str, Any]) -> str:
-    """The built-in scenarios, what each changes, and the command (run in the report's folder)
-    that writes its comparison with this run next to the report: the link then opens it."""
-    from roxham.models.canada_us.scenario import builtin_scenarios, load_scenario
-
+    """The built-in scenarios, what each changes (``manifest["scenario_descriptions"]``, stored
+    by the model with the run), and the command (run in the report's folder) that writes its
+    comparison with this run next to the report: the link then opens it."""
     rows = []
-    for sc in builtin_scenarios():
-        try:
-            desc = str(load_scenario(sc).description)
-        except Exception:  # a broken built-in must not break the report
-            desc = ""
+    descriptions = manifest.get("scenario_descriptions") or {}
+    for sc, desc in descriptions.items():
         if sc == "historical":
             how = "the baseline: the real policy timeline"
             link = ""
@@ -162,7 +163,7 @@ def scenario_table(manifest: dict[str, Any]) -> str:
                    f"{manifest.get('replicates')} -o {file}</code>")
             link = f'<a class="compare-link" href="{file}">{file}</a>'
         rows.append(f"<tr><td class='l'><b>{html.escape(sc)}</b></td>"
-                    f"<td class='l'>{html.escape(' '.join(desc.split()))}</td>"
+                    f"<td class='l'>{html.escape(' '.join(str(desc).split()))}</td>"
                     f"<td class='l'>{how}</td><td class='l'>{link}</td></tr>")
     return ("<table id='scenario-table'><tr><th class='l'>scenario</th><th class='l'>what it "
             "changes</th><th class='l'>its difference from this run (B − A with a 5–95 % band,"

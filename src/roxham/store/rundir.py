@@ -27,10 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -39,8 +39,61 @@ from roxham.errors import UserError
 from roxham.store.claim import claim, collect_garbage, storage_error, temp_name
 from roxham.store.identity import content_hash
 
-if TYPE_CHECKING:
-    from roxham.sim.results import RunResult
+
+class RunResult(Protocol):
+    """What :func:`write_run` reads of an engine result (``roxham.sim.results.RunResult``
+    has it); a protocol, so that the store imports nothing of ``roxham.sim``."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+    @property
+    def seed(self) -> int: ...
+
+    @property
+    def replicates(self) -> Sequence[Any]: ...
+
+    @property
+    def start(self) -> Any: ...
+
+    @property
+    def n_days(self) -> int: ...
+
+    @property
+    def locations(self) -> Sequence[str]: ...
+
+    @property
+    def links(self) -> Sequence[str]: ...
+
+    @property
+    def queues(self) -> Sequence[str]: ...
+
+    @property
+    def cohorts(self) -> Sequence[str]: ...
+
+    @property
+    def timings(self) -> Mapping[str, Any]: ...
+
+    @property
+    def metadata(self) -> Mapping[str, Any]: ...
+
+    @property
+    def agent_steps(self) -> int: ...
+
+    def daily(self) -> pl.DataFrame: ...
+
+    def monthly(self) -> pl.DataFrame: ...
+
+    def links_frame(self) -> pl.DataFrame: ...
+
+    def queues_frame(self) -> pl.DataFrame: ...
+
+    def queues_monthly(self) -> pl.DataFrame: ...
+
+    def states_frame(self) -> pl.DataFrame: ...
 
 __all__ = [
     "FILES", "atomic_run_dir", "check_target", "read_manifest", "read_run", "scenario_hash",

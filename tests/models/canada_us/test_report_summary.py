@@ -73,7 +73,7 @@ def test_summary_figures_match_monthly_parquet(
     assert _num(f["qc_peak"]) == round(peak["value"])
     assert _num(f["qc_peak_p05"]) == round(peak["p05"])
     assert _num(f["qc_peak_p95"]) == round(peak["p95"])
-    tot = _rows(m, "claims", "total")
+    tot = _rows(m, "claims_total", "CA")
     assert _num(f["claims_total"]) == round(sum(r["value"] for r in tot))
 
     def window(lo: str, hi: str, col: str) -> float:
@@ -110,6 +110,8 @@ def test_scenario_table_links_the_compare_views(
     scenarios = {x.stem for x in (Path(__file__).parents[3] / "src" / "roxham" / "models"
                                   / "canada_us" / "scenarios").glob("*.yaml")}
     assert set(p.links) == {f"compare-{s}.html" for s in scenarios - {"historical"}}
+    # the descriptions come from the run's manifest (the report imports no model)
+    assert set(man["scenario_descriptions"]) == scenarios
     table = page[page.index("id='scenario-table'"):]
     table = table[:table.index("</table>")]
     assert "The Additional Protocol (2023-03-25) never happens" in table

@@ -28,9 +28,10 @@ def script_srcs(html: str) -> list[str]:
     P().feed(html)
     return found
 
+GEOS = {"CA", "QC", "ON", "MB", "BC", "OTHER"}
 REQUIRED = {
-    "rcmp_interceptions": {"CA", "QC", "MB", "BC", "ON", "other"},
-    "claims": {"total", "airport", "land_poe", "inland", "rcmp"},
+    "rcmp_interceptions": {"CA", "QC", "MB", "BC", "ON", "OTHER"},
+    **{f"claims_{o}": GEOS for o in ("airport", "land_poe", "inland", "rcmp", "total")},
     "stca_returns": {"CA"},
     "irb_pending": {"CA"},
 }
@@ -77,15 +78,23 @@ def test_interceptions_at_most_crossings_and_claims_add_up(
     def col(series: str, geo: str) -> pl.Series:
         return wide[f'{{"{series}","{geo}"}}']
 
-    for geo in ("CA", "QC", "MB", "BC", "ON", "other"):
+    for geo in ("CA", "QC", "MB", "BC", "ON", "OTHER"):
         assert (col("rcmp_interceptions", geo) <= col("irregular_crossings", geo)).all()
-    provinces = sum(col("rcmp_interceptions", g) for g in ("QC", "MB", "BC", "ON", "other"))
+    provinces = sum(col("rcmp_interceptions", g) for g in ("QC", "MB", "BC", "ON", "OTHER"))
     assert (provinces == col("rcmp_interceptions", "CA")).all()
-    offices = sum(col("claims", o) for o in ("airport", "land_poe", "inland", "rcmp"))
-    assert (offices == col("claims", "total")).all()
+    # IRCC's total is the sum of its office types; RCMP-intercepted claims are inside them
+    # (not added again), and the provinces add up to Canada for every series
+    for geo in GEOS:
+        offices = sum(col(f"claims_{o}", geo) for o in ("airport", "land_poe", "inland"))
+        assert ((offices - col("claims_total", geo)).abs() < 1e-6).all()
+        assert (col("claims_rcmp", geo) <= col("claims_land_poe", geo)
+                + col("claims_inland", geo) + 1e-6).all()
+    for o in ("airport", "land_poe", "inland", "rcmp", "total"):
+        prov = sum(col(f"claims_{o}", g) for g in GEOS - {"CA"})
+        assert ((prov - col(f"claims_{o}", "CA")).abs() < 1e-6).all(), o
     # every intercepted person claims or is returned/directed back: claims after interception
     # never exceed interceptions
-    assert (col("claims", "rcmp") <= col("rcmp_interceptions", "CA")).all()
+    assert (col("claims_rcmp", "CA") <= col("rcmp_interceptions", "CA")).all()
 
 
 def test_policy_shapes_match_the_official_record(
@@ -115,7 +124,8 @@ def test_manifest_and_report(historical_run: tuple[Path, dict[str, Any]]) -> Non
     drop = man["protocol_drop_qc"]
     assert drop["observed_drop"] > 0.95 and drop["simulated_drop"] > 0.85
     assert set(man["files"]) >= {"monthly.parquet", "manifest.json", "report.html",
-                                 "validation.parquet", "fit.parquet", "replicates.parquet"}
+                                 "validation.parquet", "fit.parquet", "replicates.parquet",
+                                 "observed.parquet"}
     html = (run_dir / "report.html").read_text()
     assert script_srcs(html) == [] and "Plotly" in html  # self-contained, no CDN
     assert "sMAPE" in html and "canada.ca" in html  # fit table and observed sources

@@ -4,7 +4,8 @@ simulation (:mod:`~roxham.models.canada_us.engine_model`) → replicates → mon
 >>> from roxham.models.canada_us.scenario import load_scenario
 >>> s = load_scenario("historical", {"end": "2017-03-31", "replicates": 2})
 >>> res = run_scenario(s, seed=3)
->>> {"rcmp_interceptions", "claims", "stca_returns", "irb_pending"} <= set(res.monthly["series"])
+>>> {"rcmp_interceptions", "claims_total", "stca_returns", "irb_pending"} <= set(
+...     res.monthly["series"])
 True
 """
 
@@ -25,6 +26,12 @@ from roxham.models.canada_us.cohorts import Profile, profile_table
 from roxham.models.canada_us.demand import Demand, build_demand
 from roxham.models.canada_us.geography import CROSSINGS, ORIGINS
 from roxham.models.canada_us.law_oracle import CanadaUSLawOracle
+from roxham.models.canada_us.outputs import (
+    claim_columns,
+    claim_splits_manifest,
+    daily_claims,
+    monthly_claims,
+)
 from roxham.models.canada_us.scenario import ModelScenario, scenario_hash
 from roxham.sim.engine import Simulation
 from roxham.sim.oracle import OutcomeTable, build_outcome_table
@@ -126,6 +133,7 @@ def run_replicate(b: Built, seed: int) -> dict[str, Any]:
         "agent_steps": int(rep.timings["window_steps"]),
         "alive_steps": int(rep.timings["agent_steps"]),
         "state_counts": np.asarray(states, dtype=np.int64),
+        "claims": daily_claims(b.sim, rep),  # by claim place x province (outputs.py)
     }
 
 
@@ -163,23 +171,23 @@ def irb_pending(
     return out
 
 
+#: Output geography of the model's province codes (``other``: the rest of Canada).
+_GEO = {"QC": "QC", "MB": "MB", "BC": "BC", "ON": "ON", "other": "OTHER"}
+
+
 #: (series, geography) of the monthly table, in order, and how each is computed from the
 #: daily series of ``engine_model.SERIES`` (sum over the listed columns; irb_pending is a
-#: month-end level).
+#: month-end level). The claims by office type x province follow (outputs.claim_columns).
 def _output_columns() -> list[tuple[str, str, list[str]]]:
     cols: list[tuple[str, str, list[str]]] = []
     cols.append(("rcmp_interceptions", "CA", [f"intercepted_{p}" for p in PROVINCES]))
     for p in PROVINCES:
-        cols.append(("rcmp_interceptions", p, [f"intercepted_{p}"]))
-    cols.append(("claims", "total", ["claims_airport", "claims_land_poe", "claims_inland",
-                                     "claims_rcmp"]))
-    for office in ("airport", "land_poe", "inland", "rcmp"):
-        cols.append(("claims", office, [f"claims_{office}"]))
+        cols.append(("rcmp_interceptions", _GEO[p], [f"intercepted_{p}"]))
     cols.append(("stca_returns", "CA", ["stca_returns"]))
     cols.append(("irb_pending", "CA", []))
     cols.append(("irregular_crossings", "CA", [f"crossings_{p}" for p in PROVINCES]))
     for p in PROVINCES:
-        cols.append(("irregular_crossings", p, [f"crossings_{p}"]))
+        cols.append(("irregular_crossings", _GEO[p], [f"crossings_{p}"]))
     cols.append(("directed_back", "CA", ["directed_back"]))
     cols.append(("stayed_us", "CA", ["decided_stay"]))
     cols.append(("turned_away_closed", "CA", ["turned_away"]))
@@ -231,7 +239,9 @@ def run_scenario(
     n_m = len(labels)
     out_cols = _output_columns()
     route_cols = [("route_choices", c.id) for c in CROSSINGS]
-    all_cols = [(a, g) for a, g, _ in out_cols] + route_cols
+    claim_cols = claim_columns()
+    all_cols = [(a, g) for a, g, _ in out_cols] + claim_cols + route_cols
+    n_out, n_claim = len(out_cols), len(claim_cols)
     series_index = {n: i for i, n in enumerate(E.SERIES)}
     rep = np.zeros((reps, n_m, len(all_cols)))
     seeds = replicate_seeds(seed, reps)
@@ -265,7 +275,10 @@ def run_scenario(
                 rep[r, :, ci] = pend[month_end]
             else:
                 rep[r, :, ci] = monthly[:, [series_index[c] for c in src]].sum(axis=1)
-        rep[r, :, len(out_cols):] = mchoice
+        daily = res["claims"]
+        assert isinstance(daily, np.ndarray)
+        rep[r, :, n_out:n_out + n_claim] = monthly_claims(daily, midx, labels, s.start)
+        rep[r, :, n_out + n_claim:] = mchoice
         agents.append(int(res["n_agents"]))
         steps.append(int(res["agent_steps"]))
         sc = res["state_counts"]
@@ -335,6 +348,7 @@ def run_scenario(
         # which streams are statistical (issue 13): per stream, the origins its monthly
         # figures were forecast from (no official figure of a simulated month enters them)
         "statistical_streams": _statistical_streams(s, b.demand),
+        "claim_province_splits": claim_splits_manifest(labels[0]),
         "timings_s": {
             "build": round(build_s, 4),
             "kernel_per_replicate": [round(x, 4) for x in kernel_s],

@@ -4,8 +4,16 @@ All figures come from :mod:`roxham.data` (the bundled sourced CSVs). Mapping:
 
 - ``rcmp_interceptions`` / ``CA, QC, MB, BC, ON``: IRCC monthly RCMP interceptions
   (``roxham.data.monthly("rcmp_interceptions", geo)``, months with a figure only);
-- ``claims`` / ``total, airport, land_poe, inland, rcmp``: IRCC claims by office type — found
-  only as **annual** totals, compared as annual sums (``period`` = ``YYYY``);
+- ``claims_airport``, ``claims_land_poe``, ``claims_inland`` / ``CA, QC, ON, MB, BC, OTHER``:
+  IRCC's monthly claims by office type and province (``asylum_claims_by_office``, subgroup
+  ``office=...``); ``OTHER`` = CA − QC − ON − MB − BC, only in months where all five figures
+  are published (IRCC suppresses cells of 1–4);
+- ``claims_total`` / ``CA``: IRCC's total of all office types; by province (and ``OTHER``):
+  airport + land port + inland of that geography, only in months where all three are
+  published (IRCC gives no provincial total; its "other offices" type is national only);
+- ``claims_rcmp`` / ``CA``: claims of people intercepted by the RCMP, found only as **annual**
+  totals (binders, ``asylum_claims`` subgroup ``office=rcmp``), compared as annual sums
+  (``period`` = ``YYYY``); no provincial figure;
 - ``irb_pending`` / ``CA``: IRB RPD pending inventory at month end
   (``irb_rpd_pending_end``; monthly 2019-04..2020-09, and year ends where published);
 - ``directed_back`` / ``CA``: people turned back under the COVID order, one published total
@@ -15,6 +23,10 @@ All figures come from :mod:`roxham.data` (the bundled sourced CSVs). Mapping:
 
 Only figures graded ``official``, ``official_mirror`` or ``press_of_official``
 (:data:`roxham.data.grades.TARGET_GRADES`) are compared.
+
+Every figure carries ``source_url``, ``source_note`` and ``grade`` (:func:`observed`;
+:func:`observed_frame` is the long table a run directory stores as ``observed.parquet``, so
+that the report reads the figures from the run, not from this module).
 
 Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where both exist
 (pairs with s = o = 0 count as 0).
@@ -30,9 +42,10 @@ import math
 import polars as pl
 
 from roxham.metrics import smape
+from roxham.models.canada_us.outputs import GEOGRAPHIES
 
-__all__ = ["COMPARED", "TRAIN_END", "TRAIN_START", "fit_table", "observed", "protocol_drop",
-           "smape"]
+__all__ = ["COMPARED", "TRAIN_END", "TRAIN_START", "fit_table", "observed", "observed_frame",
+           "protocol_drop", "smape"]
 
 TRAIN_START = "2017-01"
 TRAIN_END = "2022-12"
@@ -43,16 +56,17 @@ COMPARED: tuple[tuple[str, str, str], ...] = (
     ("rcmp_interceptions", "QC", "month"),
     ("rcmp_interceptions", "MB", "month"),
     ("rcmp_interceptions", "BC", "month"),
-    ("claims", "total", "year"),
-    ("claims", "airport", "year"),
-    ("claims", "land_poe", "year"),
-    ("claims", "inland", "year"),
-    ("claims", "rcmp", "year"),
+    *((s, g, "month") for s in ("claims_total", "claims_land_poe", "claims_inland",
+                                "claims_airport") for g in GEOGRAPHIES),
+    ("claims_rcmp", "CA", "year"),
     ("irb_pending", "CA", "month"),
     ("directed_back", "CA", "range"),
 )
 
-_SCHEMA = {"period": pl.Utf8, "value": pl.Float64, "source_url": pl.Utf8, "source_note": pl.Utf8}
+_SCHEMA = {"period": pl.Utf8, "value": pl.Float64, "source_url": pl.Utf8, "source_note": pl.Utf8,
+           "grade": pl.Utf8}
+_COLS = ["period", "value", "source_url", "source_note", "grade"]
+_IRCC = "asylum_claims_by_office"
 
 
 
@@ -62,7 +76,7 @@ def _empty() -> pl.DataFrame:
 
 def observed(series: str, geography: str) -> pl.DataFrame:
     """Official figures for a model output: columns period (``YYYY-MM`` or ``YYYY``), value,
-    source_url, source_note. Empty when no official counterpart exists."""
+    source_url, source_note, grade. Empty when no official counterpart exists."""
     from roxham.data import monthly as data_monthly
     from roxham.data import series as data_series_all
     from roxham.data.grades import TARGET_GRADES
@@ -80,19 +94,10 @@ def observed(series: str, geography: str) -> pl.DataFrame:
             pl.col("value").cast(pl.Float64),
             "source_url",
             "source_note",
+            "grade",
         )
-    if series == "claims" and geography in ("total", "airport", "land_poe", "inland", "rcmp"):
-        sub = "all" if geography == "total" else f"office={geography}"
-        df = data_series("asylum_claims", "CA", subgroup=sub, kind="year", vintage="official")
-        if df.is_empty():
-            return _empty()
-        df = df.sort("line").unique(subset=["period"], keep="first", maintain_order=True)
-        return df.sort("period").select(
-            pl.col("period").dt.strftime("%Y").alias("period"),
-            pl.col("value").cast(pl.Float64),
-            "source_url",
-            "source_note",
-        )
+    if series.startswith("claims_") and geography in GEOGRAPHIES:
+        return _claims(series.removeprefix("claims_"), geography)
     if series == "directed_back" and geography == "CA":
         df = data_series("asylum_seekers_turned_back_by_canada_between_ports", subgroup=None)
         if df.is_empty():
@@ -103,6 +108,7 @@ def observed(series: str, geography: str) -> pl.DataFrame:
             pl.col("value").cast(pl.Float64),
             "source_url",
             "source_note",
+            "grade",
         )
     if series == "irb_pending" and geography == "CA":
         m = monthly("irb_rpd_pending_end", "CA").filter(~pl.col("missing"))
@@ -112,6 +118,7 @@ def observed(series: str, geography: str) -> pl.DataFrame:
                 pl.col("value").cast(pl.Float64),
                 "source_url",
                 "source_note",
+                "grade",
             )
         ]
         y = data_series("irb_rpd_pending_end", "CA", kind="year")
@@ -124,11 +131,83 @@ def observed(series: str, geography: str) -> pl.DataFrame:
                     pl.col("value").cast(pl.Float64),
                     "source_url",
                     "source_note",
+                    "grade",
                 )
             )
         out = pl.concat(parts).unique(subset=["period"], keep="first", maintain_order=True)
         return out.sort("period")
     return _empty()
+
+
+def _ircc(office: str, geography: str) -> pl.DataFrame:
+    """IRCC's monthly figures of one office type (``total``: all) in one geography."""
+    from roxham.data import monthly
+    from roxham.data.grades import TARGET_GRADES
+
+    m = monthly(_IRCC, geography, subgroup=f"office={office}", grades=TARGET_GRADES)
+    return m.filter(~pl.col("missing")).select(
+        pl.col("month").dt.strftime("%Y-%m").alias("period"),
+        pl.col("value").cast(pl.Float64), "source_url", "source_note", "grade")
+
+
+def _derived(parts: list[tuple[float, pl.DataFrame]], note: str) -> pl.DataFrame:
+    """Σ sign × figure over the months where every part has a figure; source and grade of
+    the first part, the note saying how it was derived."""
+    base = parts[0][1]
+    if base.is_empty():
+        return _empty()
+    out = base.select("period", (pl.col("value") * parts[0][0]).alias("value"), "source_url",
+                      "grade")
+    for i, (sign, df) in enumerate(parts[1:]):
+        out = out.join(df.select("period", pl.col("value").alias(f"v{i}")), on="period",
+                       how="inner").with_columns(pl.col("value") + sign * pl.col(f"v{i}"))
+    return out.select("period", "value", "source_url", pl.lit(note).alias("source_note"),
+                      "grade").sort("period")
+
+
+_PROV4 = ("QC", "ON", "MB", "BC")
+
+
+def _claims(office: str, geography: str) -> pl.DataFrame:
+    if office == "rcmp":
+        if geography != "CA":
+            return _empty()
+        from roxham.data import series as data_series
+        from roxham.data.grades import TARGET_GRADES
+
+        df = data_series("asylum_claims", "CA", subgroup="office=rcmp", kind="year",
+                         vintage="official", grades=TARGET_GRADES)
+        if df.is_empty():
+            return _empty()
+        df = df.sort("line").unique(subset=["period"], keep="first", maintain_order=True)
+        return df.sort("period").select(
+            pl.col("period").dt.strftime("%Y").alias("period"),
+            pl.col("value").cast(pl.Float64), "source_url", "source_note", "grade")
+    if office not in ("airport", "land_poe", "inland", "total"):
+        return _empty()
+    if geography == "CA":
+        return _ircc(office, "CA")
+    if office == "total":
+        offices = ("airport", "land_poe", "inland")
+        return _derived([(1.0, _claims(o, geography)) for o in offices],
+                        f"derived: IRCC airport + border + inland claims, {geography} "
+                        "(months with all three published)")
+    if geography == "OTHER":
+        return _derived([(1.0, _ircc(office, "CA"))] + [(-1.0, _ircc(office, g)) for g in _PROV4],
+                        f"derived: IRCC {office} claims, Canada minus QC, ON, MB and BC "
+                        "(months with all five published)")
+    return _ircc(office, geography)
+
+
+def observed_frame(keys: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+    """The official figures of ``keys`` ((series, geography); default :data:`COMPARED`) as
+    one long table: series, geography, period, value, source_url, source_note, grade."""
+    want = keys if keys is not None else [(s, g) for s, g, _ in COMPARED]
+    parts = [observed(s, g).select(pl.lit(s).alias("series"), pl.lit(g).alias("geography"),
+                                   *_COLS)
+             for s, g in dict.fromkeys(want)]
+    schema = {"series": pl.Utf8, "geography": pl.Utf8, **_SCHEMA}
+    return pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(schema=schema)  # type: ignore[arg-type]
 
 
 def fit_table(

@@ -4,17 +4,24 @@ A run directory holds:
 
 - ``monthly.parquet``: columns ``month`` (``YYYY-MM``), ``series``, ``geography``, ``value``
   (mean over replicates), ``p05``, ``p95``. Series mapped to official ones:
-  ``rcmp_interceptions`` (CA, QC, MB, BC, ON, other), ``claims`` (total, airport, land_poe,
-  inland, rcmp), ``stca_returns`` (CA), ``irb_pending`` (CA, month end). Model-only series:
+  ``rcmp_interceptions`` (CA, QC, MB, BC, ON, OTHER), ``claims_airport``, ``claims_land_poe``,
+  ``claims_inland``, ``claims_rcmp``, ``claims_total`` (IRCC office types; CA, QC, ON, MB, BC,
+  OTHER: :mod:`~roxham.models.canada_us.outputs`), ``stca_returns`` (CA), ``irb_pending``
+  (CA, month end). Model-only series:
   ``irregular_crossings`` (by province), ``directed_back``, ``stayed_us``,
   ``turned_away_closed``, ``land_port_arrivals``, ``route_choices`` (geography = crossing
   option), and the inputs ``input_land_deciders`` (by US origin) and
   ``input_air_and_inland_expected``;
 - ``replicates.parquet``: the same per replicate (``replicate``, ``month``, ``series``,
   ``geography``, ``value``), used by ``roxham compare`` for the uncertainty of differences;
-- ``fit.parquet``: sMAPE of each compared series over 2017-01..2022-12 (see ``observed``);
-- ``manifest.json``: scenario (resolved), seed, replicate seeds, versions, timings, agents;
-- ``report.html``: the self-contained report.
+- ``fit.parquet``: sMAPE of each compared series over 2017-01..2022-12 (see ``observed``),
+  ``validation.parquet`` the same over 2023-01..2024-12;
+- ``observed.parquet``: the official figures of the compared series (series, geography,
+  period, value, source_url, source_note, grade), so that the report reads them from the run;
+- ``manifest.json``: scenario (resolved), seed, replicate seeds, versions, timings, agents,
+  and ``scenario_descriptions`` (the built-in scenarios, for the report's scenario table);
+- ``report.html``: the self-contained report, rendered by the caller (``roxham run``:
+  :func:`roxham.report.run_report.render_run_frames`) from the frames of :func:`run_frames`.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import polars as pl
 
 import roxham
 from roxham.models.canada_us.model import RunResult
-from roxham.models.canada_us.observed import fit_table, protocol_drop
+from roxham.models.canada_us.observed import fit_table, observed_frame, protocol_drop
 from roxham.store.result import (
     MONTHLY_COLUMNS,
     RunFrames,
@@ -39,7 +46,7 @@ from roxham.store.result import (
 
 __all__ = [
     "MONTHLY_COLUMNS", "default_run_dir", "headline", "load_run_dir", "run_frames",
-    "write_run_dir",
+    "scenario_descriptions", "write_run_dir",
 ]
 
 
@@ -70,7 +77,7 @@ def headline(m: pl.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     years = sorted({x[:4] for x in m["month"].to_list()})
     for series, geo in (("rcmp_interceptions", "CA"), ("rcmp_interceptions", "QC"),
-                        ("claims", "total"), ("claims", "rcmp"), ("stca_returns", "CA")):
+                        ("claims_total", "CA"), ("claims_rcmp", "CA"), ("stca_returns", "CA")):
         sub = m.filter((pl.col("series") == series) & (pl.col("geography") == geo))
         out[f"{series}_{geo}_per_year"] = {
             y: round(float(sub.filter(pl.col("month").str.starts_with(y))["value"].sum()), 1)
@@ -89,21 +96,39 @@ def headline(m: pl.DataFrame) -> dict[str, Any]:
 
 
 def write_run_dir(
-    res: RunResult, out: Path, report: bool = True, *, overwrite: bool = False
+    res: RunResult, out: Path, *, overwrite: bool = False, report: str | None = None
 ) -> dict[str, Any]:
     """Write ``res`` to a new run directory ``out``; returns the manifest written.
 
-    ``out`` must not hold a run already unless ``overwrite``; a directory another process is
-    writing is refused (:class:`~roxham.store.claim.RunDirBusy`). Written by the store's one
-    writer (:func:`roxham.store.result.write_result`): a run directory with a
+    ``report``: the report's HTML, rendered by the caller from :func:`run_frames` (this module
+    renders nothing). ``out`` must not hold a run already unless ``overwrite``; a directory
+    another process is writing is refused (:class:`~roxham.store.claim.RunDirBusy`). Written by
+    the store's one writer (:func:`roxham.store.result.write_result`): a run directory with a
     ``manifest.json`` is always complete.
     """
-    return write_result(run_frames(res, report), Path(out), overwrite=overwrite)
+    frames = run_frames(res)
+    if report is not None:
+        frames.extras["report.html"] = report
+    return write_result(frames, Path(out), overwrite=overwrite)
 
 
-def run_frames(res: RunResult, report: bool = True) -> RunFrames:
-    """``res`` in the store's one result shape, with the fit and validation tables (and the
-    report) as extras and the headline figures in the manifest."""
+def scenario_descriptions() -> dict[str, str]:
+    """``{name: description}`` of the built-in scenarios (a broken one gets ``""``)."""
+    from roxham.models.canada_us.scenario import builtin_scenarios, load_scenario
+
+    out: dict[str, str] = {}
+    for sc in builtin_scenarios():
+        try:
+            out[sc] = " ".join(str(load_scenario(sc).description).split())
+        except Exception:  # a broken built-in must not break the run
+            out[sc] = ""
+    return out
+
+
+def run_frames(res: RunResult) -> RunFrames:
+    """``res`` in the store's one result shape, with the fit and validation tables and the
+    official figures they compare with (``observed``) as extras, and the headline figures and
+    the built-in scenarios' descriptions in the manifest: all a report needs."""
     months = res.monthly.filter(
         (pl.col("series") == res.columns[0][0]) & (pl.col("geography") == res.columns[0][1])
     )["month"].to_list()
@@ -121,11 +146,10 @@ def run_frames(res: RunResult, report: bool = True) -> RunFrames:
         f"{r['series']}/{r['geography']}": round(r["smape"], 2) for r in val.iter_rows(named=True)
     }
     manifest["protocol_drop_qc"] = protocol_drop(res.monthly)
-    extras: dict[str, pl.DataFrame | str] = {"fit": fit, "validation": val}
-    if report:
-        from roxham.report.run_report import render_run_report
-
-        extras["report.html"] = render_run_report(res.monthly, manifest, fit, val)
+    manifest["scenario_descriptions"] = scenario_descriptions()
+    keys = sorted({(s, g) for s, g in res.columns})
+    obs = observed_frame(keys)
+    extras: dict[str, pl.DataFrame | str] = {"fit": fit, "validation": val, "observed": obs}
     return RunFrames(res.monthly.select(MONTHLY_COLUMNS), reps, manifest, extras)
 
 
