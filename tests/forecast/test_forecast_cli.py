@@ -71,7 +71,8 @@ def test_bands_are_ordered_and_shares_sum_to_one() -> None:
     assert (m["p75"] <= m["p95"]).all()
     x = f.samples[("claims_total", "CA")]
     assert x.shape == (10, 2)
-    tot = m.filter(pl.col("series") == "claims_total")["value"].to_numpy()
+    tot = m.filter((pl.col("series") == "claims_total")
+                   & (pl.col("geography") == "CA"))["value"].to_numpy()
     np.testing.assert_allclose(tot, x.mean(axis=0))
     sh = f.variance_shares["claims_total/CA"]
     assert set(sh) == set(SOURCES) and abs(sum(sh.values()) - 1.0) < 1e-9

@@ -53,7 +53,10 @@ def _claims(monkeypatch: pytest.MonkeyPatch, raw: Path | None) -> pl.DataFrame:
     s = load_scenario("historical", {"start": "2024-01-01", "end": "2024-02-29",
                                      "replicates": 1})
     m = run_scenario(s, seed=4).monthly
-    return m.filter(pl.col("series") == "claims").sort("geography", "month")
+    out = m.filter(pl.col("series").str.starts_with("claims_")).sort("series", "geography",
+                                                                      "month")
+    assert out.height > 0 and out["value"].sum() > 0
+    return out
 
 
 def test_run_uses_no_official_figure_of_the_simulated_year(
@@ -62,8 +65,11 @@ def test_run_uses_no_official_figure_of_the_simulated_year(
     same = _claims(monkeypatch, _perturbed_raw(tmp_path, "2024", 3.0))
     assert base.equals(same)  # 2024's official figures tripled: 2024 does not move
     moved = _claims(monkeypatch, _perturbed_raw(tmp_path, "2023", 3.0))
-    air = moved.filter(pl.col("geography") == "airport")["value"].sum()
-    assert air > 1.5 * base.filter(pl.col("geography") == "airport")["value"].sum()
+    def air(m: pl.DataFrame) -> float:
+        return float(m.filter((pl.col("series") == "claims_airport")
+                              & (pl.col("geography") == "CA"))["value"].sum())
+
+    assert air(base) > 0 and air(moved) > 1.5 * air(base)
 
 
 def test_rolling_origin_is_the_previous_december() -> None:

@@ -1,6 +1,7 @@
 """``make_forecast``: the Canada–US model run forward from an origin, with honest bands.
 
-What a forecast from origin ``O`` (``YYYY-MM``) does (MODEL.md, *Forecasting*):
+What a forecast from origin ``O`` (``YYYY-MM``) does
+(src/roxham/models/canada_us/MODEL.md, *Forecasting*):
 
 1. **Data up to O only.** Everything observed is read inside
    :func:`roxham.data.observed_until` ``(O)``: the air and inland streams are statistical
@@ -311,7 +312,7 @@ def make_forecast(
         shares: dict[str, dict[str, float]] = {}
         n_dec = 0
         if decompose and draws >= 4:
-            n_dec = max(8, draws // 8)
+            n_dec = max(6, draws // 16)
             say(f"variance decomposition: 4 × {n_dec} draws")
             designs = {
                 "stochastic": [_variant(base, point, 0, None, 0.0) for _ in range(n_dec)],
