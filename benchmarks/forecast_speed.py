@@ -28,12 +28,15 @@ def main() -> None:
                   workers=a.workers)
     warm = time.perf_counter() - t0
     t1 = time.perf_counter()
+    c1 = time.process_time()
     f = make_forecast("2024-12", 12, "flat", draws=a.draws, seed=1, workers=a.workers)
     wall = time.perf_counter() - t1
+    cpu_main = time.process_time() - c1
     x = f.samples[("claims_total", "CA")].sum(axis=1)
     out = {"origin": "2024-12", "months": 12, "draws": a.draws, "workers": a.workers,
            "warmup_s": round(warm, 2),
-           "wall_s": round(wall, 2), "cpu_count": os.cpu_count(),
+           "wall_s": round(wall, 2), "cpu_s_main_process": round(cpu_main, 2),
+           "cpu_count": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 1),
            "claims_total_2025_mean": round(float(x.mean())),
            "variance_shares_claims_total": f.variance_shares.get("claims_total/CA")}
     if not a.skip_historical:
@@ -44,7 +47,8 @@ def main() -> None:
         from roxham.models.canada_us.scenario import load_scenario
 
         res = run_with_calibration(load_scenario("historical"), 1, 8, load_calibration())
-        m = res.monthly.filter((pl.col("series") == "claims") & (pl.col("geography") == "total")
+        m = res.monthly.filter((pl.col("series") == "claims_total")
+                               & (pl.col("geography") == "CA")
                                & pl.col("month").str.starts_with("2024"))
         off = series("asylum_claims_by_office", "CA", subgroup="office=total", kind="year",
                      start="2024", end="2024")["value"][0]

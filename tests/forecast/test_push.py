@@ -62,3 +62,13 @@ def test_us_paths() -> None:
     tr = D.us_path(np.exp(np.arange(12) * 0.2), k, "trend")
     assert tr[1] / tr[0] == np.float64(np.exp(0.05 * 6)) or abs(tr[1] / tr[0]
                                                                  - np.exp(0.3)) < 1e-9
+
+
+def test_no_episode_no_push_response() -> None:
+    s = load_scenario("historical")
+    shocks = [sh.model_dump(mode="json") for sh in s.demand.shocks
+              if sh.name not in ("haiti-tps-2017", "post-wave-2017")]
+    s2 = load_scenario("historical", {"demand": {"shocks": shocks}})
+    assert D.push_response(s2)[1] == 0.0
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(60)]
+    assert D.push_rates(s2, days) == {}

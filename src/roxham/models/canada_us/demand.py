@@ -382,6 +382,8 @@ def push_response(s: ModelScenario) -> tuple[npt.NDArray[np.float64], float]:
     if fit is None:
         return np.zeros(0), 0.0
     shocks = [sh for sh in dem.shocks if sh.name in fit.shocks]
+    if not shocks:  # the scenario removed the episode: nothing to fit the response on
+        return np.zeros(0), 0.0
     end = max(sh.end for sh in shocks)
     days = [fit.date + dt.timedelta(days=i) for i in range((end - fit.date).days)]
     c = s.cohorts
