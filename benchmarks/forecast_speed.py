@@ -1,7 +1,7 @@
 """Wall time of ``make_forecast(origin="2024-12", months=12, draws=100)`` after compilation,
 and the historical run's 2024 claims against the official total.
 
-Run: ``python benchmarks/forecast_speed.py [--draws 100] [--workers 2]``. A first forecast
+Run: ``python benchmarks/forecast_speed.py [--draws 100] [--workers 1]``. A first forecast
 (2 draws) warms the worker processes (compiled kernel, law table, statistical streams); the
 second call is timed.
 Last line: one JSON object.
@@ -18,7 +18,7 @@ import time
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--draws", type=int, default=100)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--skip-historical", action="store_true")
     a = ap.parse_args()
     from roxham.forecast import make_forecast

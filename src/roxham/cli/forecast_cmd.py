@@ -30,7 +30,8 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 1,
         workers: Annotated[int, typer.Option("--workers", "-w", help="Local processes "
                                              "running the draws (results do not depend on "
-                                             "it; default: up to 2).")] = 0,
+                                             "it; 1 = this process, the fastest for one "
+                                             "forecast).")] = 1,
         output: Annotated[Path | None, typer.Option("--output", "-o",
                                                     help="Run directory to create.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -54,10 +55,8 @@ def register(app: typer.Typer) -> None:
             if not as_json:
                 err_console.print(msg)
 
-        import os
-
-        w = workers if workers > 0 else min(2, os.cpu_count() or 1)
-        f = make_forecast(origin, months, us_scenario, draws, seed, workers=w, progress=say)
+        f = make_forecast(origin, months, us_scenario, draws, seed, workers=workers,
+                          progress=say)
         run_dir = output if output is not None else default_run_dir(
             f"forecast-{f.manifest['origin']}", seed)
         if (run_dir / "manifest.json").exists() and not force:
