@@ -38,7 +38,9 @@ def main() -> None:
            "wall_s": round(wall, 2), "cpu_s_main_process": round(cpu_main, 2),
            "cpu_count": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 1),
            "claims_total_2025_mean": round(float(x.mean())),
-           "variance_shares_claims_total": f.variance_shares.get("claims_total/CA")}
+           "variance_shares_claims_total": f.variance_shares.get("claims_total/CA"),
+           "structural_shares_claims_total":
+               f.manifest["uncertainty"]["structural_shares"].get("claims_total/CA")}
     if not a.skip_historical:
         import polars as pl
 

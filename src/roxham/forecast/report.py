@@ -121,6 +121,13 @@ def render_report(f: Forecast) -> str:
     for key, sh in sorted(f.variance_shares.items()):
         rows.append("<tr><td>" + html.escape(key) + "</td>" + "".join(
             f"<td>{100 * sh.get(s, 0.0):.0f} %</td>" for s in SOURCES) + "</tr>")
+    detail = m["uncertainty"].get("structural_shares", {})
+    for key in sorted(f.variance_shares):
+        d = detail.get(key)
+        if d:
+            rows.append(f"<tr><td>{html.escape(key)}</td><td colspan=\"4\">structural = "
+                        + ", ".join(f"{html.escape(k)} {100 * v:.0f} %" for k, v in d.items())
+                        + "</td></tr>")
     table = ("<table><tr><th>series</th>" + "".join(f"<th>{s}</th>" for s in SOURCES)
              + "</tr>" + "".join(rows) + "</table>") if rows else "<p>(not computed)</p>"
     ev = "".join(f"<li>{html.escape(e['date'])} {html.escape(e['name'])}: "
