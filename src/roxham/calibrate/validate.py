@@ -34,8 +34,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from roxham import law
+from roxham import law, metrics
 from roxham.calibrate.distance import Observed, month_range, smape
+from roxham.metrics import mase, shift_month
 
 __all__ = [
     "PROTOCOL_DAY",
@@ -59,60 +60,23 @@ PROTOCOL_MONTH = f"{PROTOCOL_DAY:%Y-%m}"
 
 
 def _shift(month: str, k: int) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    t = y * 12 + (m - 1) + k
-    return f"{t // 12:04d}-{t % 12 + 1:02d}"
-
-
-def mase(forecast: Sequence[float], actual: Sequence[float], scale: float) -> float:
-    """Mean absolute scaled error: mean |f − a| / ``scale`` (nan if scale is not > 0)."""
-    if not actual or not scale > 0:
-        return math.nan
-    return float(np.mean(np.abs(np.asarray(forecast) - np.asarray(actual)))) / scale
+    return shift_month(month, k)
 
 
 def mase_scale(train: Mapping[str, float]) -> float:
-    """In-sample MAE of the lag-12 naive (lag 1 if fewer than 3 pairs) over ``train``.
+    """In-sample MAE of the lag-12 naive (lag 1 if fewer than 3 pairs) over ``train``
+    (:func:`roxham.metrics.mase_scale`, without the lag).
 
     >>> mase_scale({"2020-01": 10.0, "2020-02": 14.0})
     4.0
     """
-    for lag in (12, 1):
-        pairs = [abs(v - train[_shift(m, -lag)]) for m, v in train.items()
-                 if _shift(m, -lag) in train]
-        if len(pairs) >= 3 or (lag == 1 and pairs):
-            return float(np.mean(pairs))
-    return math.nan
+    return metrics.mase_scale(train)[0]
 
 
-def seasonal_naive_forecast(train: Mapping[str, float], months: Sequence[str]
-                            ) -> dict[str, float]:
-    """Seasonal naive forecasts from the training figures (lag 12, 24, … back to a figure).
-
-    >>> seasonal_naive_forecast({"2021-03": 5.0, "2022-02": 7.0}, ["2023-02", "2023-03"])
-    {'2023-02': 7.0, '2023-03': 5.0}
-    """
-    out: dict[str, float] = {}
-    for m in months:
-        for k in range(1, 30):
-            src = _shift(m, -12 * k)
-            if src in train:
-                out[m] = train[src]
-                break
-    return out
-
-
-def last_value_forecast(train: Mapping[str, float], months: Sequence[str]
-                        ) -> dict[str, float]:
-    """The last training figure, for every month.
-
-    >>> last_value_forecast({"2022-11": 3.0, "2022-12": 4.0}, ["2023-01"])
-    {'2023-01': 4.0}
-    """
-    if not train:
-        return {}
-    last = train[max(train)]
-    return {m: last for m in months}
+#: Seasonal naive forecasts from the training figures (:func:`roxham.metrics.seasonal_naive`).
+seasonal_naive_forecast = metrics.seasonal_naive
+#: The last training figure, for every month (:func:`roxham.metrics.last_value`).
+last_value_forecast = metrics.last_value
 
 
 @dataclass(frozen=True)

@@ -167,11 +167,31 @@ def register(app: typer.Typer) -> None:
         workers: Workers = None,
         dask: Dask = None,
         scenario: Scenario = "historical",
+        backtest: Annotated[Path | None, typer.Option(
+            "--backtest", help="Show a saved forecast backtest (written by "
+            "benchmarks/forecast_backtest.py --output FILE) per series and horizon, "
+            "instead of fitting.")] = None,
+        detail: Annotated[bool, typer.Option(
+            "--detail", help="With --backtest: also the series × horizon table.")] = False,
         as_json: AsJson = False,
     ) -> None:
         """Fit on the training window only, forecast the test window with the real policy
         timeline; skill (MASE, sMAPE) vs seasonal-naive and last-value baselines, the change
-        in Quebec interceptions across the Additional Protocol; writes validation.html and .json."""
+        in Quebec interceptions across the Additional Protocol; writes validation.html and .json.
+        With --backtest FILE: the rolling-origin forecast backtest's tables (MASE of the model
+        and of three baselines, band coverage, CRPS) per series and per horizon."""
+        if backtest is not None:
+            from roxham.calibrate.backtest import load_backtest, render_tables
+
+            data = load_backtest(backtest)
+            if as_json:
+                typer.echo(json.dumps(data))
+                return
+            for t in render_tables(data, detail=detail):
+                console.print(t)
+            for n in data.get("notes", []):
+                console.print(f"note: {n}", markup=False)
+            return
         from roxham.calibrate.distance import load_observed
         from roxham.calibrate.executor import make_executor
         from roxham.calibrate.paramfile import read_parameter_file

@@ -693,7 +693,8 @@ class Simulation:
             link_speed, st.link_open, st.loc_open, net.action, self.loc_place, self.loc_queue,
             self.loc_return, self.loc_border, st.p_intercept, cum,
         )  # fmt: skip
-        law = K.LawTable(table.codes, table.lag_max, referred, self.give_up, self.max_attempts)
+        law = K.LawTable(table.codes, table.lag_max, referred, self.give_up, self.max_attempts,
+                         table.after_return)
         records = K.Records(
             st.loc_count, link_count, state_count, rec_series, rec_entered, rec_q_served,
             rec_q_wait, rec_codes,

@@ -21,8 +21,10 @@ One call of :func:`step_day` runs one simulated day over the agent arrays, in th
      (intercepted with probability ``p_intercept[l]`` → claim there; otherwise evade and go on),
      ``CLAIM`` (the law table decides: referred → queue or claimant; not referred → returned to
      ``return_to[l]`` (:data:`RETURN_ROUTE_START`: the start of the agent's route) or the
-     link's start, then give up with the cohort's probability, or always after more than the
-     cohort's ``max_attempts`` returns, or decide again; every claim is counted by outcome
+     link's start, with the profile the law gives after such a return (``after_return``, e.g.
+     a prior claim that bars the next one), then give up with the cohort's probability, or
+     always after more than the cohort's ``max_attempts`` returns, or decide again; every
+     claim is counted by outcome
      code and location in ``rec_code``), ``ABSORB`` (settled), ``NONE`` (go on). A closed
      link or location bounces the agent back to the link's start (Flee's rule).
 3. **queues** serve up to their daily capacity, oldest arrivals first; waits are recorded.
@@ -191,6 +193,7 @@ class LawTable(NamedTuple):
     referred: npt.NDArray[np.bool_]  # [code]
     give_up: npt.NDArray[np.float64]  # [cohort], probability of giving up after a return
     max_attempts: IntArray  # [cohort], returns after which it always gives up
+    after_return: IntArray  # [code, profile], profile after a return with that code
 
 
 class QueueArrays(NamedTuple):
@@ -268,7 +271,8 @@ def _claim(  # type: ignore[no-untyped-def]
     q_issued, q_arrivals, q_wait_loc,
     loc_count, state_count, rec, rec_code,
 ):  # fmt: skip
-    """Agent ``i`` claims at location ``lc``; it has left its link (counts not yet placed)."""
+    """Agent ``i`` claims at location ``lc``; it has left its link (counts not yet placed).
+    Returns the outcome code."""
     t_claim[i] = day
     rec[S_CLAIMS, lc] += 1
     place = loc_place[lc]
@@ -296,7 +300,7 @@ def _claim(  # type: ignore[no-untyped-def]
             state_count[CLAIMANT] += 1
         loc[i] = lc
         loc_count[lc] += 1
-        return
+        return code
     # returned
     rec[S_RETURNED, lc] += 1
     if attempts[i] < 127:
@@ -311,11 +315,12 @@ def _claim(  # type: ignore[no-untyped-def]
         loc[i] = dest
         state[i] = EXITED
         state_count[EXITED] += 1
-        return
+        return code
     loc[i] = dest
     state[i] = DECIDING
     state_count[DECIDING] += 1
     loc_count[dest] += 1
+    return code
 
 
 @njit(cache=True)
@@ -340,7 +345,7 @@ def _step_window(  # type: ignore[no-untyped-def]
     link_open, loc_open, loc_action, loc_place, loc_queue, loc_return, loc_border,
     p_intercept, choice_cum,
     # law, cohorts
-    law_codes, referred, give_up, max_attempts,
+    law_codes, referred, give_up, max_attempts, after_return,
     # queues
     q_capacity, q_credit, q_issued, q_served, q_next, q_then_loc, q_then_state, q_wait_loc,
     q_arrivals, q_head_day, q_head_taken,
@@ -514,13 +519,16 @@ def _step_window(  # type: ignore[no-untyped-def]
                     act = ACT_NONE
             if act == ACT_CLAIM:
                 r0 = route[i]
-                _claim(
-                    i, lc, day, ka, src, link_src[path_links[path_ptr[r0]]] if r0 >= 0 else src,
+                r_start = link_src[path_links[path_ptr[r0]]] if r0 >= 0 else src
+                code = _claim(
+                    i, lc, day, ka, src, r_start,
                     loc, link, route, ticket, queue, state, attempts, t_claim, profile, cohort,
                     loc_place, loc_queue, loc_return, law_codes, referred, give_up, max_attempts,
                     q_issued, q_arrivals, q_wait_loc,
                     loc_count, state_count, rec, rec_code,
                 )  # fmt: skip
+                if not referred[code]:  # the law remembers the claim (e.g. 101(1)(c))
+                    profile[i] = after_return[code, profile[i]]
                 break
             if act == ACT_ABSORB:
                 rec[S_SETTLED, lc] += 1
@@ -631,6 +639,7 @@ def step_day(  # type: ignore[no-untyped-def]
         nt.link_speed, nt.link_open, nt.loc_open, nt.loc_action, nt.loc_place, nt.loc_queue,
         nt.loc_return, nt.loc_border, nt.p_intercept, nt.choice_cum,
         law.codes[day + law.lag_max], law.referred, law.give_up, law.max_attempts,
+        law.after_return,
         qs.capacity, qs.credit, qs.issued, qs.served, qs.next, qs.then_loc, qs.then_state,
         qs.wait_loc, qs.arrivals, qs.head_day, qs.head_taken,
         r.loc_count, r.link_count, r.state_count, r.series[day], r.link_entered[day],

@@ -15,7 +15,11 @@ A **law oracle** is anything with this shape (:class:`LawOracle`):
   ``as_of`` with the given reforms (opaque dicts from the timeline, oldest first);
 - optionally ``breakpoints(start, end, reforms, place=None)`` → dates on which the answers
   for a claim at ``place`` (at any place when ``None``) may change; when present the engine
-  asks only on those dates (plus reform dates), otherwise every day.
+  asks only on those dates (plus reform dates), otherwise every day;
+- optionally ``profile_after_return(profile_columns)`` → ``int[n_codes, n_profiles]``: the
+  profile a person has after being returned with each outcome code (the law remembers a prior
+  claim: e.g. IRPA s. 101(1)(c) bars a later claim after one found ineligible); the engine
+  switches a returned agent's profile to it. Without it a profile never changes.
 
 The real oracle wraps ``roxham.law.evaluate_batch`` (models build it); tests use a stub.
 :func:`build_outcome_table` tabulates the oracle over the whole period once per run, so the
@@ -156,7 +160,8 @@ class OutcomeTable:
     """Outcome codes tabulated over days, places and profiles.
 
     ``codes[d + lag_max, p, f]`` is the code of profile ``f`` claiming at place ``p`` on day
-    ``d`` of the period (``d`` may be as low as ``-lag_max``).
+    ``d`` of the period (``d`` may be as low as ``-lag_max``). ``after_return[c, f]`` is the
+    profile of ``f`` after a return with code ``c`` (default: ``f`` itself).
     """
 
     def __init__(
@@ -166,12 +171,25 @@ class OutcomeTable:
         lag_max: int,
         code_names: Sequence[str],
         referred: npt.NDArray[np.bool_],
+        after_return: npt.NDArray[np.int32] | None = None,
     ) -> None:
         self.codes = codes
         self.places = tuple(places)
         self.lag_max = int(lag_max)
         self.code_names = tuple(code_names)
         self.referred = referred
+        n_prof = codes.shape[2] if codes.ndim == 3 else 1
+        if after_return is None:
+            after_return = np.tile(np.arange(n_prof, dtype=np.int32), (len(self.code_names), 1))
+        after_return = np.ascontiguousarray(after_return, dtype=np.int32)
+        if after_return.shape != (len(self.code_names), n_prof) or (
+            after_return.size and (after_return.min() < 0 or after_return.max() >= n_prof)
+        ):
+            raise ValueError(
+                f"after_return must be [codes, profiles] = {(len(self.code_names), n_prof)} "
+                "of profile indices"
+            )
+        self.after_return = after_return
         self._place_index = {p: i for i, p in enumerate(self.places)}
 
     def place_index(self, place: str) -> int:
@@ -247,4 +265,8 @@ def build_outcome_table(
             if out.size and (out.min() < 0 or out.max() >= len(referred)):
                 raise ValueError(f"oracle returned a code outside 0..{len(referred) - 1}")
             codes[i0:i1, p, :] = out.astype(np.int8).reshape(-1)[:n_prof] if out.size else 0
-    return OutcomeTable(codes, places, lag_max, oracle.code_names, referred)
+    after = getattr(oracle, "profile_after_return", None)
+    after_return = None
+    if after is not None and len(profiles):
+        after_return = np.asarray(after(cols))
+    return OutcomeTable(codes, places, lag_max, oracle.code_names, referred, after_return)

@@ -172,8 +172,11 @@ def test_outcome_counts_add_up(spring_2023) -> None:  # type: ignore[no-untyped-
     col = {k: i for i, k in enumerate(E.SERIES)}
     claims = rep.series[:, SERIES.index("claims"), :].sum(axis=1)
     assert np.array_equal(rep.codes.sum(axis=(1, 2)), claims)
+    # every arrival at a claim place is decided, or (barred by 101(1)(c), in unseen) stays
+    # without claiming
     decided = (out[:, col["referred"]] + out[:, col["stca_returns"]]
-               + out[:, col["directed_back"]] + out[:, col["ineligible_other"]])
+               + out[:, col["directed_back"]] + out[:, col["ineligible_other"]]
+               + out[:, col["stayed_ca_unclaimed"]])
     assert np.array_equal(decided, claims)
     offices = sum(out[:, col[f"claims_{o}"]] for o in ("airport", "land_poe", "inland", "rcmp"))
     assert np.array_equal(offices, out[:, col["referred"]])

@@ -30,10 +30,13 @@ import numpy.typing as npt
 
 __all__ = [
     "FAMILY_KINDS",
+    "INLAND_DAYS",
     "LAW_PLACES",
     "NATIONALITIES",
+    "PRIOR_CA_CLAIMS",
     "Nationality",
     "Profile",
+    "after_return_profile",
     "law_facts",
     "profile_table",
     "profile_weights",
@@ -120,14 +123,36 @@ FAMILY_KINDS: tuple[str, ...] = (
 )
 
 
+#: Prior claim in Canada (IRPA s. 101(1)(c)) a profile may carry: none, or a claim found
+#: ineligible (the fact ``prior.canada_claim`` of docs/law/RULES.md §2). A person returned
+#: after an ineligible claim carries ``INELIGIBLE_101_1_E`` from then on
+#: (:func:`after_return_profile`).
+PRIOR_CA_CLAIMS: tuple[str | None, ...] = (None, "INELIGIBLE_101_1_E")
+
+#: Days from first entry into Canada to the claim of an inland claimant (people admitted
+#: earlier, e.g. by air, who claim at an inland office): the buckets of the scenario's
+#: distribution ``cohorts.inland_days_since_entry`` (its shares are (A), the buckets fixed so
+#: that the law table does not depend on them). Over 365 days, IRPA s. 101(1)(b.1) can act.
+INLAND_DAYS: tuple[int, ...] = (30, 180, 540, 1460)
+
+
 @dataclass(frozen=True)
 class Profile:
-    """The law-relevant facts of a simulated person."""
+    """The law-relevant facts of a simulated person.
+
+    ``prior_ca_claim``: a prior claim in Canada found ineligible (s. 101(1)(c)), see
+    :data:`PRIOR_CA_CLAIMS`; ``prior_us_claim``: a claim made in the US and confirmed under the
+    information-sharing agreement (s. 101(1)(c.1)); ``inland_days``: days from first entry to an
+    inland claim (0: the place's default, :data:`LAW_PLACES`).
+    """
 
     nat: str
     family: str
     unaccompanied_minor: bool
     trv: bool
+    prior_ca_claim: str | None = None
+    prior_us_claim: bool = False
+    inland_days: int = 0
 
 
 #: Claim situations the model asks the law about: (entry.mode, claim.where, days from entry to
@@ -177,13 +202,21 @@ def law_facts(
     """The facts dict (keys of docs/law/RULES.md §2) of ``profile`` claiming at ``place`` on a date.
 
     The entry date is ``claim_date`` minus the place's days-to-claim (``delays`` overrides
-    :data:`LAW_PLACES`); visa facts are those of the claim date.
+    :data:`LAW_PLACES`; at ``inland`` a profile's own ``inland_days`` overrides both); visa
+    facts are those of the claim date.
     """
     mode, where, days = LAW_PLACES[place]
     if delays and place in delays:
         days = delays[place]
+    if place == "inland" and profile.inland_days > 0:
+        days = profile.inland_days
     entry = claim_date - dt.timedelta(days=days)
     uam = profile.unaccompanied_minor
+    prior: dict[str, Any] = {}
+    if profile.prior_ca_claim is not None:
+        prior["canada_claim"] = profile.prior_ca_claim
+    if profile.prior_us_claim:
+        prior["other_country_claim_confirmed"] = True
     return {
         "nat": [profile.nat],
         "age": 16 if uam else 30,
@@ -196,21 +229,58 @@ def law_facts(
         "docs": [{"type": "TRV", "valid": True}] if profile.trv else [],
         "visa_req_ca": visa_req_ca(profile.nat, claim_date),
         "visa_req_us": NATIONALITIES[profile.nat].visa_req_us,
+        "prior": prior,
     }
 
 
 def profile_table() -> list[Profile]:
-    """All profiles, in a fixed order (nationality, family, minor, TRV).
+    """All profiles, in a fixed order: the land profiles (nationality, family, minor, TRV,
+    prior US claim) without a prior claim in Canada, the same after an ineligible claim in
+    Canada (their order, so that :func:`after_return_profile` is an offset), then the inland
+    claimants' profiles (nationality, prior US claim, days since entry; family, minor and TRV
+    facts do not matter to a claim after an airport entry and are left out).
 
-    >>> len(profile_table()) == len(NATIONALITIES) * len(FAMILY_KINDS) * 4
+    >>> ps = profile_table()
+    >>> n_land = len(NATIONALITIES) * len(FAMILY_KINDS) * 4 * 2
+    >>> len(ps) == 2 * n_land + len(NATIONALITIES) * 2 * len(INLAND_DAYS)
     True
+    >>> ps[0].nat, ps[0].prior_ca_claim, ps[n_land].nat, ps[n_land].prior_ca_claim
+    ('HT', None, 'HT', 'INELIGIBLE_101_1_E')
     """
-    return [
-        Profile(n, f, m, t)
-        for n, f, m, t in itertools.product(
-            NATIONALITIES, FAMILY_KINDS, (False, True), (False, True)
+    land = [
+        Profile(n, f, m, t, prior, us)
+        for prior in PRIOR_CA_CLAIMS
+        for n, f, m, t, us in itertools.product(
+            NATIONALITIES, FAMILY_KINDS, (False, True), (False, True), (False, True)
         )
     ]
+    inland = [
+        Profile(n, "none", False, False, None, us, days)
+        for n, us, days in itertools.product(NATIONALITIES, (False, True), INLAND_DAYS)
+    ]
+    return land + inland
+
+
+def after_return_profile(profiles: list[Profile]) -> list[int]:
+    """For each profile, the index of the same person after a claim found ineligible: the
+    same facts with ``prior_ca_claim = INELIGIBLE_101_1_E`` (IRPA s. 101(1)(c) then bars any
+    later claim). A profile that already carries a prior claim maps to itself.
+
+    >>> ps = profile_table()
+    >>> j = after_return_profile(ps)[0]
+    >>> ps[j].prior_ca_claim, ps[j].nat, after_return_profile(ps)[j] == j
+    ('INELIGIBLE_101_1_E', 'HT', True)
+    """
+    index = {p: i for i, p in enumerate(profiles)}
+    out = []
+    for i, p in enumerate(profiles):
+        if p.prior_ca_claim is not None:
+            out.append(i)
+            continue
+        twin = Profile(p.nat, p.family, p.unaccompanied_minor, p.trv, PRIOR_CA_CLAIMS[1],
+                       p.prior_us_claim, p.inland_days)
+        out.append(index.get(twin, i))
+    return out
 
 
 def profile_weights(
@@ -219,25 +289,49 @@ def profile_weights(
     family_shares: dict[str, float],
     p_unaccompanied_minor: float,
     p_trv: float,
+    *,
+    p_prior_us_claim: float = 0.0,
+    inland_days: dict[int, float] | None = None,
 ) -> npt.NDArray[np.float64]:
     """Probability of each profile for a cohort (facts drawn independently; an assumption).
 
     ``family_shares`` gives the share of each non-``none`` family kind; ``none`` takes the rest.
+    Nobody starts with a prior claim in Canada. With ``inland_days`` (shares by bucket of
+    :data:`INLAND_DAYS`) the cohort is one of inland claimants and draws the inland profiles;
+    otherwise the land (and air) profiles.
 
     >>> ps = profile_table()
     >>> w = profile_weights(ps, {"HT": 1.0}, {"sibling_citizen": 0.1}, 0.0, 0.0)
     >>> round(float(w.sum()), 9), round(float(w[ps.index(Profile("HT", "none", False, False))]), 9)
     (1.0, 0.9)
+    >>> w = profile_weights(ps, {"HT": 1.0}, {}, 0.0, 0.0, p_prior_us_claim=0.1,
+    ...                     inland_days={30: 0.5, 1460: 0.5})
+    >>> round(float(w[ps.index(Profile("HT", "none", False, False, None, True, 1460))]), 9)
+    0.05
     """
     nat_total = sum(nationality_shares.values())
     fam = {k: float(family_shares.get(k, 0.0)) for k in FAMILY_KINDS if k != "none"}
     fam["none"] = 1.0 - sum(fam.values())
     if fam["none"] < 0 or nat_total <= 0:
         raise ValueError("family shares must sum to at most 1 and nationality shares be > 0")
+    if inland_days is not None:
+        bad = [d for d in inland_days if d not in INLAND_DAYS]
+        total_days = sum(inland_days.values())
+        if bad or total_days <= 0:
+            raise ValueError(f"inland_days: buckets must be among {INLAND_DAYS} with shares > 0")
     w = np.zeros(len(profiles))
     for i, p in enumerate(profiles):
+        if p.prior_ca_claim is not None:
+            continue
         wn = nationality_shares.get(p.nat, 0.0) / nat_total
+        wu = p_prior_us_claim if p.prior_us_claim else 1.0 - p_prior_us_claim
+        if inland_days is not None:
+            if p.inland_days > 0:
+                w[i] = wn * wu * inland_days.get(p.inland_days, 0.0) / total_days
+            continue
+        if p.inland_days > 0:
+            continue
         wm = p_unaccompanied_minor if p.unaccompanied_minor else 1.0 - p_unaccompanied_minor
         wt = p_trv if p.trv else 1.0 - p_trv
-        w[i] = wn * fam[p.family] * wm * wt
+        w[i] = wn * fam[p.family] * wm * wt * wu
     return w

@@ -31,6 +31,10 @@ How the model maps onto the engine:
 - **Returns**: claim locations send a returned person back to the start of their route (their
   origin, ``return_to: @route_start``); land cohorts give up with ``1 − retry_after_return``
   and after their third return (``max_attempts = 2``); air and inland cohorts always give up.
+  A person returned after an ineligible claim carries it (the oracle's
+  ``profile_after_return``; the engine switches the agent's profile): IRPA s. 101(1)(c) bars
+  any later referral; intercepted again, they are returned again; unseen, they stay in Canada
+  without claiming (``stayed_ca_unclaimed``, not a claim).
 - **Closures**: ``close_location`` / ``open_location`` events on the crossing (and any option
   at the same place). Deciders know of a closure at once; people already on the way are
   turned back at the closed crossing (the engine's bounce) and choose again the next day.
@@ -55,7 +59,13 @@ from roxham.models.canada_us.geography import (
     route_places,
     travel_days,
 )
-from roxham.models.canada_us.law_oracle import CODE_NAMES, DIRECTED_BACK, CanadaUSLawOracle
+from roxham.models.canada_us.law_oracle import (
+    CODE_NAMES,
+    DIRECTED_BACK,
+    PENDING_REACHED,
+    STAYED_UNCLAIMED,
+    CanadaUSLawOracle,
+)
 from roxham.models.canada_us.scenario import ModelScenario
 from roxham.sim.choice import DayContext, logit
 from roxham.sim.engine import ROUTE_START, Cohort, Simulation, Spawn
@@ -72,7 +82,9 @@ __all__ = [
     "build_simulation",
     "claim_delays",
     "daily_counts",
+    "irb_inflow",
     "protocol_window",
+    "referred_by_location",
 ]
 
 PROVINCES: tuple[str, ...] = ("QC", "MB", "BC", "ON", "other")
@@ -84,12 +96,13 @@ SERIES: tuple[str, ...] = (
     "intercepted_QC", "intercepted_MB", "intercepted_BC", "intercepted_ON", "intercepted_other",
     "claims_airport", "claims_land_poe", "claims_inland", "claims_rcmp",
     "stca_returns", "directed_back", "ineligible_other", "turned_away", "gave_up",
-    "referred", "poe_arrivals", "hidden_claims",
+    "referred", "poe_arrivals", "hidden_claims", "stayed_ca_unclaimed",
+    "referred_pending_2026_law",
 )  # fmt: skip
 
 #: Final states counted per replicate (they add up to the agents created).
 STATE_NAMES: tuple[str, ...] = (
-    "deciding", "travelling", "hidden", "stayed_us", "referred", "gave_up",
+    "deciding", "travelling", "hidden", "stayed_us", "referred", "gave_up", "stayed_ca_unclaimed",
 )  # fmt: skip
 
 INLAND_EARLY = "inland_early"
@@ -121,6 +134,33 @@ def claim_delays(s: ModelScenario) -> dict[str, int]:
         "between_inland_early": int(s.processing.evade_wait_days),
         "between_inland_late": hide_delay(s),
     }
+
+
+def irb_inflow(s: ModelScenario, out: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Daily net inflow of referred claims into the IRB inventory: the referrals of each day,
+    less, on ``D_C12_RA``, ``processing.pending_notice_share`` of the claims referred before
+    it that the 2026 law reaches (``referred_pending_2026_law``): those given a s. 104(1)(a)
+    notice leave the inventory (all of them are taken as still pending: the RPD took about two
+    years then).
+
+    >>> import numpy as np
+    >>> from roxham.models.canada_us.scenario import load_scenario
+    >>> s = load_scenario("historical", {"start": "2026-03-24", "end": "2026-03-27",
+    ...                                  "processing": {"pending_notice_share": 0.5}})
+    >>> out = np.zeros((4, len(SERIES)), dtype=np.int64)
+    >>> out[:, SERIES.index("referred")] = 10
+    >>> out[:2, SERIES.index("referred_pending_2026_law")] = 4
+    >>> irb_inflow(s, out).tolist()
+    [10.0, 10.0, 6.0, 10.0]
+    """
+    col = {n: i for i, n in enumerate(SERIES)}
+    flow = out[:, col["referred"]].astype(np.float64)
+    ra = law.law_date("D_C12_RA", s.law.reform)
+    share = s.processing.pending_notice_share
+    if ra is not None and share > 0 and s.start <= ra <= s.end:
+        i = (ra - s.start).days
+        flow[i] -= share * float(out[:i, col["referred_pending_2026_law"]].sum())
+    return flow
 
 
 def _network(s: ModelScenario) -> Network:
@@ -245,9 +285,9 @@ class CanadaUSChoice:
         self.nyc_u = np.asarray(demand.nyc_ticket_utility, dtype=np.float64)
         # the general rule's profile of each profile (same nationality, no exception facts)
         profiles = list(profiles)
+        index = {pr: i for i, pr in enumerate(profiles)}
         self.headline = np.asarray(
-            [profiles.index(Profile(p.nat, "none", False, False)) for p in profiles],
-            dtype=np.int64,
+            [index[Profile(p.nat, "none", False, False)] for p in profiles], dtype=np.int64
         )
         self._key: tuple[Any, ...] | None = None
         self._last: npt.NDArray[np.float64] | None = None
@@ -306,7 +346,11 @@ def _cohorts_and_spawns(
         label = {KIND_LAND: "land", KIND_AIR: "air", KIND_INLAND: "inland"}[kind]
         cname = f"{label}:{nat}"
         if cname not in cohorts:
-            w = profile_weights(profiles, {nat: 1.0}, c.family, c.p_unaccompanied_minor, c.p_trv)
+            w = profile_weights(
+                profiles, {nat: 1.0}, c.family, c.p_unaccompanied_minor, c.p_trv,
+                p_prior_us_claim=c.p_prior_us_claim if kind == KIND_LAND else 0.0,
+                inland_days=c.inland_days_since_entry if kind == KIND_INLAND else None,
+            )
             # every cohort lists all profiles in the same order, so the engine's profile index
             # is the oracle's (zero shares are allowed and never drawn)
             rows = [({"profile": i}, float(x)) for i, x in enumerate(w)]
@@ -372,6 +416,18 @@ def build_simulation(
     )
 
 
+def referred_by_location(sim: Simulation, rep: ReplicateResult) -> npt.NDArray[np.float64]:
+    """``[n_days, n_locations]``: referred claims per day and location, from the engine's
+    records, without the people barred by IRPA s. 101(1)(c) who stay unseen without claiming
+    (the engine ends their journey like a referral; they are no claim)."""
+    from roxham.sim.kernel import SERIES as ENGINE_SERIES
+
+    referred = rep.series[:, ENGINE_SERIES.index("referred"), :].astype(np.float64)
+    if rep.codes is not None:
+        referred = referred - rep.codes[:, CODE_NAMES.index(STAYED_UNCLAIMED), :]
+    return referred
+
+
 def daily_counts(
     sim: Simulation, rep: ReplicateResult
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[int]]:
@@ -400,11 +456,18 @@ def daily_counts(
         if cs:
             out[:, col[f"crossings_{prov}"]] = at("crossings", cs)
             out[:, col[f"intercepted_{prov}"]] = at("intercepted", cs)
+    assert rep.codes is not None
+    # people barred by 101(1)(c) who got in unseen and stay without claiming: the engine ends
+    # their journey at the inland office like a referral; they are no claim
+    unclaimed = rep.codes[:, CODE_NAMES.index(STAYED_UNCLAIMED), :].astype(np.int64)
+    unseen = [net.index(INLAND_EARLY), net.index(INLAND_LATE)]
+    stayed = unclaimed[:, unseen].sum(axis=1)
     out[:, col["claims_airport"]] = at("referred", [AIRPORT])
     out[:, col["claims_land_poe"]] = at("referred", poe)
-    out[:, col["claims_inland"]] = at("referred", [INLAND_EARLY, INLAND_LATE, INLAND_OFFICE])
+    out[:, col["claims_inland"]] = (
+        at("referred", [INLAND_EARLY, INLAND_LATE, INLAND_OFFICE]) - stayed
+    )
     out[:, col["claims_rcmp"]] = at("referred", irr)
-    assert rep.codes is not None
     codes = rep.codes.astype(np.int64).sum(axis=2)  # [d, code]
     stca = CODE_NAMES.index("INELIGIBLE/STCA")
     back = CODE_NAMES.index(DIRECTED_BACK)
@@ -415,9 +478,11 @@ def daily_counts(
     out[:, col["ineligible_other"]] = codes[:, other].sum(axis=1)
     out[:, col["turned_away"]] = ser[:, si["bounced"], :].sum(axis=1)
     out[:, col["gave_up"]] = ser[:, si["gave_up"], :].sum(axis=1)
-    out[:, col["referred"]] = ser[:, si["referred"], :].sum(axis=1)
+    out[:, col["referred"]] = ser[:, si["referred"], :].sum(axis=1) - unclaimed.sum(axis=1)
     out[:, col["poe_arrivals"]] = at("claims", poe)
-    out[:, col["hidden_claims"]] = at("claims", [INLAND_EARLY, INLAND_LATE])
+    out[:, col["hidden_claims"]] = at("claims", [INLAND_EARLY, INLAND_LATE]) - stayed
+    out[:, col["stayed_ca_unclaimed"]] = unclaimed.sum(axis=1)
+    out[:, col["referred_pending_2026_law"]] = codes[:, CODE_NAMES.index(PENDING_REACHED)]
     # route choices: entries into the first link of each crossing option
     ids = [c.id for c in CROSSINGS]
     choices = np.zeros((n_days, len(CROSSINGS)), dtype=np.int64)
@@ -440,7 +505,8 @@ def daily_counts(
         int(last[A.TRAVELLING]) - hidden,
         hidden,
         int(last[A.SETTLED]),
-        int(last[A.CLAIMANT]),
+        int(last[A.CLAIMANT]) - int(unclaimed.sum()),
         int(last[A.EXITED]),
+        int(unclaimed.sum()),
     ]
     return out, choices, states

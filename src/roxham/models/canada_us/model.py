@@ -268,7 +268,7 @@ def run_scenario(
         np.add.at(monthly, midx, out)
         mchoice = np.zeros((n_m, choices.shape[1]))
         np.add.at(mchoice, midx, choices)
-        pend = irb_pending(s, out[:, series_index["referred"]].astype(float))
+        pend = irb_pending(s, E.irb_inflow(s, out))
         month_end = np.array([np.max(np.nonzero(midx == m)[0]) for m in range(n_m)])
         for ci, (name, _geo, src) in enumerate(out_cols):
             if name == "irb_pending":

@@ -204,11 +204,9 @@ def daily_claims(sim: object, rep: object) -> npt.NDArray[np.float64]:
     whose link to that place was entered in the previous 45 days (the whole run's entries when
     there were none)."""
     from roxham.models.canada_us import engine_model as E
-    from roxham.sim.kernel import SERIES as ENGINE_SERIES
 
     net = sim.network  # type: ignore[attr-defined]
-    ser = rep.series  # type: ignore[attr-defined]
-    referred = ser[:, ENGINE_SERIES.index("referred"), :].astype(np.float64)
+    referred = E.referred_by_location(sim, rep)  # type: ignore[arg-type]
     n_days = referred.shape[0]
     cols = daily_claim_columns()
     out = np.zeros((n_days, len(cols)))

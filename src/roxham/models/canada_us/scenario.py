@@ -188,6 +188,14 @@ class CohortSection(_Strict):
     family: dict[str, NonNeg]
     p_unaccompanied_minor: float = Field(default=0.01, ge=0.0, le=1.0)
     p_trv: float = Field(default=0.03, ge=0.0, le=1.0)
+    #: share of land movers with a US asylum claim confirmed under the information-sharing
+    #: agreement (IRPA s. 101(1)(c.1)) (A)
+    p_prior_us_claim: float = Field(default=0.02, ge=0.0, le=1.0)
+    #: inland claimants: share by days from first entry to the claim (buckets of
+    #: ``cohorts.INLAND_DAYS``; over 365 days IRPA s. 101(1)(b.1) can act) (A)
+    inland_days_since_entry: dict[int, NonNeg] = Field(
+        default_factory=lambda: {30: 0.35, 180: 0.30, 540: 0.20, 1460: 0.15}
+    )
 
 
 class ChoiceSection(_Strict):
@@ -218,6 +226,11 @@ class ProcessingSection(_Strict):
     #: so no official figure of a simulated year enters the run; 0: the year's own figure)
     irb_capacity_lag_years: int = Field(default=1, ge=0, le=5)
     irb_referral_share: float = Field(default=0.93, ge=0.0, le=1.0)
+    #: share of the referred claims that the 2026 law reaches while pending (made from
+    #: D_C2_INTRO, referred before D_C12_RA, refused if determined on D_C12_RA) given a
+    #: s. 104(1)(a) notice on D_C12_RA, leaving the IRB inventory. The notice is discretionary
+    #: and roxham.law does not model it (docs/law/RULES.md A11): 0 by default (A, range 0-1)
+    pending_notice_share: float = Field(default=0.0, ge=0.0, le=1.0)
 
 
 class ModelScenario(_Strict):
@@ -290,7 +303,14 @@ class ModelScenario(_Strict):
                 )
         if sum(c.family.values()) > 1.0 or any(v < 0 for v in c.family.values()):
             raise ValueError("cohorts.family shares must be >= 0 and sum to at most 1")
-        from roxham.models.canada_us.cohorts import FAMILY_KINDS
+        from roxham.models.canada_us.cohorts import FAMILY_KINDS, INLAND_DAYS
+
+        bad_days = [d for d in c.inland_days_since_entry if d not in INLAND_DAYS]
+        if bad_days or sum(c.inland_days_since_entry.values()) <= 0:
+            raise ValueError(
+                f"cohorts.inland_days_since_entry: keys must be among {list(INLAND_DAYS)} "
+                "(days) with shares summing to more than 0"
+            )
 
         for k in c.family:
             if k not in FAMILY_KINDS or k == "none":
