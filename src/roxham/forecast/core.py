@@ -257,7 +257,10 @@ def _executor(workers: int) -> Any:
 
     ex = _EXECUTORS.get(workers)
     if ex is None:
+        import atexit
+
         ex = _EXECUTORS[workers] = LocalExecutor(workers)
+        atexit.register(ex.close)
     return ex
 
 
