@@ -88,7 +88,7 @@ def test_lab_fits_a_phone(browser_ctx_390: Page, shots: Path) -> None:
     expect(page.locator("#diff-chart .main-svg").first).to_be_visible(timeout=20_000)
     no_overflow(page)
     page.screenshot(path=str(shots / "lab-390.png"), full_page=True)
-    for path in ("/", "/screener", "/data", "/api/v1/docs"):
+    for path in ("/", "/screener", "/data", "/api/v1/docs", "/docs/law/RULES.md"):
         page.goto(path)
         page.wait_for_load_state("networkidle")
         no_overflow(page)

@@ -1,9 +1,11 @@
 """The screener's law cases (tests/law/data/screener_cases.csv, issue 17's Done-when).
 
-34 cases whose outcomes and deciding provisions were written from the provisions and the
+42 cases whose outcomes and deciding provisions were written from the provisions and the
 sourced visa dates (each row cites its source): visa-derived IRPR 159.5(g) around the Mexican
-visa changes of 2009-07-14, 2016-12-01 and 2024-02-29, COVID-era crossings (the STCA's answer),
-and the boundaries of IRPA s. 101(1)(b.1)/(b.2). Households are not covered (not built yet).
+visa changes of 2009-07-14 (with its 48-hour arrangement), 2016-12-01 and 2024-02-29, the
+conditional eTA of SOR/2023-106 (by air only, from 2023-06-06), COVID-era crossings (the STCA's
+answer), and the boundaries of IRPA s. 101(1)(b.1)/(b.2). Households: household_cases.csv
+(test_law_household_cases.py).
 """
 
 from __future__ import annotations

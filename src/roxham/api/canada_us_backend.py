@@ -45,7 +45,9 @@ AGENTS_PER_REPLICATE = 850_000
 
 #: Observed series charted beside the results: (roxham.data series, geography, result series).
 OBSERVED = tuple(("rcmp_interceptions", g, f"rcmp_interceptions {g}")
-                 for g in ("QC", "CA", "MB", "BC"))
+                 for g in ("QC", "CA", "MB", "BC")) + tuple(
+    # issue 15: the southbound half (US Border Patrol apprehensions from Canada)
+    ("usbp_encounters", g, f"usbp_apprehensions {g}") for g in ("US-SWANTON", "US-NORTH"))
 
 _TITLES_FR = {
     "historical": "Historique",
@@ -54,6 +56,8 @@ _TITLES_FR = {
     "roxham-closed": "Chemin Roxham fermé",
     "no-nyc-tickets": "Sans billets de New York",
     "no-family-exception": "Sans les exceptions familiales",
+    "no-mexico-visa": "Sans visa pour les Mexicains",  # issue 15
+    "eta-tightening": "AVE resserrée",  # issue 15
 }
 
 #: The scenarios' descriptions in French (the English ones are in the scenario files).

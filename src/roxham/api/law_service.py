@@ -89,11 +89,13 @@ def screen_household(req: HouseholdRequest) -> dict[str, Any]:
         )
     except UserError as e:
         raise RequestProblem([{"loc": ["body"], "msg": str(e), "type": "user_error"}]) from e
+    facts = {m.id: m.facts for m in req.household.members}
     return {
         "as_of_date": req.as_of_date.isoformat(),
         "members": [
             {
                 "id": r.id,
+                "orders": orders_in_effect(facts[r.id], req.lang),
                 "result_code": r.determination.result_code,
                 "eligible": bool(r.determination.eligible),
                 "grounds": list(r.determination.grounds),
@@ -191,7 +193,8 @@ def screen(req: ScreenRequest) -> dict[str, Any]:
         "what_would_change": [_change(c, req.lang) for c in changes],
         "next_steps": next_steps(det.result_code, list(det.grounds), req.lang),
         "orders": orders_in_effect(facts, req.lang),
-        "derived": [d.to_dict() for d in det.derived],
+        "derived": [{**d.to_dict(), "text": law.derived_text(d, req.lang)}
+                    for d in det.derived],
         "trace": [t.to_dict() for t in det.trace],  # already JSON-ready (tests/law)
     }
 

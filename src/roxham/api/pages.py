@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from roxham.api import law_service
 from roxham.api.problems import NotFound
-from roxham.api.screener_form import SECTIONS
+from roxham.api.screener_form import RELATIONS, SECTIONS
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -57,7 +57,8 @@ def home(request: Request) -> HTMLResponse:
 @router.get("/screener", response_class=HTMLResponse)
 def screener(request: Request) -> HTMLResponse:
     """The eligibility screener form."""
-    return _render(request, "screener.html", page="screener", sections=SECTIONS)
+    return _render(request, "screener.html", page="screener", sections=SECTIONS,
+                   relations=RELATIONS)
 
 
 @router.get("/lab", response_class=HTMLResponse)
@@ -90,6 +91,43 @@ def provision_page(request: Request, provision_id: str) -> Response:
     return _render(request, "provision.html", page="law", prov=prov, pid=provision_id)
 
 
+#: The documents the pages link to (the rules' ambiguities A1–A17, the law texts).
+DOCS = ("docs/law/RULES.md", "docs/law/LAW.md")
+
+
+def docs_dir() -> Path | None:
+    """Where the documents are: copied into the package by the wheel build
+    (``roxham/api/docs``), else the source checkout's ``docs/`` (editable install)."""
+    for d in (Path(__file__).parent / "docs", Path(__file__).parents[3] / "docs"):
+        if (d / DOCS[0].removeprefix("docs/")).is_file():
+            return d
+    return None
+
+
+def render_markdown(text: str) -> Markup:
+    """A document's Markdown as HTML (CommonMark with tables; its own ``<a id>`` anchors
+    kept; links to other documents of :data:`DOCS` stay on this server)."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    for name in DOCS:  # relative links between the served documents
+        html = html.replace(f'href="{Path(name).name}', f'href="/{name}')
+    return Markup(html)
+
+
+@router.get("/docs/{name:path}", response_class=HTMLResponse)
+def document(request: Request, name: str) -> Response:
+    """One of the documents the pages cite (:data:`DOCS`), rendered, served locally (no
+    network); anchors such as ``#a1`` work."""
+    root = docs_dir()
+    if f"docs/{name}" not in DOCS or root is None:
+        resp = _render(request, "doc.html", page="docs", body=None, doc=name)
+        resp.status_code = 404
+        return resp
+    text = (root / name).read_text(encoding="utf-8")
+    return _render(request, "doc.html", page="docs", body=render_markdown(text), doc=name)
+
+
 @router.get("/vendor/plotly.min.js")
 def plotly_js() -> FileResponse:
     """Plotly's bundled JavaScript, from the installed ``plotly`` package (no CDN)."""
@@ -102,4 +140,4 @@ def plotly_js() -> FileResponse:
     )
 
 
-__all__ = ["TEMPLATES", "page_lang", "router", "t"]
+__all__ = ["DOCS", "TEMPLATES", "docs_dir", "page_lang", "render_markdown", "router", "t"]

@@ -371,4 +371,4 @@ SECTIONS: tuple[Section, ...] = (
 #: Every top-level question by key.
 QUESTIONS_BY_KEY: dict[str, Question] = {q.key: q for s in SECTIONS for q in s.questions}
 
-__all__ = ["QUESTIONS_BY_KEY", "SECTIONS", "Option", "Question", "Section"]
+__all__ = ["QUESTIONS_BY_KEY", "RELATIONS", "SECTIONS", "Option", "Question", "Section"]

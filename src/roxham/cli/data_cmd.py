@@ -188,6 +188,15 @@ def register(app: typer.Typer) -> None:
         from roxham.data.measures import MEASURES
         from roxham.data.plot import default_geography
 
+        if name == "usbp_apprehensions":  # issue 15: one preferred figure per month
+            from roxham.data.usbp import usbp_apprehensions
+
+            if office is not None or kind is not None or vintage is not None:
+                raise UserError("usbp_apprehensions takes --geo, --from, --to, --subgroup only")
+            _emit(usbp_apprehensions(geo or "US-SWANTON", start, end, subgroup=subgroup),
+                  as_json, as_csv, f"usbp_apprehensions — {(geo or 'US-SWANTON').upper()}")
+            return
+
         release = vintage if vintage and re.fullmatch(r"\d{4}-\d{2}-\d{2}", vintage) else None
         measure_view = name in MEASURES and not monthly_only and (
             office is not None or kind is not None or release is not None

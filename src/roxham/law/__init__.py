@@ -42,7 +42,7 @@ from roxham.law.determine import (
     consequence,
     determine,
 )
-from roxham.law.explain import explain
+from roxham.law.explain import derived_text, explain
 from roxham.law.facts import MAX_DATE, MAX_ITEMS, MIN_DATE, Facts
 from roxham.law.reform import EXCEPTION_IDS, GROUND_IDS, Reform
 from roxham.law.registry import Provision, get_provision, provisions, provisions_in_force
@@ -68,6 +68,7 @@ __all__ = [
     "columns_from_facts",
     "consequence",
     "default_columns",
+    "derived_text",
     "determine",
     "evaluate_batch",
     "explain",

@@ -21,8 +21,16 @@ from typing import Literal
 from roxham.errors import UserError
 from roxham.law.determine import Determination, consequence
 from roxham.law.plain import cite as cite_in
+from roxham.law.visas import DerivedFact, VisaReason, note_text
 
-__all__ = ["EXCEPTION_TEXT", "GROUND_TEXT", "ambiguity_refs", "explain"]
+__all__ = [
+    "EXCEPTION_TEXT",
+    "GROUND_TEXT",
+    "ambiguity_refs",
+    "derived_text",
+    "explain",
+    "visa_reason_text",
+]
 
 #: Where the text of each ambiguity (A1–A16) is, in the repository.
 RULES_DOC = "docs/law/RULES.md"
@@ -237,6 +245,89 @@ _T: dict[str, dict[str, str]] = {
     },
 }
 
+#: Why the visa table gives a fact (roxham.law.visas.VisaReason codes), by language.
+VISA_REASON_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "no_nationality": "no nationality given",
+        "not_covered": "{nat}: not in the visa table on {day}",
+        "give_time": "{nat}: the visa rule changed on {day} at a time of day; give the time of "
+        "entry",
+        "exempt": "{nat}: visa-exempt on {day} ({src})",
+        "required": "{nat}: visa required on {day} ({src})",
+        "eta_air_only": "{nat}: visa required by land or water on {day}; an eTA serves air "
+        "travel only ({src})",
+        "eta_flying": "{nat}: flying with a valid eTA on {day} ({src})",
+        "eta_or_visa": "{nat}: by air on {day} an eTA or a visa; neither recorded ({src})",
+        "us_exempt": "{nat}: no US visa needed (Visa Waiver Program or US national; {src})",
+        "us_required": "{nat}: not in the US Visa Waiver Program ({src})",
+    },
+    "fr": {
+        "no_nationality": "aucune nationalité indiquée",
+        "not_covered": "{nat} : absent de la table des visas au {day}",
+        "give_time": "{nat} : la règle des visas a changé le {day} à une heure précise ; "
+        "indiquez l'heure d'entrée",
+        "exempt": "{nat} : dispensé de visa le {day} ({src})",
+        "required": "{nat} : visa exigé le {day} ({src})",
+        "eta_air_only": "{nat} : visa exigé par voie terrestre ou maritime le {day} ; l'AVE ne "
+        "vaut que pour le transport aérien ({src})",
+        "eta_flying": "{nat} : arrivée par avion avec une AVE valide le {day} ({src})",
+        "eta_or_visa": "{nat} : par avion le {day}, une AVE ou un visa ; ni l'un ni l'autre "
+        "n'est indiqué ({src})",
+        "us_exempt": "{nat} : aucun visa américain exigé (Programme d'exemption de visa ou "
+        "ressortissant américain ; {src})",
+        "us_required": "{nat} : hors du Programme d'exemption de visa des États-Unis ({src})",
+    },
+}
+
+#: Short names of the visa table's sources (data/visas.yaml ``sources``), by language.
+SOURCE_SHORT: dict[str, dict[str, str]] = {
+    "en": {
+        "IRCC_ENTRY": "IRCC entry requirements",
+        "CIC_MX_2009": "CIC, 2009-07-13",
+        "IRCC_MX_2024": "IRCC, Mexico 2024",
+        "IRCC_ETA_2023": "IRCC, 2023-06-06",
+        "US_VWP": "US Department of State",
+    },
+    "fr": {
+        "IRCC_ENTRY": "IRCC, exigences d'entrée",
+        "CIC_MX_2009": "CIC, 2009-07-13",
+        "IRCC_MX_2024": "IRCC, Mexique 2024",
+        "IRCC_ETA_2023": "IRCC, 2023-06-06",
+        "US_VWP": "Département d'État des États-Unis",
+    },
+}
+
+
+def _source_short(key: str, lang: str) -> str:
+    if key in SOURCE_SHORT[lang]:
+        return SOURCE_SHORT[lang][key]
+    if key.startswith("SOR_"):  # SOR_2016_293 -> SOR/2016-293 (DORS/2016-293 in French)
+        _, year, num = key.split("_", 2)
+        return f"{'DORS' if lang == 'fr' else 'SOR'}/{year}-{num}"
+    return key.replace("_", " ")
+
+
+def visa_reason_text(reason: VisaReason, lang: Lang = "en") -> str:
+    """One reason of the visa table in words, citing its sources and adding its notes.
+
+    >>> import datetime as dt
+    >>> r = VisaReason("exempt", "MX", dt.date(2023, 6, 1), ("SOR_2016_293",))
+    >>> visa_reason_text(r, "fr")
+    'MX : dispensé de visa le 2023-06-01 (DORS/2016-293)'
+    """
+    src = ", ".join(_source_short(s, lang) for s in reason.sources)
+    day = "" if reason.day is None else reason.day.isoformat()
+    text = VISA_REASON_TEXT[lang][reason.code].format(nat=reason.nat, day=day, src=src)
+    sep = "; " if lang == "en" else " ; "
+    return sep.join([text, *(note_text(n, lang) for n in reason.notes)])
+
+
+def derived_text(fact: DerivedFact, lang: Lang = "en") -> str:
+    """Why a derived visa fact has its value, in ``lang`` (its reasons joined)."""
+    sep = "; " if lang == "en" else " ; "
+    return sep.join(visa_reason_text(r, lang) for r in fact.reasons)
+
+
 def ambiguity_refs(flags: tuple[str, ...] | list[str]) -> str:
     """Where to read each flagged ambiguity, e.g. ``docs/law/RULES.md#a1, docs/law/RULES.md#a2``."""
     return ", ".join(f"{RULES_DOC}#{flag.lower()}" for flag in flags)
@@ -306,7 +397,7 @@ def explain(det: Determination, lang: Lang = "en") -> str:
                 lines.append(t["failed"].format(ids=ids))
         for dv in det.derived:  # the visa facts of IRPR 159.5(g), from the table
             what = t[f"{dv.field}_{dv.value}"]
-            lines.append(t["derived"].format(what=what, why=dv.reason))
+            lines.append(t["derived"].format(what=what, why=derived_text(dv, lang)))
     if "IRPR 159.01" in p:
         lines.append(t["prior_159_01"])
     for g in det.grounds:

@@ -3,16 +3,22 @@
 IRPR s. 159.5(g) excepts a claimant who needs no Canadian visa by the route used but needs a
 US visa. The user rarely knows both facts; docs/law/RULES.md §2 derives each omitted one from the
 nationality, the route and the date, from a sourced, dated table (IRCC entry requirements,
-SOR/2016-293 and SOR/2024-34 for Mexico, the US Visa Waiver Program list). A fact given by the
-user always wins. Where the table cannot tell (an uncovered nationality, a stateless person, a
-Mexican flying in after 2024-02-29 without a recorded eTA, an entry on the evening a change
-came into force with no time given) the fact stays unknown and (g) is not established.
+SOR/2016-293 and SOR/2024-34 for Mexico, SOR/2023-106 for the conditional eTA by air, the US
+Visa Waiver Program list). A fact given by the user always wins. Where the table cannot tell
+(an uncovered nationality or date, a stateless person, a national flying in with a conditional
+eTA not recorded, an entry on the evening a change came into force with no time given) the fact
+stays unknown and (g) is not established.
+
+Why the table says what it says is data (:class:`VisaReason`: a code, the nationality, the day,
+the source keys, an optional note), not text: :mod:`roxham.law.explain` renders it in English
+or French (:func:`roxham.law.explain.visa_reason_text`).
 
 >>> import datetime as dt
->>> visa_req_ca(("MX",), dt.date(2023, 6, 1), -1, "LAND_POE", has_eta=False)
-(False, 'MX: visa-exempt on 2023-06-01 (CIC MX 2009, SOR/2016-293, SOR/2024-34, IRCC MX 2024)')
->>> visa_req_ca(("MX",), dt.date(2024, 6, 1), -1, "LAND_POE", has_eta=True)[0]
-True
+>>> v, why = visa_req_ca(("MX",), dt.date(2023, 6, 1), -1, "LAND_POE", has_eta=False)
+>>> v, why[0].code, why[0].sources
+(False, 'exempt', ('CIC_MX_2009', 'SOR_2016_293', 'SOR_2024_34', 'IRCC_MX_2024'))
+>>> visa_req_ca(("MX",), dt.date(2024, 6, 1), -1, "LAND_POE", has_eta=True)[1][0].code
+'eta_air_only'
 >>> visa_req_us(("MX",), dt.date(2024, 6, 1))[0]
 True
 """
@@ -31,13 +37,50 @@ from roxham.law.facts import Facts
 
 __all__ = [
     "COVERED",
+    "REASON_CODES",
     "DerivedFact",
+    "VisaReason",
     "derive_omitted",
     "derive_visa_facts",
     "has_valid_eta",
+    "note_text",
+    "source_text",
     "visa_req_ca",
     "visa_req_us",
 ]
+
+#: What a :class:`VisaReason` can say (rendered by roxham.law.explain in EN and FR).
+REASON_CODES: tuple[str, ...] = (
+    "no_nationality",  # no nationality given (stateless or omitted)
+    "not_covered",  # the nationality (or that date for it) is not in the table
+    "give_time",  # the rule changed that day at a time of day; entry.time not given
+    "exempt",  # visa-exempt that day
+    "required",  # visa required that day
+    "eta_air_only",  # by land or water a visa is required; an eTA serves air travel only
+    "eta_flying",  # flying with a valid eTA: no visa needed
+    "eta_or_visa",  # flying, an eTA or a visa, neither recorded: cannot tell
+    "us_exempt",  # in the US Visa Waiver Program (or a US national)
+    "us_required",  # not in the Visa Waiver Program: a US visa is needed
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VisaReason:
+    """Why the table gives a visa fact for one nationality: ``code`` (:data:`REASON_CODES`),
+    the nationality, the day read, the keys of ``data/visas.yaml``'s sources, and ``notes``
+    (keys of the table's dated notes, e.g. a transition arrangement)."""
+
+    code: str
+    nat: str = ""
+    day: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"code": self.code, "nat": self.nat,
+                "day": None if self.day is None else self.day.isoformat(),
+                "sources": list(self.sources), "notes": list(self.notes)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +111,8 @@ class _Entry:
     exempt: tuple[_Interval, ...]
     air_only_eta: tuple[_Interval, ...]
     sources: tuple[str, ...]
+    covered_from: dt.date | None = None
+    notes: tuple[tuple[_Interval, str], ...] = ()
 
 
 def _bound(d: dict[str, Any], key: str) -> tuple[dt.date, int] | None:
@@ -83,10 +128,11 @@ def _intervals(items: list[dict[str, Any]] | None) -> tuple[_Interval, ...]:
 
 
 @functools.cache
-def _table() -> tuple[dict[str, str], dict[str, _Entry], dict[str, _Entry]]:
+def _table() -> tuple[dict[str, str], dict[str, _Entry], dict[str, _Entry], dict[str, Any]]:
     text = resources.files("roxham.law").joinpath("data", "visas.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
     sources: dict[str, str] = {k: " ".join(v.split()) for k, v in raw["sources"].items()}
+    notes: dict[str, Any] = raw.get("notes", {})
 
     def side(name: str) -> dict[str, _Entry]:
         out = {}
@@ -94,95 +140,110 @@ def _table() -> tuple[dict[str, str], dict[str, _Entry], dict[str, _Entry]]:
             for s in e["sources"]:
                 if s not in sources:
                     raise KeyError(f"visas.yaml: {name}.{code}: unknown source {s!r}")
+            dated = []
+            for n in e.get("notes", ()):
+                if n["key"] not in notes:
+                    raise KeyError(f"visas.yaml: {name}.{code}: unknown note {n['key']!r}")
+                dated.append((_Interval(_bound(n, "from"), _bound(n, "to")), n["key"]))
             out[code] = _Entry(
                 _intervals(e.get("exempt")), _intervals(e.get("air_only_eta")),
-                tuple(e["sources"]),
+                tuple(e["sources"]), e.get("covered_from"), tuple(dated),
             )
         return out
 
-    return sources, side("canada"), side("united_states")
+    return sources, side("canada"), side("united_states"), notes
 
 
-#: Nationalities whose Canadian visa requirement the table covers.
+#: Nationalities whose Canadian visa requirement the table covers (some from a date only).
 COVERED: frozenset[str] = frozenset(_table()[1])
 
 
-def _short(source_key: str) -> str:
-    return source_key.replace("_", "/", 1).replace("_", "-") if source_key.startswith(
-        "SOR_") else source_key.replace("_", " ")
+def source_text(key: str) -> str:
+    """The full citation of a source key of ``data/visas.yaml`` (title, date, address)."""
+    return _table()[0][key]
+
+
+def note_text(key: str, lang: str) -> str:
+    """The text of a dated note of ``data/visas.yaml`` in ``lang`` (``en``/``fr``)."""
+    return " ".join(str(_table()[3][key][lang]).split())
 
 
 def _one_ca(code: str, day: dt.date, minute: int, mode: str, has_eta: bool) -> tuple[
-    bool | None, str
+    bool | None, VisaReason
 ]:
     e = _table()[1].get(code)
-    if e is None:
-        return None, f"{code}: not in the visa table"
-    src = ", ".join(_short(s) for s in e.sources)
+    if e is None or (e.covered_from is not None and day < e.covered_from):
+        return None, VisaReason("not_covered", code, day)
+    notes = tuple(k for iv, k in e.notes if iv.contains(day, minute) is not False)
+
+    def why(c: str) -> VisaReason:
+        return VisaReason(c, code, day, e.sources, notes)
+
     for iv in e.exempt:
         inside = iv.contains(day, minute)
         if inside is None:
-            return None, f"{code}: the visa rule changed on {day}; give entry.time"
+            return None, why("give_time")
         if inside:
-            return False, f"{code}: visa-exempt on {day} ({src})"
+            return False, why("exempt")
     for iv in e.air_only_eta:
         inside = iv.contains(day, minute)
         if inside is None:
-            return None, f"{code}: the visa rule changed on {day}; give entry.time"
+            return None, why("give_time")
         if inside:
             if mode != "AIRPORT":
-                return True, f"{code}: visa required by land or water on {day}; an eTA " \
-                    f"serves air travel only ({src})"
+                return True, why("eta_air_only")
             if has_eta:
-                return False, f"{code}: flying with a valid eTA on {day} ({src})"
-            return None, f"{code}: by air on {day} an eTA or a visa; neither recorded ({src})"
-    return True, f"{code}: visa required on {day} ({src})"
+                return False, why("eta_flying")
+            return None, why("eta_or_visa")
+    return True, why("required")
 
 
 def visa_req_ca(
     nat: tuple[str, ...], day: dt.date, minute: int, mode: str, *, has_eta: bool
-) -> tuple[bool | None, str]:
+) -> tuple[bool | None, tuple[VisaReason, ...]]:
     """Whether a national of ``nat`` (any of them: a dual national uses the better passport)
     needs a Canadian visa on ``day`` (at ``minute``, -1 = unknown) entering by ``mode``,
-    with the reason; None where the table cannot tell."""
+    with the reasons; None where the table cannot tell."""
     if not nat:
-        return None, "no nationality"
+        return None, (VisaReason("no_nationality", day=day),)
     found = [_one_ca(c, day, minute, mode, has_eta) for c in nat]
     for v, why in found:
         if v is False:
-            return False, why
+            return False, (why,)
     if all(v is True for v, _ in found):
-        return True, "; ".join(why for _, why in found)
-    return None, "; ".join(why for v, why in found if v is None)
+        return True, tuple(why for _, why in found)
+    return None, tuple(why for v, why in found if v is None)
 
 
-def visa_req_us(nat: tuple[str, ...], day: dt.date) -> tuple[bool | None, str]:
+def visa_req_us(nat: tuple[str, ...], day: dt.date) -> tuple[bool | None, tuple[VisaReason, ...]]:
     """Whether a national of ``nat`` needs a US visa on ``day`` (not in the Visa Waiver
-    Program, not a US national), with the reason; None where the table cannot tell."""
+    Program, not a US national), with the reasons; None where the table cannot tell."""
     if not nat:
-        return None, "no nationality"
+        return None, (VisaReason("no_nationality", day=day),)
     table_ca, table_us = _table()[1], _table()[2]
     for c in nat:
         e = table_us.get(c)
         if e is not None and any(iv.contains(day, 0) for iv in e.exempt):
-            return False, f"{c}: no US visa needed (Visa Waiver Program or US national)"
+            return False, (VisaReason("us_exempt", c, day, e.sources),)
     unknown = [c for c in nat if c not in table_ca]
     if unknown:
-        return None, f"{', '.join(unknown)}: not in the visa table"
-    return True, f"{', '.join(nat)}: not in the US Visa Waiver Program (US VWP)"
+        return None, tuple(VisaReason("not_covered", c, day) for c in unknown)
+    return True, tuple(VisaReason("us_required", c, day, ("US_VWP",)) for c in nat)
 
 
 @dataclass(frozen=True, slots=True)
 class DerivedFact:
-    """A fact the user omitted, derived from the visa table (value None: not derivable)."""
+    """A fact the user omitted, derived from the visa table (value None: not derivable), and
+    why (one :class:`VisaReason` per nationality read)."""
 
     field: str
     value: bool | None
-    reason: str
+    reasons: tuple[VisaReason, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"field": self.field, "value": self.value, "reason": self.reason}
+        """JSON-ready form (the reasons as data; roxham.law.explain renders them)."""
+        return {"field": self.field, "value": self.value,
+                "reasons": [r.to_dict() for r in self.reasons]}
 
 
 def has_valid_eta(f: Facts) -> bool:

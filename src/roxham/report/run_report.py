@@ -408,6 +408,7 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
     """The HTML report of one run (a complete, self-contained page). ``observed``: the
     official figures stored with the run (series, geography, period, value, source_url,
     source_note, grade); without them the charts show the simulation only."""
+    from roxham.report.southbound_section import southbound_html  # issue 15
     months = sorted(set(m["month"].to_list()))
     lo, hi = months[0], months[-1]
     name = str(manifest.get("scenario_name", "run"))
@@ -433,6 +434,7 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         _routes(m, lo, hi),
         "<h2>Returns to the US</h2>",
         _returns(m, lo, hi),
+        southbound_html(m, lo, hi),  # issue 15: the southbound half
         "<h2>Demand (model input)</h2>",
         _inputs(m, lo, hi),
         "<h2>IRB (RPD) pending inventory</h2>",
@@ -474,6 +476,8 @@ COMPARE_SERIES: tuple[tuple[str, str, str], ...] = (
     ("claims_land_poe", "QC", "Claims at land border offices, Quebec"),
     ("stca_returns", "CA", "Returned under the STCA"),
     ("irb_pending", "CA", "IRB pending inventory"),
+    ("usbp_apprehensions", "US-SWANTON", "USBP apprehensions, Swanton (southbound)"),  # issue 15
+    ("usbp_apprehensions", "US-NORTH", "USBP apprehensions, northern border"),  # issue 15
 )
 
 

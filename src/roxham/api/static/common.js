@@ -33,6 +33,22 @@
       f.appendChild(window.roxham.el("span", { lang: "fr" }, fr));
       return f;
     },
+    // Where an ambiguity of the rules is explained (the docs are served by this server).
+    docsHref: function (flag) { return "/docs/law/RULES.md#" + String(flag).toLowerCase(); },
+    // Text with each "docs/...md#anchor" reference made a link to the local copy.
+    withDocLinks: function (text) {
+      const f = document.createDocumentFragment();
+      const re = /docs\/[\w\/.-]+\.md(#[\w-]+)?/g;
+      let last = 0, m;
+      text = String(text || "");
+      while ((m = re.exec(text)) !== null) {
+        f.appendChild(document.createTextNode(text.slice(last, m.index)));
+        f.appendChild(window.roxham.el("a", { href: "/" + m[0], target: "_blank", rel: "noopener", class: "doc-link" }, m[0]));
+        last = m.index + m[0].length;
+      }
+      f.appendChild(document.createTextNode(text.slice(last)));
+      return f;
+    },
     api: async function (method, url, body) {
       const opts = { method: method, headers: { "Accept": "application/json" } };
       if (body !== undefined) {

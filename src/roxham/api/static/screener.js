@@ -211,7 +211,18 @@
       const h = R.el("h3"); h.appendChild(R.both("Derived from the visa table (not given)", "Déduit de la table des visas (non fourni)"));
       extra.appendChild(h);
       const ul = R.el("ul", { id: "result-derived" });
-      derived.forEach(function (d) { ul.appendChild(R.el("li", {}, d.field + " = " + d.value + " — " + d.reason)); });
+      derived.forEach(function (d) {
+        const li = R.el("li", { "data-field": d.field, "data-value": String(d.value) });
+        if (d.field === "visa_req_ca") {
+          li.appendChild(d.value ? R.both("A Canadian visa is needed by the route used", "Un visa canadien est exigé pour la voie empruntée")
+            : R.both("No Canadian visa is needed by the route used", "Aucun visa canadien n'est exigé pour la voie empruntée"));
+        } else {
+          li.appendChild(d.value ? R.both("A US visa is needed", "Un visa américain est exigé")
+            : R.both("No US visa is needed", "Aucun visa américain n'est exigé"));
+        }
+        li.appendChild(document.createTextNode(" — " + d.text));
+        ul.appendChild(li);
+      });
       extra.appendChild(ul);
     }
     const btn = R.el("button", { type: "button", id: "result-summary" });
@@ -245,7 +256,7 @@
     cons.textContent = res.consequence || "";
     showExtra(res, req, cons);
     const ex = document.getElementById("result-explanation");
-    ex.textContent = res.explanation;
+    ex.replaceChildren(R.withDocLinks(res.explanation));
     fill(document.getElementById("result-provisions"), res.provisions, function (p) {
       const li = R.el("li");
       const a = R.el("a", { href: p.page, target: "_blank", rel: "noopener" }, p.id);
@@ -254,7 +265,11 @@
     });
     const flags = res.flags || [];
     document.getElementById("flags-block").hidden = flags.length === 0;
-    fill(document.getElementById("result-flags"), flags, function (f) { return R.el("li", {}, f); });
+    fill(document.getElementById("result-flags"), flags, function (f) {
+      const li = R.el("li");
+      li.appendChild(R.el("a", { href: R.docsHref(f), target: "_blank", rel: "noopener" }, f));
+      return li;
+    });
     const changes = res.what_would_change;
     fill(document.getElementById("result-changes"), changes.length ? changes : [null], function (c) {
       if (c === null) {
@@ -279,22 +294,25 @@
     box.hidden = false;
   }
 
-  let lastRequest = null;
-  async function submit() {
-    clearErrors();
-    const req = buildRequest();
+  // Marks the required questions left empty; whether all are filled.
+  function requiredFilled() {
     const missing = [];
     ["q-as_of_date", "q-claim-date", "q-entry-date", "q-age"].forEach(function (id) {
       const e = document.getElementById(id);
       if (e && visible(e) && valueOf(e) === "") missing.push(e);
     });
-    if (missing.length) {
-      missing.forEach(function (e) {
-        const box = e.closest(".q"); box.classList.add("invalid");
-        box.querySelector(".field-error").textContent = R.lang() === "fr" ? "Obligatoire" : "Required";
-      });
-      return;
-    }
+    missing.forEach(function (e) {
+      const box = e.closest(".q"); box.classList.add("invalid");
+      box.querySelector(".field-error").textContent = R.lang() === "fr" ? "Obligatoire" : "Required";
+    });
+    return missing.length === 0;
+  }
+
+  let lastRequest = null;
+  async function submit() {
+    clearErrors();
+    const req = buildRequest();
+    if (!requiredFilled()) return;
     const r = await R.api("POST", "/api/v1/screen", req);
     if (!r.ok) {
       document.getElementById("result").hidden = true;
@@ -321,5 +339,11 @@
   document.addEventListener("roxham:lang", function () {
     if (lastRequest && !document.getElementById("result").hidden) submit();
   });
+  // The household section (household.js) screens the people built by this form.
+  window.roxhamScreener = {
+    buildRequest: buildRequest,
+    requiredFilled: function () { clearErrors(); return requiredFilled(); },
+    showErrors: showErrors,
+  };
   refresh();
 })();

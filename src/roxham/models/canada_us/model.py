@@ -22,6 +22,7 @@ import numpy.typing as npt
 import polars as pl
 
 from roxham.models.canada_us import engine_model as E
+from roxham.models.canada_us import southbound  # issue 15
 from roxham.models.canada_us.cohorts import Profile, profile_table
 from roxham.models.canada_us.demand import Demand, build_demand
 from roxham.models.canada_us.geography import CROSSINGS, ORIGINS
@@ -86,6 +87,7 @@ def build(s: ModelScenario) -> Built:
         delays=delays,
     )
     demand = build_demand(s, profiles)
+    demand = southbound.apply_visa_overrides(s, demand)  # issue 15: scenario visa overrides
     ids = [c.id for c in CROSSINGS]
     unknown_asc = [k for k in s.choice.asc if k not in ids]
     if unknown_asc:
@@ -325,6 +327,15 @@ def run_scenario(
                                    "geography": [geo] * n_m, "value": mv, "p05": mv,
                                    "p95": mv}))
     df = pl.concat([df, *extra])
+    # --- issue 15: the southbound half (southbound.py), same replicate seeds -------------
+    sb_manifest: dict[str, Any] = {}
+    if s.southbound.enabled:
+        sb_df, sb_rep, sb_cols, sb_manifest = southbound.monthly_rows(
+            s.southbound, s.start, s.end, seeds, rep, all_cols)
+        df = pl.concat([df, sb_df.select(df.columns)])
+        rep = np.concatenate([rep, sb_rep], axis=2)  # replicates.parquet carries them too
+        all_cols = [*all_cols, *sb_cols]
+    # --- end issue 15 ---------------------------------------------------------------------
     wall = time.perf_counter() - t0
     manifest: dict[str, Any] = {
         "model": "canada_us",
@@ -349,6 +360,7 @@ def run_scenario(
         # figures were forecast from (no official figure of a simulated month enters them)
         "statistical_streams": _statistical_streams(s, b.demand),
         "claim_province_splits": claim_splits_manifest(labels[0]),
+        **sb_manifest,  # issue 15
         "timings_s": {
             "build": round(build_s, 4),
             "kernel_per_replicate": [round(x, 4) for x in kernel_s],

@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from roxham import law
+from roxham.models.canada_us.southbound_params import SouthboundSection  # issue 15
 from roxham.scenario import ScenarioModel, deep_merge, resolve, user_error_from_validation
 from roxham.scenario import scenario_hash as _hash
 
@@ -249,6 +250,7 @@ class ModelScenario(_Strict):
     cohorts: CohortSection
     choice: ChoiceSection
     processing: ProcessingSection
+    southbound: SouthboundSection = SouthboundSection()  # issue 15: southbound.py
 
     @model_validator(mode="after")
     def _check(self) -> ModelScenario:
@@ -377,4 +379,5 @@ def _field_names(model: type[Any]) -> set[str]:
 
 
 _FIELDS = sorted(_field_names(ModelScenario) | _field_names(Shock) | _field_names(Closure)
-                 | _field_names(PushEvent) | _field_names(PushFit))
+                 | _field_names(PushEvent) | _field_names(PushFit)
+                 | _field_names(SouthboundSection))
