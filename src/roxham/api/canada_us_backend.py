@@ -15,7 +15,12 @@ lever                     what it changes in the scenario
 ``close_roxham``          a ``network.closures`` entry for Roxham Road from ``close_roxham_from``
 ``nyc_tickets``           ``demand.nyc_tickets`` (New York's bus tickets north, early 2023)
 ``nyc_ticket_multiplier`` ``demand.nyc_tickets.multiplier`` (extra New York departures)
-``irb_capacity``          × on ``processing.irb_finalised_per_year`` (IRB decisions per year)
+``irb_capacity``          ``processing.irb_capacity_factor``: IRB decisions per year × this
+``irb_capacity_from``     … from this date on (default: the scenario's first factor date, or
+                          its start)
+``irb_wait_target_days``  ``processing.irb_wait_target_days`` from ``irb_capacity_from``: every
+                          claim decided within this many days, capacity added as needed
+``c12_ineligibility``     ``law.reform.in_force["D_C12_RA"]`` (Bill C-12's grounds) or never
 ========================  ============================================================
 
 The model fixes its own number of agents (from demand); ``default_agents`` is the number of
@@ -56,6 +61,7 @@ _TITLES_FR = {
     "roxham-closed": "Chemin Roxham fermé",
     "no-nyc-tickets": "Sans billets de New York",
     "no-family-exception": "Sans les exceptions familiales",
+    "capacity": "Capacité de la CISR +30 %",
     "no-mexico-visa": "Sans visa pour les Mexicains",  # issue 15
     "eta-tightening": "AVE resserrée",  # issue 15
 }
@@ -64,6 +70,9 @@ _TITLES_FR = {
 _COVID = law.COVID_DIRECT_BACK
 _PROTOCOL = law.law_date("D_PROTOCOL")
 _DESCRIPTIONS_FR = {
+    "capacity": "La Section de la protection des réfugiés de la CISR rend 30 % de décisions de "
+                "plus par an à partir du 2025-01-01 (hausse de capacité hypothétique); jusqu'au "
+                "2026-12-31, la demande restant à ses derniers indicateurs observés.",
     "historical": "La chronologie réelle des politiques : l'ETPS aux points d'entrée terrestres; "
                   f"décret COVID-19 de renvoi direct du {_COVID.start} au {_COVID.end}; protocole "
                   f"additionnel le {_PROTOCOL} (délai de 14 jours); visa mexicain levé le "
@@ -79,6 +88,10 @@ _DESCRIPTIONS_FR = {
                       "(début 2023).",
     "no-family-exception": "Les exceptions des membres de la famille, RIPR 159.5a)–d), "
                            "n'existent pas.",
+    "no-mexico-visa": "Les Mexicains restent dispensés de visa pour le Canada après le "
+                      "2024-02-29 (pas de DORS/2024-34).",
+    "eta-tightening": "La voie de l'AVE des nationalités visées (Mexique) se ferme le "
+                      "2024-06-01; un visa pour tous.",
 }
 
 
@@ -105,6 +118,13 @@ class CanadaUsBackend:
         protocol_day = law.law_date("D_PROTOCOL")
         order = law.COVID_DIRECT_BACK
         order_days = f"{order.start} → {order.end}"
+        factors = s.processing.irb_capacity_factor
+        cap_from = min(factors) if factors else s.start
+        cap_factor = float(factors[cap_from]) if factors else 1.0
+        targets = s.processing.irb_wait_target_days
+        wait_target = int(targets[min(targets)]) if targets else 0
+        c12_day = law.law_date("D_C12_RA")
+        c12_on = (reform.get("in_force") or {}).get("D_C12_RA", c12_day) is not None
         return (
             Lever("protocol", "bool", not reform.get("no_protocol", False),
                   f"Additional Protocol ({protocol_day}): the STCA reaches crossings between "
@@ -131,10 +151,21 @@ class CanadaUsBackend:
                   float(tickets.multiplier) if tickets is not None else 1.25,
                   "… extra New York departures (×)", "… départs supplémentaires de New York (×)",
                   min=0, max=10),
-            Lever("irb_capacity", "float", 1.0,
+            Lever("irb_capacity", "float", cap_factor,
                   "IRB decision capacity (× the historical decisions per year)",
                   "Capacité de décision de la CISR (× les décisions historiques par an)",
                   min=0.1, max=5),
+            Lever("irb_capacity_from", "date", str(cap_from),
+                  "… from", "… à partir du"),
+            Lever("irb_wait_target_days", "int", wait_target,
+                  "IRB processing-time target from that date (days; 0 = none): capacity "
+                  "added as needed",
+                  "Délai cible de traitement de la CISR à partir de cette date (jours; 0 = "
+                  "aucun) : capacité ajoutée au besoin", min=0, max=3650),
+            Lever("c12_ineligibility", "bool", c12_on,
+                  f"Bill C-12 ineligibilities IRPA 101(1)(b.1), (b.2) (in force {c12_day})",
+                  f"Irrecevabilités du projet de loi C-12, LIPR 101(1)b.1), b.2) "
+                  f"(en vigueur le {c12_day})"),
         )
 
     def scenarios(self) -> Sequence[ScenarioSpec]:
@@ -174,6 +205,13 @@ class CanadaUsBackend:
             removed = removed - set(FAMILY_EXCEPTIONS) if levers["family_exceptions"] else (
                 removed | set(FAMILY_EXCEPTIONS))
             reform["remove_exceptions"] = sorted(removed)
+        if "c12_ineligibility" in changed:
+            in_force = dict((base.law.reform or {}).get("in_force") or {})
+            if levers["c12_ineligibility"]:
+                in_force["D_C12_RA"] = str(law.law_date("D_C12_RA"))
+            else:
+                in_force["D_C12_RA"] = None
+            reform["in_force"] = in_force
         if reform:
             out["law"] = {"reform": reform}
         if "covid_order" in changed:
@@ -194,10 +232,22 @@ class CanadaUsBackend:
                 out["demand"] = {"nyc_tickets": t}
             else:
                 out["demand"] = {"nyc_tickets": None}
-        if "irb_capacity" in changed:
-            f = levers["irb_capacity"]
-            out["processing"] = {"irb_finalised_per_year": {
-                y: v * f for y, v in base.processing.irb_finalised_per_year.items()}}
+        if {"irb_capacity", "irb_capacity_from"} & changed:
+            # × factor from the date on, × 1 before (the scenario's own dates are reset so)
+            f = float(levers["irb_capacity"])
+            start = dt.date.fromisoformat(str(levers["irb_capacity_from"]))
+            factors = {d.isoformat(): (f if d >= start else 1.0)
+                       for d in base.processing.irb_capacity_factor}
+            factors[start.isoformat()] = f  # ISO keys: the overrides are written as JSON
+            out.setdefault("processing", {})["irb_capacity_factor"] = factors
+        if "irb_wait_target_days" in changed or ("irb_capacity_from" in changed and (
+                levers["irb_wait_target_days"] or base.processing.irb_wait_target_days)):
+            days = int(levers["irb_wait_target_days"])
+            start = dt.date.fromisoformat(str(levers["irb_capacity_from"]))
+            targets = {d.isoformat(): (days if d >= start else 0)
+                       for d in base.processing.irb_wait_target_days}
+            targets[start.isoformat()] = days
+            out.setdefault("processing", {})["irb_wait_target_days"] = targets
         return out
 
     def run(self, job: Job, progress: ProgressFn) -> RunOutput:

@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[
             str,
             typer.Argument(help="Built-in scenario (historical, no-protocol, roxham-closed, "
-                           "no-nyc-tickets, protocol-30-days, no-family-exception) or a "
+                           "no-nyc-tickets, protocol-30-days, no-family-exception, capacity) or a "
                            "scenario YAML file (may 'extends:' one of them)."),
         ] = "historical",
         seed: Annotated[int | None, typer.Option("--seed", min=0,

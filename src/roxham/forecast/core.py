@@ -10,8 +10,8 @@ What a forecast from origin ``O`` (``YYYY-MM``) does
    finalisation capacity uses complete years up to O; parameters come from
    :func:`roxham.forecast.fit.parameter_draws` (posterior up to O, or the shipped fit, flagged).
 2. **State at O from data.** The simulation starts at the month after the latest IRB pending
-   inventory figure by O (at most 36 and at least 2 months before O: travellers on the way),
-   with that inventory as its initial state.
+   inventory figure by O (if it is at most 36 months old; else 2 months before O), with that
+   inventory as its initial state.
 3. **Bands from four sources.** Draw ``k`` (of ``draws``) takes parameter draw ``k``
    (*parameter*), its own replicate seed (*stochastic*), a US path shift drawn from the
    spread of the driver's 12-month log changes up to O (*driver*), and an assumption set
@@ -157,15 +157,17 @@ def _check(origin: str, months: int, us_scenario: str, draws: int, workers: int)
 
 
 def _irb_state(origin: str) -> tuple[str | None, float | None]:
-    from roxham.data import monthly, observed_until
+    """(month, value) of the latest IRB RPD pending figure by the origin: a month end, a year
+    end or a fiscal-year end (the inventory at the end of the period), data up to the origin."""
+    from roxham.data import observed_until, series
 
     with observed_until(origin):
-        m = monthly("irb_rpd_pending_end", "CA", "2017-01", origin)
-    m = m.filter(~pl.col("missing"))
-    if m.height == 0:
+        d = series("irb_rpd_pending_end", "CA")
+    d = d.filter(pl.col("unit") == "count").sort("end", "line")
+    if d.height == 0:
         return None, None
-    row = m.sort("month").row(-1, named=True)
-    return row["month"].strftime("%Y-%m"), float(row["value"])
+    row = d.row(-1, named=True)
+    return row["end"].strftime("%Y-%m"), float(row["value"])
 
 
 def _driver_sigma(origin: str) -> float:
@@ -188,21 +190,26 @@ def _base_scenario(origin: str, months: int, us_scenario: str) -> tuple[Any, dic
     irb_month, irb_value = _irb_state(origin)
     warm = _month_add(origin, -2)
     start_m = warm
-    if irb_month is not None and _month_add(origin, -36) <= _month_add(irb_month, 1) <= warm:
+    if irb_month is not None and _month_add(origin, -36) <= _month_add(irb_month, 1):
         start_m = _month_add(irb_month, 1)
     end_m = _month_add(origin, months)
     end_d = _first_day(_month_add(end_m, 1)) - dt.timedelta(days=1)
     origin_year = int(origin[:4]) if origin[5:7] == "12" else int(origin[:4]) - 1
-    fin = {y: v for y, v in hist.processing.irb_finalised_per_year.items() if y <= origin_year}
-    if not fin:
-        fin = {min(hist.processing.irb_finalised_per_year):
-               hist.processing.irb_finalised_per_year[min(hist.processing.irb_finalised_per_year)]}
+    proc = hist.processing.model_dump(mode="json")
+    yearly: dict[str, Any] = {}
+    for key in ("irb_finalised_per_year", "rad_finalised_per_year", "irb_outcomes"):
+        table = proc.get(key)
+        if not isinstance(table, dict) or not table:
+            continue
+        kept = {y: v for y, v in table.items() if int(y) <= origin_year}
+        yearly[key] = kept or {min(table, key=int): table[min(table, key=int)]}
+    fin = yearly["irb_finalised_per_year"]
     over: dict[str, Any] = {
         "name": f"forecast-{origin}",
         "start": _first_day(start_m).isoformat(), "end": end_d.isoformat(),
         "demand": {"air_inland": "forecast", "air_inland_origin": origin,
                    "us_scenario": us_scenario},
-        "processing": {"irb_finalised_per_year": fin},
+        "processing": {},
         # the southbound half (issue 15) is not forecast here: its shipped fit ends 2024-02
         # (a leak for earlier origins) and it is half the cost of a draw
         "southbound": {"enabled": False},
@@ -210,14 +217,20 @@ def _base_scenario(origin: str, months: int, us_scenario: str) -> tuple[Any, dic
     if irb_value is not None:
         over["processing"]["irb_pending_initial"] = irb_value
     s = load_scenario("historical", over)
+    # yearly tables restricted to complete years by the origin (replaced, not deep-merged)
+    data = s.model_dump(mode="json")
+    data["processing"].update(yearly)
+    s = type(s).model_validate(data)
     state = {"simulation_start": start_m, "irb_pending_initial": irb_value,
              "irb_pending_month": irb_month,
-             "irb_capacity_years": sorted(fin),
+             "irb_capacity_years": sorted(int(y) for y in fin),
              "irb_pending_note": ("the latest IRB pending figure by the origin; the "
-                                  "simulation starts the month after it") if irb_month and
+                                  "simulation starts the month after it (travellers on the "
+                                  "way at the origin: the months between)") if irb_month and
              start_m == _month_add(irb_month, 1) else
-             "latest IRB pending figure too old or missing: the simulation starts 2 months "
-             "before the origin from it (or from the scenario's initial value)"}
+             "latest IRB pending figure older than 36 months or missing: the simulation "
+             "starts 2 months before the origin from it (or from the scenario's initial "
+             "value)"}
     return s, state
 
 

@@ -312,11 +312,23 @@ def test_notices_take_the_reached_pending_claims_out_of_the_irb_inventory(
     i = (C12 - s.start).days
     reached = int(out[:i, col["referred_pending_2026_law"]].sum())
     assert reached > 1000 and out[i:, col["referred_pending_2026_law"]].sum() == 0
-    from roxham.models.canada_us.model import irb_pending
+    from roxham.models.canada_us import processing as P
+    from roxham.models.canada_us.model import _months
 
     s1 = s.model_copy(update={"processing": s.processing.model_copy(
         update={"pending_notice_share": 1.0})})
-    p0 = irb_pending(s, E.irb_inflow(s, out))
-    p1 = irb_pending(s1, E.irb_inflow(s1, out))
-    assert np.array_equal(p0[:i], p1[:i])
-    assert p0[i] - p1[i] == pytest.approx(reached * s.processing.irb_referral_share)
+    labels, midx = _months(s)
+    referred = out[:, col["referred"]].astype(float)
+
+    def run(sc: Any) -> dict[str, Any]:
+        return P.run_processing(sc.processing, sc.start, referred, np.zeros_like(referred),
+                                midx, len(labels),
+                                removed_daily=referred - E.irb_inflow(sc, out))
+
+    p0, p1 = run(s), run(s1)
+    m = int(midx[i])  # the month of D_C12_RA
+    assert np.array_equal(p0["irb_pending"][:m], p1["irb_pending"][:m])
+    share = s.processing.irb_referral_share
+    assert p0["irb_removed"].sum() == 0
+    assert p1["irb_removed"][m] == pytest.approx(reached * share)
+    assert p0["irb_pending"][m] - p1["irb_pending"][m] == pytest.approx(reached * share)

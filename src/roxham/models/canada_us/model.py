@@ -22,6 +22,7 @@ import numpy.typing as npt
 import polars as pl
 
 from roxham.models.canada_us import engine_model as E
+from roxham.models.canada_us import processing as P
 from roxham.models.canada_us import southbound  # issue 15
 from roxham.models.canada_us.cohorts import Profile, profile_table
 from roxham.models.canada_us.demand import Demand, build_demand
@@ -151,42 +152,22 @@ def _months(s: ModelScenario) -> tuple[list[str], npt.NDArray[np.int64]]:
     return labels, idx
 
 
-def irb_pending(
-    s: ModelScenario, referred_daily: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """RPD pending inventory at the end of each day: start + referred × share − finalised,
-    finalisations limited by the year's capacity / days (never below zero)."""
-    p = s.processing
-    years = sorted(p.irb_finalised_per_year)
-    pending = float(p.irb_pending_initial)
-    out = np.empty(s.n_days)
-    for i in range(s.n_days):
-        d = s.start + dt.timedelta(days=i)
-        y = d.year - p.irb_capacity_lag_years
-        if y not in p.irb_finalised_per_year:
-            y = min(years, key=lambda k: abs(k - (d.year - p.irb_capacity_lag_years)))
-        ylen = 366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0 else 365
-        cap = p.irb_finalised_per_year[y] / ylen
-        pending = pending + referred_daily[i] * p.irb_referral_share
-        pending = max(0.0, pending - cap)
-        out[i] = pending
-    return out
-
-
 #: Output geography of the model's province codes (``other``: the rest of Canada).
 _GEO = {"QC": "QC", "MB": "MB", "BC": "BC", "ON": "ON", "other": "OTHER"}
 
 
 #: (series, geography) of the monthly table, in order, and how each is computed from the
-#: daily series of ``engine_model.SERIES`` (sum over the listed columns; irb_pending is a
-#: month-end level). The claims by office type x province follow (outputs.claim_columns).
+#: daily series of ``engine_model.SERIES`` (sum over the listed columns; the IRB processing
+#: series come from :mod:`~roxham.models.canada_us.processing`). The claims by office type x
+#: province follow (outputs.claim_columns).
 def _output_columns() -> list[tuple[str, str, list[str]]]:
     cols: list[tuple[str, str, list[str]]] = []
     cols.append(("rcmp_interceptions", "CA", [f"intercepted_{p}" for p in PROVINCES]))
     for p in PROVINCES:
         cols.append(("rcmp_interceptions", _GEO[p], [f"intercepted_{p}"]))
     cols.append(("stca_returns", "CA", ["stca_returns"]))
-    cols.append(("irb_pending", "CA", []))
+    # IRB processing (processing.py: queues over the referred claims), no daily source
+    cols.extend((name, "CA", []) for name in P.OUTPUT_SERIES)
     cols.append(("irregular_crossings", "CA", [f"crossings_{p}" for p in PROVINCES]))
     for p in PROVINCES:
         cols.append(("irregular_crossings", _GEO[p], [f"crossings_{p}"]))
@@ -270,11 +251,16 @@ def run_scenario(
         np.add.at(monthly, midx, out)
         mchoice = np.zeros((n_m, choices.shape[1]))
         np.add.at(mchoice, midx, choices)
-        pend = irb_pending(s, E.irb_inflow(s, out))
-        month_end = np.array([np.max(np.nonzero(midx == m)[0]) for m in range(n_m)])
+        referred = out[:, series_index["referred"]].astype(float)
+        # claims the 2026 law reaches while pending, given a notice: leave the inventory
+        # (engine_model.irb_inflow: referred less those, on D_C12_RA)
+        removed = referred - E.irb_inflow(b.scenario, out)
+        proc = P.run_processing(b.scenario.processing, s.start, referred,
+                                out[:, series_index["ineligible_other"]].astype(float),
+                                midx, n_m, removed_daily=removed)
         for ci, (name, _geo, src) in enumerate(out_cols):
-            if name == "irb_pending":
-                rep[r, :, ci] = pend[month_end]
+            if name in proc:
+                rep[r, :, ci] = proc[name]
             else:
                 rep[r, :, ci] = monthly[:, [series_index[c] for c in src]].sum(axis=1)
         daily = res["claims"]

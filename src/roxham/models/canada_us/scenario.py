@@ -35,7 +35,9 @@ from roxham.scenario import scenario_hash as _hash
 
 __all__ = [
     "Closure",
+    "IrbOutcomes",
     "ModelScenario",
+    "ProcessingSection",
     "PushEvent",
     "PushFit",
     "Shock",
@@ -214,6 +216,20 @@ class ChoiceSection(_Strict):
     exception_awareness_between_ports: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
+class IrbOutcomes(_Strict):
+    """RPD finalisations of a year by outcome (counts; only their shares are used)."""
+
+    accepted: NonNeg
+    rejected: NonNeg
+    abandoned_withdrawn: NonNeg
+
+    @model_validator(mode="after")
+    def _positive(self) -> IrbOutcomes:
+        if self.accepted + self.rejected + self.abandoned_withdrawn <= 0:
+            raise ValueError("irb_outcomes: a year needs at least one finalisation")
+        return self
+
+
 class ProcessingSection(_Strict):
     """Interception, hiding, screening and IRB processing."""
 
@@ -227,6 +243,24 @@ class ProcessingSection(_Strict):
     #: so no official figure of a simulated year enters the run; 0: the year's own figure)
     irb_capacity_lag_years: int = Field(default=1, ge=0, le=5)
     irb_referral_share: float = Field(default=0.93, ge=0.0, le=1.0)
+    #: days from a claim to its referral to the IRB (eligibility front end) (A)
+    referral_delay_days: int = Field(default=5, ge=0, le=3650)
+    #: IRB decision capacity × factor from each date on (the latest date on or before a day)
+    irb_capacity_factor: dict[dt.date, NonNeg] = Field(default_factory=dict)
+    #: processing-time target from each date on (days; 0 = none): the RPD's capacity is raised
+    #: as needed to decide every claim within that many days (a policy lever, not a figure)
+    irb_wait_target_days: dict[dt.date, NonNeg] = Field(default_factory=dict)
+    #: RPD finalisations by outcome per year (accepted, rejected, abandoned_withdrawn);
+    #: shares are taken from the nearest year
+    irb_outcomes: dict[Year, IrbOutcomes] = Field(
+        default_factory=lambda: {2021: IrbOutcomes(accepted=30290, rejected=12190,
+                                                   abandoned_withdrawn=5534)})
+    #: share of RPD rejections appealed to the RAD (A)
+    rad_appeal_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    rad_pending_initial: float = Field(default=0.0, ge=0.0)
+    rad_finalised_per_year: dict[Year, NonNeg] = Field(default_factory=lambda: {2017: 3137.0})
+    #: share of claimants found ineligible (other than the STCA) who apply for a PRRA (A)
+    prra_apply_share: float = Field(default=0.9, ge=0.0, le=1.0)
     #: share of the referred claims that the 2026 law reaches while pending (made from
     #: D_C2_INTRO, referred before D_C12_RA, refused if determined on D_C12_RA) given a
     #: s. 104(1)(a) notice on D_C12_RA, leaving the IRB inventory. The notice is discretionary

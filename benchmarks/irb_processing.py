@@ -1,0 +1,229 @@
+"""IRB processing (issue 19): fit of the RPD inventory and throughput against the bundled IRB
+figures, old (post-hoc stock) vs new (FIFO queues, models/canada_us/processing.py) on the
+same replicates, and the effect of the ``capacity`` scenario on inventory and waits.
+
+    python benchmarks/irb_processing.py [--seed 1] [--replicates 4]
+
+Runs the shipped ``historical`` scenario (its own parameters, not the calibration's draws)
+``--replicates`` times; each replicate's daily referred claims feed both the old computation
+(kept here, verbatim, for the comparison) and the new queues. Then ``historical`` and
+``capacity`` to 2026-12-31 with the same seed. Prints Markdown tables; the last
+line is one JSON object (tables in src/roxham/models/canada_us/MODEL.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from roxham.data import series as data_series
+from roxham.metrics import smape
+from roxham.models.canada_us import engine_model as E
+from roxham.models.canada_us import processing as P
+from roxham.models.canada_us.costs import cohort_cost
+from roxham.models.canada_us.model import (
+    _months,
+    build,
+    replicate_seeds,
+    run_replicate,
+    run_scenario,
+)
+from roxham.models.canada_us.observed import observed
+from roxham.models.canada_us.scenario import ModelScenario, load_scenario
+
+#: Published IRB projected wait times for a new RPD claim (months), by the month they describe:
+#: (month, published months, source). The IRB computes them as months of funded capacity to
+#: clear the inventory (PAC binder, Nov 2020), i.e. a FIFO wait: compared with wait_days_p50.
+PUBLISHED_WAITS: tuple[tuple[str, float, str], ...] = (
+    ("2017-08", 16.0, "https://ipolitics.ca/2017/09/08/refugee-claim-backlog-hits-34000-for-year-end-total/"),
+    ("2019-12", 24.0, "https://irb-cisr.gc.ca/en/reports-publications/planning-performance/Pages/operating-context.aspx"),
+    ("2020-03", 22.0, "https://www.canada.ca/en/immigration-refugees-citizenship/corporate/transparency/committees/cimm-may-12-2022/irb-inventory-wait-times.html"),
+    ("2020-10", 20.0, "https://irb.gc.ca/en/transparency/pac-binder-nov-2020/Pages/pac8a.aspx"),
+    ("2022-03", 13.0, "https://www.canada.ca/en/immigration-refugees-citizenship/corporate/transparency/committees/cimm-may-12-2022/irb-inventory-wait-times.html"),
+    ("2024-04", 44.0, "https://canadianparvasi.com/record-200000-refugee-claims-in-canada-drive-wait-times-to-44-months"),
+)  # fmt: skip
+
+
+def old_irb_pending(
+    s: ModelScenario, referred_daily: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """The removed post-hoc stock (model.py before issue 19), verbatim."""
+    p = s.processing
+    years = sorted(p.irb_finalised_per_year)
+    pending = float(p.irb_pending_initial)
+    out = np.empty(s.n_days)
+    for i in range(s.n_days):
+        d = s.start + dt.timedelta(days=i)
+        y = d.year
+        if y not in p.irb_finalised_per_year:
+            y = min(years, key=lambda k: abs(k - d.year))
+        ylen = 366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0 else 365
+        cap = p.irb_finalised_per_year[y] / ylen
+        pending = pending + referred_daily[i] * p.irb_referral_share
+        pending = max(0.0, pending - cap)
+        out[i] = pending
+    return out
+
+
+def fit(labels: list[str], model: npt.NDArray[np.float64]) -> dict[str, float]:
+    obs = observed("irb_pending", "CA")
+    at = {m: i for i, m in enumerate(labels)}
+    out: dict[str, float] = {}
+    for name, lo, hi in (("2017_22", "2017-01", "2022-12"), ("2023_24", "2023-01", "2024-12")):
+        sub = obs.filter((pl.col("period") >= lo) & (pl.col("period") <= hi)
+                         & pl.col("period").is_in(list(at)))
+        sim = [float(model[at[m]]) for m in sub["period"]]
+        out[name] = round(smape(sim, sub["value"].to_list()), 1)
+        out[f"n_{name}"] = sub.height
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--replicates", type=int, default=4)
+    a = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    s = load_scenario("historical")
+    b = build(s)
+    labels, midx = _months(s)
+    n_m = len(labels)
+    month_end = np.array([int(np.max(np.nonzero(midx == m)[0])) for m in range(n_m)])
+    col = {n: i for i, n in enumerate(E.SERIES)}
+    old, new, ref, fin, wait, rcmp = [], [], [], [], [], []
+    for rs in replicate_seeds(a.seed, a.replicates):
+        out = run_replicate(b, rs)["out"]
+        referred = out[:, col["referred"]].astype(float)
+        old.append(old_irb_pending(s, referred)[month_end])
+        proc = P.run_processing(s.processing, s.start, referred,
+                                out[:, col["ineligible_other"]].astype(float), midx, n_m)
+        new.append(proc["irb_pending"])
+        ref.append(proc["irb_referred"])
+        fin.append(proc["irb_finalised"])
+        wait.append(proc["wait_days_p50"])
+        mr = np.zeros(n_m)
+        np.add.at(mr, midx, out[:, col["claims_rcmp"]].astype(float))
+        rcmp.append(mr)
+    f_old, f_new = fit(labels, np.mean(old, axis=0)), fit(labels, np.mean(new, axis=0))
+    print("| irb_pending vs IRB RPD pending (CA) | sMAPE 2017–22 | sMAPE 2023–24 |")
+    print("|---|---|---|")
+    print(f"| old post-hoc stock | {f_old['2017_22']} (n={f_old['n_2017_22']}) | "
+          f"{f_old['2023_24']} (n={f_old['n_2023_24']}) |")
+    print(f"| new FIFO queue | {f_new['2017_22']} | {f_new['2023_24']} |")
+    # throughput: model vs IRB figures for the periods they cover
+    mref, mfin = np.mean(ref, axis=0), np.mean(fin, axis=0)
+    lab = np.array(labels)
+    periods = {"2017": ("2017-01", "2017-12"), "2021": ("2021-01", "2021-12"),
+               "2023 Jan–Sep": ("2023-01", "2023-09"), "2024 Jan–Sep": ("2024-01", "2024-09")}
+    starts = {"2017": "2017-01-01", "2021": "2021-01-01", "2023 Jan–Sep": "2023-01-01",
+              "2024 Jan–Sep": "2024-01-01"}
+    thr: dict[str, dict[str, float]] = {}
+    print("\n| period | referred: model / IRB | finalised: model / IRB |")
+    print("|---|---|---|")
+    for k, (lo, hi) in periods.items():
+        sel = (lab >= lo) & (lab <= hi)
+        day = dt.date.fromisoformat(starts[k])
+        irb = {n: float(data_series(n, "CA").filter(pl.col("period") == day)["value"][0])
+               for n in ("irb_rpd_referred", "irb_rpd_finalized")}
+        thr[k] = {"referred_model": round(float(mref[sel].sum())),
+                  "referred_irb": irb["irb_rpd_referred"],
+                  "finalised_model": round(float(mfin[sel].sum())),
+                  "finalised_irb": irb["irb_rpd_finalized"]}
+        print(f"| {k} | {thr[k]['referred_model']:,} / {irb['irb_rpd_referred']:,.0f} | "
+              f"{thr[k]['finalised_model']:,} / {irb['irb_rpd_finalized']:,.0f} |")
+    mwait = np.mean(wait, axis=0)
+    waits: dict[str, dict[str, float]] = {}
+    print("\n| claims referred in | model wait_days_p50 (months) | IRB projected wait (months) "
+          "| source |")
+    print("|---|---|---|---|")
+    for month, months, url in PUBLISHED_WAITS:
+        days = float(mwait[labels.index(month)])
+        waits[month] = {"model_days": round(days, 1), "model_months": round(days / 30.44, 1),
+                        "published_months": months}
+        print(f"| {month} | {days:.0f} d ({days / 30.44:.1f}) | {months:.0f} | {url} |")
+    # federal cost of the irregular migrants' cohorts (PBO unit costs, where the PBO gives one)
+    cc = cohort_cost(pl.DataFrame({"month": labels, "value": np.mean(rcmp, axis=0)}))
+    fy = cc.group_by("fiscal_year", maintain_order=True).agg(
+        pl.col("value").sum(), pl.col("low").sum(), pl.col("high").sum())
+    costs = {r["fiscal_year"]: {k: round(float(r[k]) / 1e6, 1) for k in ("value", "low", "high")}
+             for r in fy.iter_rows(named=True)}
+    print("\n| fiscal year of arrival | model RCMP-intercepted claimants × PBO unit cost ($M) |")
+    print("|---|---|")
+    for k, v in costs.items():
+        band = f" ({v['low']:,.0f} – {v['high']:,.0f})" if v["high"] else ""
+        print(f"| {k} | {v['value']:,.1f}{band} |")
+    # capacity scenario vs historical run to the same end
+    end = {"end": "2026-12-31", "replicates": a.replicates}
+    runs = {name: run_scenario(load_scenario(name, end), seed=a.seed).monthly
+            for name in ("historical", "capacity")}
+    # a processing-time target instead: every claim decided within 365 days from 2025-01-01
+    tgt = {**end, "processing": {"irb_wait_target_days": {"2025-01-01": 365}}}
+    target_run = run_scenario(load_scenario("historical", tgt), seed=a.seed).monthly
+
+    def val(name: str, series: str, month: str) -> float:
+        m = runs[name]
+        v = m.filter((pl.col("series") == series) & (pl.col("geography") == "CA")
+                     & (pl.col("month") == month))["value"]
+        return round(float(v[0]), 1)
+
+    cap: dict[str, dict[str, float]] = {}
+    print("\n| month | irb_pending hist / capacity | wait_days_p50 (referred that month) "
+          "hist / capacity | wait_days_p90 hist / capacity |")
+    print("|---|---|---|---|")
+    for month in ("2022-12", "2024-12", "2025-06", "2025-12", "2026-06", "2026-12"):
+        cap[month] = {f"{k}_{n}": val(n, k, month) for n in runs
+                      for k in ("irb_pending", "wait_days_p50", "wait_days_p90")}
+        c = cap[month]
+        print(f"| {month} | {c['irb_pending_historical']:,.0f} / {c['irb_pending_capacity']:,.0f}"
+              f" | {c['wait_days_p50_historical']:.0f} / {c['wait_days_p50_capacity']:.0f} | "
+              f"{c['wait_days_p90_historical']:.0f} / {c['wait_days_p90_capacity']:.0f} |")
+    def year_sum(m: pl.DataFrame, series: str, year: str) -> float:
+        v = m.filter((pl.col("series") == series) & (pl.col("geography") == "CA")
+                     & pl.col("month").str.starts_with(year))["value"]
+        return round(float(v.sum()))
+
+    def at(m: pl.DataFrame, series: str, month: str) -> float:
+        v = m.filter((pl.col("series") == series) & (pl.col("geography") == "CA")
+                     & (pl.col("month") == month))["value"]
+        return round(float(v[0]), 1)
+
+    target: dict[str, dict[str, float]] = {}
+    print("\n| year | RPD finalisations: historical / +30 % / 365-day target | irb_pending at "
+          "year end: historical / +30 % / target |")
+    print("|---|---|---|")
+    for year in ("2024", "2025", "2026"):
+        ms = {"historical": runs["historical"], "capacity": runs["capacity"],
+              "target_365": target_run}
+        target[year] = {f"finalised_{k}": year_sum(m, "irb_finalised", year)
+                        for k, m in ms.items()}
+        target[year].update({f"pending_{k}": at(m, "irb_pending", f"{year}-12")
+                             for k, m in ms.items()})
+        v = target[year]
+        print(f"| {year} | {v['finalised_historical']:,.0f} / {v['finalised_capacity']:,.0f} / "
+              f"{v['finalised_target_365']:,.0f} | {v['pending_historical']:,.0f} / "
+              f"{v['pending_capacity']:,.0f} / {v['pending_target_365']:,.0f} |")
+    for month in ("2024-06", "2025-06", "2026-06"):
+        target[month] = {"wait_p90_target_365": at(target_run, "wait_days_p90", month)}
+    print("target run wait_days_p90 (referred 2024-06 / 2025-06 / 2026-06): "
+          + " / ".join(f"{target[m]['wait_p90_target_365']:.0f}"
+                       for m in ("2024-06", "2025-06", "2026-06")))
+    wall = time.perf_counter() - t0
+    print(json.dumps({
+        "command": f"python benchmarks/irb_processing.py --seed {a.seed} "
+                   f"--replicates {a.replicates}",
+        "wall_s": round(wall, 1),
+        "irb_pending_smape_old": f_old, "irb_pending_smape_new": f_new,
+        "throughput": thr, "published_waits": waits, "capacity": cap,
+        "federal_cohort_cost_musd": costs, "wait_target_365": target,
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
