@@ -27,6 +27,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "models": ("calibrate", "api", "cli", "report"),
     "calibrate": ("api", "cli"),
     "metrics": ("sim", "models", "calibrate", "api", "cli", "report", "store"),
+    "statforecast": ("law", "data", "sim", "models", "calibrate", "api", "cli", "report",
+                     "store", "forecast", "metrics"),
+    "forecast": ("api", "cli"),
     "errors": ("law", "data", "sim", "models", "calibrate", "api", "cli", "report", "store"),
 }
 

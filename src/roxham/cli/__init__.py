@@ -32,6 +32,7 @@ def _root() -> None:
 # Command modules, each with ``register(app: typer.Typer) -> None``.
 _COMMAND_MODULES: tuple[str, ...] = (
     "roxham.cli.run_cmd",
+    "roxham.cli.forecast_cmd",
     "roxham.cli.runs_cmd",
     "roxham.cli.compare_cmd",
     "roxham.cli.version_cmd",

@@ -15,7 +15,9 @@ Public API (the contract used by the Canada–US model and the web API):
 - :func:`list_series` — the catalogue: series × geography, coverage, counts, sources;
 - :func:`monthly` — one preferred figure per calendar month, with ``missing``/``conflict``;
 - :func:`daily_drivers` — daily driver series for the simulation (documented method);
-- :func:`conflicts`, :func:`verify` — cross-checks.
+- :func:`conflicts`, :func:`verify` — cross-checks;
+- :func:`observed_until` — a cut-off: inside it every loader returns only figures whose
+  period ends by a month (forecasts and fits for an origin read data inside it).
 
 >>> qc = series("rcmp_interceptions", geography="QC", start="2017-08", end="2017-08",
 ...             vintage="official")
@@ -27,6 +29,7 @@ True
 
 from __future__ import annotations
 
+from roxham.data.cutoff import current_cutoff, observed_until
 from roxham.data.drivers import EVENT_DRIVERS, MONTHLY_DRIVERS, daily_drivers, drivers_info
 from roxham.data.load import EVENT_COLUMNS, FIGURE_COLUMNS, events, figures, resolve_data_dir
 from roxham.data.query import conflicts, info, list_series, monthly, series, series_names, sources
@@ -39,6 +42,7 @@ __all__ = [
     "MONTHLY_DRIVERS",
     "VerifyReport",
     "conflicts",
+    "current_cutoff",
     "daily_drivers",
     "drivers_info",
     "events",
@@ -47,6 +51,7 @@ __all__ = [
     "info",
     "list_series",
     "monthly",
+    "observed_until",
     "resolve_data_dir",
     "series",
     "series_names",

@@ -542,14 +542,20 @@ def figures(
     The IRCC claims table (series ``asylum_claims_by_office``) comes in vintages (the bundled
     one, 2025-07-31, and each imported workbook): the newest vintage of each figure wins;
     ``vintage="YYYY-MM-DD"`` gives that vintage's figures instead, ``vintage="all"`` every
-    vintage side by side.
+    vintage side by side. Inside :func:`roxham.data.observed_until` only figures whose period
+    ends by the cut-off come back.
 
     >>> figures("cbp_southwest").height
     240
     """
+    from roxham.data.cutoff import current_cutoff
+
     root = resolve_data_dir(data_dir)
     df = _newest_vintage(_figures_cached(str(root), _signature(root), _store_signature()),
                          vintage)
+    cut = current_cutoff()
+    if cut is not None:  # roxham.data.observed_until: nothing whose period ends later
+        df = df.filter(pl.col("end") <= cut)
     if family is not None:
         fams = df.get_column("family").unique().sort().to_list()
         if family not in fams:

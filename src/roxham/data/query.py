@@ -132,11 +132,19 @@ def series(
     >>> df.select("period_text", "value").row(0)
     ('FY2017', 449.0)
     """
+    from roxham.data.cutoff import current_cutoff, uncut
+
     s, e = _bounds(start, end)
-    df = _check_name(name, figures(data_dir=data_dir))
+    cut = current_cutoff()
+    if cut is not None:  # a known series with nothing yet by the cut-off is empty, not unknown
+        with uncut():
+            known = _check_name(name, figures(data_dir=data_dir))
+        df = known.filter(pl.col("end") <= cut)
+    else:
+        known = df = _check_name(name, figures(data_dir=data_dir))
     if geography is not None:
         geo = geography.strip().upper()
-        geos = df.get_column("geography").unique().sort().to_list()
+        geos = known.get_column("geography").unique().sort().to_list()
         if geo not in geos:
             raise UserError(
                 f"series {name!r} has no geography {geography!r}; it has {', '.join(geos)}"

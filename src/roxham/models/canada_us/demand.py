@@ -25,6 +25,7 @@ Three kinds of **streams** spawn agents:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
@@ -74,6 +75,11 @@ class Demand:
     sw_daily: npt.NDArray[np.float64]  # [n_days] SW apprehensions per day (for the report)
     imputed_days: int = 0
     names: list[str] = field(default_factory=list)
+    #: extra land deciders a day from the US push stream (all origins and nationalities)
+    push_daily: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    #: statistical stream → per month of the run, the origin its figure was forecast from
+    #: (``None``: observed, up to the origin)
+    stat_origin: dict[str, list[str | None]] = field(default_factory=dict)
 
 
 def seasonality(doy: npt.NDArray[np.int64], amplitude: float, peak: int) -> npt.NDArray[np.float64]:
@@ -100,18 +106,66 @@ def shock_factor(days: list[dt.date], shock: Shock) -> npt.NDArray[np.float64]:
     return out
 
 
+def us_path(
+    known: npt.NDArray[np.float64], months_after: npt.NDArray[np.float64], scenario: str,
+    shift: float = 0.0,
+) -> npt.NDArray[np.float64]:
+    """The US driver ``months_after`` months beyond its latest figure, from the known monthly
+    values (oldest first): ``flat`` holds the latest, ``trend`` continues the log-linear
+    trend of the last 12 known months (at most ±5 % a month), ``surge`` rises linearly to
+    twice the latest over 6 months (A); ``shift`` multiplies by ``exp(shift)`` reached
+    linearly over 12 months (the forecast's driver draws).
+
+    >>> us_path(np.array([100.0, 100.0]), np.array([0.0, 3.0, 12.0]), "surge").tolist()
+    [100.0, 150.0, 200.0]
+    """
+    last = float(known[-1])
+    k = np.maximum(months_after, 0.0)
+    if scenario == "flat":
+        out = np.full(k.shape, last)
+    elif scenario == "trend":
+        tail = np.log(np.maximum(known[-12:], 1.0))
+        g = float(np.polyfit(np.arange(tail.size), tail, 1)[0]) if tail.size >= 3 else 0.0
+        g = min(max(g, -0.05), 0.05)
+        out = last * np.exp(g * k)
+    elif scenario == "surge":
+        out = last * (1.0 + np.minimum(k / 6.0, 1.0))
+    else:
+        from roxham.errors import UserError
+
+        raise UserError(f"unknown US scenario {scenario!r}; known: {', '.join(US_SCENARIOS)}")
+    result: npt.NDArray[np.float64] = out * np.exp(shift * np.minimum(k / 12.0, 1.0))
+    return result
+
+
+_DD_CACHE: dict[tuple[object, ...], Any] = {}
+
+#: The named US driver paths beyond the latest data (``--us-scenario``).
+US_SCENARIOS: tuple[str, ...] = ("flat", "trend", "surge")
+
+
 def sw_driver(
-    days: list[dt.date], lag_days: int
+    days: list[dt.date], lag_days: int, scenario: str = "flat", shift: float = 0.0
 ) -> tuple[npt.NDArray[np.float64], float, int]:
     """SW apprehensions per day on ``day − lag`` (``roxham.data.daily_drivers`` column
     ``usbp_sw``: the month's figure / days in the month), their 2017-2018 mean per day, and
-    the number of days that used a held value (a missing month holds the last known one)."""
+    the number of days beyond the data. A month missing inside the data holds the last known
+    figure; days after the latest figure follow the US path ``scenario`` (:func:`us_path`).
+    Under :func:`roxham.data.observed_until` the latest figure is the cut-off's."""
     from roxham.data import daily_drivers
 
     first = days[0] - dt.timedelta(days=lag_days)
     lo = min(first, dt.date(2017, 1, 1))
     hi = max(days[-1], dt.date(2018, 12, 31))
-    df = daily_drivers(lo, hi).select("date", "usbp_sw")
+    from roxham.data import current_cutoff
+
+    key = (lo, hi, current_cutoff())
+    df = _DD_CACHE.get(key)
+    if df is None:
+        df = daily_drivers(lo, hi).select("date", "usbp_sw")
+        if len(_DD_CACHE) >= 16:
+            _DD_CACHE.clear()
+        _DD_CACHE[key] = df
     dates = df.get_column("date").to_list()
     vals = df.get_column("usbp_sw").to_list()
     known = [v for v in vals if v is not None]
@@ -120,13 +174,22 @@ def sw_driver(
     ref = [v for d, v in zip(dates, vals, strict=True)
            if v is not None and d.year in (2017, 2018)]
     ref_day = float(np.mean(ref)) if ref else float(np.mean(known))
-    # hold the last known value forward (and the first one backward)
+    last_i = max(i for i, v in enumerate(vals) if v is not None)
+    # known monthly levels (per day), one per month, for the path beyond the data
+    monthly_known: list[float] = []
+    for i, v in enumerate(vals[: last_i + 1]):
+        if v is not None and (i == 0 or dates[i].month != dates[i - 1].month):
+            monthly_known.append(float(v))
     held: list[float] = []
     last = next(v for v in vals if v is not None)
-    for v in vals:
+    for v in vals[: last_i + 1]:
         if v is not None:
             last = v
         held.append(float(last))
+    beyond = np.array([(dates[i] - dates[last_i]).days / 30.4375
+                       for i in range(last_i + 1, len(dates))])
+    if beyond.size:
+        held.extend(us_path(np.asarray(monthly_known), beyond, scenario, shift).tolist())
     index = {d: i for i, d in enumerate(dates)}
     out = np.empty(len(days))
     imputed = 0
@@ -137,30 +200,248 @@ def sw_driver(
     return out, ref_day, imputed
 
 
-_SW_CACHE: dict[tuple[dt.date, int, int], tuple[npt.NDArray[np.float64], float, int]] = {}
+_SW_CACHE: dict[tuple[object, ...], tuple[npt.NDArray[np.float64], float, int]] = {}
 
 
 def _sw_driver_cached(
-    start: dt.date, n_days: int, lag_days: int
+    start: dt.date, n_days: int, lag_days: int, scenario: str = "flat", shift: float = 0.0
 ) -> tuple[npt.NDArray[np.float64], float, int]:
-    """:func:`sw_driver` of ``n_days`` days from ``start``, remembered (the data do not change
-    during a process; calibration builds the same period many times). Returns a copy."""
-    key = (start, n_days, lag_days)
+    """:func:`sw_driver` of ``n_days`` days from ``start``, remembered per data cut-off (the
+    data do not change during a process; calibration builds the same period many times).
+    Returns a copy."""
+    from roxham.data import current_cutoff
+
+    key = (start, n_days, lag_days, scenario, shift, current_cutoff())
     hit = _SW_CACHE.get(key)
     if hit is None:
         days = [start + dt.timedelta(days=i) for i in range(n_days)]
-        hit = sw_driver(days, lag_days)
-        if len(_SW_CACHE) >= 16:
+        hit = sw_driver(days, lag_days, scenario, shift)
+        if len(_SW_CACHE) >= 64:
             _SW_CACHE.clear()
         _SW_CACHE[key] = hit
     return hit[0].copy(), hit[1], hit[2]
 
 
-def _visa_gate(nat: str, day: dt.date, gate: float) -> float:
-    now, ref = visa_req_ca(nat, day), visa_req_ca(nat, _VISA_REF)
-    if now and not ref:
+#: The statistical streams: model stream → IRCC monthly series (claims by office type, CA).
+STATISTICAL_STREAMS: dict[str, str] = {
+    "air": "IRCC monthly airport claims, CA (asylum_claims_by_office, office=airport)",
+    "inland": "IRCC monthly inland-office claims, CA (asylum_claims_by_office, office=inland), "
+              "less Quebec RCMP interceptions in 2017 (IRCC counted them as inland that year)",
+}
+#: Sample paths kept per statistical forecast (``air_inland_sample`` is taken modulo this).
+N_STAT_SAMPLES = 200
+#: First month of the statistical streams' training data (IRCC's monthly table starts here).
+STAT_FIRST_MONTH = "2015-01"
+
+
+def observed_stream(kind: str, last: str) -> tuple[list[str], npt.NDArray[np.float64]]:
+    """Monthly observed claims of statistical stream ``kind`` (``air`` or ``inland``) from
+    2015-01 to ``last`` (``YYYY-MM``), NaN where no figure (read through :mod:`roxham.data`,
+    so an active :func:`roxham.data.observed_until` applies)."""
+    from roxham.data import current_cutoff, monthly
+    from roxham.data.load import resolve_data_dir
+
+    office = {"air": "airport", "inland": "inland"}[kind]
+    if last < STAT_FIRST_MONTH:
+        return [], np.zeros(0)
+    root = resolve_data_dir()
+    key = (kind, last, current_cutoff(), str(root), _data_signature(root))
+    hit = _OBS_CACHE.get(key)
+    if hit is not None:
+        return list(hit[0]), hit[1].copy()
+    m = monthly("asylum_claims_by_office", "CA", STAT_FIRST_MONTH, last,
+                subgroup=f"office={office}")
+    labels = [d.strftime("%Y-%m") for d in m.get_column("month").to_list()]
+    vals = np.array([np.nan if v is None else float(v) for v in m.get_column("value")])
+    if kind == "inland":
+        q = monthly("rcmp_interceptions", "QC", STAT_FIRST_MONTH, last)
+        rc = {d.strftime("%Y-%m"): v for d, v in zip(q.get_column("month").to_list(),
+                                                     q.get_column("value").to_list(),
+                                                     strict=True)}
+        for i, lab in enumerate(labels):
+            if lab[:4] == "2017" and rc.get(lab) is not None and not np.isnan(vals[i]):
+                vals[i] = max(vals[i] - float(rc[lab]), 0.0)
+    if len(_OBS_CACHE) >= 64:
+        _OBS_CACHE.clear()
+    _OBS_CACHE[key] = (list(labels), vals.copy())
+    return labels, vals
+
+
+_OBS_CACHE: dict[tuple[object, ...], tuple[list[str], npt.NDArray[np.float64]]] = {}
+
+
+def _data_signature(root: object) -> object:
+    """What the data read depends on (raw files and imported workbooks; see roxham.data)."""
+    from pathlib import Path
+
+    from roxham.data.load import _signature, _store_signature
+
+    return (_signature(Path(str(root))), _store_signature())
+
+
+_STAT_CACHE: dict[tuple[object, ...], object] = {}
+
+
+def stream_forecast(kind: str, origin: str, h: int) -> tuple[object, npt.NDArray[np.float64]]:
+    """Statistical forecast (:func:`roxham.statforecast.forecast`, AutoETS, season 12, on
+    ``log1p``) of stream ``kind`` for the ``h`` months after ``origin``, fitted only on data up
+    to ``origin`` (read inside :func:`roxham.data.observed_until`). Returns the
+    :class:`~roxham.statforecast.StatForecast` and the history used. Remembered per history."""
+    from roxham import statforecast
+    from roxham.data import observed_until
+
+    with observed_until(origin):
+        _, hist = observed_stream(kind, origin)
+    key = (kind, h, hist.tobytes())
+    hit = _STAT_CACHE.get(key)
+    if hit is None:
+        seed = {"air": 11, "inland": 12}[kind]
+        hit = statforecast.forecast(hist, h, n_samples=N_STAT_SAMPLES, seed=seed)
+        if len(_STAT_CACHE) >= 64:
+            _STAT_CACHE.clear()
+        _STAT_CACHE[key] = hit
+    return hit, hist
+
+
+def _month_add(month: str, k: int) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    t = y * 12 + (m - 1) + k
+    return f"{t // 12:04d}-{t % 12 + 1:02d}"
+
+
+def _month_diff(a: str, b: str) -> int:
+    """Months from ``b`` to ``a``."""
+    return (int(a[:4]) * 12 + int(a[5:7])) - (int(b[:4]) * 12 + int(b[5:7]))
+
+
+def statistical_monthly(
+    kind: str, months: list[str], origin: str | None, sample: int | None
+) -> tuple[npt.NDArray[np.float64], list[str | None]]:
+    """Expected claims of stream ``kind`` in each month of ``months`` and, per month, the
+    origin its figure was forecast from (``None``: observed, a month up to ``origin``).
+
+    ``origin`` ``None`` = rolling: each calendar year forecast from data up to December of
+    the year before. Otherwise months up to ``origin`` are the observed figures (a missing
+    one: the forecast's level) and later months the forecast from ``origin``. ``sample``
+    picks a sample path (``None``: the median)."""
+    out = np.empty(len(months))
+    origins: list[str | None] = []
+    if origin is None:
+        groups: dict[str, list[int]] = {}
+        for i, mo in enumerate(months):
+            groups.setdefault(_rolling_origin(mo), []).append(i)
+        for org, idx in groups.items():
+            f, _ = stream_forecast(kind, org, 12)
+            vals = _pick(f, sample)
+            for i in idx:
+                out[i] = vals[_month_diff(months[i], org) - 1]
+        return out, [_rolling_origin(mo) for mo in months]
+    h = max(1, max((_month_diff(mo, origin) for mo in months), default=1))
+    f, _ = stream_forecast(kind, origin, h)
+    vals = _pick(f, sample)
+    from roxham.data import observed_until
+
+    with observed_until(origin):
+        labels, obs = observed_stream(kind, origin)
+    seen = dict(zip(labels, obs.tolist(), strict=True))
+    level = float(np.nanmean(obs[-3:])) if obs.size and np.isfinite(obs[-3:]).any() else 0.0
+    for i, mo in enumerate(months):
+        k = _month_diff(mo, origin)
+        if k <= 0:
+            v = seen.get(mo, float("nan"))
+            out[i] = level if v is None or not np.isfinite(v) else v
+            origins.append(None)
+        else:
+            out[i] = vals[k - 1]
+            origins.append(origin)
+    return out, origins
+
+
+def _rolling_origin(month: str) -> str:
+    return f"{int(month[:4]) - 1:04d}-12"
+
+
+def _pick(f: object, sample: int | None) -> npt.NDArray[np.float64]:
+    from roxham.statforecast import StatForecast
+
+    assert isinstance(f, StatForecast)
+    if sample is None:
+        return f.point
+    out: npt.NDArray[np.float64] = f.samples[sample % f.samples.shape[0]]
+    return out
+
+
+def push_response(s: ModelScenario) -> tuple[npt.NDArray[np.float64], float]:
+    """Response of the land flow to a US status loss, fitted on the historical episode
+    ``demand.push_fit`` (the 2017 Haitian TPS announcement): the excess deciders a day
+    carried by its shocks in the (calibrated) scenario, ``base[origin] × share × (Π
+    multipliers − 1)``, from the announcement on. Returns the daily profile (sums to 1) and
+    the yield (excess deciders per person affected). ``(empty, 0)`` without a fit."""
+    dem = s.demand
+    fit = dem.push_fit
+    if fit is None:
+        return np.zeros(0), 0.0
+    shocks = [sh for sh in dem.shocks if sh.name in fit.shocks]
+    if not shocks:  # the scenario removed the episode: nothing to fit the response on
+        return np.zeros(0), 0.0
+    end = max(sh.end for sh in shocks)
+    days = [fit.date + dt.timedelta(days=i) for i in range((end - fit.date).days)]
+    c = s.cohorts
+    land_total = sum(c.land_nationality.values())
+    excess = np.zeros(len(days))
+    for o, base in dem.land_base_per_day.items():
+        for nat, share in c.land_nationality.items():
+            mult = np.ones(len(days))
+            hit = False
+            for sh in shocks:
+                if (not sh.origins or o in sh.origins) and (
+                        not sh.nationalities or nat in sh.nationalities):
+                    mult = mult * shock_factor(days, sh)
+                    hit = True
+            if hit:
+                excess += base * (share / land_total) * (mult - 1.0)
+    total = float(excess.sum())
+    if total <= 0:
+        return np.zeros(len(days)), 0.0
+    return excess / total, total / fit.people
+
+
+def push_rates(s: ModelScenario, days: list[dt.date]
+               ) -> dict[tuple[str, str], npt.NDArray[np.float64]]:
+    """Extra deciders a day per (origin, nationality) from ``demand.push_events``: people ×
+    weight × nationality share × yield × ``push_scale``, spread with the fitted profile from
+    each event's date (:func:`push_response`)."""
+    kernel, yld = push_response(s)
+    out: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
+    if yld <= 0 or not s.demand.push_events:
+        return out
+    n = len(days)
+    d0 = days[0]
+    for ev in s.demand.push_events:
+        size = ev.people * ev.weight * yld * s.demand.push_scale
+        off = (ev.date - d0).days
+        prof = np.zeros(n)
+        for k in range(kernel.size):
+            j = off + k
+            if 0 <= j < n:
+                prof[j] += kernel[k]
+        if not prof.any():
+            continue
+        tot_share = sum(ev.nationalities.values()) or 1.0
+        for o in ev.origins:
+            for nat, sh in ev.nationalities.items():
+                add = prof * size * sh / len(ev.origins)
+                if tot_share > 1.0:
+                    add = add / tot_share
+                out[(o, nat)] = out.get((o, nat), np.zeros(n)) + add
+    return out
+
+
+def _visa_gate(nat: str, day: dt.date, gate: float, ref: dt.date = _VISA_REF) -> float:
+    now, then = visa_req_ca(nat, day), visa_req_ca(nat, ref)
+    if now and not then:
         return gate
-    if ref and not now and gate > 0:
+    if then and not now and gate > 0:
         return 1.0 / gate
     return 1.0
 
@@ -176,7 +457,8 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
     doy = np.array([d.timetuple().tm_yday for d in days])
     dem = s.demand
     season = seasonality(doy, dem.seasonality_amplitude, dem.seasonality_peak_doy)
-    sw, sw_ref, imputed = _sw_driver_cached(days[0], n, dem.sw_lag_days)
+    sw, sw_ref, imputed = _sw_driver_cached(days[0], n, dem.sw_lag_days, dem.us_scenario,
+                                            dem.us_path_shift)
     driver = (1.0 - dem.sw_weight) + dem.sw_weight * sw / sw_ref
     shocks = [(sh, shock_factor(days, sh)) for sh in dem.shocks]
     if dem.nyc_tickets is not None:
@@ -225,6 +507,8 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
         return cdf
 
     land_total = sum(c.land_nationality.values())
+    push = push_rates(s, days)
+    push_daily = sum(push.values(), np.zeros(n))
     for oi, o in enumerate(ORIGINS):
         base = dem.land_base_per_day.get(o, 0.0)
         if base <= 0:
@@ -238,6 +522,8 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
                     not sh.nationalities or nat in sh.nationalities
                 ):
                     r = r * f
+            if (o, nat) in push:
+                r = r + push.pop((o, nat))
             rates.append(r)
             kinds.append(KIND_LAND)
             origins.append(oi)
@@ -245,10 +531,24 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
             cdfs.append(cdf_for(nat))
             names.append(f"land:{o}:{nat}")
 
-    years = np.array([d.year for d in days])
-    ydays = np.array([366 if (d.year % 4 == 0 and d.year % 100 != 0) or d.year % 400 == 0
-                      else 365 for d in days])
-    uyears, year_of_day = np.unique(years, return_inverse=True)
+    if push:
+        from roxham.errors import UserError
+
+        (o, nat), _ = next(iter(push.items()))
+        raise UserError(f"push event for {nat} at {o}: no land stream of that origin and "
+                        "nationality (cohorts.land_nationality, demand.land_base_per_day)")
+    month_of_day = [f"{d.year:04d}-{d.month:02d}" for d in days]
+    months = sorted(set(month_of_day))
+    mindex = {m: i for i, m in enumerate(months)}
+    midx = np.array([mindex[m] for m in month_of_day])
+    mdays = np.bincount(midx, minlength=len(months)).astype(float)
+    full_days = np.array([calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in months],
+                         dtype=float)
+    del mdays
+    stat_origin: dict[str, list[str | None]] = {}
+    if dem.air_inland == "official":
+        years = np.array([d.year for d in days])
+        ydays = np.array([366 if calendar.isleap(d.year) else 365 for d in days])
     # the visa facts change only on VISA_CHANGE_DATES: one gate value per stretch between them
     cuts = [0, *sorted({(c - days[0]).days for c in VISA_CHANGE_DATES
                         if days[0] < c <= days[-1]}), n]
@@ -256,21 +556,41 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
         (KIND_AIR, dem.air_claims_per_year, c.air_nationality, "air"),
         (KIND_INLAND, dem.inland_claims_per_year, c.inland_nationality, "inland"),
     ):
-        known_years = sorted(per_year)
-        per_uyear = np.array(
-            [per_year.get(int(y), per_year[min(known_years, key=lambda k: abs(k - int(y)))])
-             for y in uyears],
-            dtype=float,
-        )
-        yearly = per_uyear[year_of_day]
+        if dem.air_inland == "official":
+            known_years = sorted(per_year)
+            daily = np.array(
+                [per_year.get(int(y), per_year[min(known_years, key=lambda k: abs(k - int(y)))])
+                 for y in years], dtype=float) / ydays
+            gate_ref = [_VISA_REF] * n
+        else:
+            monthly_v, origins_m = statistical_monthly(label, months, dem.air_inland_origin,
+                                                       dem.air_inland_sample)
+            stat_origin[label] = origins_m
+            daily = monthly_v[midx] / full_days[midx]
+            # the statistical forecast carries the visa rules in force at its origin; a
+            # change after it acts through the gate (observed months: no gate)
+            gate_ref = []
+            for m in month_of_day:
+                org = origins_m[mindex[m]]
+                gate_ref.append(None if org is None else  # type: ignore[arg-type]
+                                dt.date(int(org[:4]), int(org[5:7]),
+                                        calendar.monthrange(int(org[:4]), int(org[5:7]))[1]))
         total = sum(mix.values())
         for nat, share in mix.items():
             if share <= 0:
                 continue
             gate = np.empty(n)
+            memo: dict[tuple[int, dt.date | None], float] = {}
             for a, b in itertools.pairwise(cuts):
-                gate[a:b] = _visa_gate(nat, days[a], dem.air_visa_gate)
-            rates.append(yearly / ydays * (share / total) * gate)
+                for j in range(a, b):
+                    ref = gate_ref[j]
+                    g = memo.get((a, ref))
+                    if g is None:
+                        g = 1.0 if ref is None else _visa_gate(nat, days[a], dem.air_visa_gate,
+                                                               ref)
+                        memo[(a, ref)] = g
+                    gate[j] = g
+            rates.append(daily * (share / total) * gate)
             kinds.append(kind)
             origins.append(-1)
             nats.append(nat)
@@ -288,4 +608,6 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
         sw_daily=sw,
         imputed_days=imputed,
         names=names,
+        push_daily=push_daily,
+        stat_origin=stat_origin,
     )

@@ -293,6 +293,20 @@ def _output_columns() -> list[tuple[str, str, list[str]]]:
     return cols
 
 
+def _statistical_streams(s: ModelScenario, d: Demand) -> dict[str, Any]:
+    from roxham.models.canada_us.demand import STATISTICAL_STREAMS
+
+    if s.demand.air_inland == "official":
+        return {"mode": "official (yearly IRCC totals as inputs; not for validation)"}
+    return {
+        k: {"what": STATISTICAL_STREAMS[k],
+            "method": "AutoETS (season 12, log1p), roxham.statforecast, × visa gate",
+            "forecast_origins": sorted({o for o in d.stat_origin.get(k, []) if o}),
+            "observed_months": sum(o is None for o in d.stat_origin.get(k, []))}
+        for k in STATISTICAL_STREAMS
+    }
+
+
 def run_scenario(
     s: ModelScenario,
     seed: int | None = None,
@@ -462,6 +476,9 @@ def run_scenario(
             for i, name in enumerate(E.STATE_NAMES)
         },
         "driver_imputed_days": b.demand.imputed_days,
+        # which streams are statistical (issue 13): per stream, the origins its monthly
+        # figures were forecast from (no official figure of a simulated month enters them)
+        "statistical_streams": _statistical_streams(s, b.demand),
         "claim_province_splits": claim_splits_manifest(labels[0]),
         **sb_manifest,  # issue 15
         "timings_s": {

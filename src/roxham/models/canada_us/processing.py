@@ -271,9 +271,12 @@ def daily_capacity(
     n_days: int,
     per_year: Mapping[int, float],
     factors: Mapping[dt.date, float] | None = None,
+    lag_years: int = 0,
 ) -> npt.NDArray[np.float64]:
-    """Decisions per day: the year's figure (the nearest year's where the year has none) /
-    days in the year, × the factor of the latest ``factors`` date on or before the day.
+    """Decisions per day: the figure of the year ``lag_years`` before the day's (the nearest
+    year's where that year has none; ``processing.irb_capacity_lag_years``, 1 by default, so
+    that no official figure of a simulated year enters the run) / days in the day's year, ×
+    the factor of the latest ``factors`` date on or before the day.
 
     >>> d = daily_capacity(dt.date(2019, 12, 30), 4, {2019: 365.0, 2020: 732.0},
     ...                    {dt.date(2020, 1, 1): 1.5})
@@ -312,7 +315,7 @@ def _daily_capacity(
     steps = sorted((factors or {}).items())
     for i in range(n_days):
         d = start + dt.timedelta(days=i)
-        y = _nearest(per_year, d.year)
+        y = _nearest(per_year, d.year - lag_years)
         f = 1.0
         for when, fac in steps:
             if when <= d:
@@ -375,7 +378,7 @@ def run_processing(
         to_rpd[delay:] = referred_daily[: n - delay].astype(np.float64) * share
     month = np.asarray(midx, dtype=np.int64)
     cap = daily_capacity(start, n, p.irb_finalised_per_year,
-                         p.irb_capacity_factor)
+                         p.irb_capacity_factor, p.irb_capacity_lag_years)
     rem = None if removed_daily is None else np.asarray(removed_daily, np.float64) * share
     target = np.zeros(n)
     for when, days in sorted(p.irb_wait_target_days.items()):
@@ -388,7 +391,7 @@ def run_processing(
     rej = rpd.served * _outcome_share(start, n, outcomes, "rejected")
     aw = rpd.served - acc - rej
     rad_in = rej * float(p.rad_appeal_share)
-    rad_cap = daily_capacity(start, n, p.rad_finalised_per_year)
+    rad_cap = daily_capacity(start, n, p.rad_finalised_per_year, None, p.irb_capacity_lag_years)
     rad = fifo_queue(rad_in, rad_cap, float(p.rad_pending_initial),
                      month, n_months)
     prra = ineligible_daily.astype(np.float64) * float(p.prra_apply_share)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
@@ -38,6 +38,8 @@ __all__ = [
     "IrbOutcomes",
     "ModelScenario",
     "ProcessingSection",
+    "PushEvent",
+    "PushFit",
     "Shock",
     "builtin_scenarios",
     "deep_merge",
@@ -92,6 +94,33 @@ class Shock(_Strict):
         return self
 
 
+class PushEvent(_Strict):
+    """A population losing legal status in the US (parole, TPS) on ``date`` (the
+    announcement): ``people`` (S) × ``weight`` (A: 1 for a population reached for the first
+    time, less for a repeated announcement) × ``nationalities`` shares (S or A) feed the land
+    streams of ``origins`` with the response fitted on the 2017 Haitian TPS episode
+    (:func:`roxham.models.canada_us.demand.push_response`)."""
+
+    name: str
+    date: dt.date
+    people: float = Field(ge=0.0)
+    weight: float = Field(default=1.0, ge=0.0, le=1.0)
+    nationalities: dict[str, NonNeg]
+    origins: list[str] = ["nyc"]
+    source: str = ""
+
+
+class PushFit(_Strict):
+    """The historical episode the push response is fitted on: the population affected
+    (``people``, S), the announcement day, and the demand shocks (by name) that carry its
+    excess flow in the calibrated scenario (a scenario without them has no push response)."""
+
+    date: dt.date
+    people: float = Field(gt=0.0)
+    shocks: list[str]
+    source: str = ""
+
+
 class LawSection(_Strict):
     """Law inputs: a ``roxham.law.Reform`` dict, the COVID order's [start, end) (default: the
     law's :data:`roxham.law.COVID_DIRECT_BACK`; ``None`` = no order), the information lag."""
@@ -126,9 +155,31 @@ class DemandSection(_Strict):
     shocks: list[Shock] = []
     nyc_tickets: Shock | None = None
     nyc_ticket_utility: float = 1.0
-    air_claims_per_year: dict[Year, NonNeg]
-    inland_claims_per_year: dict[Year, NonNeg]
+    #: where the air and inland streams come from: ``forecast`` (statistical forecast of
+    #: IRCC's monthly airport / inland claims from data up to an origin, × the visa gate; no
+    #: official figure of a simulated month enters it) or ``official`` (the yearly figures
+    #: below, the former behaviour: not for validation)
+    air_inland: Literal["forecast", "official"] = "forecast"
+    #: origin of the statistical forecast (``YYYY-MM``): months up to it use the observed
+    #: figures, later months the forecast from it; ``None`` = rolling: each calendar year is
+    #: forecast from data up to December of the year before (``roxham run``)
+    air_inland_origin: str | None = None
+    #: which sample path of the statistical forecast (``None``: the median)
+    air_inland_sample: int | None = Field(default=None, ge=0, le=100_000)
+    air_claims_per_year: dict[Year, NonNeg] = {}
+    inland_claims_per_year: dict[Year, NonNeg] = {}
     air_visa_gate: float = Field(default=0.3, ge=0.0, le=1.0)
+    #: US populations losing status (push stream) and the episode its response is fitted on
+    push_events: list[PushEvent] = []
+    push_fit: PushFit | None = None
+    #: (A) structural multiplier of the fitted push response (1 = as in 2017)
+    push_scale: float = Field(default=1.0, ge=0.0, le=20.0)
+    #: US southwest driver beyond its latest month: ``flat`` (hold the mean of the last 3
+    #: months), ``trend`` (the last 12 months' log-linear trend, at most ±5 %/month),
+    #: ``surge`` (rising to twice the flat level over 6 months) (A)
+    us_scenario: Literal["flat", "trend", "surge"] = "flat"
+    #: log-level shift of the US path reached after 12 months beyond the data (driver draws)
+    us_path_shift: float = Field(default=0.0, ge=-5.0, le=5.0)
 
 
 class CohortSection(_Strict):
@@ -188,6 +239,9 @@ class ProcessingSection(_Strict):
     evade_wait_days: int = Field(default=3, ge=0, le=365)
     irb_pending_initial: float = Field(default=20000.0, ge=0.0)
     irb_finalised_per_year: dict[Year, NonNeg]
+    #: the IRB's finalisations of year Y are taken from year Y − lag (1: last year's figure,
+    #: so no official figure of a simulated year enters the run; 0: the year's own figure)
+    irb_capacity_lag_years: int = Field(default=1, ge=0, le=5)
     irb_referral_share: float = Field(default=0.93, ge=0.0, le=1.0)
     #: days from a claim to its referral to the IRB (eligibility front end) (A)
     referral_delay_days: int = Field(default=5, ge=0, le=3650)
@@ -252,6 +306,26 @@ class ModelScenario(_Strict):
                 raise ValueError(f"choice.asc: unknown crossing {k!r}; known: {', '.join(ids)}")
         shocks = [*self.demand.shocks, *([self.demand.nyc_tickets] if self.demand.nyc_tickets
                                          else [])]
+        if self.demand.air_inland == "official" and not (
+                self.demand.air_claims_per_year and self.demand.inland_claims_per_year):
+            raise ValueError("demand.air_inland: official needs air_claims_per_year and "
+                             "inland_claims_per_year")
+        if self.demand.air_inland_origin is not None:
+            from roxham.data.cutoff import parse_month
+            from roxham.errors import UserError
+
+            try:
+                parse_month(self.demand.air_inland_origin)
+            except UserError as e:
+                raise ValueError(f"demand.air_inland_origin: {e}") from None
+        for pe in self.demand.push_events:
+            for n in pe.nationalities:
+                if n not in NATIONALITIES:
+                    raise ValueError(f"push event {pe.name!r}: unknown nationality {n!r}")
+            for o in pe.origins:
+                if o not in ORIGINS:
+                    raise ValueError(f"push event {pe.name!r}: unknown origin {o!r}")
+
         for o in [*self.demand.land_base_per_day, *(o for sh in shocks for o in sh.origins)]:
             if o not in ORIGINS:
                 raise ValueError(f"unknown origin {o!r}; known: {', '.join(ORIGINS)}")
@@ -339,4 +413,5 @@ def _field_names(model: type[Any]) -> set[str]:
 
 
 _FIELDS = sorted(_field_names(ModelScenario) | _field_names(Shock) | _field_names(Closure)
+                 | _field_names(PushEvent) | _field_names(PushFit)
                  | _field_names(SouthboundSection))

@@ -1,0 +1,58 @@
+"""Parameter draws for a forecast origin: the one door (docs: CONTRACTS, issue 13).
+
+:func:`parameter_draws` calls ``roxham.calibrate.posterior_for_window`` (posterior fitted only on
+official figures up to the origin) when it exists, and otherwise falls back to the shipped
+calibration's posterior draws (fitted on 2017-01..2022-12: legitimate only for origins at or
+after 2022-12). :func:`parameter_draws_info` says which was used; the forecast's manifest
+records it, and flags a fallback used for an earlier origin as a leak of later data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["SHIPPED_TRAIN_END", "parameter_draws", "parameter_draws_info"]
+
+#: End of the shipped calibration's training window.
+SHIPPED_TRAIN_END = "2022-12"
+
+
+def parameter_draws_info(origin: str, n: int, seed: int
+                         ) -> tuple[list[dict[str, float]], dict[str, Any]]:
+    """(draws, what the manifest records about them)."""
+    try:
+        from roxham.calibrate import posterior_for_window  # type: ignore[attr-defined]
+    except ImportError:
+        posterior_for_window = None
+    if posterior_for_window is not None:
+        draws = posterior_for_window(model="canada_us", train_end=origin, n=n, seed=seed)
+        return [dict(d) for d in draws], {
+            "method": "roxham.calibrate.posterior_for_window", "train_end": origin,
+            "fallback": False, "leak": False, "n": len(draws)}
+    from roxham.calibrate.ensemble import draw_parameters
+    from roxham.calibrate.runs import load_calibration
+
+    pf = load_calibration()
+    if pf is None:  # pragma: no cover - a calibration ships with the package
+        return [], {"method": "none (scenario's own values)", "fallback": True,
+                    "leak": False, "n": 0}
+    names, samples, weights = pf.posterior()
+    draws = draw_parameters(names, samples, weights, n, seed, point=pf.parameters)
+    train = pf.data.get("train") or {}
+    end = str(train.get("end", SHIPPED_TRAIN_END))
+    leak = origin < end
+    return draws, {
+        "method": "fallback: shipped calibration's posterior draws "
+                  f"({pf.where.split('/')[-1]}, fitted {train.get('start')}..{end})",
+        "train_end": end, "fallback": True, "leak": leak,
+        "note": ("the shipped fit used official figures after this origin "
+                 f"(up to {end}): parameters are NOT out of sample here") if leak else
+                "the shipped fit's window ends at or before the origin",
+        "n": len(draws)}
+
+
+def parameter_draws(origin: str, n: int, seed: int) -> list[dict[str, float]]:
+    """``n`` parameter draws for a forecast from ``origin`` (``YYYY-MM``), deterministic for
+    ``seed``: ``roxham.calibrate.posterior_for_window(model="canada_us", train_end=origin,
+    n=n, seed=seed)`` when it exists, else the shipped calibration's draws."""
+    return parameter_draws_info(origin, n, seed)[0]
