@@ -286,10 +286,11 @@ def daily_capacity(
     if not per_year:
         raise ValueError("no decisions per year")
     # the same period and figures in every replicate and calibration draw: computed once
-    key = (start, n_days, tuple(sorted(per_year.items())), tuple(sorted((factors or {}).items())))
+    key = (start, n_days, tuple(sorted(per_year.items())),
+           tuple(sorted((factors or {}).items())), int(lag_years))
     hit = _PERIOD_CACHE.get(("capacity", key))
     if hit is None:
-        hit = _daily_capacity(start, n_days, per_year, factors)
+        hit = _daily_capacity(start, n_days, per_year, factors, int(lag_years))
         _remember(("capacity", key), hit)
     return hit.copy()
 
@@ -310,6 +311,7 @@ def _daily_capacity(
     n_days: int,
     per_year: Mapping[int, float],
     factors: Mapping[dt.date, float] | None = None,
+    lag_years: int = 0,
 ) -> npt.NDArray[np.float64]:
     out = np.empty(n_days)
     steps = sorted((factors or {}).items())
