@@ -70,7 +70,16 @@ def contract_name(series: str, geography: str) -> tuple[str, str] | None:
 
 
 #: Uncertainty sources of the bands.
-SOURCES: tuple[str, ...] = ("parameter", "stochastic", "driver", "structural")
+SOURCES: tuple[str, ...] = ("parameter", "stochastic", "driver", "structural", "discrepancy")
+
+#: Series that follow the land deciders (the mechanistic streams): their predictive samples
+#: carry the level discrepancy (:func:`level_discrepancy`).
+LAND_SERIES: tuple[str, ...] = ("claims_land_poe", "claims_rcmp", "rcmp_interceptions",
+                                "irregular_crossings", "stca_returns")
+#: Bounds of the discrepancy's monthly log step (A): 0.05..0.5.
+DISCREPANCY_BOUNDS = (0.05, 0.5)
+#: Months of history used to estimate it (the latest up to the origin).
+DISCREPANCY_MONTHS = 60
 
 #: Alternative assumption sets (structural uncertainty), each (A): scenario overrides.
 STRUCTURAL_SETS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -110,6 +119,75 @@ class Forecast:
     manifest: dict[str, Any]
     observed: pl.DataFrame = field(default_factory=pl.DataFrame)
     variance_shares: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def level_sigma(values: npt.ArrayLike) -> float:
+    """Monthly log step of the level discrepancy from an observed monthly series (up to the
+    origin): a robust spread (1.4826 × median absolute deviation) of its month-to-month
+    changes of log(1 + y), within :data:`DISCREPANCY_BOUNDS`; 0.2 (A) with under 12 changes.
+
+    >>> level_sigma([100] * 20), level_sigma([100, 200] * 10 + [100]), level_sigma([5, 5, 5])
+    (0.05, 0.5, 0.2)
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)][-(DISCREPANCY_MONTHS + 1):]
+    if v.size < 13:
+        return 0.2
+    d = np.diff(np.log1p(np.maximum(v, 0.0)))
+    mad = float(np.median(np.abs(d - np.median(d)))) * 1.4826
+    return float(np.clip(mad, *DISCREPANCY_BOUNDS))
+
+
+def level_discrepancy(samples: dict[tuple[str, str], npt.NDArray[np.float64]],
+                      sigmas: dict[str, float], seed: int
+                      ) -> dict[tuple[str, str], npt.NDArray[np.float64]]:
+    """The samples with the model's level discrepancy (A): each draw's land-driven series
+    (:data:`LAND_SERIES`) of geography ``g`` are multiplied by ``exp(sigma_g W_t)``, ``W`` a
+    standard Gaussian random walk from the origin (one path per draw, shared by every series
+    and geography, so the discrepancy is the land demand's level wandering off the model's);
+    ``sigma_g`` from the observed land-port claims up to the origin (:func:`level_sigma`).
+    Each geography's ``claims_total`` is then airport + land_poe + inland again. The median
+    path is the model's; the spread grows like the square root of the horizon.
+
+    >>> x = {("claims_land_poe", "QC"): np.full((4000, 12), 100.0)}
+    >>> y = level_discrepancy(x, {"QC": 0.1}, 1)[("claims_land_poe", "QC")]
+    >>> sd12 = float(np.std(np.log(y[:, 11] / 100)))  # 0.1 × sqrt(12) = 0.346
+    >>> bool(abs(np.median(y[:, 0]) - 100) < 1.5), bool(abs(sd12 - 0.346) < 0.02)
+    (True, True)
+    """
+    out = dict(samples)
+    if not samples:
+        return out
+    n, h = next(iter(samples.values())).shape
+    walk = np.cumsum(np.random.default_rng([seed, 29]).standard_normal((n, h)), axis=1)
+    for (name, geo), x in samples.items():
+        if name in LAND_SERIES:
+            sig = sigmas.get(geo, sigmas.get("CA", 0.2))
+            out[(name, geo)] = x * np.exp(sig * walk[:, : x.shape[1]])
+    for (name, geo) in samples:
+        keys = [(p, geo) for p in ("claims_airport", "claims_land_poe", "claims_inland")]
+        if name == "claims_total" and all(k in out for k in keys):
+            out[(name, geo)] = out[keys[0]] + out[keys[1]] + out[keys[2]]
+    return out
+
+
+def _land_sigmas(origin: str, geos: set[str]) -> dict[str, float]:
+    """:func:`level_sigma` of IRCC's monthly land-port claims per geography, up to the origin
+    (geographies without their own series take Canada's)."""
+    from roxham.data import monthly, observed_until
+
+    out: dict[str, float] = {}
+    with observed_until(origin):
+        for geo in sorted(geos | {"CA"}):
+            try:
+                m = monthly("asylum_claims_by_office", geo, "2015-01", origin,
+                            subgroup="office=land_poe")
+            except (UserError, KeyError, ValueError):
+                continue
+            vals = [x for x in m.filter(~pl.col("missing")).get_column("value").to_list()
+                    if x is not None]
+            out[geo] = level_sigma(vals)
+    return out
 
 
 def _month_add(month: str, k: int) -> str:
@@ -355,13 +433,18 @@ def make_forecast(
     col_index = {c: j for j, c in enumerate(cols)}
     rows: list[dict[str, Any]] = []
     samples: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
+    raw: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
+    src_of: dict[tuple[str, str], int] = {}
     for src, j0 in col_index.items():
         target = contract_name(*src)
-        if target is None or target in samples:
+        if target is None or target in raw:
             continue
-        name, geo = target
-        x = rep[:, after, j0]
-        samples[(name, geo)] = x
+        raw[target] = rep[:, after, j0]
+        src_of[target] = j0
+    sigmas = _land_sigmas(origin, {g for (_n, g) in raw})
+    samples = level_discrepancy(raw, sigmas, seed)
+    for (name, geo), x in samples.items():
+        j0 = src_of[(name, geo)]
         q = np.quantile(x, [0.05, 0.25, 0.75, 0.95], axis=0)
         for t, mo in enumerate(out_months):
             rows.append({"month": mo, "series": name, "geography": geo,
@@ -372,7 +455,13 @@ def make_forecast(
                    for k, v in dec.items()}
             noise = var["stochastic"]
             parts = {"stochastic": noise,
-                     **{k: max(var[k] - noise, 0.0) for k in SOURCES if k != "stochastic"}}
+                     **{k: max(var[k] - noise, 0.0) for k in SOURCES
+                        if k not in ("stochastic", "discrepancy")}}
+            # the level discrepancy: what it adds to the variance of the simulated draws
+            added = float(np.mean(np.var(x, axis=0, ddof=1))
+                          - np.mean(np.var(raw[(name, geo)], axis=0, ddof=1)))
+            sim_tot = sum(parts.values())
+            parts["discrepancy"] = max(added, 0.0) if sim_tot > 0 or added > 0 else 0.0
             tot = sum(parts.values())
             shares[f"{name}/{geo}"] = {k: (parts[k] / tot if tot > 0 else 0.0)
                                        for k in SOURCES}
@@ -424,7 +513,17 @@ def make_forecast(
             "structural_sets": [n for n, _ in STRUCTURAL_SETS],
             "bands": "p05..p95 and p25..p75 over the draws: parameter draw, replicate "
                      "seed, US path shift and assumption set + statistical sample path, "
-                     "all varying together",
+                     "all varying together, times the level discrepancy of the land-driven "
+                     "series",
+            "discrepancy": {
+                "what": "(A) each draw's land-driven series × exp(sigma × Gaussian random "
+                        "walk from the origin): the land demand's level wandering off the "
+                        "model's; its share is the variance it adds",
+                "series": list(LAND_SERIES),
+                "sigma_monthly_log": {g: round(v, 4) for g, v in sorted(sigmas.items())},
+                "sigma_from": "1.4826 × MAD of month-to-month changes of log(1 + IRCC "
+                              f"land-port claims), the latest {DISCREPANCY_MONTHS} months up "
+                              f"to the origin, bounded {DISCREPANCY_BOUNDS}"},
             "variance_shares_method": (f"one-at-a-time designs of {n_dec} draws each "
                                        "(only that source varying), minus the stochastic "
                                        "variance, mean over months") if n_dec else None,

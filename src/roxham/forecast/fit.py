@@ -1,10 +1,10 @@
 """Parameter draws for a forecast origin: the one door (docs: CONTRACTS, issue 13).
 
-:func:`parameter_draws` calls ``roxham.calibrate.posterior_for_window`` (posterior fitted only on
-official figures up to the origin) when it exists, and otherwise falls back to the shipped
-calibration's posterior draws (fitted on 2017-01..2022-12: legitimate only for origins at or
-after 2022-12). :func:`parameter_draws_info` says which was used; the forecast's manifest
-records it, and flags a fallback used for an earlier origin as a leak of later data.
+:func:`parameter_draws` gives the shipped calibration's posterior draws for origins at or after
+the end of its window (2017-01..2022-12: it saw nothing after the origin), and for earlier
+origins ``roxham.calibrate.posterior_for_window`` (NPE on the prior bank, fitted only on
+official figures up to the origin). :func:`parameter_draws_info` says which was used; the
+forecast's manifest records it.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ SHIPPED_TRAIN_END = "2022-12"
 def parameter_draws_info(origin: str, n: int, seed: int
                          ) -> tuple[list[dict[str, float]], dict[str, Any]]:
     """(draws, what the manifest records about them)."""
-    try:
-        from roxham.calibrate import posterior_for_window  # type: ignore[attr-defined]
-    except ImportError:
-        posterior_for_window = None
-    if posterior_for_window is not None:
+    shipped = _shipped_train_end()
+    if shipped is None or origin < shipped:
+        from roxham.calibrate import posterior_for_window
+
         draws = posterior_for_window(model="canada_us", train_end=origin, n=n, seed=seed)
         return [dict(d) for d in draws], {
             "method": "roxham.calibrate.posterior_for_window", "train_end": origin,
@@ -49,6 +48,16 @@ def parameter_draws_info(origin: str, n: int, seed: int
                  f"(up to {end}): parameters are NOT out of sample here") if leak else
                 "the shipped fit's window ends at or before the origin",
         "n": len(draws)}
+
+
+def _shipped_train_end() -> str | None:
+    """End month of the shipped calibration's window (``None`` if none ships)."""
+    from roxham.calibrate.runs import load_calibration
+
+    pf = load_calibration()
+    if pf is None:  # pragma: no cover - a calibration ships with the package
+        return None
+    return str((pf.data.get("train") or {}).get("end", SHIPPED_TRAIN_END))[:7]
 
 
 def parameter_draws(origin: str, n: int, seed: int) -> list[dict[str, float]]:
