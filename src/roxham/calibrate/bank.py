@@ -131,8 +131,11 @@ def _bank_task(model: CalibratableModel, keys: list[str], months: list[str],
     """Simulate one bank row: ``(i, [len(keys), len(months)] monthly values)``."""
     i, u, seed = task
     params = model.space.from_unit(u)
-    df = model.simulate(params, seed, months[-1])
-    tab = sim_table(df, keys)
+    series = getattr(model, "simulate_series", None)
+    if series is not None:  # summarised in the run (the same numbers, no table)
+        tab = series(params, seed, months[-1], keys)
+    else:
+        tab = sim_table(model.simulate(params, seed, months[-1]), keys)
     out = np.full((len(keys), len(months)), np.nan)
     for j, k in enumerate(keys):
         vals = tab.get(k, {})
