@@ -133,10 +133,12 @@ def test_posterior_for_window_contract(trained, cache: Path,  # type: ignore[no-
         return _poisoned(toy_observed(TRUTH, "2024-12", seed=3), train_end)
 
     monkeypatch.setattr(inf, "_observed_for", observed)
-    d = posterior_for_window("toy", END, n=20, seed=5, config=_config())
+    d = posterior_for_window("toy", END, n=20, seed=5, config=_config(), method="npe")
     assert seen == [END]
     assert len(d) == 20 and set(d[0]) == {"level", "amp", "peak"}
     assert d == trained.draws(20, seed=5)  # same cached network, same draws
+    with pytest.raises(UserError, match="unknown inference method"):
+        posterior_for_window("toy", END, n=2, seed=1, method="mcmc")
     with pytest.raises(UserError, match="unknown model"):
         posterior_for_window("nope", END, n=2, seed=1)
     with pytest.raises(UserError, match="must lie in"):
@@ -160,3 +162,34 @@ def test_the_main_install_does_not_import_the_inference_packages() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_rejection_abc_keeps_the_bank_draws_nearest_the_window_and_nothing_after_it(
+        trained, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The default method: the accepted bank rows are those of smallest calibration distance
+    (recomputed here one by one with distance() on sim_table-shaped dicts), figures after the
+    window's end change nothing, and the accepted draws sit nearer the truth than the prior's."""
+    import roxham.calibrate.inference as inf
+    from roxham.calibrate import posterior_for_window
+    from roxham.calibrate.abc import abc_posterior
+    from roxham.calibrate.distance import distance
+
+    monkeypatch.setenv("ROXHAM_CACHE_DIR", str(cache))
+    monkeypatch.setitem(inf.MODELS, "toy", ToyModel)
+    bank = trained.bank
+    obs = toy_observed(TRUTH, "2024-12", seed=3)
+    post = abc_posterior(bank, obs, START, END, accept=30)
+    by_hand = []
+    for i in range(len(bank)):
+        sim = {"toy/X": dict(zip(bank.months, bank.series["toy/X"][i].tolist(), strict=True))}
+        by_hand.append(distance(sim, obs, START, END).value)
+    assert sorted(post.rows.tolist()) == sorted(np.argsort(by_hand, kind="stable")[:30].tolist())
+    assert post.tolerance == pytest.approx(sorted(by_hand)[29])
+    poisoned = abc_posterior(bank, _poisoned(obs, END), START, END, accept=30)
+    assert poisoned.rows.tolist() == post.rows.tolist()
+    monkeypatch.setattr(inf, "_observed_for", lambda m, e: _poisoned(obs, e))
+    d = posterior_for_window("toy", END, n=40, seed=2, config=_config())
+    assert d == posterior_for_window("toy", END, n=40, seed=2, config=_config())
+    level = np.array([x["level"] for x in d])
+    prior_level = np.array([ToyModel().space.from_unit(list(u))["level"] for u in bank.u])
+    assert abs(np.median(level) - TRUTH["level"]) < abs(np.median(prior_level) - TRUTH["level"])

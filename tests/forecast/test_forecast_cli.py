@@ -83,9 +83,22 @@ def test_bands_are_ordered_and_shares_sum_to_one() -> None:
 
 def test_nothing_after_the_origin_enters(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """Origin 2019-06: wiping every figure after 2019-06 from the data changes nothing."""
+    """Origin 2019-06: wiping every figure after 2019-06 from the data changes nothing; the
+    parameters come from a posterior asked for the window ending at the origin (the NPE
+    itself is tested in tests/calibrate/test_inference.py; here a stand-in that records
+    what it is asked and gives the shipped fit's point, so no prior bank is simulated)."""
+    import roxham.calibrate as C
+    from roxham.calibrate.runs import load_calibration
     from roxham.models.canada_us import demand as D
 
+    asked: list[tuple[str, str, int, int]] = []
+    point = load_calibration().parameters  # type: ignore[union-attr]
+
+    def posterior(model: str, train_end: str, n: int, seed: int) -> list[dict[str, float]]:
+        asked.append((model, train_end, n, seed))
+        return [dict(point) for _ in range(n)]
+
+    monkeypatch.setattr(C, "posterior_for_window", posterior)
     a = make_forecast("2019-06", 2, "flat", draws=4, seed=1, decompose=False)
     root = tmp_path / "raw"
     shutil.copytree(resolve_data_dir(), root)
@@ -102,7 +115,9 @@ def test_nothing_after_the_origin_enters(tmp_path: Path,
     D._DD_CACHE.clear()
     b = make_forecast("2019-06", 2, "flat", draws=4, seed=1, decompose=False)
     assert a.monthly.equals(b.monthly)
-    assert a.manifest["parameters"]["leak"]  # the shipped fit ends 2022-12: flagged
+    assert asked == [("canada_us", "2019-06", 4, 1)] * 2
+    assert a.manifest["parameters"]["train_end"] == "2019-06"
+    assert not a.manifest["parameters"]["fallback"]
 
 
 @pytest.mark.slow

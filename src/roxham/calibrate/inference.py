@@ -43,8 +43,10 @@ __all__ = [
     "window_posterior",
 ]
 
-#: inference methods of posterior_for_window / roxham calibrate --method
-METHODS = ("npe",)
+#: inference methods of posterior_for_window: rejection ABC on the prior bank with the
+#: calibration distance (the default: on the real series with this model's targets it fits far
+#: better than NPE, models/canada_us/MODEL.md, *Inference*), and neural posterior estimation
+METHODS = ("abc", "npe")
 
 
 def _canada_us() -> CalibratableModel:
@@ -160,12 +162,15 @@ def posterior_for_window(
     *,
     executor: Executor | None = None,
     config: NPEConfig | None = None,
+    method: str = "abc",
 ) -> list[dict[str, float]]:
     """``n`` parameter draws of ``model`` (``"canada_us"``) fitted only on the official
-    figures of ``train_start..train_end`` (NPE on the prior bank; cached on disk per model
-    hash, window and method; the same draws for the same seed).
+    figures of ``train_start..train_end``, from the prior bank (cached on disk per model
+    hash): ``method="abc"`` (default) rejection ABC with the calibration distance
+    (:mod:`roxham.calibrate.abc`), ``"npe"`` neural posterior estimation (trained network
+    cached per window). The same draws for the same seed.
 
-    Example (trains on the first call for a window, then only samples)::
+    Example (simulates the bank on the first call, then only scores it)::
 
         draws = posterior_for_window("canada_us", "2019-06", n=100, seed=1)
     """
@@ -173,9 +178,19 @@ def posterior_for_window(
         raise UserError(f"unknown model {model!r}; known: {', '.join(sorted(MODELS))}")
     if n < 1:
         raise UserError("n must be >= 1")
+    if method not in METHODS:
+        raise UserError(f"unknown inference method {method!r}; known: {', '.join(METHODS)}")
     m = MODELS[model]()
     _check_window(train_start, train_end)
     obs = _observed_for(m, train_end)
+    if method == "abc":
+        from roxham.calibrate.abc import abc_posterior
+        from roxham.calibrate.bank import build_bank
+
+        cfg = config or NPEConfig()
+        bank = build_bank(m, cfg.sims, cfg.bank_seed, executor=executor)
+        post = abc_posterior(bank, obs, train_start, train_end)
+        return [dict(m.space.from_unit(list(u))) for u in post.unit_draws(n, seed)]
     wp = window_posterior(m, obs, train_start, train_end, config, executor)
     return wp.draws(n, seed)
 
