@@ -193,3 +193,21 @@ def test_rejection_abc_keeps_the_bank_draws_nearest_the_window_and_nothing_after
     level = np.array([x["level"] for x in d])
     prior_level = np.array([ToyModel().space.from_unit(list(u))["level"] for u in bank.u])
     assert abs(np.median(level) - TRUTH["level"]) < abs(np.median(prior_level) - TRUTH["level"])
+
+
+def test_an_early_window_reads_targets_without_figures_yet_as_empty() -> None:
+    """Under a cut-off before the IRB's first monthly inventory figure (2019-04), the
+    target has nothing to fit (empty), the others keep their figures up to the cut-off;
+    without a cut-off the same target has figures."""
+    from roxham.calibrate.distance import load_observed
+    from roxham.calibrate.priors import CANADA_US_TARGETS
+    from roxham.data import observed_until
+
+    irb = [t for t in CANADA_US_TARGETS if t.key.startswith("irb_pending")]
+    assert irb
+    with observed_until("2018-06"):
+        obs = load_observed(CANADA_US_TARGETS)
+    assert obs.series[irb[0].key][0] == {}
+    qc = obs.series["rcmp_interceptions/QC"][0]
+    assert qc and max(qc) <= "2018-06"
+    assert load_observed(irb).series[irb[0].key][0]

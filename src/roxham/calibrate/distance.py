@@ -138,6 +138,7 @@ def load_observed(targets: Sequence[Target]) -> Observed:
     or press_of_official (:data:`roxham.data.grades.TARGET_GRADES`)."""
     from roxham.data import monthly
     from roxham.data import series as data_series
+    from roxham.data.cutoff import current_cutoff
     from roxham.data.grades import TARGET_GRADES
 
     series: dict[str, tuple[MonthValues, int]] = {}
@@ -156,8 +157,15 @@ def load_observed(targets: Sequence[Target]) -> Observed:
             continue
         if t.frequency != "month":
             raise ValueError(f"target {t.key}: frequency must be 'month' or 'year'")
-        df = monthly(t.data_name or t.series, t.data_geography or t.geography,
-                     subgroup=t.data_subgroup, grades=TARGET_GRADES)
+        try:
+            df = monthly(t.data_name or t.series, t.data_geography or t.geography,
+                         subgroup=t.data_subgroup, grades=TARGET_GRADES)
+        except UserError:
+            if current_cutoff() is None:
+                raise
+            # under a cut-off (an early window) a target may have no figure yet: none to fit
+            series[t.key] = ({}, 0)
+            continue
         ok = df.filter(~pl.col("missing"))
         vals = dict(zip(ok["month"].dt.strftime("%Y-%m").to_list(),
                         [float(v) for v in ok["value"].to_list()], strict=True))
