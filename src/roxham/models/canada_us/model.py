@@ -11,8 +11,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from roxham.models.canada_us.cohorts import Profile, profile_table
 from roxham.models.canada_us.demand import Demand, build_demand
 from roxham.models.canada_us.geography import CROSSINGS, ORIGINS
 from roxham.models.canada_us.law_oracle import CanadaUSLawOracle
+from roxham.models.canada_us.months import month_index
 from roxham.models.canada_us.outputs import (
     claim_columns,
     claim_splits_manifest,
@@ -243,28 +242,8 @@ def run_replicate(b: Built, seed: int) -> dict[str, Any]:
 
 
 def _months(s: ModelScenario) -> tuple[list[str], npt.NDArray[np.int64]]:
-    labels, idx, _ = _month_index(s.start, s.n_days)
+    labels, idx, _ = month_index(s.start, s.n_days)
     return list(labels), idx
-
-
-@functools.lru_cache(maxsize=8)
-def _month_index(start: dt.date, n_days: int) -> tuple[
-        tuple[str, ...], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Month labels of the period, the month of each day and the last day of each month
-    (computed once per period; the arrays are read-only)."""
-    labels: list[str] = []
-    idx = np.empty(n_days, dtype=np.int64)
-    for i in range(n_days):
-        d = start + dt.timedelta(days=i)
-        lab = f"{d.year:04d}-{d.month:02d}"
-        if not labels or labels[-1] != lab:
-            labels.append(lab)
-        idx[i] = len(labels) - 1
-    month_end = np.array([np.max(np.nonzero(idx == m)[0]) for m in range(len(labels))],
-                         dtype=np.int64)
-    idx.flags.writeable = False
-    month_end.flags.writeable = False
-    return tuple(labels), idx, month_end
 
 
 #: Output geography of the model's province codes (``other``: the rest of Canada).
@@ -371,7 +350,7 @@ def run_scenario(
         choices = res["choices"]
         assert isinstance(choices, np.ndarray)
         # monthly sums of daily counts (integers: exact in any order)
-        month_end = _month_index(s.start, s.n_days)[2]
+        month_end = month_index(s.start, s.n_days)[2]
         month_start = np.concatenate(([0], month_end[:-1] + 1))
         monthly = np.add.reduceat(out, month_start, axis=0).astype(np.float64)
         mchoice = np.add.reduceat(choices, month_start, axis=0).astype(np.float64)

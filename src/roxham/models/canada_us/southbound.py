@@ -55,6 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from roxham.models.canada_us.months import month_index
 from roxham.models.canada_us.southbound_params import (
     GROUPS,
     SECTORS,
@@ -329,7 +330,7 @@ def run_southbound(
     n_days = (end - start).days + 1
     rates, imputed = expected_rates(p, start, n_days)
     out: list[SouthboundDaily] = []
-    _, midx = _month_index(start, n_days)
+    _, midx, _ = month_index(start, n_days)
     fixed = build_simulation(p, start, end, rates) if p.month_noise_sd == 0 else None
     for rs in seeds:
         if fixed is None:
@@ -363,18 +364,6 @@ def run_southbound(
     return out, {"southbound_imputed_driver_days": imputed}
 
 
-def _month_index(start: dt.date, n_days: int) -> tuple[list[str], npt.NDArray[np.int64]]:
-    labels: list[str] = []
-    idx = np.empty(n_days, dtype=np.int64)
-    for i in range(n_days):
-        d = start + dt.timedelta(days=i)
-        lab = f"{d.year:04d}-{d.month:02d}"
-        if not labels or labels[-1] != lab:
-            labels.append(lab)
-        idx[i] = len(labels) - 1
-    return labels, idx
-
-
 def _northbound_col(columns: Sequence[tuple[str, str]], *names: tuple[str, str]) -> int | None:
     for n in names:
         if n in columns:
@@ -396,7 +385,8 @@ def monthly_rows(
     ``northbound_columns``) adds the northbound-implied southbound flows (returns to the US at
     ports; second thoughts)."""
     n_days = (end - start).days + 1
-    labels, midx = _month_index(start, n_days)
+    month_labels, midx, _ = month_index(start, n_days)
+    labels = list(month_labels)
     n_m = len(labels)
     daily, man = run_southbound(p, start, end, seeds)
     cols: list[tuple[str, str]] = []

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from roxham.models.canada_us.months import month_index
 from roxham.models.canada_us.southbound import SECTOR_GEO, expected_rates
 from roxham.models.canada_us.southbound_params import GROUPS, SECTORS, SouthboundSection, air_mix
 
@@ -135,14 +136,8 @@ def expected_apprehensions(
     lead = p.days_in_canada
     pre = start - dt.timedelta(days=lead)
     rates, _ = expected_rates(p, pre, n_days + lead)
-    labels: list[str] = []
-    idx = np.empty(n_days, dtype=np.int64)
-    for i in range(n_days):
-        d = start + dt.timedelta(days=i)
-        lab = f"{d.year:04d}-{d.month:02d}"
-        if not labels or labels[-1] != lab:
-            labels.append(lab)
-        idx[i] = len(labels) - 1
+    month_labels, idx, _ = month_index(start, n_days)
+    labels = list(month_labels)
     n_m = len(labels)
     out: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
     north = np.zeros(n_m)
