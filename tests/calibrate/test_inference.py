@@ -70,6 +70,20 @@ def test_summaries_hand_computed_and_nothing_after_the_window() -> None:
     assert all(months[c] <= "2018-12" for f in spec.features for c in f.cols)
 
 
+def test_two_builders_of_the_same_bank_at_once_both_finish_with_the_same_bank(
+        tmp_path: Path) -> None:
+    """Two backtest origins may build the same missing chunks concurrently (a run failed so:
+    both wrote one temporary file); each must finish, with identical banks."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(lambda _: build_bank(ToyModel(), 250, seed=4, cache=tmp_path), [0, 1])
+    np.testing.assert_array_equal(a.u, b.u)
+    np.testing.assert_array_equal(a.series["toy/X"], b.series["toy/X"])
+    assert sorted(p.name for p in next(tmp_path.rglob("chunk-00000.npz")).parent.iterdir()) \
+        == ["chunk-00000.npz", "chunk-00001.npz", "chunk-00002.npz"]
+
+
 def test_bank_is_reproducible_cached_and_prefix_stable(tmp_path: Path) -> None:
     m = ToyModel()
     a = build_bank(m, 130, seed=2, executor=LocalExecutor(1), cache=tmp_path)

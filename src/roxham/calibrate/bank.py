@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -192,7 +193,9 @@ def build_bank(
             u = np.array([t[1] for t in tasks], dtype=float)
             v = np.stack([r[1] for r in res]).astype(np.float32)
             if f is not None:
-                tmp = f.with_suffix(".tmp.npz")
+                # a name of its own: two processes (e.g. two backtest origins) may write
+                # the same chunk at once; each replaces the file atomically with its own
+                tmp = f.with_name(f"{f.stem}.{os.getpid()}.{uuid.uuid4().hex}.tmp.npz")
                 np.savez_compressed(tmp, u=u, v=v, keys=np.array(keys))
                 tmp.replace(f)
             us.append(u[: hi - lo])
