@@ -120,14 +120,9 @@ def test_capacity_changes_on_its_date() -> None:
 
 
 def _daily(start: dt.date, n: int) -> tuple[np.ndarray, int]:
-    labels: list[str] = []
-    idx = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        d = start + dt.timedelta(days=i)
-        lab = f"{d.year}-{d.month:02d}"
-        if not labels or labels[-1] != lab:
-            labels.append(lab)
-        idx[i] = len(labels) - 1
+    from roxham.models.canada_us.months import month_index
+
+    labels, idx, _ = month_index(start, n)
     return idx, len(labels)
 
 
