@@ -79,6 +79,7 @@ __all__ = [
     "apply_visa_overrides",
     "build_simulation",
     "expected_rates",
+    "forecast_samples",
     "monthly_rows",
     "northbound_visa_ratio",
     "run_southbound",
@@ -203,6 +204,21 @@ def pressure(days: list[dt.date], p: SouthboundSection) -> tuple[npt.NDArray[np.
     return (sw / ref) ** p.pressure_elasticity, imputed
 
 
+def damped_years(years: npt.NDArray[np.float64], kappa: float) -> npt.NDArray[np.float64]:
+    """``(1 − e^(−κ t)) / κ`` (``t`` itself when ``κ = 0``): the growth's effective years, so
+    that ``exp(r × damped_years)`` is exponential growth at ``κ = 0`` and levels off at
+    ``exp(r / κ)`` otherwise.
+
+    >>> damped_years(np.array([0.0, 1.0, 100.0]), 0.0).tolist()
+    [0.0, 1.0, 100.0]
+    >>> [round(x, 4) for x in damped_years(np.array([0.0, 1.0, 100.0]), 2.0)]
+    [0.0, 0.4323, 0.5]
+    """
+    if kappa <= 0.0:
+        return years
+    return -np.expm1(-kappa * years) / kappa
+
+
 def expected_rates(
     p: SouthboundSection, start: dt.date, n_days: int, *, visa_air_gate: float | None = None,
 ) -> tuple[dict[str, npt.NDArray[np.float64]], int]:
@@ -212,7 +228,8 @@ def expected_rates(
     season = 1.0 + p.seasonality_amplitude * np.cos(2 * np.pi * (doy - p.seasonality_peak_doy)
                                                     / 365.25)
     press, imputed = pressure(days, p)
-    years = np.array([max(0.0, (d - p.growth_from).days / 365.25) for d in days])
+    years = damped_years(np.array([max(0.0, (d - p.growth_from).days / 365.25) for d in days]),
+                         p.growth_damping_per_year)
     gate = p.visa_gate if visa_air_gate is None else visa_air_gate
     w = np.array([ramp_weight(p, d) for d in days])
     level = (1.0 - w) * p.air_level_early + w
@@ -518,3 +535,61 @@ def southbound_rows(
     a, b = as_date(start, s.start, False), as_date(end, s.end, True)
     df, _, _, _ = monthly_rows(p, a, b, replicate_seeds(seed, replicates))
     return df
+
+
+#: The last month of the figures behind the shipped ``southbound:`` values of
+#: ``historical.yaml`` (``southbound_fit --train-end 2024-02``).
+SHIPPED_TRAIN_END = "2024-02"
+
+#: The southbound series a forecast gives (series, geography).
+FORECAST_SERIES: tuple[tuple[str, str], ...] = (
+    ("usbp_apprehensions", "US-SWANTON"), ("usbp_apprehensions", "US-NORTH"),
+    *(("southbound_crossings", g) for g in (*SECTOR_GEO.values(), "US-NORTH")),
+)
+
+
+def forecast_samples(
+    origin: str, months: list[str], draws: int, seed: int,
+) -> tuple[dict[tuple[str, str], npt.NDArray[np.float64]], dict[str, Any]]:
+    """Southbound samples ``[draws, len(months)]`` of :data:`FORECAST_SERIES` for the months
+    after ``origin`` (``roxham forecast``), with no figure after the origin: everything runs
+    inside :func:`roxham.data.observed_until` ``(origin)`` (the US southwest driver holds its
+    last figure by the origin), and the parameters are the shipped fit when the origin is at
+    or after its last month (:data:`SHIPPED_TRAIN_END`), else a refit on 2017-01..origin
+    (:func:`~roxham.models.canada_us.southbound_fit.fit_cached`). Draw ``k`` is one engine
+    replicate with its own seed (``replicate_seeds(seed, draws)`` on the stream ``[seed, 15]``)
+    and its own month noise; the simulation starts three months before the first month (the
+    14 days in Canada are on the way at the start)."""
+    from roxham.data import observed_until
+    from roxham.models.canada_us.model import replicate_seeds
+    from roxham.models.canada_us.scenario import load_scenario
+
+    if not months:
+        return {}, {}
+    first, last = months[0], months[-1]
+    y, m = int(first[:4]), int(first[5:7])
+    k0 = y * 12 + m - 1 - 3
+    start = dt.date(k0 // 12, k0 % 12 + 1, 1)
+    y, m = int(last[:4]), int(last[5:7])
+    end = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+    with observed_until(origin):
+        p = load_scenario("historical").southbound
+        if origin < SHIPPED_TRAIN_END:
+            from roxham.models.canada_us.southbound_fit import fit_cached
+
+            p = fit_cached(p, origin)
+            how = f"refitted on USBP figures 2017-01..{origin} (southbound_fit.fit)"
+        else:
+            how = f"shipped fit on USBP figures 2017-01..{SHIPPED_TRAIN_END} (historical.yaml)"
+        seeds = replicate_seeds(int(np.random.default_rng([seed, 15]).integers(2**31)), draws)
+        _, rep, cols, man = monthly_rows(p, start, end, seeds)
+    labels = list(month_index(start, (end - start).days + 1)[0])
+    ix = [labels.index(mo) for mo in months]
+    ci = {c: j for j, c in enumerate(cols)}
+    out = {key: rep[:, ix, ci[key]] for key in FORECAST_SERIES}
+    info = {"parameters": how, "train_end": min(origin, SHIPPED_TRAIN_END),
+            "draws": draws, "simulation_start": start.isoformat(),
+            "bands": "p05..p95 over the draws: engine draws and the fitted month noise "
+                     f"(sd {p.month_noise_sd:.3f} on the log scale), parameters fixed",
+            "imputed_driver_days": man.get("southbound_imputed_driver_days", 0)}
+    return out, info

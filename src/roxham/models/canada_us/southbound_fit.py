@@ -31,9 +31,16 @@ import numpy.typing as npt
 
 from roxham.models.canada_us.months import month_index
 from roxham.models.canada_us.southbound import SECTOR_GEO, expected_rates
-from roxham.models.canada_us.southbound_params import GROUPS, SECTORS, SouthboundSection, air_mix
+from roxham.models.canada_us.southbound_params import (
+    GROUPS,
+    SECTORS,
+    SouthboundSection,
+    air_mix_early,
+    ramp_weight,
+)
 
-__all__ = ["Targets", "expected_apprehensions", "fit", "fit_cached", "load_targets", "main"]
+__all__ = ["DAMPING_GRID", "ROLLING_ORIGINS", "Targets", "expected_apprehensions", "fit",
+           "fit_cached", "load_targets", "main", "rolling_origin_errors"]
 
 FIT_START = dt.date(2017, 1, 1)
 #: (name, path in the section) of the fitted parameters, searched in log space when positive.
@@ -142,8 +149,10 @@ def expected_apprehensions(
     out: dict[tuple[str, str], npt.NDArray[np.float64]] = {}
     north = np.zeros(n_m)
     by_sector = {s: np.zeros(n_m) for s in SECTORS}
-    mixes = [air_mix(p, start + dt.timedelta(days=i - lead)) for i in range(n_days)]
-    air_share = {s: np.array([m[s] for m in mixes]) for s in SECTORS}
+    # air_mix of each day, linear in the ramp's weight
+    w = np.array([ramp_weight(p, start + dt.timedelta(days=i - lead)) for i in range(n_days)])
+    early = air_mix_early(p)
+    air_share = {s: (1 - w) * early[s] + w * p.sector_mix_air.get(s, 0.0) for s in SECTORS}
     for g in GROUPS:
         daily = rates[g][:n_days] if g != "resident" else rates[g][lead:]
         gm = np.zeros(n_m)
@@ -189,14 +198,22 @@ def _residuals(p: SouthboundSection, t: Targets) -> npt.NDArray[np.float64]:
 def fit(
     p: SouthboundSection, train_end: str = "2024-02"
 ) -> tuple[SouthboundSection, dict[str, Any]]:
-    """Least-squares fit of :data:`FITTED` on the figures up to ``train_end``."""
+    """Least-squares fit of :data:`FITTED` on the figures up to ``train_end`` (read inside
+    :func:`roxham.data.observed_until` ``(train_end)``: the US driver too)."""
+    from roxham.data import observed_until
+
+    with observed_until(train_end):
+        return _fit(p, train_end)
+
+
+def _fit(p: SouthboundSection, train_end: str) -> tuple[SouthboundSection, dict[str, Any]]:
     from scipy.optimize import least_squares
 
     t = load_targets(train_end)
     x0, lo, hi, names = [], [], [], []
     start = dict(X0)  # fixed starting values: the fit does not depend on the scenario's
     bounds = {"base_MX": (0.01, 200), "base_IN": (0.001, 200), "base_OTHER": (0.01, 200),
-              "growth_IN": (-1.0, 3.0), "growth_OTHER": (-1.0, 3.0),
+              "growth_IN": (-1.0, 6.0), "growth_OTHER": (-1.0, 6.0),
               "elasticity": (0.0, 3.0), "resident": (0.1, 100), "swanton_early": (0.0, 1.0),
               "level_early": (0.0, 5.0), "season_amp": (0.0, 0.9), "season_peak": (1, 366),
               "covid_air": (0.0, 1.5), "covid_resident": (0.0, 1.5)}
@@ -235,6 +252,43 @@ def fit(
             "n_targets_monthly": {f"{k[0]}:{k[1]}": len(v) for k, v in t.monthly.items()},
             "n_targets_fiscal": {f"{k[0]}:{k[1]}": sorted(v) for k, v in t.fiscal.items()}}
     return fitted, info
+
+
+#: Candidate dampings of the growth (per year) and the rolling origins of their check: each
+#: origin's fit uses the figures up to it, and is scored on the Swanton months of the next
+#: ``ROLLING_HORIZON`` months (all at or before 2024-02, so the check reads nothing later).
+DAMPING_GRID: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 2.0)
+ROLLING_ORIGINS: tuple[str, ...] = ("2022-12", "2023-03", "2023-06", "2023-09")
+ROLLING_HORIZON = 6
+
+
+def _add_months(m: str, k: int) -> str:
+    i = int(m[:4]) * 12 + int(m[5:7]) - 1 + k
+    return f"{i // 12:04d}-{i % 12 + 1:02d}"
+
+
+def rolling_origin_errors(
+    p: SouthboundSection, kappa: float, origins: tuple[str, ...] = ROLLING_ORIGINS,
+    horizon: int = ROLLING_HORIZON, last: str = "2024-02",
+) -> dict[str, float]:
+    """Out-of-sample error of the growth form ``kappa`` (:attr:`SouthboundSection.
+    growth_damping_per_year`): for each origin, :func:`fit` on the figures up to it, then the
+    mean absolute error of log(1 + expected Swanton apprehensions) over the next ``horizon``
+    months up to ``last``. Returns ``{origin: error}`` and ``mean``."""
+    q = p.model_copy(update={"growth_damping_per_year": kappa})
+    obs = load_targets(last).monthly[("usbp_apprehensions", "US-SWANTON")]
+    out: dict[str, float] = {}
+    for o in origins:
+        f, _ = fit(q, o)
+        months = [m for m in (_add_months(o, k) for k in range(1, horizon + 1))
+                  if m <= last and m in obs]
+        end = _month_end(months[-1])
+        labels, exp = expected_apprehensions(f, FIT_START, (end - FIT_START).days + 1)
+        li = {m: i for i, m in enumerate(labels)}
+        sw = exp[("usbp_apprehensions", "US-SWANTON")]
+        out[o] = float(np.mean([abs(np.log1p(sw[li[m]]) - np.log1p(obs[m])) for m in months]))
+    out["mean"] = float(np.mean([out[o] for o in origins]))
+    return out
 
 
 _FIT_CACHE: dict[tuple[str, str], SouthboundSection] = {}

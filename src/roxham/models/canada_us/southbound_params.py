@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, model_validator
 from roxham.scenario import ScenarioModel
 
 __all__ = ["GROUPS", "SECTORS", "SouthboundSection", "VisaOverride", "WindowShock", "air_mix",
-           "ramp_weight"]
+           "air_mix_early", "ramp_weight"]
 
 #: US Border Patrol sectors on the northern border, grouped as the data allow: Swanton
 #: (Vermont, northeastern New York, New Hampshire), Buffalo, Detroit, Blaine and the four others
@@ -97,11 +97,17 @@ def air_mix(p: SouthboundSection, day: dt.date) -> dict[str, float]:
     (0.25, 0.82)
     """
     w = ramp_weight(p, day)
+    early = air_mix_early(p)
+    return {k: (1 - w) * early[k] + w * p.sector_mix_air.get(k, 0.0) for k in SECTORS}
+
+
+def air_mix_early(p: SouthboundSection) -> dict[str, float]:
+    """The air route's sector shares before the ramp (:func:`air_mix` at weight 0): Swanton
+    ``swanton_share_air_early``, the rest as the residents' other sectors."""
     rest = {k: v for k, v in p.sector_mix_resident.items() if k != "swanton"}
     tot = sum(rest.values()) or 1.0
     s0 = p.swanton_share_air_early
-    early = {k: (s0 if k == "swanton" else (1 - s0) * rest.get(k, 0.0) / tot) for k in SECTORS}
-    return {k: (1 - w) * early[k] + w * p.sector_mix_air.get(k, 0.0) for k in SECTORS}
+    return {k: (s0 if k == "swanton" else (1 - s0) * rest.get(k, 0.0) / tot) for k in SECTORS}
 
 
 class SouthboundSection(_Strict):
@@ -113,6 +119,9 @@ class SouthboundSection(_Strict):
     # yearly growth (log) of each group's flow from growth_from (fitted)
     growth_per_year: dict[str, float] = {"MX": 0.0, "IN": 0.0, "OTHER": 0.0}
     growth_from: dt.date = dt.date(2021, 1, 1)
+    # damping of that growth (per year): the log-growth after t years is r (1 - e^(-κt)) / κ,
+    # r t when κ = 0 (exponential); its value is chosen by a rolling-origin check
+    growth_damping_per_year: float = Field(default=0.0, ge=0.0, le=10.0)
     # pressure = (US SW apprehensions (t - lag) / their 2017-2018 mean) ** elasticity
     pressure_elasticity: float = Field(default=1.0, ge=0.0, le=3.0)
     pressure_lag_days: int = Field(default=60, ge=0, le=365)
