@@ -100,6 +100,8 @@ _OBSERVED: dict[tuple[str, str], tuple[str, str, str]] = {
     ("rcmp_interceptions", "QC"): ("rcmp_interceptions", "QC", "all"),
     ("rcmp_interceptions", "CA"): ("rcmp_interceptions", "CA", "all"),
     ("irb_pending", "CA"): ("irb_rpd_pending_end", "CA", "all"),
+    ("usbp_apprehensions", "US-SWANTON"): ("usbp_encounters", "US-SWANTON", "all"),
+    ("usbp_apprehensions", "US-NORTH"): ("usbp_encounters", "US-NORTH", "all"),
 }
 
 
@@ -288,8 +290,8 @@ def _base_scenario(origin: str, months: int, us_scenario: str) -> tuple[Any, dic
         "demand": {"air_inland": "forecast", "air_inland_origin": origin,
                    "us_scenario": us_scenario},
         "processing": {},
-        # the southbound half (issue 15) is not forecast here: its shipped fit ends 2024-02
-        # (a leak for earlier origins) and it is half the cost of a draw
+        # the southbound half (issue 15) runs apart (_southbound): its parameters depend on
+        # the origin, and its draws need not repeat the northbound ones
         "southbound": {"enabled": False},
     }
     if irb_value is not None:
@@ -469,6 +471,15 @@ def make_forecast(
             sub_tot = sum(sub.values())
             detail[f"{name}/{geo}"] = {k: (v / sub_tot if sub_tot > 0 else 0.0)
                                        for k, v in sub.items()}
+    # the southbound half (issue 15): its own draws, parameters from data up to the origin
+    sb_samples, sb_info = _southbound(origin, out_months, draws, seed, say)
+    for (name, geo), x in sb_samples.items():
+        samples[(name, geo)] = x
+        q = np.quantile(x, [0.05, 0.25, 0.75, 0.95], axis=0)
+        for t, mo in enumerate(out_months):
+            rows.append({"month": mo, "series": name, "geography": geo,
+                         "value": float(x[:, t].mean()), "p05": float(q[0, t]),
+                         "p95": float(q[3, t]), "p25": float(q[1, t]), "p75": float(q[2, t])})
     monthly = pl.DataFrame(rows, schema={"month": pl.Utf8, "series": pl.Utf8,
                                          "geography": pl.Utf8, "value": pl.Float64,
                                          "p05": pl.Float64, "p95": pl.Float64,
@@ -504,7 +515,7 @@ def make_forecast(
             for k, v in STATISTICAL_STREAMS.items()},
         "mechanistic_streams": "land deciders (base × US southwest driver × season × shocks "
                                "+ US push stream) choosing routes under the law",
-        "not_forecast": "the southbound half (issue 15; its fit ends 2024-02)",
+        "southbound": sb_info,
         "us_driver": {"series": "usbp_encounters US-SW (CBP)", "beyond_latest": us_scenario,
                       "driver_draw_sigma_12m_log": round(sigma, 4)},
         "conditional_on_events_after_origin": push_after,
@@ -536,6 +547,17 @@ def make_forecast(
         "timings_s": {"total": round(time.perf_counter() - t0, 3)},
     }
     return Forecast(monthly, samples, manifest, observed, shares)
+
+
+def _southbound(origin: str, out_months: list[str], draws: int, seed: int,
+                say: Callable[[str], None]
+                ) -> tuple[dict[tuple[str, str], npt.NDArray[np.float64]], dict[str, Any]]:
+    """The southbound series (issue 15): :func:`roxham.models.canada_us.southbound.
+    forecast_samples` (data up to the origin; its bands are its own draws')."""
+    from roxham.models.canada_us.southbound import forecast_samples
+
+    say("southbound half")
+    return forecast_samples(origin, out_months, draws, seed)
 
 
 def _central_params(pdraws: list[dict[str, float]]) -> dict[str, float] | None:

@@ -29,6 +29,8 @@ CHARTS: tuple[tuple[str, str, str], ...] = (
     ("claims_land_poe", "CA", "Claims at land ports of entry (model)"),
     ("rcmp_interceptions", "QC", "RCMP interceptions, Quebec (model)"),
     ("irb_pending", "CA", "IRB pending inventory, month end (model, from the data at origin)"),
+    ("usbp_apprehensions", "US-SWANTON",
+     "Southbound: US Border Patrol apprehensions, Swanton sector (model)"),
 )
 
 
