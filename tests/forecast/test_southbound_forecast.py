@@ -16,8 +16,8 @@ from roxham.data import resolve_data_dir
 from roxham.models.canada_us import southbound as S
 from roxham.models.canada_us import southbound_fit as F
 
-ORIGIN = "2018-06"
-MONTHS = ["2018-07", "2018-08", "2018-09"]
+ORIGIN = "2019-06"
+MONTHS = ["2019-07", "2019-08", "2019-09"]
 
 
 def _clear_caches() -> None:
@@ -73,7 +73,7 @@ def test_southbound_series_and_no_usbp_figure_after_the_origin(
         lines = p.read_text(encoding="utf-8").splitlines(keepends=True)
         keep = [lines[0]] + [ln for ln in lines[1:]
                              if not ln[:4].isdigit() or ln[:7] <= ORIGIN
-                             or (len(ln) > 4 and ln[4] == "," and ln[:4] <= "2017")]
+                             or (len(ln) > 4 and ln[4] == "," and ln[:4] <= "2018")]
         p.write_text("".join(keep), encoding="utf-8")
     monkeypatch.setenv("ROXHAM_RAW_DIR", str(root))
     _clear_caches()

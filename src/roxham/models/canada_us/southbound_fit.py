@@ -10,6 +10,10 @@ on ``log(1 + x)``, the model's *expected* monthly apprehensions (no simulation n
   by fiscal year (FY2019-FY2021, OHSS top-6 tables),
 - Indian nationals by fiscal year (OHSS top-6 tables; years ending on or before the cut-off).
 
+``--rolling`` runs the rolling-origin check that chose the growth's form
+(``growth_damping_per_year``, :data:`DAMPING_GRID`): a fit at each of :data:`ROLLING_ORIGINS`,
+scored on the next six Swanton months, none after 2024-02.
+
 Fitted: the air bases of MX / IN / OTHER, the growth of IN and OTHER, the pressure elasticity,
 the resident baseline, the seasonality, and the COVID travel-restriction multipliers (air
 groups; residents). Everything else stays as written in the scenario (assumed or computed).
@@ -317,10 +321,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train-end", default="2024-02")
     ap.add_argument("--scenario", default="historical")
+    ap.add_argument("--rolling", action="store_true",
+                    help="the rolling-origin check of the growth's damping (DAMPING_GRID; one "
+                         "JSON line per value, ~20 fits)")
     a = ap.parse_args(argv)
     from roxham.models.canada_us.scenario import load_scenario
 
     s = load_scenario(a.scenario)
+    if a.rolling:
+        for k in DAMPING_GRID:
+            r = rolling_origin_errors(s.southbound, k)
+            sys.stdout.write(json.dumps({"growth_damping_per_year": k,
+                                         **{o: round(e, 4) for o, e in r.items()}}) + "\n")
+        return 0
     fitted, info = fit(s.southbound, a.train_end)
     v = info["fitted"]
     sys.stdout.write(
@@ -330,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         f"OTHER: {v['base_OTHER']:.4g}}}\n"
         f"  growth_per_year: {{MX: 0.0, IN: {v['growth_IN']:.4g}, "
         f"OTHER: {v['growth_OTHER']:.4g}}}\n"
+        f"  growth_damping_per_year: {s.southbound.growth_damping_per_year}  # as given\n"
         f"  pressure_elasticity: {v['elasticity']:.4g}\n"
         f"  resident_per_day: {v['resident']:.4g}\n"
         f"  swanton_share_air_early: {v['swanton_early']:.4g}\n"
