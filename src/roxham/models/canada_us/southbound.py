@@ -211,7 +211,7 @@ def damped_years(years: npt.NDArray[np.float64], kappa: float) -> npt.NDArray[np
 
     >>> damped_years(np.array([0.0, 1.0, 100.0]), 0.0).tolist()
     [0.0, 1.0, 100.0]
-    >>> [round(x, 4) for x in damped_years(np.array([0.0, 1.0, 100.0]), 2.0)]
+    >>> [round(float(x), 4) for x in damped_years(np.array([0.0, 1.0, 100.0]), 2.0)]
     [0.0, 0.4323, 0.5]
     """
     if kappa <= 0.0:
