@@ -235,3 +235,23 @@ def test_post_visa_drop_of_mexicans_within_15_points() -> None:
 
     assert change(o) == pytest.approx(-62.4, abs=0.1)
     assert abs(change(s) - change(o)) <= 15
+
+
+def test_damped_growth_is_exponential_at_zero_and_levels_off() -> None:
+    # growth factor exp(r (1 - e^(-k t)) / k): k = 0 gives exp(r t); k > 0 tends to exp(r / k)
+    p = load_scenario("historical").southbound
+    start, n = D(2023, 1, 1), 3
+    t = np.array([(start + dt.timedelta(days=i) - p.growth_from).days / 365.25
+                  for i in range(n)])
+    q0 = p.model_copy(update={"growth_damping_per_year": 0.0})
+    q1 = p.model_copy(update={"growth_damping_per_year": 1.0})
+    r0, _ = S.expected_rates(q0, start, n)
+    r1, _ = S.expected_rates(q1, start, n)
+    g = p.growth_per_year["OTHER"]
+    np.testing.assert_allclose(r1["OTHER"] / r0["OTHER"],
+                               np.exp(g * (1 - np.exp(-t)) - g * t), rtol=1e-9)
+    np.testing.assert_allclose(r1["MX"], r0["MX"])  # r(MX) = 0: no growth to damp
+    late, _ = S.expected_rates(q1, D(2060, 1, 1), 1)
+    base, _ = S.expected_rates(q1.model_copy(update={"growth_per_year": {
+        "MX": 0.0, "IN": 0.0, "OTHER": 0.0}}), D(2060, 1, 1), 1)
+    assert late["OTHER"][0] / base["OTHER"][0] == pytest.approx(np.exp(g), rel=1e-6)
