@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         referred = out[:, col["referred"]].astype(float)
         old.append(old_irb_pending(s, referred)[month_end])
         proc = P.run_processing(s.processing, s.start, referred,
-                                out[:, col["ineligible_other"]].astype(float), midx, n_m)
+                                out[:, col["ineligible_in_canada"]].astype(float), midx,
+                                n_m)
         new.append(proc["irb_pending"])
         ref.append(proc["irb_referred"])
         fin.append(proc["irb_finalised"])

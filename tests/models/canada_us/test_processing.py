@@ -235,3 +235,38 @@ def test_model_capacity_lever_acts_from_its_date(
     # claims served before the date wait as long; those referred from the date on, less
     assert (_ca(cap, "wait_days_p50") <= _ca(base, "wait_days_p50")).all()
     assert (_ca(cap, "wait_days_p50")[9:] < _ca(base, "wait_days_p50")[9:]).all()
+
+
+@pytest.fixture(scope="module")
+def c12_runs() -> tuple[pl.DataFrame, pl.DataFrame]:
+    over = {"start": "2026-01-01", "end": "2026-08-31", "replicates": 1}
+    on = run_scenario(load_scenario("historical", over), seed=3).monthly
+    off = {**over, "law": {"reform": {"in_force": {"D_C12_RA": None}}}}
+    return on, run_scenario(load_scenario("historical", off), seed=3).monthly
+
+
+def test_c12_lever_drives_prra_applications(c12_runs: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    from roxham import law
+
+    on, off = c12_runs
+    ra = law.law_date("D_C12_RA")
+    assert ra is not None and ra.strftime("%Y-%m") == "2026-03"
+    s = load_scenario("historical")
+    share = s.processing.prra_apply_share
+    # (b.1): entered after 2020-06-24 and claimed more than a year later. Inland claimants'
+    # days since entry: 540 and 1460 days are over a year (entries from 2022-04 on)
+    days = s.cohorts.inland_days_since_entry
+    over_a_year = sum(v for k, v in days.items() if k > 365) / sum(days.values())
+    assert over_a_year == pytest.approx(0.35)
+    prra_on, prra_off = _ca(on, "prra_applications"), _ca(off, "prra_applications")
+    inland_on, inland_off = _ca(on, "claims_inland"), _ca(off, "claims_inland")
+    # without C-12 nobody is found ineligible inside Canada: no PRRA application at all
+    assert (prra_off == 0).all() and (prra_on[:2] == 0).all()
+    # full months in force: take-up × the inland claims over a year after entry
+    hand = share * over_a_year * inland_off
+    assert prra_on[3:] == pytest.approx(hand[3:], rel=0.05)
+    # March: in force on the 26th, about 6 days of 31
+    assert 0.1 * hand[2] < prra_on[2] < 0.3 * hand[2]
+    # the claims no longer referred inland are the ones found ineligible
+    assert prra_on[3:] == pytest.approx(share * (inland_off - inland_on)[3:], rel=0.02)
+    assert (_ca(on, "irb_referred")[3:] < _ca(off, "irb_referred")[3:]).all()

@@ -359,7 +359,7 @@ def run_scenario(
         # (engine_model.irb_inflow: referred less those, on D_C12_RA)
         removed = referred - E.irb_inflow(b.scenario, out)
         proc = P.run_processing(b.scenario.processing, s.start, referred,
-                                out[:, series_index["ineligible_other"]].astype(float),
+                                out[:, series_index["ineligible_in_canada"]].astype(float),
                                 midx, n_m, removed_daily=removed)
         for ci, (name, _geo, src) in enumerate(out_cols):
             if name in proc:

@@ -17,9 +17,14 @@ What it models (docs: MODEL.md § Processing and capacity):
    IRB's shares of the year (``irb_outcomes``; nearest year where none).
 4. **RAD.** A share ``rad_appeal_share`` (A) of rejections is appealed the day of the
    rejection into a second FIFO queue with ``rad_finalised_per_year`` as capacity.
-5. **PRRA.** Claims the law finds ineligible on grounds other than the STCA (IRPA
-   s. 101(1), incl. the Bill C-12 grounds (b.1)/(b.2) where they are in force) may ask for a
-   PRRA (IRPA s. 112(1)); ``prra_apply_share`` (A) of them do, the day of the decision.
+5. **PRRA.** Claimants the law finds ineligible on grounds other than the STCA *inside
+   Canada* (airport and inland offices: IRPA s. 101(1), in practice the Bill C-12 grounds
+   (b.1)/(b.2) from ``D_C12_RA``, the (c.1) ground where a profile carries it) may ask for a
+   PRRA (IRPA s. 112(1); s. 112(2)(b) bars only the STCA's s. 101(1)(e)); a share
+   ``prra_apply_share`` (A, 0.9, range 0.7–1.0) of them do, the day of the decision. Those
+   refused at a land crossing (STCA, or s. 101(1)(c) after a first return) are returned to the
+   US by the engine and make no PRRA application in the model. Failed RPD/RAD claimants' PRRAs
+   (after the 12-month bar of s. 112(2)(b.1)) are not modelled.
 
 The queues are the engine's FIFO cohort queue (:func:`roxham.sim.queues.fifo_queue`, the one
 queue of the package, compiled with numba; why FIFO: the IRB hears claims primarily in the
@@ -163,8 +168,9 @@ def run_processing(
     """Monthly series (:data:`OUTPUT_SERIES`) of one replicate.
 
     ``p`` is the scenario's ``processing`` section; ``referred_daily`` the claims the law
-    refers per day, ``ineligible_daily`` those found ineligible on grounds other than the
-    STCA; ``midx`` the month index of each day; ``removed_daily`` referred claims that leave
+    refers per day, ``ineligible_daily`` those found ineligible inside Canada on grounds other
+    than the STCA (``engine_model`` series ``ineligible_in_canada``); ``midx`` the month
+    index of each day; ``removed_daily`` referred claims that leave
     the inventory undecided that day (× ``irb_referral_share``, from the newest: the
     s. 104(1)(a) notices of :func:`~roxham.models.canada_us.engine_model.irb_inflow`).
     Levels (pending) are month-end values; flows are month sums; waits are days from RPD
