@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         pl.col("value").sum(), pl.col("low").sum(), pl.col("high").sum())
     # low/high: None where the PBO gives no range (a sum of nulls is not a zero cost)
     fy = fy.join(cc.group_by("fiscal_year").agg(ranged=pl.col("low").is_not_null().all()),
-                 on="fiscal_year")
+                 on="fiscal_year").sort("fiscal_year")
     costs = {r["fiscal_year"]: {k: round(float(r[k]) / 1e6, 1)
                                 if k == "value" or r["ranged"] else None
                                 for k in ("value", "low", "high")}
