@@ -23,7 +23,8 @@ other provinces' assistance, a separate IRB decision cost (inside the PBO's figu
 
 Each value is the cost of **that month's new claimants over their stay in the item** (a
 cohort cost, as the PBO counts), not a cash flow of the month. ``low``/``high`` multiply the
-low (high) ends of every factor: the published ranges and the take-up ranges (A). They are
+low (high) ends of every factor: the published ranges and the take-up ranges (A); a figure
+without a published range counts as its own ends. They are
 ranges of inputs, not calibrated bands: no monthly cost is observed to check their coverage.
 
 >>> import polars as pl
