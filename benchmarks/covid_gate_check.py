@@ -1,4 +1,5 @@
-"""The COVID-19 travel gate of the statistical streams, measured (MODEL.md, streams table).
+"""The COVID-19 travel gate of the statistical streams, measured (streams table of
+models/canada_us/MODEL.md).
 
 1. Airport and inland stream intensities (expected claims, ``build_demand`` of the historical
    scenario, hand-tuned shares) per year 2019–2022, gate on and off, vs IRCC's monthly
@@ -7,6 +8,10 @@
    ended, the 12-month AutoETS forecast fitted on the observed history as published vs on the
    history divided by the gate (hand shares, day-weighted per month) vs with the restricted
    months treated as missing; mean |log(forecast / observed)| over the 12 months.
+3. The streams' own 12-month forecasts (``demand.statistical_monthly`` from a fixed origin,
+   the median, × the gate relative to the origin) from origins inside the restrictions,
+   gate off / on: the same error (a cheap stand-in for the model backtest at these origins,
+   which needs a prior bank).
 
     PYTHONPATH=src python benchmarks/covid_gate_check.py
 
@@ -27,6 +32,7 @@ from roxham.models.canada_us.scenario import DemandSection, load_scenario
 
 YEARS = (2019, 2020, 2021, 2022)
 ORIGINS = ("2022-12", "2023-06", "2023-12")
+COVID_ORIGINS = ("2019-12", "2020-06", "2020-12", "2021-06", "2021-12")
 
 
 def _year_sums(labels: list[str], vals: np.ndarray) -> dict[int, float]:
@@ -78,6 +84,28 @@ def degate_choice() -> None:
             print(f"  {kind:6s} {origin}  {errs[0]:12.3f}  {errs[1]:8.3f}  {errs[2]:18.3f}")
 
 
+def _month_end(month: str) -> dt.date:
+    y, m = int(month[:4]), int(month[5:7])
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def origins_inside() -> None:
+    dem = load_scenario("historical").demand
+    print("stream forecasts from origins inside the restrictions, 12 months: "
+          "mean |log(forecast/observed)|, gate off / on")
+    for kind in ("air", "inland"):
+        labels, vals = D.observed_stream(kind, "2022-12")
+        for origin in COVID_ORIGINS:
+            n = labels.index(origin) + 1
+            months = labels[n:n + 12]
+            f, _ = D.statistical_monthly(kind, months, origin, None)
+            g = np.array([_month_share(dem, kind, m, _month_end(origin)) for m in months])
+            obs = vals[n:n + 12]
+            off, on = (float(np.mean(np.abs(np.log(x / obs)))) for x in (f, f * g))
+            print(f"  {kind:6s} {origin}  {off:6.3f}  {on:6.3f}")
+
+
 if __name__ == "__main__":
     stream_totals()
     degate_choice()
+    origins_inside()

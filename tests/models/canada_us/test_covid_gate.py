@@ -102,9 +102,9 @@ def test_relative_to_the_restriction_at_the_origin() -> None:
 
 
 def test_the_forecast_history_is_not_degated() -> None:
-    """The forecasts are fitted on IRCC's observed months as published (MODEL.md: de-gating
-    the history did not improve forecasts from origins after the reopening): the gate
-    acts only on the forecast's months."""
+    """The forecasts are fitted on IRCC's observed months as published (de-gating the
+    history did not improve forecasts from origins after the reopening: see
+    models/canada_us/MODEL.md): the gate acts only on the forecast's months."""
     _, hist = D.stream_forecast("air", "2020-12", 12)
     labels, obs = D.observed_stream("air", "2020-12")
     assert np.array_equal(hist, obs, equal_nan=True) and labels[-1] == "2020-12"
