@@ -16,14 +16,20 @@ Arrays (per replicate, ``n_days`` first):
 Frames (``daily()``, ``links_frame()``, ``queues_frame()``, ``states_frame()``,
 ``monthly()``) are long/tidy with a ``replicate`` column; ``monthly()`` sums flows and takes
 end-of-month values of stocks (``population``, queue ``length``).
+
+Saved, a run has the store's one layout like every model's (``frames()``/``write()``:
+``monthly.parquet`` with month, series, geography, value, p05, p95; ``replicates.parquet``;
+``manifest.json``; the daily tables above as named extras), so ``roxham compare`` and the
+report read it like any run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +37,9 @@ import polars as pl
 
 from roxham.sim.agents import Agents, AgentState
 from roxham.sim.kernel import SERIES
+
+if TYPE_CHECKING:
+    from roxham.store.result import RunFrames
 
 __all__ = ["SERIES", "STOCK_SERIES", "ReplicateResult", "RunResult"]
 
@@ -259,8 +268,101 @@ class RunResult:
             .sort(["replicate", "month", "queue"])
         )
 
-    def write(self, directory: str | Path, **manifest: Any) -> Path:
-        """Write Parquet files and ``manifest.json`` (see :func:`roxham.store.rundir.write_run`)."""
-        from roxham.store.rundir import write_run
+    # ------------------------------------------------------------------ the store's shape
+    def replicate_monthly(self) -> tuple[npt.NDArray[np.float64], list[str], list[tuple[str, str]]]:
+        """``(values[replicate, month, column], months, columns)``: every series by month in
+        the store's vocabulary, computed from the arrays.
 
-        return write_run(directory, self, **manifest)
+        Columns are ``(series, geography)`` pairs: each location series (``population``
+        and :data:`SERIES`) at each location and at ``"total"`` (the sum over locations),
+        then the queues' ``queue_arrivals``, ``queue_served``, ``queue_wait_sum`` and
+        ``queue_length`` with the queue's name as geography. Flows are summed over the
+        month; stocks (``population``, ``queue_length``) are the value on the last simulated
+        day of the month. Months are ``YYYY-MM``.
+        """
+        month_of_day = self.dates.astype("datetime64[M]")
+        months_m, first = np.unique(month_of_day, return_index=True)
+        last = np.r_[first[1:], self.n_days] - 1
+        months = [str(m) for m in months_m]
+        names = ("population", *SERIES)
+        cols: list[tuple[str, str]] = [
+            (n, g) for n in names for g in (*self.locations, "total")]
+        queue_flows = ("queue_arrivals", "queue_served", "queue_wait_sum")
+        cols += [(n, q) for n in (*queue_flows, "queue_length") for q in self.queues]
+        out = np.empty((len(self.replicates), len(months), len(cols)), dtype=np.float64)
+        for i, rep in enumerate(self.replicates):
+            parts = []
+            for k, name in enumerate(names):
+                daily = (rep.population if name == "population" else rep.series[:, k - 1, :])
+                daily = daily.astype(np.int64)
+                daily = np.concatenate([daily, daily.sum(axis=1, keepdims=True)], axis=1)
+                parts.append(daily[last] if name in STOCK_SERIES
+                             else np.add.reduceat(daily, first, axis=0))
+            for arr in (rep.queue_arrivals, rep.queue_served, rep.queue_wait_sum):
+                parts.append(np.add.reduceat(arr.astype(np.int64), first, axis=0))
+            parts.append(rep.queue_length.astype(np.int64)[last])
+            out[i] = np.concatenate(parts, axis=1)
+        return out, months, cols
+
+    def frames(self, *, scenario: Mapping[str, Any] | None = None,
+               **manifest: Any) -> RunFrames:
+        """The run in the store's one result shape (:class:`roxham.store.result.RunFrames`):
+        ``monthly`` (mean and 5–95 % over replicates of :meth:`replicate_monthly`),
+        ``replicates``, the manifest, and the daily tables as named extras (``daily``,
+        ``links``, ``queues``, ``queues_monthly``, ``states``).
+
+        ``scenario`` (the scenario as data) is stored in the manifest with its hash;
+        ``manifest`` keys are added as they are (JSON-serialisable values).
+        """
+        from roxham import __version__
+        from roxham.store.identity import content_hash
+        from roxham.store.result import RunFrames, replicates_frame, summary_frame
+
+        rep, months, cols = self.replicate_monthly()
+        sc = dict(scenario) if scenario is not None else None
+        man: dict[str, Any] = {
+            "model": "sim",
+            "name": self.name,
+            "scenario_name": self.name,
+            "roxham_version": __version__,
+            "scenario": sc,
+            "scenario_hash": content_hash(sc) if sc is not None else None,
+            "params": self.params,
+            "seed": self.seed,
+            "replicates": len(self.replicates),
+            "replicate_keys": [r.key for r in self.replicates],
+            "start": self.start,
+            "days": self.n_days,
+            "locations": list(self.locations),
+            "links": list(self.links),
+            "queues": list(self.queues),
+            "cohorts": list(self.cohorts),
+            "agent_steps": self.agent_steps,
+            "timings": {
+                **self.timings,
+                "replicates_run_s": [r.timings.get("run_s") for r in self.replicates],
+            },
+            "metadata": self.metadata,
+            **manifest,
+        }
+        extras: dict[str, pl.DataFrame | str] = {
+            "daily": self.daily(),
+            "links": self.links_frame(),
+            "queues": self.queues_frame(),
+            "queues_monthly": self.queues_monthly(),
+            "states": self.states_frame(),
+        }
+        return RunFrames(summary_frame(rep, months, cols), replicates_frame(rep, months, cols),
+                         man, extras)
+
+    def write(self, directory: str | Path, *, scenario: Mapping[str, Any] | None = None,
+              overwrite: bool = False, **manifest: Any) -> Path:
+        """Save the run as a run directory through the store's one writer
+        (:func:`roxham.store.result.write_result`, atomic): :meth:`frames` as
+        ``monthly.parquet``, ``replicates.parquet``, ``manifest.json`` and the named extras.
+        ``roxham compare`` and the report read it like any run. Returns the directory."""
+        from roxham.store.result import write_result
+
+        write_result(self.frames(scenario=scenario, **manifest), directory,
+                     overwrite=overwrite)
+        return Path(directory)

@@ -29,6 +29,7 @@ import numpy.typing as npt
 import polars as pl
 
 from roxham.errors import UserError
+from roxham.store.identity import json_default
 from roxham.store.rundir import atomic_run_dir
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "read_result",
     "read_table",
     "replicates_frame",
+    "summary_frame",
     "write_result",
 ]
 
@@ -86,6 +88,35 @@ def replicates_frame(
     )
 
 
+def summary_frame(
+    rep: npt.NDArray[np.float64], months: Sequence[str], columns: Sequence[tuple[str, str]]
+) -> pl.DataFrame:
+    """``monthly.parquet`` from an array ``[replicate, month, column]`` whose columns are
+    (series, geography) pairs: ``value`` the mean over replicates, ``p05``/``p25``/``p75``/
+    ``p95`` their quantiles (NumPy's linear interpolation), rows by column then month.
+
+    >>> a = np.array([[[0.0], [4.0]], [[10.0], [8.0]]])
+    >>> summary_frame(a, ["2020-01", "2020-02"], [("x", "CA")]).row(0)
+    ('2020-01', 'x', 'CA', 5.0, 0.5, 9.5, 2.5, 7.5)
+    """
+    n_r, n_m, n_c = rep.shape
+    q = np.quantile(rep, [0.05, 0.95, 0.25, 0.75], axis=0) if n_r else np.full(
+        (4, n_m, n_c), np.nan)
+    mean = rep.mean(axis=0) if n_r else np.full((n_m, n_c), np.nan)
+    return pl.DataFrame(
+        {
+            "month": np.tile(np.array(list(months)), n_c),
+            "series": np.repeat(np.array([c[0] for c in columns]), n_m),
+            "geography": np.repeat(np.array([c[1] for c in columns]), n_m),
+            "value": mean.T.reshape(-1),
+            "p05": q[0].T.reshape(-1),
+            "p95": q[1].T.reshape(-1),
+            "p25": q[2].T.reshape(-1),
+            "p75": q[3].T.reshape(-1),
+        }
+    )
+
+
 def write_result(
     frames: RunFrames, directory: str | Path, *, overwrite: bool = False
 ) -> dict[str, Any]:
@@ -111,8 +142,8 @@ def write_result(
                 (tmp / name).write_text(extra, encoding="utf-8")
                 files.append(name)
         manifest = {**frames.manifest, "files": [*files, "manifest.json"]}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
-                                           encoding="utf-8")
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, default=json_default) + "\n", encoding="utf-8")
     return manifest
 
 
