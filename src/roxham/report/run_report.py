@@ -409,7 +409,7 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
     official figures stored with the run (series, geography, period, value, source_url,
     source_note, grade); without them the charts show the simulation only."""
     from roxham.report.southbound_section import southbound_html  # issue 15
-    if manifest.get("model") == "sim":  # a run of the generic engine (sim.results)
+    if manifest.get("model") in ("sim", "flee"):  # the generic engine's runs, Flee's
         return _engine_report(m, manifest)
     months = sorted(set(m["month"].to_list()))
     lo, hi = months[0], months[-1]
@@ -457,12 +457,13 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
 
 
 def _engine_report(m: pl.DataFrame, manifest: dict[str, Any]) -> str:
-    """The report of a generic-engine run: each series summed over locations, by month, with
-    its 5–95 % band over replicates (no official figures: the engine knows none)."""
+    """The report of a run of the generic engine or of Flee: each series at ``total`` (summed
+    over locations or camps), by month, with its 5–95 % band over replicates."""
     months = sorted(set(m["month"].to_list()))
     name = str(manifest.get("scenario_name", "run"))
+    model = {"sim": "engine"}.get(str(manifest.get("model")), str(manifest.get("model")))
     parts = [
-        f"<h1>Roxham — engine run: {html.escape(name)}</h1>",
+        f"<h1>Roxham — {html.escape(model)} run: {html.escape(name)}</h1>",
         f"<p class='meta'>{months[0]} → {months[-1]}; seed {manifest.get('seed')}, "
         f"{manifest.get('replicates')} replicates (band = 5–95 % over replicates); "
         f"scenario hash {manifest.get('scenario_hash')}; roxham "
@@ -507,13 +508,14 @@ COMPARE_SERIES: tuple[tuple[str, str, str], ...] = (
 
 
 #: Series that are levels (end of month), not flows: compared by their last value.
-LEVEL_SERIES = ("irb_pending", "population", "queue_length")
+LEVEL_SERIES = (
+    "irb_pending", "population", "queue_length", "camp_population", "agents")
 
 
 def compare_series(ma: pl.DataFrame, mb: pl.DataFrame) -> list[tuple[str, str, str]]:
     """(series, geography, label) compared between two runs: the Canada–US series of
-    :data:`COMPARE_SERIES` both runs hold; for runs of other models (the generic engine's),
-    every series at geography ``total`` that both hold."""
+    :data:`COMPARE_SERIES` both runs hold; for runs of other models,
+    every series at geography ``total`` that both hold (the generic engine's, Flee's)."""
     keys_a = set(ma.select("series", "geography").iter_rows())
     keys_b = set(mb.select("series", "geography").iter_rows())
     both = keys_a & keys_b

@@ -7,13 +7,15 @@ A run directory holds::
     replicates.parquet  replicate, month, series, geography, value (one row per replicate)
     manifest.json       what was run (scenario, seed, replicate seeds, versions, ...) and
                         ``files``: every file of the directory
-    <name>.parquet      named extra tables (``fit``, ``validation``, the web lab's ``series``)
+    <name>.parquet      named extra tables (``fit``, ``validation``, the web lab's ``series``,
+                        the engine's ``daily``/``links``/``queues``, Flee's ``camps``)
     <name>              named extra texts (``report.html``, Flee's ``out.csv``)
 
 :func:`write_result` writes a :class:`RunFrames` through the one atomic writer
 (:func:`roxham.store.rundir.atomic_run_dir`: claimed first, renamed into place when complete)
 and returns the manifest it wrote; :func:`read_result` reads any run directory — saved by
-``roxham run`` or by the web lab — and names what is missing or unreadable in one line.
+``roxham run``, the web lab, the generic engine (``sim.results.RunResult.write``) or
+``roxham flee run`` — and names what is missing or unreadable in one line.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import polars as pl
 
 from roxham.errors import UserError
 from roxham.store.identity import json_default
-from roxham.store.rundir import atomic_run_dir
+from roxham.store.rundir import atomic_run_dir, files_into
 
 __all__ = [
     "MONTHLY_COLUMNS",
@@ -118,16 +120,23 @@ def summary_frame(
 
 
 def write_result(
-    frames: RunFrames, directory: str | Path, *, overwrite: bool = False
+    frames: RunFrames, directory: str | Path, *, overwrite: bool = False,
+    keep_other_files: bool = False,
 ) -> dict[str, Any]:
     """Save ``frames`` as a run directory (atomically; see :mod:`roxham.store.rundir`) and
-    return the manifest written. Parquet files carry no statistics or timestamps, so the same
-    results give the same bytes."""
+    return the manifest written. Parquet files carry no timestamps, so the same results give
+    the same bytes.
+
+    ``keep_other_files``: ``directory`` may hold files of others, which stay
+    (:func:`~roxham.store.rundir.files_into`; a previous run there is replaced file by
+    file); otherwise it must be new or empty unless ``overwrite``."""
     missing = [c for c in MONTHLY_COLUMNS if c not in frames.monthly.columns]
     if missing:
         raise ValueError(f"monthly results lack columns {missing}")
     cols = [*MONTHLY_COLUMNS, *(c for c in ("p25", "p75") if c in frames.monthly.columns)]
-    with atomic_run_dir(Path(directory), overwrite=overwrite) as tmp:
+    target = (files_into(Path(directory)) if keep_other_files
+              else atomic_run_dir(Path(directory), overwrite=overwrite))
+    with target as tmp:
         files = ["monthly.parquet"]
         frames.monthly.select(cols).write_parquet(tmp / "monthly.parquet")
         if frames.replicates is not None:

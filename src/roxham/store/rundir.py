@@ -3,13 +3,18 @@
 Every run directory — ``roxham run``, the generic engine's ``RunResult.write``, the web lab's
 jobs, Flee's runs — is written through :func:`atomic_run_dir`: claimed first, filled under a
 temporary name and renamed into place when complete, so a directory with a ``manifest.json``
-is always complete. What goes in it (the one layout: ``monthly.parquet``,
+is always complete. A run saved into a folder that holds other files (``roxham flee run -o``,
+as Flee users do) goes through :func:`files_into` instead: its files are staged and moved in
+one by one, the manifest last. What goes in it (the one layout: ``monthly.parquet``,
 ``replicates.parquet``, ``manifest.json``, named extras) is :mod:`roxham.store.result`.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +22,7 @@ from pathlib import Path
 from roxham.errors import UserError
 from roxham.store.claim import claim, collect_garbage, storage_error, temp_name
 
-__all__ = ["atomic_run_dir", "check_target"]
+__all__ = ["atomic_run_dir", "check_target", "files_into"]
 
 
 @contextmanager
@@ -81,3 +86,54 @@ def check_target(final: Path, *, overwrite: bool = False) -> None:
             raise UserError(
                 f"run directory {final} exists and is not empty (--force replaces it)"
             )
+
+
+@contextmanager
+def files_into(directory: str | Path) -> Iterator[Path]:
+    """Write a run's files into ``directory``, which may hold other files: yields a hidden
+    staging folder inside it to fill; when the block ends without error each file is moved
+    into place (each move atomic, ``manifest.json`` last) and the files that the previous
+    run's manifest there listed and this run does not write are removed, so the directory
+    describes one run. Files of anyone else stay; a failed write leaves the directory as it
+    was. The directory is claimed like every run directory.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "notes.txt").write_text("mine")
+    >>> with files_into(d) as tmp:
+    ...     _ = (tmp / "manifest.json").write_text('{"files": ["manifest.json"]}')
+    >>> sorted(p.name for p in d.iterdir())
+    ['manifest.json', 'notes.txt']
+    """
+    d = Path(directory)
+    with claim(d):
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=".roxham-stage-", dir=d))
+        except OSError as e:
+            raise storage_error(e, f"run directory {str(d)!r}") from None
+        try:
+            yield stage
+            names = sorted(p.name for p in stage.iterdir() if p.name != "manifest.json")
+            old = _listed(d / "manifest.json")
+            for name in names:
+                os.replace(stage / name, d / name)
+            if (stage / "manifest.json").exists():
+                os.replace(stage / "manifest.json", d / "manifest.json")
+            for name in old:
+                if name not in names and name != "manifest.json" and "/" not in name:
+                    (d / name).unlink(missing_ok=True)
+        except OSError as e:
+            raise storage_error(e, f"run directory {str(d)!r}") from None
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _listed(manifest: Path) -> list[str]:
+    """The files an earlier run's manifest lists (none if there is no readable one)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    files = data.get("files") if isinstance(data, dict) else None
+    return [str(f) for f in files] if isinstance(files, list) else []
