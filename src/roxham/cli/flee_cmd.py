@@ -153,6 +153,7 @@ def register(app: typer.Typer) -> None:
             f"agent-steps/s: {summary['agent_steps_per_s']:,.0f}",
             markup=False,
         )
-        console.print(f"written: {out_dir}/out.csv, camps.parquet, days.parquet", markup=False)
+        console.print(f"written: {out_dir} (out.csv, monthly.parquet, camps.parquet, days.parquet)",
+                      markup=False)
 
     app.add_typer(flee)
