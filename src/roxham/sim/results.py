@@ -26,7 +26,7 @@ report read it like any run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -235,38 +235,48 @@ class RunResult:
         """Monthly long frame: replicate, month (first day), location, series, value.
 
         Flows are summed over the month; stocks (``population``) are the value on the last
-        simulated day of the month.
+        simulated day of the month (the location columns of :meth:`replicate_monthly`).
         """
-        d = self.daily().with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
-        keys = ["replicate", "month", "location", "series"]
-        flows = d.filter(~pl.col("series").is_in(STOCK_SERIES)).group_by(keys).agg(
-            pl.col("value").sum()
-        )
-        stocks = (
-            d.filter(pl.col("series").is_in(STOCK_SERIES))
-            .sort("date")
-            .group_by(keys)
-            .agg(pl.col("value").last())
-        )
-        return pl.concat([flows, stocks]).sort(keys)
+        return self._monthly_long(
+            lambda s, g: g != "total" and not s.startswith("queue_"), "location"
+        ).sort(["replicate", "month", "location", "series"])
 
     def queues_monthly(self) -> pl.DataFrame:
-        """Monthly queues: arrivals, served, wait_sum summed; length at month end; mean_wait."""
-        q = self.queues_frame().with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
+        """Monthly queues: arrivals, served, wait_sum summed; length at month end; mean_wait
+        (the queue columns of :meth:`replicate_monthly`)."""
+        q = self._monthly_long(lambda s, _g: s.startswith("queue_"), "queue")
         return (
-            q.sort("date")
-            .group_by(["replicate", "month", "queue"])
-            .agg(
-                pl.col("arrivals").sum(),
-                pl.col("served").sum(),
-                pl.col("wait_sum").sum(),
-                pl.col("length").last(),
-            )
+            q.with_columns(pl.col("series").str.strip_prefix("queue_"))
+            .pivot("series", index=["replicate", "month", "queue"], values="value")
+            .select("replicate", "month", "queue", "arrivals", "served", "wait_sum", "length")
             .with_columns(
                 (pl.col("wait_sum") / pl.col("served").cast(pl.Float64)).alias("mean_wait")
             )
             .sort(["replicate", "month", "queue"])
-        )
+        ) if self.queues else pl.DataFrame(
+            schema={"replicate": pl.Int32, "month": pl.Date, "queue": pl.String,
+                    "arrivals": pl.Int64, "served": pl.Int64, "wait_sum": pl.Int64,
+                    "length": pl.Int64, "mean_wait": pl.Float64})
+
+    def _monthly_long(self, keep: Callable[[str, str], bool], where: str) -> pl.DataFrame:
+        """Columns of :meth:`replicate_monthly` that ``keep(series, geography)`` accepts, as
+        a long frame: replicate, month (first day), ``where`` (the geography), series,
+        value (int64)."""
+        rep, months, cols = self.replicate_monthly()
+        idx = [i for i, (s, g) in enumerate(cols) if keep(s, g)]
+        n_r, n_m, n_c = len(self.replicates), len(months), len(idx)
+        first_days = np.array(months, dtype="datetime64[M]").astype("datetime64[D]")
+        return pl.DataFrame(
+            {
+                "replicate": np.repeat([r.replicate for r in self.replicates],
+                                       n_m * n_c).astype(np.int32),
+                "month": np.tile(np.repeat(first_days, n_c), n_r),
+                where: np.tile(np.array([cols[i][1] for i in idx], dtype=object), n_r * n_m),
+                "series": np.tile(np.array([cols[i][0] for i in idx], dtype=object), n_r * n_m),
+                "value": rep[:, :, idx].reshape(-1).astype(np.int64),
+            },
+            schema_overrides={where: pl.String, "series": pl.String},
+        ).with_columns(pl.col("month").cast(pl.Date))
 
     # ------------------------------------------------------------------ the store's shape
     def replicate_monthly(self) -> tuple[npt.NDArray[np.float64], list[str], list[tuple[str, str]]]:
