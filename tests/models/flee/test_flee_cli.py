@@ -72,6 +72,12 @@ def test_run_tiny_writes_flee_layout_and_json(
     got = {r["series"]: r for r in diffs}
     assert got["camp_population"]["a"] == sum(last) / 2 and got["camp_population"]["diff"] == 0
     assert got["agents"]["a"] == 1000.0  # docs/flee/FORMAT.md §10: 1000 agents by day 9
+    # and the report draws a Flee run like any run: its series over all camps
+    from roxham.report.run_report import render_run_frames
+    from roxham.store.result import read_result
+
+    page = render_run_frames(read_result(out))
+    assert "flee run" in page and "<h2>camp_population</h2>" in page and "RCMP" not in page
 
 
 def test_shipped_scenario_by_name(tmp_path: Path, capsys: Any) -> None:
