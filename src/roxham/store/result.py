@@ -182,8 +182,11 @@ def read_table(directory: str | Path, name: str) -> pl.DataFrame:
         raise RunDataMissing(f"{str(path)!r} is unreadable ({type(e).__name__})") from None
 
 
-def read_result(directory: str | Path) -> RunFrames:
-    """A saved run (monthly, replicates if saved, manifest); extras are not loaded."""
+def read_result(directory: str | Path, *, extras: bool = False) -> RunFrames:
+    """A saved run (monthly, replicates if saved, manifest); with ``extras``, also every
+    named extra table the manifest lists (``<name>.parquet``, by name; texts such as
+    ``report.html`` are not loaded), so the report can be drawn again from any run
+    directory (``roxham.report.run_report.render_run_frames``)."""
     d = Path(directory)
     manifest = read_manifest(d)
     monthly = read_table(d, "monthly")
@@ -194,4 +197,11 @@ def read_result(directory: str | Path) -> RunFrames:
     reps = (read_table(d, "replicates")
             if (d / "replicates.parquet").exists() or "replicates.parquet" in listed
             else None)
-    return RunFrames(monthly, reps, manifest)
+    tables: dict[str, pl.DataFrame | str] = {}
+    if extras:
+        for f in listed:
+            name = str(f)
+            if (name.endswith(".parquet") and "/" not in name
+                    and name not in ("monthly.parquet", "replicates.parquet")):
+                tables[name[: -len(".parquet")]] = read_table(d, name[: -len(".parquet")])
+    return RunFrames(monthly, reps, manifest, tables)
