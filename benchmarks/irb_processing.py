@@ -7,7 +7,8 @@ same replicates, and the effect of the ``capacity`` scenario on inventory and wa
 Runs the shipped ``historical`` scenario (its own parameters, not the calibration's draws)
 ``--replicates`` times; each replicate's daily referred claims feed both the old computation
 (kept here, verbatim, for the comparison) and the new queues. Then ``historical`` and
-``capacity`` to 2026-12-31 with the same seed. Prints Markdown tables; the last
+``capacity`` to 2026-12-31 with the same seed; costs per level of government (costs.py); PRRA
+applications in 2026 with and without Bill C-12. Prints Markdown tables; the last
 line is one JSON object (tables in src/roxham/models/canada_us/MODEL.md).
 """
 
@@ -26,7 +27,7 @@ from roxham.data import series as data_series
 from roxham.metrics import smape
 from roxham.models.canada_us import engine_model as E
 from roxham.models.canada_us import processing as P
-from roxham.models.canada_us.costs import cohort_cost
+from roxham.models.canada_us.costs import cohort_cost, costs_by_level, unit_figures
 from roxham.models.canada_us.model import (
     _months,
     build,
@@ -102,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         referred = out[:, col["referred"]].astype(float)
         old.append(old_irb_pending(s, referred)[month_end])
         proc = P.run_processing(s.processing, s.start, referred,
-                                out[:, col["ineligible_other"]].astype(float), midx, n_m)
+                                out[:, col["ineligible_in_canada"]].astype(float), midx,
+                                n_m)
         new.append(proc["irb_pending"])
         ref.append(proc["irb_referred"])
         fin.append(proc["irb_finalised"])
@@ -151,13 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     cc = cohort_cost(pl.DataFrame({"month": labels, "value": np.mean(rcmp, axis=0)}))
     fy = cc.group_by("fiscal_year", maintain_order=True).agg(
         pl.col("value").sum(), pl.col("low").sum(), pl.col("high").sum())
-    costs = {r["fiscal_year"]: {k: round(float(r[k]) / 1e6, 1) for k in ("value", "low", "high")}
+    # low/high: None where the PBO gives no range (a sum of nulls is not a zero cost)
+    fy = fy.join(cc.group_by("fiscal_year").agg(ranged=pl.col("low").is_not_null().all()),
+                 on="fiscal_year").sort("fiscal_year")
+    costs = {r["fiscal_year"]: {k: round(float(r[k]) / 1e6, 1)
+                                if k == "value" or r["ranged"] else None
+                                for k in ("value", "low", "high")}
              for r in fy.iter_rows(named=True)}
     print("\n| fiscal year of arrival | model RCMP-intercepted claimants × PBO unit cost ($M) |")
     print("|---|---|")
-    for k, v in costs.items():
-        band = f" ({v['low']:,.0f} – {v['high']:,.0f})" if v["high"] else ""
-        print(f"| {k} | {v['value']:,.1f}{band} |")
+    for k, c_fy in costs.items():
+        band = f" ({c_fy['low']:,.0f} – {c_fy['high']:,.0f})" if c_fy["high"] else ""
+        print(f"| {k} | {c_fy['value']:,.1f}{band} |")
     # capacity scenario vs historical run to the same end
     end = {"end": "2026-12-31", "replicates": a.replicates}
     runs = {name: run_scenario(load_scenario(name, end), seed=a.seed).monthly
@@ -213,6 +220,31 @@ def main(argv: list[str] | None = None) -> int:
     print("target run wait_days_p90 (referred 2024-06 / 2025-06 / 2026-06): "
           + " / ".join(f"{target[m]['wait_p90_target_365']:.0f}"
                        for m in ("2024-06", "2025-06", "2026-06")))
+    # costs per level of government (costs.py, unit_costs.yaml), historical run, by year
+    cl = costs_by_level(runs["historical"]).filter(pl.col("item") == "total").with_columns(
+        year=pl.col("month").str.slice(0, 4)).group_by("year", "level").agg(
+        pl.col("value").sum(), pl.col("low").sum(), pl.col("high").sum()).sort("year", "level")
+    by_level = {f"{r['year']}_{r['level']}": {k: round(float(r[k]) / 1e6, 1)
+                                               for k in ("value", "low", "high")}
+                for r in cl.iter_rows(named=True)}
+    print("\n| year | level | cohort cost of the year's new claimants, $M (band) |")
+    print("|---|---|---|")
+    for k, v in by_level.items():
+        y, lev = k.split("_", 1)
+        print(f"| {y} | {lev} | {v['value']:,.1f} ({v['low']:,.1f} – {v['high']:,.1f}) |")
+    f = unit_figures()
+    qc_paid = {y: round(f[f"qc_last_resort_paid_{y}"].value / 1e6, 1) for y in ("2023", "2024")}
+    print("Quebec last-resort assistance paid to asylum seekers' households (MESS): "
+          + ", ".join(f"{y}: {v:,.1f} $M" for y, v in qc_paid.items()))
+    # PRRA applications with and without Bill C-12's ineligibilities (2026)
+    c12 = {"start": "2026-01-01", "end": "2026-12-31", "replicates": a.replicates}
+    no_c12 = {**c12, "law": {"reform": {"in_force": {"D_C12_RA": None}}}}
+    prra = {}
+    for k, over in (("c12_on", c12), ("c12_off", no_c12)):
+        m = run_scenario(load_scenario("historical", over), seed=a.seed).monthly
+        prra[k] = year_sum(m, "prra_applications", "2026")
+    print(f"\nPRRA applications in 2026: C-12 in force {prra['c12_on']:,.0f}, "
+          f"without C-12 {prra['c12_off']:,.0f}")
     wall = time.perf_counter() - t0
     print(json.dumps({
         "command": f"python benchmarks/irb_processing.py --seed {a.seed} "
@@ -221,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         "irb_pending_smape_old": f_old, "irb_pending_smape_new": f_new,
         "throughput": thr, "published_waits": waits, "capacity": cap,
         "federal_cohort_cost_musd": costs, "wait_target_365": target,
+        "costs_by_level_musd": by_level, "qc_last_resort_paid_musd": qc_paid,
+        "prra_applications_2026": prra,
     }))
     return 0
 

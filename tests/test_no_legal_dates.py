@@ -9,8 +9,8 @@ Protocol") or points to the law.
 
 A legal date is derived from the law, not copied here: every breakpoint of the law
 (``roxham.law.breakpoints()``: each dated constant and each start or end of a provision
-version), each bound of the dated order (``COVID_DIRECT_BACK``), and the last day before each
-bound that ends something (a version's end, the order's end): "in force until 2009-07-22" is
+version), each bound of the dated orders (``roxham.law.orders()``), and the last day before each
+bound that ends something (a version's end, an order's end): "in force until 2009-07-22" is
 the same fact as the repeal. It is recognised written as ISO (``YYYY-MM-DD``) or as a date
 constructor (``date(Y, M, D)``). Visa-policy and US dates (the Mexico visa, Title 42) are
 events of the world, not of these rules, and are not covered. Data files (YAML, CSV) may hold
@@ -31,8 +31,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "roxham"
 def legal_dates() -> set[dt.date]:
     """The dates the law and its order are defined by (see the module docstring)."""
     out = set(law.breakpoints())
-    order = law.COVID_DIRECT_BACK
-    out.update((order.start, order.end, order.last_day))
+    for order in law.orders():  # the direct-back order, the COVID-19 travel restrictions
+        out.update((order.start, order.end, order.last_day))
     for p in law.provisions():
         for v in p.versions_for():
             if v.end is not None:

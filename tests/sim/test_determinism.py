@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,7 @@ from roxham.sim import (
     parse_scenario,
     run,
 )
-from roxham.store.rundir import read_manifest, read_run
+from roxham.store.result import read_manifest, read_result, read_table
 
 #: Hypothesis examples per property: 50 in CI (``CI`` set), 10 in development.
 PROFILE = settings(max_examples=50 if os.environ.get("CI") else 10, deadline=None)
@@ -56,18 +57,47 @@ def test_run_directory_contents(tmp_path: Path) -> None:
     assert m["scenario"]["name"] == "tiny" and len(m["scenario_hash"]) == 12
     assert m["roxham_version"] and m["timings"]["total_s"] > 0
     assert m["agent_steps"] == res.agent_steps
-    frames = read_run(d)
-    assert set(frames) == {"daily", "monthly", "links", "queues", "queues_monthly", "states"}
-    daily = frames["daily"]
+    # the store's one layout, like every model's run directory
+    assert sorted(p.name for p in d.iterdir()) == sorted(m["files"]) == sorted(
+        ["monthly.parquet", "replicates.parquet", "manifest.json", "daily.parquet",
+         "links.parquet", "queues.parquet", "queues_monthly.parquet", "states.parquet"])
+    daily = read_table(d, "daily")
     spawned = daily.filter(daily["series"] == "spawned")["value"].sum()
     assert spawned == 2 * 31 * 10  # 10 a day, 31 days, 2 replicates
-    monthly = frames["monthly"]
-    jan = monthly.filter((monthly["series"] == "spawned") & (monthly["replicate"] == 0))
-    assert jan["value"].sum() == 310
-    qm = frames["queues_monthly"].filter(frames["queues_monthly"]["replicate"] == 0)
-    q = frames["queues"].filter(frames["queues"]["replicate"] == 0)
+    got = read_result(d)
+    assert got.monthly.columns[:6] == ["month", "series", "geography", "value", "p05", "p95"]
+    reps = got.replicates
+    assert reps is not None
+    # monthly flows are the daily sums, per replicate and location, and "total" sums them
+    for r in (0, 1):
+        for loc in ("A", "X", "B"):
+            day = daily.filter((daily["replicate"] == r) & (daily["location"] == loc)
+                               & (daily["series"] == "claims"))["value"].sum()
+            mon = reps.filter((reps["replicate"] == r) & (reps["geography"] == loc)
+                              & (reps["series"] == "claims"))["value"].to_list()
+            assert mon == [float(day)]
+        jan = reps.filter((reps["series"] == "spawned") & (reps["replicate"] == r))
+        assert jan.filter(jan["geography"] == "total")["value"].to_list() == [310.0]
+        # population is a stock: the value of the last day
+        last = daily.filter((daily["replicate"] == r) & (daily["series"] == "population")
+                            & (daily["date"] == dt.date(2024, 1, 31)))["value"].sum()
+        pop = reps.filter((reps["replicate"] == r) & (reps["series"] == "population")
+                          & (reps["geography"] == "total"))["value"].to_list()
+        assert pop == [float(last)]
+    # value is the mean over replicates, p05/p95 lie between the replicates
+    x = reps.filter((reps["series"] == "intercepted") & (reps["geography"] == "X"))
+    row = got.monthly.filter((got.monthly["series"] == "intercepted")
+                             & (got.monthly["geography"] == "X")).row(0, named=True)
+    lo, hi = sorted(x["value"].to_list())
+    assert row["month"] == "2024-01" and row["value"] == (lo + hi) / 2
+    assert lo <= row["p05"] <= row["p95"] <= hi
+    qm = read_table(d, "queues_monthly").filter(pl.col("replicate") == 0)
+    q = read_table(d, "queues").filter(pl.col("replicate") == 0)
     assert qm["served"].sum() == q["served"].sum()
     assert qm["length"].to_list() == [q["length"].to_list()[-1]]  # one month: its last day
+    served = reps.filter((reps["replicate"] == 0) & (reps["series"] == "queue_served")
+                         & (reps["geography"] == "screening"))["value"].to_list()
+    assert served == [float(q["served"].sum())]
     json.dumps(m)  # the manifest is plain JSON
     with pytest.raises(UserError, match="not empty"):
         res.write(d)

@@ -17,6 +17,8 @@ MODULES = [
     "roxham.sim.timeline",
     "roxham.sim.engine",
     "roxham.store.rundir",
+    "roxham.store.result",
+    "roxham.store.identity",
 ]
 
 

@@ -18,7 +18,7 @@ from roxham.sim import (
     Spawn,
     run,
 )
-from roxham.sim.queues import QueueSet
+from roxham.sim.queues import fifo_queue
 
 #: Hypothesis examples per property: 50 in CI (``CI`` set), 10 in development.
 PROFILE = settings(max_examples=50 if os.environ.get("CI") else 10, deadline=None)
@@ -123,23 +123,33 @@ def test_littles_law() -> None:
     new_cap=st.one_of(st.none(), st.floats(0.0, 12.0)),
     change_day=st.integers(0, 30),
 )
-def test_kernel_queue_matches_the_bucket_queue(
+def test_kernel_queue_matches_the_cohort_queue(
     arrivals: list[int], cap: float, new_cap: float | None, change_day: int
 ) -> None:
-    """The compiled queue and the plain-Python bucket queue (QueueSet) agree day by day."""
+    """The kernel's agent queue and the package's cohort queue (``fifo_queue(whole=True)``,
+    the one the IRB queues use) agree day by day: served, summed waits, length."""
     n_days = 30
     ev = [Event(D0 + dt.timedelta(days=change_day), "set_capacity", "s", new_cap)]
     res = run(port_model([float(a) for a in arrivals], [QueueSpec("s", cap, at=("P",))],
                          n_days=n_days, events=ev), seed=1)  # fmt: skip
     rep = res.replicates[0]
-    ref = QueueSet([QueueSpec("s", capacity=cap)])
-    for d in range(n_days):
-        if d == change_day:
-            ref.set_capacity("s", new_cap)
-        a = arrivals[d] if d < len(arrivals) else 0
-        ref.issued[0] += a
-        ref.add_arrivals(d, np.array([a]))
-        ref.advance(d)
-        assert rep.queue_served[d, 0] == ref.served_today[0]
-        assert rep.queue_wait_sum[d, 0] == ref.wait_sum_today[0]
-        assert rep.queue_length[d, 0] == ref.length()[0]
+    arr = np.zeros(n_days)
+    arr[: len(arrivals)] = arrivals[:n_days]
+    capacity = np.full(n_days, cap)
+    capacity[change_day:] = np.inf if new_cap is None else new_cap
+    ref = fifo_queue(arr, capacity, 0.0, np.zeros(n_days, np.int64), 1, max_wait=n_days,
+                     max_extra=0, whole=True)
+    assert rep.queue_served[:n_days, 0].tolist() == ref.served.tolist()
+    assert rep.queue_wait_sum[:n_days, 0].tolist() == ref.wait_sum.tolist()
+    assert rep.queue_length[:n_days, 0].tolist() == ref.pending.tolist()
+
+
+def test_cohort_queue_whole_people_by_hand() -> None:
+    # the kernel's rule: 2.5 a day serves 2, 3, 2, 3; unlimited (inf) serves all the same day
+    r = fifo_queue(np.array([20.0, 0, 0, 0]), np.full(4, 2.5), 0.0, np.zeros(4, np.int64), 1,
+                   whole=True)
+    assert r.served.tolist() == [2.0, 3.0, 2.0, 3.0]
+    assert r.wait_sum.tolist() == [0.0, 3.0, 4.0, 9.0]
+    r = fifo_queue(np.array([4.0, 6.0]), np.full(2, np.inf), 0.0, np.zeros(2, np.int64), 1,
+                   whole=True)
+    assert r.served.tolist() == [4.0, 6.0] and r.wait_sum.tolist() == [0.0, 0.0]

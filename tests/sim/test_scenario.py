@@ -99,3 +99,22 @@ def test_engine_parameters_are_checked() -> None:
 def test_event_values_are_checked() -> None:
     msg = bad(GOOD.replace("target: screening, value: 10", "target: screening, value: lots"))
     assert msg == "s.yaml:26: events[1].value: a capacity is a number >= 0 or null"
+
+
+def test_extends_merges_a_parent_file_like_every_model(tmp_path: Path) -> None:
+    """The engine's scenarios use the one scenario core's ``extends:`` (issue 16.5)."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "base.yaml").write_text(GOOD)
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: sub/base.yaml\nname: child\nseed: 9\n"
+                     "spawns:\n  - {cohort: c, location: A, daily: 20}\n")
+    sc = load_scenario(child)
+    base = load_scenario(tmp_path / "sub" / "base.yaml")
+    assert (sc.name, sc.seed, sc.spawns[0].daily) == ("child", 9, 20.0)
+    assert sc.replicates == base.replicates and sc.network == base.network
+    child.write_text("extends: base\nname: x\n")
+    with pytest.raises(UserError, match=r"child.yaml:1: 'extends' must be the path"):
+        load_scenario(child)
+    child.write_text("extends: child.yaml\nname: x\n")
+    with pytest.raises(UserError, match="cycle"):
+        load_scenario(child)

@@ -21,8 +21,14 @@ asc_emerson               choice.asc.emerson_irr              uniform −4–2  
 asc_bc                    choice.asc.bc_irr                   uniform −4–2        −0.6
 p_intercept               processing.p_intercept_irregular    uniform 0.8–1       0.97
 info_lag                  law.information_lag_days            integer 0–30        3
+covid_air                 demand.covid_gate_air               log-uniform 0.005–0.2 0.03
+covid_air_eased           demand.covid_gate_air_eased         uniform 0.1–1       0.35
+covid_inland              demand.covid_gate_inland            uniform 0.05–0.8    0.25
+covid_inland_eased        demand.covid_gate_inland_eased      uniform 0.2–1       0.5
 ========================  ==================================  ==================  ======
 
+The ``covid_*`` shares are identified by the airport and inland claims targets of
+2020-2022 (the training window holds the prohibition, the easing and the end).
 ``info_lag`` reuses the dated law table (built once per law, 30 days deep: any lag of the
 prior reads it).
 Not fitted: sourced figures (airport and inland claims, IRB finalisations) are data;
@@ -108,6 +114,17 @@ CANADA_US_SPACE = ParameterSpace(
               "share of irregular crossers intercepted by the RCMP"),
         Param("info_lag", "law.information_lag_days", 0, 30, "int", 3,
               "days before a change of the law (or a closure) is known to would-be movers"),
+        # the COVID-19 travel gate of the statistical streams (models/canada_us/demand.py,
+        # covid_gate): share of airport / inland claims still possible under the entry
+        # prohibition and once eased for vaccinated travellers (dates: roxham.law orders)
+        Param("covid_air", "demand.covid_gate_air", 0.005, 0.2, "loguniform", 0.03,
+              "airport claims possible during the COVID-19 entry prohibition (share)"),
+        Param("covid_air_eased", "demand.covid_gate_air_eased", 0.1, 1.0, "uniform", 0.35,
+              "airport claims possible once eased for vaccinated travellers (share)"),
+        Param("covid_inland", "demand.covid_gate_inland", 0.05, 0.8, "uniform", 0.25,
+              "inland claims possible during the COVID-19 entry prohibition (share)"),
+        Param("covid_inland_eased", "demand.covid_gate_inland_eased", 0.2, 1.0, "uniform",
+              0.5, "inland claims possible once eased for vaccinated travellers (share)"),
     )
 )
 

@@ -1,5 +1,7 @@
 """``roxham flee``: run Flee scenarios (Flee 3.1's rules in their own Numba kernel, over the
-engine's agent arrays and ``AgentState``; see :mod:`roxham.models.flee.kernel`).
+engine's agent arrays, ``AgentState``, location graph and path options — not the engine's
+daily step, random numbers or spawning; see :mod:`roxham.models.flee.kernel`). A run is saved
+in the store's one run layout, with Flee's ``out.csv`` as an extra.
 
 roxham flee run INPUT_DIR --validation VALIDATION_DIR [--seed N] [--replicates K]
                 [--settings simsetting.yml] [--days D] [-o OUT] [--json]
@@ -59,7 +61,8 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option("-o", "--out", help="output directory")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     ) -> None:
-        """Run a Flee scenario: out.csv (Flee's layout), Parquet, manifest; print the score.
+        """Run a Flee scenario: a run directory (monthly.parquet, replicates, manifest) with
+        Flee's out.csv; print the score.
 
         The score is Flee's validation measure (mean over days of the rescaled averaged
         relative difference to the UNHCR camp data); agent-steps/s is printed too.
@@ -101,6 +104,7 @@ def register(app: typer.Typer) -> None:
             res,
             out_dir,
             {
+                "scenario_name": name,
                 "input_dir": str(in_path),
                 "validation_dir": str(validation),
                 "settings_file": str(settings) if settings else None,
@@ -149,6 +153,7 @@ def register(app: typer.Typer) -> None:
             f"agent-steps/s: {summary['agent_steps_per_s']:,.0f}",
             markup=False,
         )
-        console.print(f"written: {out_dir}/out.csv, camps.parquet, days.parquet", markup=False)
+        console.print(f"written: {out_dir} (out.csv, monthly.parquet, camps.parquet, days.parquet)",
+                      markup=False)
 
     app.add_typer(flee)

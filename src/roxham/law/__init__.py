@@ -32,6 +32,8 @@ from roxham.law.dates import (
     Order,
     breakpoints,
     law_date,
+    order,
+    orders,
     protocol_window_days,
 )
 from roxham.law.determine import (
@@ -74,6 +76,8 @@ __all__ = [
     "explain",
     "get_provision",
     "law_date",
+    "order",
+    "orders",
     "protocol_window_days",
     "provisions",
     "provisions_in_force",

@@ -10,13 +10,19 @@ a number of days.
 - :func:`law_date` — one dated constant (e.g. ``"D_PROTOCOL"``) under a reform;
 - :data:`COVID_DIRECT_BACK` — the COVID-19 direct-back order, an :class:`Order`
   ([start, end) with its source): not a provision of the STCA rules, but a dated fact of the
-  law that the Canada–US model, scenario defaults, the API and the reports all read here.
+  law that the Canada–US model, scenario defaults, the API and the reports all read here;
+- :func:`order` / :func:`orders` — any dated order of ``orders.yaml`` (e.g. the COVID-19
+  travel restrictions ``COVID_ENTRY_PROHIBITION``, ``COVID_US_BORDER_RESTRICTION`` and their
+  easing for vaccinated travellers, which gate the Canada–US model's airport and inland
+  claims).
 
 >>> protocol_window_days(), protocol_window_days({"protocol_window_days": 30})
 (14, 30)
 >>> law_date("D_PROTOCOL") in breakpoints()
 True
 >>> law_date("D_PROTOCOL", {"no_protocol": True}) is None
+True
+>>> order("COVID_VACCINATED_EASING").end == order("COVID_ENTRY_PROHIBITION").end
 True
 >>> order = COVID_DIRECT_BACK
 >>> order.in_force(order.start), order.in_force(order.last_day), order.in_force(order.end)
@@ -41,6 +47,8 @@ __all__ = [
     "Order",
     "breakpoints",
     "law_date",
+    "order",
+    "orders",
     "protocol_window_days",
 ]
 
@@ -135,3 +143,15 @@ _ORDERS = _load_orders()
 #: The COVID-19 direct-back order (``orders.yaml``): between-port crossers directed back to
 #: the US on ``[start, end)``.
 COVID_DIRECT_BACK: Order = _ORDERS["COVID_DIRECT_BACK"]
+
+
+def order(key: str) -> Order:
+    """The dated order ``key`` of ``orders.yaml``."""
+    if key not in _ORDERS:
+        raise KeyError(f"unknown order {key!r}; expected one of {', '.join(_ORDERS)}")
+    return _ORDERS[key]
+
+
+def orders() -> tuple[Order, ...]:
+    """Every dated order of ``orders.yaml``, in file order."""
+    return tuple(_ORDERS.values())

@@ -409,6 +409,8 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
     official figures stored with the run (series, geography, period, value, source_url,
     source_note, grade); without them the charts show the simulation only."""
     from roxham.report.southbound_section import southbound_html  # issue 15
+    if manifest.get("model") in ("sim", "flee"):  # the generic engine's runs, Flee's
+        return _engine_report(m, manifest)
     months = sorted(set(m["month"].to_list()))
     lo, hi = months[0], months[-1]
     name = str(manifest.get("scenario_name", "run"))
@@ -454,6 +456,30 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
     return _page(f"Roxham — {name}", "".join(parts))
 
 
+def _engine_report(m: pl.DataFrame, manifest: dict[str, Any]) -> str:
+    """The report of a run of the generic engine or of Flee: each series at ``total`` (summed
+    over locations or camps), by month, with its 5–95 % band over replicates."""
+    months = sorted(set(m["month"].to_list()))
+    name = str(manifest.get("scenario_name", "run"))
+    model = {"sim": "engine"}.get(str(manifest.get("model")), str(manifest.get("model")))
+    parts = [
+        f"<h1>Roxham — {html.escape(model)} run: {html.escape(name)}</h1>",
+        f"<p class='meta'>{months[0]} → {months[-1]}; seed {manifest.get('seed')}, "
+        f"{manifest.get('replicates')} replicates (band = 5–95 % over replicates); "
+        f"scenario hash {manifest.get('scenario_hash')}; roxham "
+        f"{manifest.get('roxham_version')}. Every location's series: monthly.parquet.</p>"]
+    for s in dict.fromkeys(m["series"].to_list()):
+        sub = _sub(m, s, "total")
+        if sub.is_empty():
+            continue
+        fig = go.Figure()
+        _band(fig, sub, s, _COLORS[0])
+        level = "at month end" if s in LEVEL_SERIES else "per month"
+        fig.update_layout(title=f"{s}, all locations", yaxis_title=level)
+        parts.append(f"<h2>{html.escape(s)}</h2>" + _div(fig))
+    return _page(f"Roxham — {name}", "".join(parts))
+
+
 def _diff_stats(reps_a: pl.DataFrame, reps_b: pl.DataFrame, series: str,
                 geo: str) -> pl.DataFrame:
     a = reps_a.filter((pl.col("series") == series) & (pl.col("geography") == geo))
@@ -481,17 +507,37 @@ COMPARE_SERIES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: Series that are levels (end of month), not flows: compared by their last value.
+LEVEL_SERIES = (
+    "irb_pending", "population", "queue_length", "camp_population", "agents")
+
+
+def compare_series(ma: pl.DataFrame, mb: pl.DataFrame) -> list[tuple[str, str, str]]:
+    """(series, geography, label) compared between two runs: the Canada–US series of
+    :data:`COMPARE_SERIES` both runs hold; for runs of other models,
+    every series at geography ``total`` that both hold (the generic engine's, Flee's)."""
+    keys_a = set(ma.select("series", "geography").iter_rows())
+    keys_b = set(mb.select("series", "geography").iter_rows())
+    both = keys_a & keys_b
+    known = [c for c in COMPARE_SERIES if (c[0], c[1]) in both]
+    if known:
+        return known
+    order = list(dict.fromkeys(ma["series"].to_list()))
+    return [(s, "total", f"{s} (total)") for s in order if (s, "total") in both]
+
+
 def summary_differences(ma: pl.DataFrame, mb: pl.DataFrame, reps_a: pl.DataFrame,
                         reps_b: pl.DataFrame) -> list[dict[str, Any]]:
-    """Per compared series: totals of A and B over the period and B − A with a 5–95 % band
-    over paired replicates (same replicate seeds: common random numbers)."""
+    """Per compared series (:func:`compare_series`): totals of A and B over the period and
+    B − A with a 5–95 % band over paired replicates (same replicate seeds: common random
+    numbers)."""
     rows = []
-    for s, g, label in COMPARE_SERIES:
+    for s, g, label in compare_series(ma, mb):
         a = _sub(ma, s, g)
         b = _sub(mb, s, g)
         if a.is_empty() or b.is_empty():
             continue
-        level = s == "irb_pending"
+        level = s in LEVEL_SERIES
         ta = float(a["value"][-1]) if level else float(a["value"].sum())
         tb = float(b["value"][-1]) if level else float(b["value"].sum())
         lo_d = hi_d = float("nan")
@@ -530,7 +576,7 @@ def render_compare_report(name_a: str, ma: pl.DataFrame, reps_a: pl.DataFrame, n
     parts.append(
         f"<table><tr><th class='l'>series</th><th class='l'></th><th>{html.escape(name_a)}</th>"
         f"<th>{html.escape(name_b)}</th><th>B − A</th><th>5–95 %</th></tr>{trs}</table>")
-    for s, g, label in COMPARE_SERIES:
+    for s, g, label in compare_series(ma, mb):
         a, b = _sub(ma, s, g), _sub(mb, s, g)
         if a.is_empty() or b.is_empty():
             continue

@@ -28,7 +28,7 @@ A model builds a :class:`Simulation` and runs it::
     result = run(sim, seed=1, replicates=4, progress=lambda done, total: None)
     result.at("intercepted", "Roxham")          # int64[n_days]
     result.monthly()                            # Polars long frame
-    result.write("runs/my-run")                 # Parquet + manifest.json
+    result.write("runs/my-run")                 # the store's one run layout
 
 The pieces:
 
@@ -57,8 +57,9 @@ The pieces:
   ``law_reform`` (an opaque dict passed to the oracle); other kinds go to the model's
   ``on_event(state, event)`` hook.
 - Scenario files: :func:`load_scenario` (YAML, validated; errors name the key and line).
-- Results: :class:`RunResult` (arrays, tidy frames, monthly aggregation, ``write``; claims
-  by outcome code and location: ``claims_by_code``).
+- Results: :class:`RunResult` (arrays, tidy frames, monthly aggregation, ``write``/``frames``
+  in the store's one run layout, read by ``roxham compare`` and the report like any run;
+  claims by outcome code and location: ``claims_by_code``).
 - Progress: ``run(..., progress=cb)`` calls ``cb(done, total)`` (days over all replicates);
   :class:`RichProgress` is such a callback that draws a bar for runs over a second.
 

@@ -16,14 +16,20 @@ Arrays (per replicate, ``n_days`` first):
 Frames (``daily()``, ``links_frame()``, ``queues_frame()``, ``states_frame()``,
 ``monthly()``) are long/tidy with a ``replicate`` column; ``monthly()`` sums flows and takes
 end-of-month values of stocks (``population``, queue ``length``).
+
+Saved, a run has the store's one layout like every model's (``frames()``/``write()``:
+``monthly.parquet`` with month, series, geography, value, p05, p95; ``replicates.parquet``;
+``manifest.json``; the daily tables above as named extras), so ``roxham compare`` and the
+report read it like any run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +37,9 @@ import polars as pl
 
 from roxham.sim.agents import Agents, AgentState
 from roxham.sim.kernel import SERIES
+
+if TYPE_CHECKING:
+    from roxham.store.result import RunFrames
 
 __all__ = ["SERIES", "STOCK_SERIES", "ReplicateResult", "RunResult"]
 
@@ -226,41 +235,144 @@ class RunResult:
         """Monthly long frame: replicate, month (first day), location, series, value.
 
         Flows are summed over the month; stocks (``population``) are the value on the last
-        simulated day of the month.
+        simulated day of the month (the location columns of :meth:`replicate_monthly`).
         """
-        d = self.daily().with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
-        keys = ["replicate", "month", "location", "series"]
-        flows = d.filter(~pl.col("series").is_in(STOCK_SERIES)).group_by(keys).agg(
-            pl.col("value").sum()
-        )
-        stocks = (
-            d.filter(pl.col("series").is_in(STOCK_SERIES))
-            .sort("date")
-            .group_by(keys)
-            .agg(pl.col("value").last())
-        )
-        return pl.concat([flows, stocks]).sort(keys)
+        return self._monthly_long(
+            lambda s, g: g != "total" and not s.startswith("queue_"), "location"
+        ).sort(["replicate", "month", "location", "series"])
 
     def queues_monthly(self) -> pl.DataFrame:
-        """Monthly queues: arrivals, served, wait_sum summed; length at month end; mean_wait."""
-        q = self.queues_frame().with_columns(pl.col("date").dt.truncate("1mo").alias("month"))
+        """Monthly queues: arrivals, served, wait_sum summed; length at month end; mean_wait
+        (the queue columns of :meth:`replicate_monthly`)."""
+        q = self._monthly_long(lambda s, _g: s.startswith("queue_"), "queue")
         return (
-            q.sort("date")
-            .group_by(["replicate", "month", "queue"])
-            .agg(
-                pl.col("arrivals").sum(),
-                pl.col("served").sum(),
-                pl.col("wait_sum").sum(),
-                pl.col("length").last(),
-            )
+            q.with_columns(pl.col("series").str.strip_prefix("queue_"))
+            .pivot("series", index=["replicate", "month", "queue"], values="value")
+            .select("replicate", "month", "queue", "arrivals", "served", "wait_sum", "length")
             .with_columns(
                 (pl.col("wait_sum") / pl.col("served").cast(pl.Float64)).alias("mean_wait")
             )
             .sort(["replicate", "month", "queue"])
-        )
+        ) if self.queues else pl.DataFrame(
+            schema={"replicate": pl.Int32, "month": pl.Date, "queue": pl.String,
+                    "arrivals": pl.Int64, "served": pl.Int64, "wait_sum": pl.Int64,
+                    "length": pl.Int64, "mean_wait": pl.Float64})
 
-    def write(self, directory: str | Path, **manifest: Any) -> Path:
-        """Write Parquet files and ``manifest.json`` (see :func:`roxham.store.rundir.write_run`)."""
-        from roxham.store.rundir import write_run
+    def _monthly_long(self, keep: Callable[[str, str], bool], where: str) -> pl.DataFrame:
+        """Columns of :meth:`replicate_monthly` that ``keep(series, geography)`` accepts, as
+        a long frame: replicate, month (first day), ``where`` (the geography), series,
+        value (int64)."""
+        rep, months, cols = self.replicate_monthly()
+        idx = [i for i, (s, g) in enumerate(cols) if keep(s, g)]
+        n_r, n_m, n_c = len(self.replicates), len(months), len(idx)
+        first_days = np.array(months, dtype="datetime64[M]").astype("datetime64[D]")
+        return pl.DataFrame(
+            {
+                "replicate": np.repeat([r.replicate for r in self.replicates],
+                                       n_m * n_c).astype(np.int32),
+                "month": np.tile(np.repeat(first_days, n_c), n_r),
+                where: np.tile(np.array([cols[i][1] for i in idx], dtype=object), n_r * n_m),
+                "series": np.tile(np.array([cols[i][0] for i in idx], dtype=object), n_r * n_m),
+                "value": rep[:, :, idx].reshape(-1).astype(np.int64),
+            },
+            schema_overrides={where: pl.String, "series": pl.String},
+        ).with_columns(pl.col("month").cast(pl.Date))
 
-        return write_run(directory, self, **manifest)
+    # ------------------------------------------------------------------ the store's shape
+    def replicate_monthly(self) -> tuple[npt.NDArray[np.float64], list[str], list[tuple[str, str]]]:
+        """``(values[replicate, month, column], months, columns)``: every series by month in
+        the store's vocabulary, computed from the arrays.
+
+        Columns are ``(series, geography)`` pairs: each location series (``population``
+        and :data:`SERIES`) at each location and at ``"total"`` (the sum over locations),
+        then the queues' ``queue_arrivals``, ``queue_served``, ``queue_wait_sum`` and
+        ``queue_length`` with the queue's name as geography. Flows are summed over the
+        month; stocks (``population``, ``queue_length``) are the value on the last simulated
+        day of the month. Months are ``YYYY-MM``.
+        """
+        month_of_day = self.dates.astype("datetime64[M]")
+        months_m, first = np.unique(month_of_day, return_index=True)
+        last = np.r_[first[1:], self.n_days] - 1
+        months = [str(m) for m in months_m]
+        names = ("population", *SERIES)
+        cols: list[tuple[str, str]] = [
+            (n, g) for n in names for g in (*self.locations, "total")]
+        queue_flows = ("queue_arrivals", "queue_served", "queue_wait_sum")
+        cols += [(n, q) for n in (*queue_flows, "queue_length") for q in self.queues]
+        out = np.empty((len(self.replicates), len(months), len(cols)), dtype=np.float64)
+        for i, rep in enumerate(self.replicates):
+            parts = []
+            for k, name in enumerate(names):
+                daily = (rep.population if name == "population" else rep.series[:, k - 1, :])
+                daily = daily.astype(np.int64)
+                daily = np.concatenate([daily, daily.sum(axis=1, keepdims=True)], axis=1)
+                parts.append(daily[last] if name in STOCK_SERIES
+                             else np.add.reduceat(daily, first, axis=0))
+            for arr in (rep.queue_arrivals, rep.queue_served, rep.queue_wait_sum):
+                parts.append(np.add.reduceat(arr.astype(np.int64), first, axis=0))
+            parts.append(rep.queue_length.astype(np.int64)[last])
+            out[i] = np.concatenate(parts, axis=1)
+        return out, months, cols
+
+    def frames(self, *, scenario: Mapping[str, Any] | None = None,
+               **manifest: Any) -> RunFrames:
+        """The run in the store's one result shape (:class:`roxham.store.result.RunFrames`):
+        ``monthly`` (mean and 5–95 % over replicates of :meth:`replicate_monthly`),
+        ``replicates``, the manifest, and the daily tables as named extras (``daily``,
+        ``links``, ``queues``, ``queues_monthly``, ``states``).
+
+        ``scenario`` (the scenario as data) is stored in the manifest with its hash;
+        ``manifest`` keys are added as they are (JSON-serialisable values).
+        """
+        from roxham import __version__
+        from roxham.store.identity import content_hash
+        from roxham.store.result import RunFrames, replicates_frame, summary_frame
+
+        rep, months, cols = self.replicate_monthly()
+        sc = dict(scenario) if scenario is not None else None
+        man: dict[str, Any] = {
+            "model": "sim",
+            "name": self.name,
+            "scenario_name": self.name,
+            "roxham_version": __version__,
+            "scenario": sc,
+            "scenario_hash": content_hash(sc) if sc is not None else None,
+            "params": self.params,
+            "seed": self.seed,
+            "replicates": len(self.replicates),
+            "replicate_keys": [r.key for r in self.replicates],
+            "start": self.start,
+            "days": self.n_days,
+            "locations": list(self.locations),
+            "links": list(self.links),
+            "queues": list(self.queues),
+            "cohorts": list(self.cohorts),
+            "agent_steps": self.agent_steps,
+            "timings": {
+                **self.timings,
+                "replicates_run_s": [r.timings.get("run_s") for r in self.replicates],
+            },
+            "metadata": self.metadata,
+            **manifest,
+        }
+        extras: dict[str, pl.DataFrame | str] = {
+            "daily": self.daily(),
+            "links": self.links_frame(),
+            "queues": self.queues_frame(),
+            "queues_monthly": self.queues_monthly(),
+            "states": self.states_frame(),
+        }
+        return RunFrames(summary_frame(rep, months, cols), replicates_frame(rep, months, cols),
+                         man, extras)
+
+    def write(self, directory: str | Path, *, scenario: Mapping[str, Any] | None = None,
+              overwrite: bool = False, **manifest: Any) -> Path:
+        """Save the run as a run directory through the store's one writer
+        (:func:`roxham.store.result.write_result`, atomic): :meth:`frames` as
+        ``monthly.parquet``, ``replicates.parquet``, ``manifest.json`` and the named extras.
+        ``roxham compare`` and the report read it like any run. Returns the directory."""
+        from roxham.store.result import write_result
+
+        write_result(self.frames(scenario=scenario, **manifest), directory,
+                     overwrite=overwrite)
+        return Path(directory)

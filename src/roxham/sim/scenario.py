@@ -70,10 +70,12 @@ from roxham.errors import UserError
 from roxham.scenario import (
     KeyPath,
     ScenarioModel,
+    deep_merge,
     dotted,
     line_of,
     load_yaml,
     read_scenario_text,
+    resolve,
 )
 from roxham.scenario import user_error_from_validation as _user_error
 from roxham.sim.choice import ChoiceModel, FixedChoice, LogitChoice
@@ -468,12 +470,28 @@ def _is_number(value: Any, lo: float, hi: float) -> bool:
 
 
 def parse_scenario(
-    text: str, origin: str = "<scenario>", *, event_kinds: Sequence[str] = ()
+    text: str, origin: str = "<scenario>", *, event_kinds: Sequence[str] = (),
+    base_dir: Path | None = None,
 ) -> Scenario:
-    """Validate a scenario from YAML text (errors: :class:`UserError` with file and line)."""
+    """Validate a scenario from YAML text (errors: :class:`UserError` with file and line).
+
+    ``extends: other.yaml`` (a path, relative to ``base_dir``) deep-merges this text over
+    that file, as every model's scenarios do (:func:`roxham.scenario.resolve`; the parent's
+    ``name`` and ``description`` are not inherited)."""
     data, lines = load_yaml(text, origin)
     if not isinstance(data, dict):
         raise UserError(f"{origin}: a scenario is a mapping of keys (name, period, network, ...)")
+    parent = data.pop("extends", None)
+    if parent is not None:
+        if not isinstance(parent, str) or not (parent.endswith((".yaml", ".yml"))
+                                               or "/" in parent):
+            raise UserError(f"{origin}:{lines.get(('extends',), 1)}: 'extends' must be the "
+                            "path of a .yaml scenario file")
+        pdata, _, _ = resolve(parent, builtin=lambda _name: None, builtin_names=list,
+                              base_dir=base_dir, _seen=(origin,))
+        for k in ("name", "description", "extends"):
+            pdata.pop(k, None)
+        data = deep_merge(pdata, data)
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as err:
@@ -487,4 +505,5 @@ def parse_scenario(
 def load_scenario(path: str | Path, *, event_kinds: Sequence[str] = ()) -> Scenario:
     """Read and validate a scenario file."""
     p = Path(path)
-    return parse_scenario(read_scenario_text(p), str(p), event_kinds=event_kinds)
+    return parse_scenario(read_scenario_text(p), str(p), event_kinds=event_kinds,
+                          base_dir=p.parent)

@@ -3,8 +3,8 @@
 - :mod:`roxham.store.result`: the one result shape (:class:`~roxham.store.result.RunFrames`)
   and run-directory layout (``monthly.parquet``, ``replicates.parquet``, named extras,
   ``manifest.json``), its writer (returns the manifest written) and reader;
-- :mod:`roxham.store.rundir`: the atomic writer every run directory goes through (and the
-  generic engine's own files);
+- :mod:`roxham.store.rundir`: the atomic writer every run directory goes through (the
+  Canada–US model, the generic engine, Flee and the web lab alike);
 - :mod:`roxham.store.claim`: a run directory is claimed before it is written; clean-up of what
   killed writers left (``roxham runs gc``);
 - :mod:`roxham.store.identity`: the one content hash and the one replicate-seed scheme;

@@ -20,13 +20,20 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["HASH_DIGITS", "content_hash", "replicate_seeds"]
+__all__ = ["HASH_DIGITS", "content_hash", "json_default", "replicate_seeds"]
 
 #: Hex digits kept of the SHA-256 (48 bits: collisions are negligible among a user's runs).
 HASH_DIGITS = 12
 
 
-def _default(o: Any) -> Any:
+def json_default(o: Any) -> Any:
+    """How values JSON does not know are written, in hashes and manifests alike: dates as
+    ISO text, NumPy scalars and arrays as numbers and lists, sets sorted, Pydantic models as
+    their JSON data, anything else as ``str``.
+
+    >>> json.dumps({"d": dt.date(2024, 1, 2), "n": np.int64(3), "s": {2, 1}}, default=json_default)
+    '{"d": "2024-01-02", "n": 3, "s": [1, 2]}'
+    """
     if isinstance(o, (dt.date, dt.datetime)):
         return o.isoformat()
     if hasattr(o, "model_dump"):
@@ -44,7 +51,7 @@ def content_hash(data: Any) -> str:
     """SHA-256 of ``data`` as canonical JSON (sorted keys), first :data:`HASH_DIGITS` hex
     digits. The Canada–US model's scenario hash (recorded by calibrations) is this hash of
     the resolved scenario."""
-    text = json.dumps(data, sort_keys=True, default=_default)
+    text = json.dumps(data, sort_keys=True, default=json_default)
     return hashlib.sha256(text.encode()).hexdigest()[:HASH_DIGITS]
 
 

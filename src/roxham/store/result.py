@@ -7,13 +7,15 @@ A run directory holds::
     replicates.parquet  replicate, month, series, geography, value (one row per replicate)
     manifest.json       what was run (scenario, seed, replicate seeds, versions, ...) and
                         ``files``: every file of the directory
-    <name>.parquet      named extra tables (``fit``, ``validation``, the web lab's ``series``)
+    <name>.parquet      named extra tables (``fit``, ``validation``, the web lab's ``series``,
+                        the engine's ``daily``/``links``/``queues``, Flee's ``camps``)
     <name>              named extra texts (``report.html``, Flee's ``out.csv``)
 
 :func:`write_result` writes a :class:`RunFrames` through the one atomic writer
 (:func:`roxham.store.rundir.atomic_run_dir`: claimed first, renamed into place when complete)
 and returns the manifest it wrote; :func:`read_result` reads any run directory — saved by
-``roxham run`` or by the web lab — and names what is missing or unreadable in one line.
+``roxham run``, the web lab, the generic engine (``sim.results.RunResult.write``) or
+``roxham flee run`` — and names what is missing or unreadable in one line.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ import numpy.typing as npt
 import polars as pl
 
 from roxham.errors import UserError
-from roxham.store.rundir import atomic_run_dir
+from roxham.store.identity import json_default
+from roxham.store.rundir import atomic_run_dir, files_into
 
 __all__ = [
     "MONTHLY_COLUMNS",
@@ -40,6 +43,7 @@ __all__ = [
     "read_result",
     "read_table",
     "replicates_frame",
+    "summary_frame",
     "write_result",
 ]
 
@@ -86,17 +90,53 @@ def replicates_frame(
     )
 
 
+def summary_frame(
+    rep: npt.NDArray[np.float64], months: Sequence[str], columns: Sequence[tuple[str, str]]
+) -> pl.DataFrame:
+    """``monthly.parquet`` from an array ``[replicate, month, column]`` whose columns are
+    (series, geography) pairs: ``value`` the mean over replicates, ``p05``/``p25``/``p75``/
+    ``p95`` their quantiles (NumPy's linear interpolation), rows by column then month.
+
+    >>> a = np.array([[[0.0], [4.0]], [[10.0], [8.0]]])
+    >>> summary_frame(a, ["2020-01", "2020-02"], [("x", "CA")]).row(0)
+    ('2020-01', 'x', 'CA', 5.0, 0.5, 9.5, 2.5, 7.5)
+    """
+    n_r, n_m, n_c = rep.shape
+    q = np.quantile(rep, [0.05, 0.95, 0.25, 0.75], axis=0) if n_r else np.full(
+        (4, n_m, n_c), np.nan)
+    mean = rep.mean(axis=0) if n_r else np.full((n_m, n_c), np.nan)
+    return pl.DataFrame(
+        {
+            "month": np.tile(np.array(list(months)), n_c),
+            "series": np.repeat(np.array([c[0] for c in columns]), n_m),
+            "geography": np.repeat(np.array([c[1] for c in columns]), n_m),
+            "value": mean.T.reshape(-1),
+            "p05": q[0].T.reshape(-1),
+            "p95": q[1].T.reshape(-1),
+            "p25": q[2].T.reshape(-1),
+            "p75": q[3].T.reshape(-1),
+        }
+    )
+
+
 def write_result(
-    frames: RunFrames, directory: str | Path, *, overwrite: bool = False
+    frames: RunFrames, directory: str | Path, *, overwrite: bool = False,
+    keep_other_files: bool = False,
 ) -> dict[str, Any]:
     """Save ``frames`` as a run directory (atomically; see :mod:`roxham.store.rundir`) and
-    return the manifest written. Parquet files carry no statistics or timestamps, so the same
-    results give the same bytes."""
+    return the manifest written. Parquet files carry no timestamps, so the same results give
+    the same bytes.
+
+    ``keep_other_files``: ``directory`` may hold files of others, which stay
+    (:func:`~roxham.store.rundir.files_into`; a previous run there is replaced file by
+    file); otherwise it must be new or empty unless ``overwrite``."""
     missing = [c for c in MONTHLY_COLUMNS if c not in frames.monthly.columns]
     if missing:
         raise ValueError(f"monthly results lack columns {missing}")
     cols = [*MONTHLY_COLUMNS, *(c for c in ("p25", "p75") if c in frames.monthly.columns)]
-    with atomic_run_dir(Path(directory), overwrite=overwrite) as tmp:
+    target = (files_into(Path(directory)) if keep_other_files
+              else atomic_run_dir(Path(directory), overwrite=overwrite))
+    with target as tmp:
         files = ["monthly.parquet"]
         frames.monthly.select(cols).write_parquet(tmp / "monthly.parquet")
         if frames.replicates is not None:
@@ -111,8 +151,8 @@ def write_result(
                 (tmp / name).write_text(extra, encoding="utf-8")
                 files.append(name)
         manifest = {**frames.manifest, "files": [*files, "manifest.json"]}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
-                                           encoding="utf-8")
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, default=json_default) + "\n", encoding="utf-8")
     return manifest
 
 
@@ -142,8 +182,11 @@ def read_table(directory: str | Path, name: str) -> pl.DataFrame:
         raise RunDataMissing(f"{str(path)!r} is unreadable ({type(e).__name__})") from None
 
 
-def read_result(directory: str | Path) -> RunFrames:
-    """A saved run (monthly, replicates if saved, manifest); extras are not loaded."""
+def read_result(directory: str | Path, *, extras: bool = False) -> RunFrames:
+    """A saved run (monthly, replicates if saved, manifest); with ``extras``, also every
+    named extra table the manifest lists (``<name>.parquet``, by name; texts such as
+    ``report.html`` are not loaded), so the report can be drawn again from any run
+    directory (``roxham.report.run_report.render_run_frames``)."""
     d = Path(directory)
     manifest = read_manifest(d)
     monthly = read_table(d, "monthly")
@@ -154,4 +197,11 @@ def read_result(directory: str | Path) -> RunFrames:
     reps = (read_table(d, "replicates")
             if (d / "replicates.parquet").exists() or "replicates.parquet" in listed
             else None)
-    return RunFrames(monthly, reps, manifest)
+    tables: dict[str, pl.DataFrame | str] = {}
+    if extras:
+        for f in listed:
+            name = str(f)
+            if (name.endswith(".parquet") and "/" not in name
+                    and name not in ("monthly.parquet", "replicates.parquet")):
+                tables[name[: -len(".parquet")]] = read_table(d, name[: -len(".parquet")])
+    return RunFrames(monthly, reps, manifest, tables)

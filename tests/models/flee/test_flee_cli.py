@@ -50,6 +50,34 @@ def test_run_tiny_writes_flee_layout_and_json(
     assert man["seed"] == 3 and len(man["replicate_seeds"]) == 2
     # the summary's score is the mean of the replicates' scores
     assert summary["avg_rel_diff"] == pytest.approx(sum(man["avg_rel_diff_per_replicate"]) / 2)
+    # the store's one run layout (issue 16.1): monthly.parquet holds the month-end camp
+    # population of each replicate's out.csv, averaged; replicates.parquet each replicate's
+    assert sorted(man["files"]) == sorted(p.name for p in out.iterdir())
+    monthly = pl.read_parquet(out / "monthly.parquet")
+    assert monthly.columns[:6] == ["month", "series", "geography", "value", "p05", "p95"]
+    last = [int(rows[-1][2]), int(list(csv.reader((out / "out-1.csv").open()))[-1][2])]
+    z = monthly.filter((pl.col("series") == "camp_population") & (pl.col("geography") == "Z"))
+    assert z["month"].to_list() == ["2020-01"] and z["value"].to_list() == [sum(last) / 2]
+    reps = pl.read_parquet(out / "replicates.parquet").filter(
+        (pl.col("series") == "camp_population") & (pl.col("geography") == "Z"))
+    assert reps.sort("replicate")["value"].to_list() == [float(x) for x in last]
+    # roxham compare reads two Flee runs like any run: B − A is zero for the same seed
+    again = tmp_path / "again"
+    assert run_app(app, ["flee", "run", str(root / "input"), "--validation",
+                         str(root / "data"), "--seed", "3", "--replicates", "2", "-o",
+                         str(again), "--json"]) == 0
+    capsys.readouterr()
+    assert run_app(app, ["compare", str(out), str(again), "--json"]) == 0
+    diffs = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["differences"]
+    got = {r["series"]: r for r in diffs}
+    assert got["camp_population"]["a"] == sum(last) / 2 and got["camp_population"]["diff"] == 0
+    assert got["agents"]["a"] == 1000.0  # docs/flee/FORMAT.md §10: 1000 agents by day 9
+    # and the report draws a Flee run like any run: its series over all camps
+    from roxham.report.run_report import render_run_frames
+    from roxham.store.result import read_result
+
+    page = render_run_frames(read_result(out))
+    assert "flee run" in page and "<h2>camp_population</h2>" in page and "RCMP" not in page
 
 
 def test_shipped_scenario_by_name(tmp_path: Path, capsys: Any) -> None:
@@ -126,6 +154,6 @@ def test_output_dir_with_other_files_and_a_failed_write(
     monkeypatch.setattr(output.pl.DataFrame, "write_parquet", broken)
     code = run_app(app, [*base, "--replicates", "2", "--seed", "3"])
     err = capsys.readouterr().err
-    assert code == EXIT_BAD_INPUT and "No space left" in err and "Traceback" not in err
+    assert code == EXIT_BAD_INPUT and "no space left" in err and "Traceback" not in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert json.loads((out / "manifest.json").read_text())["seed"] == 2

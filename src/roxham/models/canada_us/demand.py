@@ -16,7 +16,13 @@ Three kinds of **streams** spawn agents:
   offices by people admitted earlier. Expected count per day = the year's intensity / days in
   the year × nationality share × visa gate, where the gate is ``air_visa_gate`` when the
   nationality needs a Canadian visa that day but did not on 2020-01-01 (and its inverse for
-  the opposite change). This is how the 2024-02-29 Mexico visa acts.
+  the opposite change). This is how the 2024-02-29 Mexico visa acts. The statistical streams
+  also carry the **COVID-19 travel gate** (:func:`covid_gate`): a day under the travel
+  restrictions of :func:`roxham.law.order` (``COVID_ENTRY_PROHIBITION``,
+  ``COVID_US_BORDER_RESTRICTION``, eased by ``COVID_VACCINATED_EASING``) gets the share
+  ``covid_gate_{air,inland}`` (prohibition) or ``covid_gate_{air,inland}_eased`` (eased) of the
+  claims possible without them (A), divided by the same share at the forecast's origin (a
+  forecast from inside the restrictions already carries them, as for the visa gate).
 
 >>> season = seasonality(np.array([190, 10]), 0.2, 190)
 >>> [round(float(x), 3) for x in season]
@@ -28,12 +34,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from roxham import law
 from roxham.models.canada_us.cohorts import (
     NATIONALITIES,
     VISA_CHANGE_DATES,
@@ -42,7 +50,7 @@ from roxham.models.canada_us.cohorts import (
     visa_req_ca,
 )
 from roxham.models.canada_us.geography import ORIGINS
-from roxham.models.canada_us.scenario import ModelScenario, Shock
+from roxham.models.canada_us.scenario import DemandSection, ModelScenario, Shock
 
 __all__ = [
     "KIND_AIR",
@@ -50,6 +58,8 @@ __all__ = [
     "KIND_LAND",
     "Demand",
     "build_demand",
+    "covid_gate",
+    "covid_phases",
     "seasonality",
     "shock_factor",
     "sw_driver",
@@ -371,6 +381,49 @@ def _pick(f: object, sample: int | None) -> npt.NDArray[np.float64]:
     return out
 
 
+#: The COVID-19 travel restrictions (``roxham.law`` orders): a day under any of them is in
+#: phase 1 (prohibition), in phase 2 once the easing for vaccinated travellers is in force too.
+#: The easing for US citizens and residents (``COVID_VACCINATED_US_EASING``) is not used:
+#: claimants are foreign nationals of other countries.
+COVID_RESTRICTIONS: tuple[str, ...] = ("COVID_ENTRY_PROHIBITION", "COVID_US_BORDER_RESTRICTION")
+COVID_EASING = "COVID_VACCINATED_EASING"
+
+
+def covid_phases(days: Sequence[dt.date]) -> npt.NDArray[np.int8]:
+    """Phase of the COVID-19 travel restrictions on each day: 0 none in force, 1 entry
+    prohibited, 2 eased for fully vaccinated travellers (dates: :data:`COVID_RESTRICTIONS`
+    and :data:`COVID_EASING` of :func:`roxham.law.order`)."""
+    day = np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=len(days))
+    out = np.zeros(len(days), dtype=np.int8)
+    for key in COVID_RESTRICTIONS:
+        o = law.order(key)
+        out[(day >= o.start.toordinal()) & (day < o.end.toordinal())] = 1
+    e = law.order(COVID_EASING)
+    out[(out > 0) & (day >= e.start.toordinal()) & (day < e.end.toordinal())] = 2
+    return out
+
+
+def covid_gate(dem: DemandSection, kind: str, days: Sequence[dt.date],
+               ref: Sequence[dt.date | None]) -> npt.NDArray[np.float64]:
+    """Multiplier of statistical stream ``kind`` (``air``/``inland``) on each of ``days``:
+    the share of claims possible under that day's COVID-19 restriction phase
+    (:func:`covid_phases`; ``demand.covid_gate_{kind}`` during the prohibition,
+    ``covid_gate_{kind}_eased`` once eased, 1 without restriction) divided by the share on
+    the day ``ref`` its forecast was made from (``None``: an observed month, multiplier 1).
+    All ones when ``demand.covid_travel_gate`` is off."""
+    n = len(days)
+    if not dem.covid_travel_gate or n == 0:
+        return np.ones(n)
+    share = np.array([1.0, getattr(dem, f"covid_gate_{kind}"),
+                      getattr(dem, f"covid_gate_{kind}_eased")])
+    at_day = share[covid_phases(days)]
+    refs = sorted({r for r in ref if r is not None})
+    at_ref = dict(zip(refs, share[covid_phases(refs)].tolist(), strict=True))
+    den = np.array([at_day[i] if r is None else at_ref[r] for i, r in enumerate(ref)])
+    out: npt.NDArray[np.float64] = at_day / den
+    return out
+
+
 def push_response(s: ModelScenario) -> tuple[npt.NDArray[np.float64], float]:
     """Response of the land flow to a US status loss, fitted on the historical episode
     ``demand.push_fit`` (the 2017 Haitian TPS announcement): the excess deciders a day
@@ -575,6 +628,8 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
                 gate_ref.append(None if org is None else  # type: ignore[arg-type]
                                 dt.date(int(org[:4]), int(org[5:7]),
                                         calendar.monthrange(int(org[:4]), int(org[5:7]))[1]))
+            # the COVID-19 travel restrictions: the same rule, with the law's dates
+            daily = daily * covid_gate(dem, label, days, gate_ref)
         total = sum(mix.values())
         for nat, share in mix.items():
             if share <= 0:

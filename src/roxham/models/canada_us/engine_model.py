@@ -97,7 +97,7 @@ SERIES: tuple[str, ...] = (
     "claims_airport", "claims_land_poe", "claims_inland", "claims_rcmp",
     "stca_returns", "directed_back", "ineligible_other", "turned_away", "gave_up",
     "referred", "poe_arrivals", "hidden_claims", "stayed_ca_unclaimed",
-    "referred_pending_2026_law",
+    "referred_pending_2026_law", "ineligible_in_canada",
 )  # fmt: skip
 
 #: Final states counted per replicate (they add up to the agents created).
@@ -489,6 +489,11 @@ def daily_counts(
     out[:, col["stca_returns"]] = codes[:, stca]
     out[:, col["directed_back"]] = codes[:, back]
     out[:, col["ineligible_other"]] = codes[:, other].sum(axis=1)
+    # of those, the ones found ineligible inside Canada (airport, inland offices): they may ask
+    # for a PRRA (IRPA s. 112(1)); at a land crossing the engine returns them to the US
+    inside = [net.index(n) for n in (AIRPORT, INLAND_EARLY, INLAND_LATE, INLAND_OFFICE)]
+    out[:, col["ineligible_in_canada"]] = rep.codes[:, other, :][:, :, inside].astype(
+        np.int64).sum(axis=(1, 2))
     out[:, col["turned_away"]] = ser[:, si["bounced"], :].sum(axis=1)
     out[:, col["gave_up"]] = ser[:, si["gave_up"], :].sum(axis=1)
     out[:, col["referred"]] = ser[:, si["referred"], :].sum(axis=1) - unclaimed.sum(axis=1)

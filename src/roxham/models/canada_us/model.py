@@ -279,7 +279,8 @@ def _statistical_streams(s: ModelScenario, d: Demand) -> dict[str, Any]:
         return {"mode": "official (yearly IRCC totals as inputs; not for validation)"}
     return {
         k: {"what": STATISTICAL_STREAMS[k],
-            "method": "AutoETS (season 12, log1p), roxham.statforecast, × visa gate",
+            "method": "AutoETS (season 12, log1p), roxham.statforecast, × visa gate"
+                      + (" × COVID-19 travel gate" if s.demand.covid_travel_gate else ""),
             "forecast_origins": sorted({o for o in d.stat_origin.get(k, []) if o}),
             "observed_months": sum(o is None for o in d.stat_origin.get(k, []))}
         for k in STATISTICAL_STREAMS
@@ -359,7 +360,7 @@ def run_scenario(
         # (engine_model.irb_inflow: referred less those, on D_C12_RA)
         removed = referred - E.irb_inflow(b.scenario, out)
         proc = P.run_processing(b.scenario.processing, s.start, referred,
-                                out[:, series_index["ineligible_other"]].astype(float),
+                                out[:, series_index["ineligible_in_canada"]].astype(float),
                                 midx, n_m, removed_daily=removed)
         for ci, (name, _geo, src) in enumerate(out_cols):
             if name in proc:

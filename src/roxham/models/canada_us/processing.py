@@ -17,45 +17,40 @@ What it models (docs: MODEL.md § Processing and capacity):
    IRB's shares of the year (``irb_outcomes``; nearest year where none).
 4. **RAD.** A share ``rad_appeal_share`` (A) of rejections is appealed the day of the
    rejection into a second FIFO queue with ``rad_finalised_per_year`` as capacity.
-5. **PRRA.** Claims the law finds ineligible on grounds other than the STCA (IRPA
-   s. 101(1), incl. the Bill C-12 grounds (b.1)/(b.2) where they are in force) may ask for a
-   PRRA (IRPA s. 112(1)); ``prra_apply_share`` (A) of them do, the day of the decision.
+5. **PRRA.** Claimants the law finds ineligible on grounds other than the STCA *inside
+   Canada* (airport and inland offices: IRPA s. 101(1), in practice the Bill C-12 grounds
+   (b.1)/(b.2) from ``D_C12_RA``, the (c.1) ground where a profile carries it) may ask for a
+   PRRA (IRPA s. 112(1); s. 112(2)(b) bars only the STCA's s. 101(1)(e)); a share
+   ``prra_apply_share`` (A, 0.9, range 0.7–1.0) of them do, the day of the decision. Those
+   refused at a land crossing (STCA, or s. 101(1)(c) after a first return) are returned to the
+   US by the engine and make no PRRA application in the model. Failed RPD/RAD claimants' PRRAs
+   (after the 12-month bar of s. 112(2)(b.1)) are not modelled.
 
-The queues are *fluid* cohort queues (claimants are counts per arrival day, fractions allowed
-because shares split them), compiled with numba. Because the queue is FIFO, a claimant's wait
+The queues are the engine's FIFO cohort queue (:func:`roxham.sim.queues.fifo_queue`, the one
+queue of the package, compiled with numba; why FIFO: the IRB hears claims primarily in the
+order received, see :mod:`roxham.sim.queues`), *fluid*: claimants are counts per arrival day,
+fractions allowed because shares split them. Because the queue is FIFO, a claimant's wait
 depends only on those ahead of it and the capacity, so the wait of every claimant referred in
 the run is known exactly by serving on after the run's end at the last day's capacity (an
 assumption stated with the output): nothing is censored. Waits are kept as a histogram of
-whole days per referral month (:func:`fifo_queue`), from which ``wait_days_p50``/``p90``
-come.
-
->>> import numpy as np
->>> r = fifo_queue(np.array([4.0, 0.0, 0.0]), np.array([2.0, 2.0, 2.0]), 0.0,
-...                np.array([0, 0, 0]), 1, 10)
->>> r.served.tolist(), r.pending.tolist()
-([2.0, 2.0, 0.0], [2.0, 0.0, 0.0])
->>> r.wait_hist[0, :3].tolist()     # 2 served the day they arrived, 2 a day later
-[2.0, 2.0, 0.0]
+whole days per referral month, from which ``wait_days_p50``/``p90`` come.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from roxham.models.canada_us.scenario import IrbOutcomes, ProcessingSection
+from roxham.sim.queues import fifo_queue, hist_quantile
 
 __all__ = [
     "OUTPUT_SERIES",
-    "QueueResult",
     "daily_capacity",
-    "fifo_queue",
-    "hist_quantile",
     "run_processing",
 ]
 
@@ -65,197 +60,6 @@ OUTPUT_SERIES: tuple[str, ...] = (
     "prra_applications", "irb_accepted", "irb_rejected", "irb_abandoned_withdrawn",
     "rad_pending", "rad_finalised", "irb_removed",
 )  # fmt: skip
-
-#: Longest wait kept in the histogram (days); longer waits land in the last bin (overflow).
-MAX_WAIT_DAYS = 20 * 366
-#: Days served after the run's end (at the last capacity) to finish the run's claimants.
-MAX_EXTRA_DAYS = 30 * 366
-
-
-class QueueResult(NamedTuple):
-    """One FIFO queue over ``n`` days.
-
-    ``served[d]``/``pending[d]``: finalised on day ``d`` and waiting at its end;
-    ``wait_hist[m, w]``: claimants that arrived in month ``m`` and were served after ``w``
-    days (last bin: ``MAX_WAIT_DAYS`` or more, or never, when capacity is zero);
-    ``removed[d]``: left undecided on day ``d``.
-    """
-
-    served: npt.NDArray[np.float64]
-    pending: npt.NDArray[np.float64]
-    wait_hist: npt.NDArray[np.float64]
-    removed: npt.NDArray[np.float64]
-
-
-@njit(cache=True)
-def _due(
-    b_day: npt.NDArray[np.int64],
-    b_left: npt.NDArray[np.float64],
-    head: int,
-    tail: int,
-    latest: float,
-    budget: float,
-) -> float:
-    """The day's budget raised to cover every claim that arrived on or before ``latest``."""
-    due = 0.0
-    k = head
-    while k < tail and b_day[k] <= latest:
-        due += b_left[k]
-        k += 1
-    return due if due > budget else budget
-
-
-@njit(cache=True)
-def _fifo(
-    arrivals: npt.NDArray[np.float64],
-    capacity: npt.NDArray[np.float64],
-    removals: npt.NDArray[np.float64],
-    target: npt.NDArray[np.float64],
-    initial: float,
-    month: npt.NDArray[np.int64],
-    n_months: int,
-    max_wait: int,
-    max_extra: int,
-) -> tuple[
-    npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64],
-    npt.NDArray[np.float64],
-]:
-    n = arrivals.shape[0]
-    served = np.zeros(n)
-    removed = np.zeros(n)
-    pending = np.zeros(n)
-    hist = np.zeros((n_months, max_wait + 1))
-    # buckets: arrival day (-1: the initial inventory) and remaining count, oldest first
-    b_day = np.empty(n + 1, dtype=np.int64)
-    b_left = np.empty(n + 1)
-    head = 0
-    tail = 0
-    if initial > 0.0:
-        b_day[0] = -1
-        b_left[0] = initial
-        tail = 1
-    waiting = initial
-    eps = 1e-9
-    last_cap = capacity[n - 1] if n > 0 else 0.0
-    last_target = target[n - 1] if n > 0 else 0.0
-    d = 0
-    while d < n + max_extra:
-        if d < n:
-            a = arrivals[d]
-            if a > 0.0:
-                b_day[tail] = d
-                b_left[tail] = a
-                tail += 1
-                waiting += a
-            # removals leave from the newest claims (no decision, no wait recorded)
-            r = removals[d]
-            k = tail - 1
-            while r > eps and k >= head:
-                take = min(r, b_left[k])
-                b_left[k] -= take
-                r -= take
-                removed[d] += take
-                k -= 1
-            waiting -= removed[d]
-            budget = capacity[d]
-            if target[d] > 0.0:
-                budget = _due(b_day, b_left, head, tail, d - target[d], budget)
-        else:
-            if head >= tail or (last_cap <= 0.0 and last_target <= 0.0):
-                break
-            budget = last_cap
-            if last_target > 0.0:
-                budget = _due(b_day, b_left, head, tail, d - last_target, budget)
-        out = 0.0
-        while head < tail and budget > eps:
-            take = min(budget, b_left[head])
-            out += take
-            budget -= take
-            b_left[head] -= take
-            ad = b_day[head]
-            if ad >= 0:
-                w = d - ad
-                if w > max_wait:
-                    w = max_wait
-                hist[month[ad], w] += take
-            if b_left[head] <= eps:
-                head += 1
-        waiting -= out
-        if waiting < 0.0 or head >= tail:
-            waiting = 0.0  # no rounding residue once every bucket is served
-        if d < n:
-            served[d] = out
-            pending[d] = waiting
-        d += 1
-    # claimants never served (zero capacity, or past max_extra): the overflow bin
-    while head < tail:
-        ad = b_day[head]
-        if ad >= 0 and b_left[head] > eps:
-            hist[month[ad], max_wait] += b_left[head]
-        head += 1
-    return served, pending, hist, removed
-
-
-def fifo_queue(
-    arrivals: npt.NDArray[np.float64],
-    capacity: npt.NDArray[np.float64],
-    initial: float,
-    month: npt.NDArray[np.int64],
-    n_months: int,
-    max_wait: int = MAX_WAIT_DAYS,
-    max_extra: int = MAX_EXTRA_DAYS,
-    removals: npt.NDArray[np.float64] | None = None,
-    target_days: npt.NDArray[np.float64] | None = None,
-) -> QueueResult:
-    """Serve a FIFO fluid queue: each day, arrivals join, then up to ``capacity[d]`` leave,
-    oldest first (an arrival served the day it arrives waited 0 days); unused capacity is lost.
-
-    ``initial`` claimants wait at the start (older than every arrival; their waits are not
-    recorded). After the last day the queue is served on at ``capacity[-1]`` (at most
-    ``max_extra`` days) so that every arrival's wait is known. ``removals[d]`` claimants leave
-    on day ``d`` (after the day's arrivals, before service) from the newest buckets, undecided
-    (as many as are waiting at most; :attr:`QueueResult.removed`). ``target_days[d] > 0``
-    is a processing-time target: the day's capacity is raised as needed to decide every claim
-    that has waited ``target_days[d]`` days or more (0: no target).
-    """
-    arr = np.ascontiguousarray(arrivals, dtype=np.float64)
-    cap = np.ascontiguousarray(capacity, dtype=np.float64)
-    if arr.shape != cap.shape:
-        raise ValueError("arrivals and capacity differ in length")
-    if (arr < 0).any() or (cap < 0).any() or initial < 0:
-        raise ValueError("arrivals, capacity and initial must be >= 0")
-    rem = np.zeros_like(arr) if removals is None else np.ascontiguousarray(removals, np.float64)
-    if rem.shape != arr.shape or (rem < 0).any():
-        raise ValueError("removals must be >= 0, one per day")
-    tgt = np.zeros_like(arr) if target_days is None else np.ascontiguousarray(
-        target_days, np.float64)
-    if tgt.shape != arr.shape or (tgt < 0).any():
-        raise ValueError("target_days must be >= 0, one per day")
-    m = np.ascontiguousarray(month, dtype=np.int64)
-    s, p, h, r = _fifo(arr, cap, rem, tgt, float(initial), m, int(n_months), int(max_wait),
-                       int(max_extra))
-    return QueueResult(s, p, h, r)
-
-
-def hist_quantile(hist: npt.NDArray[np.float64], q: float) -> npt.NDArray[np.float64]:
-    """The ``q`` quantile (lower: the smallest wait ``w`` with at least ``q`` of the cohort
-    served within ``w`` days) of each row's wait histogram; NaN for an empty row or one whose
-    quantile falls in the overflow bin (never served).
-
-    >>> hist_quantile(np.array([[1.0, 1.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0]]), 0.5).tolist()
-    [1.0, nan]
-    """
-    out = np.full(hist.shape[0], np.nan)
-    tot = hist.sum(axis=1)
-    cum = np.cumsum(hist, axis=1)
-    last = hist.shape[1] - 1
-    for i in range(hist.shape[0]):
-        if tot[i] <= 0:
-            continue
-        w = int(np.searchsorted(cum[i], q * tot[i] - 1e-9 * tot[i], side="left"))
-        if w < last:
-            out[i] = float(w)
-    return out
 
 
 def _year_len(y: int) -> int:
@@ -364,8 +168,9 @@ def run_processing(
     """Monthly series (:data:`OUTPUT_SERIES`) of one replicate.
 
     ``p`` is the scenario's ``processing`` section; ``referred_daily`` the claims the law
-    refers per day, ``ineligible_daily`` those found ineligible on grounds other than the
-    STCA; ``midx`` the month index of each day; ``removed_daily`` referred claims that leave
+    refers per day, ``ineligible_daily`` those found ineligible inside Canada on grounds other
+    than the STCA (``engine_model`` series ``ineligible_in_canada``); ``midx`` the month
+    index of each day; ``removed_daily`` referred claims that leave
     the inventory undecided that day (× ``irb_referral_share``, from the newest: the
     s. 104(1)(a) notices of :func:`~roxham.models.canada_us.engine_model.irb_inflow`).
     Levels (pending) are month-end values; flows are month sums; waits are days from RPD

@@ -169,6 +169,14 @@ class DemandSection(_Strict):
     air_claims_per_year: dict[Year, NonNeg] = {}
     inland_claims_per_year: dict[Year, NonNeg] = {}
     air_visa_gate: float = Field(default=0.3, ge=0.0, le=1.0)
+    #: COVID-19 travel restrictions on the statistical streams (``demand.covid_gate``; dates:
+    #: ``roxham.law.order``): share of the claims possible without them during the entry
+    #: prohibition and once eased for vaccinated travellers (A); false = no gate
+    covid_travel_gate: bool = True
+    covid_gate_air: float = Field(default=0.03, gt=0.0, le=1.0)
+    covid_gate_inland: float = Field(default=0.25, gt=0.0, le=1.0)
+    covid_gate_air_eased: float = Field(default=0.35, gt=0.0, le=1.0)
+    covid_gate_inland_eased: float = Field(default=0.5, gt=0.0, le=1.0)
     #: US populations losing status (push stream) and the episode its response is fitted on
     push_events: list[PushEvent] = []
     push_fit: PushFit | None = None

@@ -1,7 +1,8 @@
 """Flee's scenarios on Roxham: read Flee input files, run Flee 3.1's movement rules in a
 compiled kernel of their own (:mod:`roxham.models.flee.kernel`: it shares the engine's agent
-arrays and ``AgentState``, not its daily step, random numbers or spawning), and score the
-result against UNHCR camp data as Flee does.
+arrays, ``AgentState``, location graph and path options, not its daily step, random numbers,
+spawning or placement), and score the result against UNHCR camp data as Flee does. A run is
+saved in the store's one run layout (:mod:`roxham.models.flee.output`).
 
 Shipped scenarios (Flee's data, BSD-3, see ``scenarios/LICENSE.flee``): ``mali``, ``burundi``,
 ``car``; :func:`scenario_dirs` gives their input and validation directories.

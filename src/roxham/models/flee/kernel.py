@@ -1,7 +1,8 @@
 """Flee 3.1's daily movement rules as Numba kernels over agent and location arrays.
 
 This is not the engine's kernel (:mod:`roxham.sim.kernel`): what the two share is the agent
-arrays and :class:`roxham.sim.agents.AgentState` (Flee uses three of its states); the daily
+arrays and :class:`roxham.sim.agents.AgentState` (Flee uses three of its states), and the model
+builds its graph and paths with :class:`roxham.sim.network.Network` and ``Options``; the daily
 step, the random numbers, spawning and placement are Flee's own, below.
 
 No Python object per agent: agents are the columns of :class:`roxham.sim.agents.Agents`

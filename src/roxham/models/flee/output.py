@@ -1,35 +1,35 @@
-"""Writing a Flee run: ``out.csv`` in Flee's column layout, Parquet tables and a manifest.
+"""Writing a Flee run in the store's one run layout, with Flee's ``out.csv`` as extras.
 
 ``out.csv`` (docs/flee/FORMAT.md §9): ``Day,Date,<c> sim,<c> data,<c> error,...,Total error,
 refugees in camps (UNHCR),total refugees (simulation),raw UNHCR refugee count,refugees in camps
 (simulation),refugee_debt`` — one row per day, camps in locations.csv order.
 
-Parquet (one row per replicate × day × camp in ``camps.parquet``; per replicate × day in
-``days.parquet``) and ``manifest.json`` (inputs, settings, seeds, scores, timings).
+The run directory is the store's (:mod:`roxham.store.result`), so ``roxham compare`` and the
+report read a Flee run like any run: ``monthly.parquet`` (``camp_population`` per camp and
+``total``, ``agents`` at ``total``: month-end values, mean and 5–95 % over replicates),
+``replicates.parquet``, ``manifest.json`` (inputs, settings, seeds, scores, timings), and the
+named extras ``out.csv`` (replicate 0), ``out-<r>.csv`` (other replicates), ``camps.parquet``
+(one row per replicate × day × camp) and ``days.parquet`` (per replicate × day).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import errno
-import json
-import os
-import shutil
-import tempfile
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 import roxham
-from roxham.errors import UserError
 from roxham.models.flee.model import FleeResult
-from roxham.store.claim import StorageFull, claim
+from roxham.store.result import RunFrames, replicates_frame, summary_frame, write_result
 
-__all__ = ["out_csv_rows", "write_out_csv", "write_run"]
+__all__ = ["out_csv_rows", "out_csv_text", "run_frames", "write_out_csv", "write_run"]
 
 
 def out_csv_rows(res: FleeResult, replicate: int = 0) -> tuple[list[str], list[list[Any]]]:
@@ -68,15 +68,38 @@ def out_csv_rows(res: FleeResult, replicate: int = 0) -> tuple[list[str], list[l
     return hdr, rows
 
 
+def out_csv_text(res: FleeResult, replicate: int = 0) -> str:
+    """One replicate's out.csv, as text."""
+    hdr, rows = out_csv_rows(res, replicate)
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(hdr)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
 def write_out_csv(res: FleeResult, path: str | Path, replicate: int = 0) -> Path:
     """Write one replicate's out.csv."""
     p = Path(path)
-    hdr, rows = out_csv_rows(res, replicate)
     with p.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(hdr)
-        w.writerows(rows)
+        fh.write(out_csv_text(res, replicate))
     return p
+
+
+def _monthly(
+    res: FleeResult,
+) -> tuple[npt.NDArray[np.float64], list[str], list[tuple[str, str]]]:
+    """``(values[replicate, month, column], months, columns)``: month-end camp populations
+    (each camp and their ``total``) and agents alive (``agents``, ``total``)."""
+    dates = np.datetime64(res.start_date, "D") + np.arange(res.days)
+    months_m, first = np.unique(dates.astype("datetime64[M]"), return_index=True)
+    last = np.r_[first[1:], res.days] - 1
+    cols = [("camp_population", c) for c in res.camps]
+    cols += [("camp_population", "total"), ("agents", "total")]
+    sim = res.camp_sim[:, last, :].astype(np.float64)
+    rep = np.concatenate([sim, sim.sum(axis=2, keepdims=True),
+                          res.total_agents[:, last, None].astype(np.float64)], axis=2)
+    return rep, [str(m) for m in months_m], cols
 
 
 def _frames(res: FleeResult) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -112,82 +135,50 @@ def _frames(res: FleeResult) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 
+def run_frames(res: FleeResult, manifest: Mapping[str, Any] | None = None) -> RunFrames:
+    """``res`` in the store's one result shape (see the module docstring); ``manifest`` keys
+    are added to the manifest."""
+    rep, months, cols = _monthly(res)
+    camps, days = _frames(res)
+    extras: dict[str, pl.DataFrame | str] = {
+        ("out.csv" if r == 0 else f"out-{r}.csv"): out_csv_text(res, r)
+        for r in range(res.replicates)
+    }
+    extras |= {"camps": camps, "days": days}
+    scores = res.scores()
+    man: dict[str, Any] = {
+        "model": "flee",
+        "roxham_version": roxham.__version__,
+        "start_date": res.start_date.isoformat(),
+        "days": res.days,
+        "replicates": res.replicates,
+        "replicate_seeds": res.seeds,
+        "camps": res.camps,
+        "avg_rel_diff": float(scores.mean()),
+        "avg_rel_diff_per_replicate": [float(x) for x in scores],
+        "agents": int(res.total_agents[:, -1].max()) if res.days else 0,
+        "agent_steps": int(res.agent_steps.sum()),
+        "loop_seconds": [float(x) for x in res.loop_seconds],
+        "agent_steps_per_s": res.agent_steps_per_s(),
+    }
+    man.update(manifest or {})
+    return RunFrames(summary_frame(rep, months, cols), replicates_frame(rep, months, cols),
+                     man, extras)
+
+
 def write_run(
     res: FleeResult, directory: str | Path, manifest: Mapping[str, Any] | None = None
 ) -> Path:
-    """Write ``out.csv`` (replicate 0), ``out-<r>.csv`` (other replicates), ``camps.parquet``,
-    ``days.parquet`` and ``manifest.json`` into ``directory`` (created if needed).
+    """Save ``res`` (:func:`run_frames`) into ``directory`` (created if needed) through the
+    store's one writer.
 
-    Safe for a directory that already holds files: everything is first written into a hidden
-    staging directory inside it; only when all files are complete are they moved into place
+    Safe for a directory that already holds files, as Flee users' output folders do
+    (:func:`roxham.store.rundir.files_into`): everything is first written into a hidden
+    staging folder inside it; only when all files are complete are they moved into place
     (each move atomic, the manifest last). A failed write leaves the directory as it was;
-    other files in it are never touched. ``out-<r>.csv`` files that a previous run's manifest
-    listed and this run does not produce are removed, so the directory describes one run.
+    other files in it are never touched. Files that a previous run's manifest listed and this
+    run does not produce (``out-<r>.csv`` of more replicates) are removed, so the directory
+    describes one run.
     """
-    d = Path(directory)
-    # claimed like every run directory (roxham.store.claim): two writers cannot interleave
-    with claim(d):
-        return _write_run(res, d, manifest)
-
-
-def _write_run(res: FleeResult, d: Path, manifest: Mapping[str, Any] | None) -> Path:
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".roxham-flee-", dir=d))
-    except OSError as e:
-        raise UserError(f"{d}: cannot create the output directory ({e.strerror})") from None
-    try:
-        files = []
-        for r in range(res.replicates):
-            name = "out.csv" if r == 0 else f"out-{r}.csv"
-            write_out_csv(res, stage / name, r)
-            files.append(name)
-        camps, days = _frames(res)
-        camps.write_parquet(stage / "camps.parquet")
-        days.write_parquet(stage / "days.parquet")
-        files += ["camps.parquet", "days.parquet"]
-        scores = res.scores()
-        man: dict[str, Any] = {
-            "model": "flee",
-            "roxham_version": roxham.__version__,
-            "start_date": res.start_date.isoformat(),
-            "days": res.days,
-            "replicates": res.replicates,
-            "replicate_seeds": res.seeds,
-            "camps": res.camps,
-            "avg_rel_diff": float(scores.mean()),
-            "avg_rel_diff_per_replicate": [float(x) for x in scores],
-            "agents": int(res.total_agents[:, -1].max()) if res.days else 0,
-            "agent_steps": int(res.agent_steps.sum()),
-            "loop_seconds": [float(x) for x in res.loop_seconds],
-            "agent_steps_per_s": res.agent_steps_per_s(),
-            "files": [*files, "manifest.json"],
-        }
-        man.update(manifest or {})
-        (stage / "manifest.json").write_text(json.dumps(man, indent=1, default=str) + "\n")
-        old = _previous_files(d / "manifest.json")
-        for name in files:
-            os.replace(stage / name, d / name)
-        os.replace(stage / "manifest.json", d / "manifest.json")
-        for name in old:
-            if name.startswith("out-") and name.endswith(".csv") and name not in files:
-                (d / name).unlink(missing_ok=True)
-    except OSError as e:
-        if e.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StorageFull(f"{d}: cannot write the run ({e.strerror}); the directory is "
-                              "as it was") from None
-        raise UserError(f"{d}: cannot write the run ({e.strerror}); the directory is as it "
-                        "was") from None
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return d
-
-
-def _previous_files(manifest: Path) -> list[str]:
-    """Files listed by an earlier Flee run's manifest in the same directory (if any)."""
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    files = data.get("files") if isinstance(data, dict) and data.get("model") == "flee" else None
-    return [str(f) for f in files] if isinstance(files, list) else []
+    write_result(run_frames(res, manifest), directory, keep_other_files=True)
+    return Path(directory)
