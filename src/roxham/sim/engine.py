@@ -237,7 +237,15 @@ class Simulation:
         name: shown in results and manifests.
         agent_limit: refuse to build a run that could create more agents than this (the
             arrays take 41 bytes per agent).
+
+    ``dense_from`` (a class attribute, settable per simulation) is a speed choice only: a day
+    walks every agent of the active window directly when at least this share of them is
+    active, and the kernel's list of active agents otherwise (``Settings`` in
+    :mod:`roxham.sim.kernel`); both walks give the same results.
     """
+
+    #: share of active agents in the window from which a day walks the window directly
+    dense_from: float = 0.75
 
     def __init__(
         self,
@@ -769,7 +777,9 @@ class Simulation:
             st.loc_count, link_count, state_count, rec_series, rec_entered, rec_q_served,
             rec_q_wait, rec_codes,
         )  # fmt: skip
-        settings = K.Settings(bool(params["strict_arrival"]), int(params["redecide"]))
+        settings = K.Settings(
+            bool(params["strict_arrival"]), int(params["redecide"]), float(self.dense_from)
+        )
         daily = K.DayRecords(
             rec_pop, rec_on_link, rec_states, rec_q_len, n_alive_days, n_window_days, window,
         )  # fmt: skip
@@ -929,7 +939,7 @@ class Simulation:
                 records = records._replace(loc_count=st.loc_count)
             strict, redecide = bool(params["strict_arrival"]), int(params["redecide"])
             if settings.strict_arrival != strict or settings.redecide != redecide:
-                settings = K.Settings(strict, redecide)
+                settings = K.Settings(strict, redecide, float(self.dense_from))
             structs = (arrays, spawn_mat, spawns, network, law, queues, records, daily, settings)
             if span_args is None or any(x is not y for x, y in zip(structs, span_args,
                                                                       strict=True)):
@@ -960,6 +970,7 @@ class Simulation:
                 "window_steps": float(n_window_days.sum()),
             },
             codes=rec_codes,
+            n_window=n_window_days,
         )
 
     def _apply(self, st: RunState, e: Event) -> None:

@@ -68,6 +68,9 @@ class ReplicateResult:
     #: ``codes[d, c, l]``: claims decided at location ``l`` on day ``d`` with outcome code ``c``
     #: (the law oracle's ``code_names``); None for results built without it
     codes: npt.NDArray[np.int32] | None = None
+    #: ``n_window[d]``: agents in the active window on day ``d`` (from the day's watermark to
+    #: the last agent created; the kernel's walk, :mod:`roxham.sim.kernel`); None if not kept
+    n_window: npt.NDArray[np.int64] | None = None
 
 
 @dataclass(eq=False)
