@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -104,15 +105,22 @@ def shock_factor(days: list[dt.date], shock: Shock) -> npt.NDArray[np.float64]:
     >>> shock_factor([dt.date(2020, 1, d) for d in range(1, 7)], s).tolist()
     [1.0, 1.0, 3.0, 3.0, 1.0, 1.0]
     """
-    out = np.ones(len(days))
-    for i, d in enumerate(days):
-        if shock.start <= d < shock.end:
-            r = 1.0
-            if shock.ramp_days > 0:
-                a = (d - shock.start).days + 1
-                b = (shock.end - d).days
-                r = min(1.0, a / shock.ramp_days, b / shock.ramp_days)
-            out[i] = 1.0 + (shock.multiplier - 1.0) * r
+    ords = np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=len(days))
+    return _shock_factor_ord(ords, shock)
+
+
+def _shock_factor_ord(ords: npt.NDArray[np.int64], shock: Shock) -> npt.NDArray[np.float64]:
+    """:func:`shock_factor` on days given as ordinals (the same floating-point operations,
+    element by element, as the day-by-day rule)."""
+    s0, s1 = shock.start.toordinal(), shock.end.toordinal()
+    inside = (ords >= s0) & (ords < s1)
+    out = np.ones(len(ords))
+    r: float | npt.NDArray[np.float64] = 1.0
+    if shock.ramp_days > 0:
+        a = (ords[inside] - s0 + 1) / shock.ramp_days
+        b = (s1 - ords[inside]) / shock.ramp_days
+        r = np.minimum(np.minimum(1.0, a), b)
+    out[inside] = 1.0 + (shock.multiplier - 1.0) * r
     return out
 
 
@@ -503,20 +511,156 @@ def _visa_gate(nat: str, day: dt.date, gate: float, ref: dt.date = _VISA_REF) ->
 _CDF_CACHE: dict[Any, tuple[list[Profile], npt.NDArray[np.float64]]] = {}
 
 
+def _frozen(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The days of a run and what :func:`build_demand` derives from their dates alone (the
+    same in every draw of a calibration: built once per period, :func:`_calendar`). Arrays are
+    read-only."""
+
+    days: tuple[dt.date, ...]
+    ords: npt.NDArray[np.int64]  # [day] date ordinals
+    doy: npt.NDArray[np.int64]  # [day] day of year
+    month_of_day: tuple[str, ...]  # [day] YYYY-MM
+    months: tuple[str, ...]  # the run's months in order
+    mindex: dict[str, int]  # month → its index in months
+    midx: npt.NDArray[np.int64]  # [day] index of its month
+    full_days: npt.NDArray[np.float64]  # [month] days in the calendar month
+    cuts: tuple[int, ...]  # stretches between the visa facts' change dates
+    covid: npt.NDArray[np.int8]  # [day] covid_phases
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar(start: dt.date, n: int) -> _Calendar:
+    """:class:`_Calendar` of the ``n`` days from ``start`` (the law's dates are fixed for a
+    process: they come from the package's law data)."""
+    days = tuple(start + dt.timedelta(days=i) for i in range(n))
+    month_of_day = tuple(f"{d.year:04d}-{d.month:02d}" for d in days)
+    months = tuple(sorted(set(month_of_day)))
+    mindex = {m: i for i, m in enumerate(months)}
+    cuts = (0, *sorted({(c - start).days for c in VISA_CHANGE_DATES if start < c <= days[-1]}),
+            n) if n else (0, 0)
+    return _Calendar(
+        days=days,
+        ords=_frozen(np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=n)),
+        doy=_frozen(np.array([d.timetuple().tm_yday for d in days], dtype=np.int64)),
+        month_of_day=month_of_day,
+        months=months,
+        mindex=mindex,
+        midx=_frozen(np.array([mindex[m] for m in month_of_day], dtype=np.int64)),
+        full_days=_frozen(np.array(
+            [calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in months], dtype=float)),
+        cuts=cuts,
+        covid=_frozen(covid_phases(days)),
+    )
+
+
+@dataclass
+class _StatStream:
+    """A statistical stream (``air``/``inland``) over a run's days, before the draw's
+    parameters (:func:`_stat_stream`): expected claims a day from the monthly figures, per
+    month the origin its figure was forecast from, per day the last day of that origin
+    (``None``: observed) and the COVID-19 phase on it (−1: observed), and the visa gate per
+    (nationality, ``air_visa_gate``), filled on first use."""
+
+    daily: npt.NDArray[np.float64]
+    origins: list[str | None]
+    gate_ref: list[dt.date | None]
+    ref_phase: npt.NDArray[np.int64]
+    visa_gate: dict[tuple[str, float], npt.NDArray[np.float64]] = field(default_factory=dict)
+
+
+#: statistical streams by (stream, period, origin, sample, data cut-off, data files' content)
+_STREAM_CACHE: dict[tuple[object, ...], _StatStream] = {}
+
+
+def _stat_stream(label: str, cal: _Calendar, origin: str | None, sample: int | None,
+                 data_key: object) -> _StatStream:
+    """The statistical stream ``label`` over the days of ``cal`` (:func:`statistical_monthly`
+    spread over the days of each month). Remembered per ``data_key`` (the active cut-off and
+    the data files' signature: new data give a new entry, as in :func:`observed_stream`)."""
+    key = (label, cal.days[0] if cal.days else None, len(cal.days), origin, sample, data_key)
+    hit = _STREAM_CACHE.get(key)
+    if hit is not None:
+        return hit
+    monthly_v, origins_m = statistical_monthly(label, list(cal.months), origin, sample)
+    daily = monthly_v[cal.midx] / cal.full_days[cal.midx]
+    # the statistical forecast carries the visa rules in force at its origin; a change after
+    # it acts through the gate (observed months: no gate); the same for the COVID-19 gate
+    ref_m: list[dt.date | None] = []
+    for org in origins_m:
+        ref_m.append(None if org is None else
+                     dt.date(int(org[:4]), int(org[5:7]),
+                             calendar.monthrange(int(org[:4]), int(org[5:7]))[1]))
+    gate_ref = [ref_m[i] for i in cal.midx.tolist()]
+    refs = sorted({r for r in ref_m if r is not None})
+    ph = dict(zip(refs, covid_phases(refs).tolist(), strict=True))
+    ref_phase_m = np.array([-1 if r is None else ph[r] for r in ref_m], dtype=np.int64)
+    out = _StatStream(_frozen(daily), list(origins_m), gate_ref,
+                      _frozen(ref_phase_m[cal.midx] if len(ref_m) else
+                              np.zeros(0, dtype=np.int64)))
+    if len(_STREAM_CACHE) >= 16:
+        _STREAM_CACHE.clear()
+    _STREAM_CACHE[key] = out
+    return out
+
+
+def _visa_gates(cal: _Calendar, gate_ref: Sequence[dt.date | None], nat: str,
+                gate_value: float) -> npt.NDArray[np.float64]:
+    """Visa gate of nationality ``nat`` on each day (``gate_ref``: the day its forecast's
+    rules are from, ``None``: no gate). The visa facts change only on
+    ``VISA_CHANGE_DATES``: one value per stretch between them and reference day."""
+    n = len(cal.days)
+    gate = np.empty(n)
+    memo: dict[tuple[int, dt.date | None], float] = {}
+    for a, b in itertools.pairwise(cal.cuts):
+        for j in range(a, b):
+            ref = gate_ref[j]
+            g = memo.get((a, ref))
+            if g is None:
+                g = 1.0 if ref is None else _visa_gate(nat, cal.days[a], gate_value, ref)
+                memo[(a, ref)] = g
+            gate[j] = g
+    return gate
+
+
+def _covid_gate_fast(dem: DemandSection, kind: str, cal: _Calendar,
+                     st: _StatStream) -> npt.NDArray[np.float64]:
+    """:func:`covid_gate` from the phases kept in ``cal`` and ``st`` (the same numbers)."""
+    n = len(cal.days)
+    if not dem.covid_travel_gate or n == 0:
+        return np.ones(n)
+    share = np.array([1.0, getattr(dem, f"covid_gate_{kind}"),
+                      getattr(dem, f"covid_gate_{kind}_eased")])
+    at_day = share[cal.covid]
+    den = np.where(st.ref_phase < 0, at_day, share[np.maximum(st.ref_phase, 0)])
+    out: npt.NDArray[np.float64] = at_day / den
+    return out
+
+
 def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
-    """Daily expected inflows of every stream under scenario ``s``."""
-    days = [s.start + dt.timedelta(days=i) for i in range(s.n_days)]
+    """Daily expected inflows of every stream under scenario ``s``.
+
+    What depends only on the period and the data (the calendar, the statistical streams'
+    monthly figures and forecasts, visa gates) is built once per process and period
+    (:func:`_calendar`, :func:`_stat_stream`): a calibration's draws change only the rates."""
+    cal = _calendar(s.start, s.n_days)
+    days = list(cal.days)
     n = len(days)
-    doy = np.array([d.timetuple().tm_yday for d in days])
     dem = s.demand
-    season = seasonality(doy, dem.seasonality_amplitude, dem.seasonality_peak_doy)
+    season = seasonality(cal.doy, dem.seasonality_amplitude, dem.seasonality_peak_doy)
     sw, sw_ref, imputed = _sw_driver_cached(days[0], n, dem.sw_lag_days, dem.us_scenario,
                                             dem.us_path_shift)
     driver = (1.0 - dem.sw_weight) + dem.sw_weight * sw / sw_ref
-    shocks = [(sh, shock_factor(days, sh)) for sh in dem.shocks]
+    shocks = [(sh, _shock_factor_ord(cal.ords, sh)) for sh in dem.shocks]
     if dem.nyc_tickets is not None:
-        shocks.append((dem.nyc_tickets, shock_factor(days, dem.nyc_tickets)))
-        ticket_on = np.array([dem.nyc_tickets.start <= d < dem.nyc_tickets.end for d in days])
+        shocks.append((dem.nyc_tickets, _shock_factor_ord(cal.ords, dem.nyc_tickets)))
+        ticket_on = ((cal.ords >= dem.nyc_tickets.start.toordinal())
+                     & (cal.ords < dem.nyc_tickets.end.toordinal()))
         nyc_u = np.where(ticket_on, dem.nyc_ticket_utility, 0.0)
     else:
         nyc_u = np.zeros(n)
@@ -590,21 +734,17 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
         (o, nat), _ = next(iter(push.items()))
         raise UserError(f"push event for {nat} at {o}: no land stream of that origin and "
                         "nationality (cohorts.land_nationality, demand.land_base_per_day)")
-    month_of_day = [f"{d.year:04d}-{d.month:02d}" for d in days]
-    months = sorted(set(month_of_day))
-    mindex = {m: i for i, m in enumerate(months)}
-    midx = np.array([mindex[m] for m in month_of_day])
-    mdays = np.bincount(midx, minlength=len(months)).astype(float)
-    full_days = np.array([calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in months],
-                         dtype=float)
-    del mdays
     stat_origin: dict[str, list[str | None]] = {}
+    data_key: object = None
     if dem.air_inland == "official":
         years = np.array([d.year for d in days])
         ydays = np.array([366 if calendar.isleap(d.year) else 365 for d in days])
-    # the visa facts change only on VISA_CHANGE_DATES: one gate value per stretch between them
-    cuts = [0, *sorted({(c - days[0]).days for c in VISA_CHANGE_DATES
-                        if days[0] < c <= days[-1]}), n]
+    else:
+        from roxham.data import current_cutoff
+        from roxham.data.load import resolve_data_dir
+
+        root = resolve_data_dir()
+        data_key = (current_cutoff(), str(root), _data_signature(root))
     for kind, per_year, mix, label in (
         (KIND_AIR, dem.air_claims_per_year, c.air_nationality, "air"),
         (KIND_INLAND, dem.inland_claims_per_year, c.inland_nationality, "inland"),
@@ -614,37 +754,28 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
             daily = np.array(
                 [per_year.get(int(y), per_year[min(known_years, key=lambda k: abs(k - int(y)))])
                  for y in years], dtype=float) / ydays
-            gate_ref = [_VISA_REF] * n
+            gate_ref: list[dt.date | None] = [_VISA_REF] * n
+            stat: _StatStream | None = None
         else:
-            monthly_v, origins_m = statistical_monthly(label, months, dem.air_inland_origin,
-                                                       dem.air_inland_sample)
-            stat_origin[label] = origins_m
-            daily = monthly_v[midx] / full_days[midx]
+            stat = _stat_stream(label, cal, dem.air_inland_origin, dem.air_inland_sample,
+                                data_key)
+            stat_origin[label] = list(stat.origins)
             # the statistical forecast carries the visa rules in force at its origin; a
             # change after it acts through the gate (observed months: no gate)
-            gate_ref = []
-            for m in month_of_day:
-                org = origins_m[mindex[m]]
-                gate_ref.append(None if org is None else  # type: ignore[arg-type]
-                                dt.date(int(org[:4]), int(org[5:7]),
-                                        calendar.monthrange(int(org[:4]), int(org[5:7]))[1]))
+            gate_ref = stat.gate_ref
             # the COVID-19 travel restrictions: the same rule, with the law's dates
-            daily = daily * covid_gate(dem, label, days, gate_ref)
+            daily = stat.daily * _covid_gate_fast(dem, label, cal, stat)
         total = sum(mix.values())
         for nat, share in mix.items():
             if share <= 0:
                 continue
-            gate = np.empty(n)
-            memo: dict[tuple[int, dt.date | None], float] = {}
-            for a, b in itertools.pairwise(cuts):
-                for j in range(a, b):
-                    ref = gate_ref[j]
-                    g = memo.get((a, ref))
-                    if g is None:
-                        g = 1.0 if ref is None else _visa_gate(nat, days[a], dem.air_visa_gate,
-                                                               ref)
-                        memo[(a, ref)] = g
-                    gate[j] = g
+            if stat is None:
+                gate = _visa_gates(cal, gate_ref, nat, dem.air_visa_gate)
+            else:
+                gate = stat.visa_gate.get((nat, dem.air_visa_gate))  # type: ignore[assignment]
+                if gate is None:
+                    gate = _frozen(_visa_gates(cal, gate_ref, nat, dem.air_visa_gate))
+                    stat.visa_gate[(nat, dem.air_visa_gate)] = gate
             rates.append(daily * (share / total) * gate)
             kinds.append(kind)
             origins.append(-1)
