@@ -153,3 +153,29 @@ def test_cohort_queue_whole_people_by_hand() -> None:
     r = fifo_queue(np.array([4.0, 6.0]), np.full(2, np.inf), 0.0, np.zeros(2, np.int64), 1,
                    whole=True)
     assert r.served.tolist() == [4.0, 6.0] and r.wait_sum.tolist() == [0.0, 0.0]
+
+
+def test_hist_quantile_equals_the_full_running_sum() -> None:
+    """hist_quantile sums only up to the last non-empty bin: the same quantiles as the
+    running sum over every bin (random sparse histograms, some with the overflow bin)."""
+    from roxham.sim.queues import hist_quantile
+
+    rng = np.random.default_rng(7)
+    for trial in range(40):
+        width = int(rng.integers(2, 400))
+        h = np.zeros((int(rng.integers(1, 12)), width))
+        top = int(rng.integers(1, width + 1))
+        h[:, :top] = rng.poisson(0.3, size=(h.shape[0], top)) * rng.uniform(0.5, 3.0)
+        if trial % 3 == 0:
+            h[0, -1] += 5.0  # never served
+        h[-1] = 0.0  # an empty row
+        for q in (0.1, 0.5, 0.9, 1.0):
+            tot = h.sum(axis=1)
+            cum = np.cumsum(h, axis=1)
+            ref = np.full(h.shape[0], np.nan)
+            for i in range(h.shape[0]):
+                if tot[i] > 0:
+                    w = int(np.searchsorted(cum[i], q * tot[i] - 1e-9 * tot[i]))
+                    if w < width - 1:
+                        ref[i] = w
+            assert np.array_equal(hist_quantile(h, q), ref, equal_nan=True)

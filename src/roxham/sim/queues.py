@@ -288,12 +288,17 @@ def hist_quantile(hist: npt.NDArray[np.float64], q: float) -> npt.NDArray[np.flo
     """
     out = np.full(hist.shape[0], np.nan)
     tot = hist.sum(axis=1)
-    cum = np.cumsum(hist, axis=1)
     last = hist.shape[1] - 1
+    # the running sums stop changing after the last non-empty bin (of any row): sum up to it
+    # only (the histograms are ~7,300 bins wide and mostly empty); a quantile not reached
+    # there is not reached at all (NaN, as beyond the last bin)
+    nz = np.flatnonzero(hist.any(axis=0))
+    width = int(nz[-1]) + 1 if nz.size else 0
+    cum = np.cumsum(hist[:, :width], axis=1)
     for i in range(hist.shape[0]):
         if tot[i] <= 0:
             continue
         w = int(np.searchsorted(cum[i], q * tot[i] - 1e-9 * tot[i], side="left"))
-        if w < last:
+        if w < last and w < width:
             out[i] = float(w)
     return out
