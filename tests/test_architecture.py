@@ -30,6 +30,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "statforecast": ("law", "data", "sim", "models", "calibrate", "api", "cli", "report",
                      "store", "forecast", "metrics"),
     "forecast": ("api", "cli"),
+    "diskcache": ("law", "data", "sim", "models", "calibrate", "api", "cli", "report",
+                  "store", "forecast", "metrics", "statforecast"),
     "errors": ("law", "data", "sim", "models", "calibrate", "api", "cli", "report", "store"),
 }
 

@@ -61,13 +61,11 @@ _SOURCE_PACKAGES = ("models/canada_us", "sim", "law", "data", "scenario.py")
 
 
 def cache_dir() -> Path:
-    """``$ROXHAM_CACHE_DIR`` or the platform's user cache directory for roxham."""
-    env = os.environ.get("ROXHAM_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
+    """``$ROXHAM_CACHE_DIR`` or the platform's user cache directory for roxham (the one
+    definition: :func:`roxham.diskcache.cache_dir`)."""
+    from roxham.diskcache import cache_dir as _cache_dir
 
-    return Path(user_cache_dir("roxham"))
+    return _cache_dir()
 
 
 def _source_digest() -> str:

@@ -314,11 +314,58 @@ def stream_forecast(kind: str, origin: str, h: int) -> tuple[object, npt.NDArray
     hit = _STAT_CACHE.get(key)
     if hit is None:
         seed = {"air": 11, "inland": 12}[kind]
-        hit = statforecast.forecast(hist, h, n_samples=N_STAT_SAMPLES, seed=seed)
+        hit = _forecast_on_disk(hist, h, seed)
+        if hit is None:
+            hit = statforecast.forecast(hist, h, n_samples=N_STAT_SAMPLES, seed=seed)
+            _save_forecast(hist, h, seed, hit)
         if len(_STAT_CACHE) >= 64:
             _STAT_CACHE.clear()
         _STAT_CACHE[key] = hit
     return hit, hist
+
+
+def _forecast_key(hist: npt.NDArray[np.float64], h: int, seed: int) -> str:
+    """Disk-cache name of a statistical forecast: the history, horizon, samples, seed, the
+    wrapper's source and the fitting libraries' versions (:mod:`roxham.diskcache`)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from roxham.diskcache import content_key, source_digest
+
+    try:
+        lib = version("statsforecast")
+    except PackageNotFoundError:
+        lib = "none"
+    return content_key("stream_forecast", hist.dtype.str, hist.tobytes(), h, N_STAT_SAMPLES,
+                       seed, source_digest("statforecast.py"), lib, np.__version__)
+
+
+def _forecast_on_disk(hist: npt.NDArray[np.float64], h: int, seed: int) -> object | None:
+    """The forecast saved by an earlier process for the same inputs (``<cache_dir>/streams``),
+    or None."""
+    from roxham import diskcache
+    from roxham.statforecast import StatForecast
+
+    got = diskcache.load("streams", _forecast_key(hist, h, seed))
+    if got is None:
+        return None
+    arr, meta = got
+    try:
+        return StatForecast(arr["point"], arr["mu"], arr["sigma"], arr["samples"],
+                            str(meta["method"]), int(meta["n_obs"]), int(meta["n_filled"]),
+                            [str(x) for x in meta["notes"]])
+    except KeyError:
+        return None
+
+
+def _save_forecast(hist: npt.NDArray[np.float64], h: int, seed: int, f: object) -> None:
+    from roxham import diskcache
+    from roxham.statforecast import StatForecast
+
+    assert isinstance(f, StatForecast)
+    diskcache.save("streams", _forecast_key(hist, h, seed),
+                   {"point": f.point, "mu": f.mu, "sigma": f.sigma, "samples": f.samples},
+                   {"method": f.method, "n_obs": f.n_obs, "n_filled": f.n_filled,
+                    "notes": list(f.notes)})
 
 
 def _month_add(month: str, k: int) -> str:

@@ -132,12 +132,53 @@ def full_build(s: ModelScenario) -> Built:
     key = repr((law_key, s.start, s.n_days, sorted(delays.items()), lag, sim.places))
     table = _TABLE_CACHE.get(key)
     if table is None:
-        table = build_outcome_table(oracle, sim.profiles, sim.places, s.start, s.n_days,
-                                    lag_max=lag)
+        disk_key = _table_disk_key(key)
+        table = _table_from_disk(disk_key)
+        if table is None:
+            table = build_outcome_table(oracle, sim.profiles, sim.places, s.start, s.n_days,
+                                        lag_max=lag)
+            _table_to_disk(disk_key, table)
         _TABLE_CACHE.clear()
         _TABLE_CACHE[key] = table
     sim.set_outcome_table(table)
     return Built(s, profiles, oracle, table, demand, sim, time.perf_counter() - t0)
+
+
+#: what a law table is computed from besides its key's values: the law (code and data), the
+#: model's law oracle and profiles, and the one table builder
+_TABLE_SOURCES = ("law", "models/canada_us/law_oracle.py", "models/canada_us/cohorts.py",
+                  "sim/oracle.py")
+
+
+def _table_disk_key(key: str) -> str:
+    """Disk-cache name of a law table (:mod:`roxham.diskcache`): the in-process key (the
+    scenario's law section, period, claim delays, lag, places) and the sources above."""
+    from roxham.diskcache import content_key, source_digest
+
+    return content_key("law_table", key, source_digest(*_TABLE_SOURCES), np.__version__)
+
+
+def _table_from_disk(disk_key: str) -> OutcomeTable | None:
+    from roxham import diskcache
+
+    got = diskcache.load("law_tables", disk_key)
+    if got is None:
+        return None
+    arr, meta = got
+    try:
+        return OutcomeTable(arr["codes"], meta["places"], int(meta["lag_max"]),
+                            meta["code_names"], arr["referred"], arr["after_return"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _table_to_disk(disk_key: str, t: OutcomeTable) -> None:
+    from roxham import diskcache
+
+    diskcache.save("law_tables", disk_key,
+                   {"codes": t.codes, "referred": t.referred, "after_return": t.after_return},
+                   {"places": list(t.places), "lag_max": t.lag_max,
+                    "code_names": list(t.code_names)})
 
 
 def _check_asc(s: ModelScenario) -> None:
