@@ -108,3 +108,17 @@ def test_before_the_first_figure_the_earliest_acts() -> None:
     p = load_scenario("historical").processing
     cap = P.rpd_capacity(p, dt.date(2010, 1, 1), 3)
     assert cap.tolist() == pytest.approx([21500 / 365] * 3)
+
+
+def test_a_forecast_uses_only_the_figures_known_by_its_origin() -> None:
+    from roxham.forecast.core import _base_scenario
+
+    s, _ = _base_scenario("2019-01", 3, "flat")
+    p = s.processing
+    assert p.irb_capacity_source == "funded"
+    assert [e.start for e in p.irb_funded_capacity] == [dt.date(2013, 4, 1),
+                                                        dt.date(2018, 5, 24)]
+    assert all(e.known <= dt.date(2019, 1, 31) for e in p.irb_funded_capacity)
+    # Budget 2019 (known 2019-03-19) is not in force in the forecast: 30,000 a year goes on
+    cap = P.rpd_capacity(p, dt.date(2019, 4, 1), 1)
+    assert cap.tolist() == pytest.approx([30000 / 365])
