@@ -110,15 +110,14 @@ def test_before_the_first_figure_the_earliest_acts() -> None:
     assert cap.tolist() == pytest.approx([21500 / 365] * 3)
 
 
-def test_a_forecast_uses_only_the_figures_known_by_its_origin() -> None:
+
+def test_a_forecast_takes_the_finalisations_of_complete_years() -> None:
     from roxham.forecast.core import _base_scenario
 
-    s, _ = _base_scenario("2019-01", 3, "flat")
+    s, _ = _base_scenario("2023-12", 3, "flat")
     p = s.processing
-    assert p.irb_capacity_source == "funded"
-    assert [e.start for e in p.irb_funded_capacity] == [dt.date(2013, 4, 1),
-                                                        dt.date(2018, 5, 24)]
-    assert all(e.known <= dt.date(2019, 1, 31) for e in p.irb_funded_capacity)
-    # Budget 2019 (known 2019-03-19) is not in force in the forecast: 30,000 a year goes on
-    cap = P.rpd_capacity(p, dt.date(2019, 4, 1), 1)
-    assert cap.tolist() == pytest.approx([30000 / 365])
+    assert p.irb_capacity_source == "finalised"
+    assert max(p.irb_finalised_per_year) == 2023  # none after the origin's year
+    # 2024 takes 2023's figure (a year before), not the funded 50,000
+    cap = P.rpd_capacity(p, dt.date(2024, 2, 1), 1)
+    assert cap.tolist() == pytest.approx([p.irb_finalised_per_year[2023] / 366])
