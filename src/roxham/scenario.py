@@ -143,12 +143,36 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
+#: parsed scenario texts by (origin, text): the same text parses to the same data
+_PARSED: dict[tuple[str, str], tuple[Any, dict[KeyPath, int]]] = {}
+
+
 def load_yaml(text: str, origin: str = "<scenario>") -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML safely; returns the data and a map from key paths to line numbers.
 
     Syntax errors, nesting deeper than :data:`MAX_DEPTH`, and integers too long to convert
     become a one-line :class:`UserError` naming the file (and line where known).
+
+    A text parsed before in this process (same origin, same characters) is not parsed again:
+    the caller gets a copy of the data (a run resolves the same built-in scenarios several
+    times; the pure-Python parser takes ~0.1 s a file). Errors are never remembered.
     """
+    import copy
+
+    key = (origin, text)
+    hit = _PARSED.get(key)
+    if hit is None:
+        hit = _parse_yaml(text, origin)
+        if len(_PARSED) >= 64:
+            _PARSED.clear()
+        _PARSED[key] = copy.deepcopy(hit)
+    else:
+        hit = copy.deepcopy(hit)
+    return hit
+
+
+def _parse_yaml(text: str, origin: str) -> tuple[Any, dict[KeyPath, int]]:
+    """:func:`load_yaml` without the memory."""
     if _flow_depth(text) > MAX_DEPTH:
         raise UserError(f"{origin}: invalid YAML: nested too deeply")
     try:
