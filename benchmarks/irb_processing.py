@@ -6,7 +6,10 @@ same replicates, and the effect of the ``capacity`` scenario on inventory and wa
 
 Runs the shipped ``historical`` scenario (its own parameters, not the calibration's draws)
 ``--replicates`` times; each replicate's daily referred claims feed both the old computation
-(kept here, verbatim, for the comparison) and the new queues. Then ``historical`` and
+(kept here, verbatim, for the comparison) and the new queues, and the queues again under each
+RPD capacity source of :func:`capacity_variants` (the shipped funded capacity, its assumption
+ranges, the finalisation-based sources): inventory sMAPE by year and waits against the IRB's
+published projected waits. Then ``historical`` and
 ``capacity`` to 2026-12-31 with the same seed; costs per level of government (costs.py); PRRA
 applications in 2026 with and without Bill C-12. Prints Markdown tables; the last
 line is one JSON object (tables in src/roxham/models/canada_us/MODEL.md).
@@ -85,6 +88,45 @@ def fit(labels: list[str], model: npt.NDArray[np.float64]) -> dict[str, float]:
     return out
 
 
+def smape_by_year(labels: list[str], model: npt.NDArray[np.float64]) -> dict[str, float]:
+    """sMAPE (%) of the RPD inventory against the IRB's pending figures, per calendar year
+    with figures (``n_<year>``: how many months) and over 2017–22."""
+    obs = observed("irb_pending", "CA")
+    at = {m: i for i, m in enumerate(labels)}
+    obs = obs.filter(pl.col("period").is_in(list(at)))
+    out: dict[str, float] = {}
+    groups = [(y, y, y) for y in sorted({p[:4] for p in obs["period"]})]
+    for name, lo, hi in [*groups, ("2017_22", "2017", "2022")]:
+        sub = obs.filter((pl.col("period").str.slice(0, 4) >= lo)
+                         & (pl.col("period").str.slice(0, 4) <= hi))
+        sim = [float(model[at[m]]) for m in sub["period"]]
+        out[name] = round(smape(sim, sub["value"].to_list()), 1)
+        out[f"n_{name}"] = sub.height
+    return out
+
+
+def capacity_variants() -> dict[str, ModelScenario]:
+    """The RPD capacity sources compared on the same replicates (issue 19): the shipped funded
+    capacity, its assumption ranges, and the finalisation-based sources (lag 1: the former
+    default; lag 0: the year's own figure, INVALID as a model input, shown for reference)."""
+    fin = {"irb_capacity_source": "finalised"}
+    hist = load_scenario("historical")
+    high = [e.model_dump(mode="json") for e in hist.processing.irb_funded_capacity]
+    for e in high:
+        e["per_year"] = {21500: 26000, 30000: 32000}.get(int(e["per_year"]), e["per_year"])
+    covid = lambda a, b: {"2020-03-17": a, "2020-07-01": b, "2020-10-01": 1.0}  # noqa: E731
+    over: dict[str, dict[str, object]] = {
+        "funded (shipped)": {},
+        "funded, COVID factors 0.1 / 0.4": {"irb_hearing_disruption": covid(0.1, 0.4)},
+        "funded, COVID factors 0.5 / 0.9": {"irb_hearing_disruption": covid(0.5, 0.9)},
+        "funded, no COVID factor": {"irb_hearing_disruption": covid(1.0, 1.0)},
+        "funded, 2017/2018 high ends 26,000 / 32,000": {"irb_funded_capacity": high},
+        "finalised, year before (lag 1, former default)": {**fin, "irb_capacity_lag_years": 1},
+        "finalised, year's own (lag 0, INVALID input)": {**fin, "irb_capacity_lag_years": 0},
+    }
+    return {k: load_scenario("historical", {"processing": v}) for k, v in over.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=1)
@@ -98,9 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     month_end = np.array([int(np.max(np.nonzero(midx == m)[0])) for m in range(n_m)])
     col = {n: i for i, n in enumerate(E.SERIES)}
     old, new, ref, fin, wait, rcmp = [], [], [], [], [], []
+    variants = capacity_variants()
+    v_pend: dict[str, list[npt.NDArray[np.float64]]] = {k: [] for k in variants}
+    v_wait: dict[str, list[npt.NDArray[np.float64]]] = {k: [] for k in variants}
     for rs in replicate_seeds(a.seed, a.replicates):
         out = run_replicate(b, rs)["out"]
         referred = out[:, col["referred"]].astype(float)
+        for k, vs in variants.items():
+            vp = P.run_processing(vs.processing, s.start, referred,
+                                  out[:, col["ineligible_in_canada"]].astype(float), midx, n_m)
+            v_pend[k].append(vp["irb_pending"])
+            v_wait[k].append(vp["wait_days_p50"])
         old.append(old_irb_pending(s, referred)[month_end])
         proc = P.run_processing(s.processing, s.start, referred,
                                 out[:, col["ineligible_in_canada"]].astype(float), midx,
@@ -121,24 +171,36 @@ def main(argv: list[str] | None = None) -> int:
     # throughput: model vs IRB figures for the periods they cover
     mref, mfin = np.mean(ref, axis=0), np.mean(fin, axis=0)
     lab = np.array(labels)
-    periods = {"2017": ("2017-01", "2017-12"), "2021": ("2021-01", "2021-12"),
+    periods = {"2017": ("2017-01", "2017-12"), "2019 Apr–Dec": ("2019-04", "2019-12"),
+               "2020 Jan–Sep": ("2020-01", "2020-09"), "2021": ("2021-01", "2021-12"),
                "2023 Jan–Sep": ("2023-01", "2023-09"), "2024 Jan–Sep": ("2024-01", "2024-09")}
-    starts = {"2017": "2017-01-01", "2021": "2021-01-01", "2023 Jan–Sep": "2023-01-01",
-              "2024 Jan–Sep": "2024-01-01"}
-    thr: dict[str, dict[str, float]] = {}
+    thr: dict[str, dict[str, float | None]] = {}
+
+    def irb_sum(name: str, lo: str, hi: str) -> float | None:
+        """The IRB's figures whose periods lie inside [lo, hi] (months), summed; None if the
+        months are not covered."""
+        d0 = dt.date.fromisoformat(lo + "-01")
+        d1 = dt.date.fromisoformat(hi + "-01")
+        df = data_series(name, "CA").filter((pl.col("period") >= d0) & (pl.col("period") <= d1)
+                                            & (pl.col("end") <= d1 + dt.timedelta(days=31)))
+        covered = sum((e - b).days + 1 for b, e in zip(df["period"], df["end"], strict=True))
+        want = (d1.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - d0
+        return float(df["value"].sum()) if df.height and covered == want.days else None
+
+    def fmt(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:,.0f}"
+
     print("\n| period | referred: model / IRB | finalised: model / IRB |")
     print("|---|---|---|")
     for k, (lo, hi) in periods.items():
         sel = (lab >= lo) & (lab <= hi)
-        day = dt.date.fromisoformat(starts[k])
-        irb = {n: float(data_series(n, "CA").filter(pl.col("period") == day)["value"][0])
-               for n in ("irb_rpd_referred", "irb_rpd_finalized")}
+        irb = {n: irb_sum(n, lo, hi) for n in ("irb_rpd_referred", "irb_rpd_finalized")}
         thr[k] = {"referred_model": round(float(mref[sel].sum())),
                   "referred_irb": irb["irb_rpd_referred"],
                   "finalised_model": round(float(mfin[sel].sum())),
                   "finalised_irb": irb["irb_rpd_finalized"]}
-        print(f"| {k} | {thr[k]['referred_model']:,} / {irb['irb_rpd_referred']:,.0f} | "
-              f"{thr[k]['finalised_model']:,} / {irb['irb_rpd_finalized']:,.0f} |")
+        print(f"| {k} | {thr[k]['referred_model']:,} / {fmt(irb['irb_rpd_referred'])} | "
+              f"{thr[k]['finalised_model']:,} / {fmt(irb['irb_rpd_finalized'])} |")
     mwait = np.mean(wait, axis=0)
     waits: dict[str, dict[str, float]] = {}
     print("\n| claims referred in | model wait_days_p50 (months) | IRB projected wait (months) "
@@ -149,6 +211,23 @@ def main(argv: list[str] | None = None) -> int:
         waits[month] = {"model_days": round(days, 1), "model_months": round(days / 30.44, 1),
                         "published_months": months}
         print(f"| {month} | {days:.0f} d ({days / 30.44:.1f}) | {months:.0f} | {url} |")
+    # RPD capacity sources on the same replicates (issue 19): inventory by year, waits
+    cap_src: dict[str, dict[str, object]] = {}
+    print("\n| RPD capacity | irb_pending sMAPE by year (n months) | 2017–22 | model wait vs IRB "
+          "projected wait, " + ", ".join(m for m, _, _ in PUBLISHED_WAITS) + " |")
+    print("|---|---|---|---|")
+    for k in variants:
+        f_y = smape_by_year(labels, np.mean(v_pend[k], axis=0))
+        w = np.mean(v_wait[k], axis=0)
+        diff = {m: round(100.0 * (float(w[labels.index(m)]) / 30.44 / months - 1.0))
+                for m, months, _ in PUBLISHED_WAITS}
+        cap_src[k] = {"smape": f_y, "wait_vs_published_pct": diff,
+                      "wait_months": {m: round(float(w[labels.index(m)]) / 30.44, 1)
+                                      for m, _, _ in PUBLISHED_WAITS}}
+        years = ", ".join(f"{y} {f_y[y]} ({f_y['n_' + y]})" for y in f_y
+                          if y.isdigit())
+        print(f"| {k} | {years} | {f_y['2017_22']} | "
+              + ", ".join(f"{v:+d} %" for v in diff.values()) + " |")
     # federal cost of the irregular migrants' cohorts (PBO unit costs, where the PBO gives one)
     cc = cohort_cost(pl.DataFrame({"month": labels, "value": np.mean(rcmp, axis=0)}))
     fy = cc.group_by("fiscal_year", maintain_order=True).agg(
@@ -251,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
                    f"--replicates {a.replicates}",
         "wall_s": round(wall, 1),
         "irb_pending_smape_old": f_old, "irb_pending_smape_new": f_new,
-        "throughput": thr, "published_waits": waits, "capacity": cap,
+        "throughput": thr, "published_waits": waits, "capacity_sources": cap_src,
+        "capacity": cap,
         "federal_cohort_cost_musd": costs, "wait_target_365": target,
         "costs_by_level_musd": by_level, "qc_last_resort_paid_musd": qc_paid,
         "prra_applications_2026": prra,

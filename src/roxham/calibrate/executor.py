@@ -1,7 +1,8 @@
 """Executors: run independent simulation tasks locally (processes) or on a Dask cluster.
 
 Results never depend on the executor or its number of workers: every task carries its own
-seed, derived from the run's seed and the task id (:func:`task_seed`), and :meth:`map`
+seed, derived from the run's seed and the task id (:func:`task_seed`, Roxham's seed scheme in
+:mod:`roxham.store.identity`), and :meth:`map`
 returns results in task order, whatever order they finished in.
 
 >>> ex = LocalExecutor(workers=1)
@@ -20,9 +21,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
 
-import numpy as np
-
 from roxham.errors import UserError
+from roxham.store.identity import task_seed
 
 __all__ = [
     "SCHEDULER_ENV",
@@ -37,11 +37,6 @@ __all__ = [
 T = TypeVar("T")
 R = TypeVar("R")
 Progress = Callable[[int], None]
-
-
-def task_seed(seed: int, task_id: int) -> int:
-    """Seed of task ``task_id`` of a run seeded ``seed`` (``SeedSequence([seed, id])``)."""
-    return int(np.random.SeedSequence([int(seed), int(task_id)]).generate_state(1)[0])
 
 
 class Executor(Protocol):

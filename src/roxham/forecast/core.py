@@ -284,6 +284,10 @@ def _base_scenario(origin: str, months: int, us_scenario: str) -> tuple[Any, dic
         kept = {y: v for y, v in table.items() if int(y) <= origin_year}
         yearly[key] = kept or {min(table, key=int): table[min(table, key=int)]}
     fin = yearly["irb_finalised_per_year"]
+    # RPD capacity: the IRB's finalisations of the complete years by the origin, lagged
+    # (historical.yaml's funded figures are for runs over the past, issue 19: the IRB decided
+    # more than it was funded for in 2023-24, and the latest finalisations are known by then)
+    yearly["irb_capacity_source"] = "finalised"
     over: dict[str, Any] = {
         "name": f"forecast-{origin}",
         "start": _first_day(start_m).isoformat(), "end": end_d.isoformat(),

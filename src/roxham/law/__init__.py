@@ -33,6 +33,7 @@ from roxham.law.dates import (
     breakpoints,
     law_date,
     order,
+    order_date,
     orders,
     protocol_window_days,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "get_provision",
     "law_date",
     "order",
+    "order_date",
     "orders",
     "protocol_window_days",
     "provisions",

@@ -155,3 +155,23 @@ def order(key: str) -> Order:
 def orders() -> tuple[Order, ...]:
     """Every dated order of ``orders.yaml``, in file order."""
     return tuple(_ORDERS.values())
+
+
+def order_date(ref: str) -> dt.date:
+    """The date named by ``"ORDER_KEY.start"`` or ``"ORDER_KEY.end"`` (``orders.yaml``), so that
+    scenario files can cite an order's date instead of copying it.
+
+    >>> order_date("COVID_DIRECT_BACK.start")
+    datetime.date(2020, 3, 21)
+    >>> order_date("COVID_DIRECT_BACK.middle")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'COVID_DIRECT_BACK.middle': expected ORDER_KEY.start or ORDER_KEY.end
+    """
+    key, _, which = ref.partition(".")
+    if which not in ("start", "end"):
+        raise ValueError(f"{ref!r}: expected ORDER_KEY.start or ORDER_KEY.end")
+    if key not in _ORDERS:
+        raise ValueError(f"{ref!r}: unknown order {key!r}; expected one of {', '.join(_ORDERS)}")
+    o = _ORDERS[key]
+    return o.start if which == "start" else o.end

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["HASH_DIGITS", "content_hash", "json_default", "replicate_seeds"]
+__all__ = ["HASH_DIGITS", "content_hash", "json_default", "replicate_seeds", "task_seed"]
 
 #: Hex digits kept of the SHA-256 (48 bits: collisions are negligible among a user's runs).
 HASH_DIGITS = 12
@@ -62,3 +62,16 @@ def replicate_seeds(seed: int, replicates: int, bits: Literal[32, 64] = 32) -> l
     dtype = np.uint32 if bits == 32 else np.uint64
     children = np.random.SeedSequence(int(seed)).spawn(int(replicates))
     return [int(c.generate_state(1, dtype=dtype)[0]) for c in children]
+
+
+def task_seed(seed: int, task_id: int) -> int:
+    """The seed of simulation ``task_id`` of a calibration, bank or check seeded ``seed``:
+    ``SeedSequence([seed, task_id])``, one 32-bit word. Like :func:`replicate_seeds`, it
+    depends on the task's number only, never on the executor or the number of workers (the
+    calibration's tasks are numbered; its replicates inside a task use
+    :func:`replicate_seeds` of this seed).
+
+    >>> task_seed(1, 0) == task_seed(1, 0) != task_seed(1, 1)
+    True
+    """
+    return int(np.random.SeedSequence([int(seed), int(task_id)]).generate_state(1)[0])

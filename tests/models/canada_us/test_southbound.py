@@ -255,3 +255,28 @@ def test_damped_growth_is_exponential_at_zero_and_levels_off() -> None:
     base, _ = S.expected_rates(q1.model_copy(update={"growth_per_year": {
         "MX": 0.0, "IN": 0.0, "OTHER": 0.0}}), D(2060, 1, 1), 1)
     assert late["OTHER"][0] / base["OTHER"][0] == pytest.approx(np.exp(g), rel=1e-6)
+
+
+def test_covid_shocks_take_their_dates_from_the_law_orders() -> None:
+    """The southbound COVID shocks cite roxham.law's orders instead of copying dates: the
+    historical scenario's windows are the entry prohibition's start (2020-03-18, the order's
+    Quarantine Act date) to the vaccinated-travellers easing (2021-09-07), and a scenario naming
+    an unknown order is refused."""
+    import datetime as dt
+
+    import pytest
+    from pydantic import ValidationError
+
+    from roxham.law import order
+    from roxham.models.canada_us.scenario import load_scenario
+    from roxham.models.canada_us.southbound_params import WindowShock
+
+    shocks = {s.name: s for s in load_scenario("historical").southbound.shocks}
+    air = shocks["covid-travel-restrictions-air"]
+    assert (air.start, air.end) == (dt.date(2020, 3, 18), dt.date(2021, 9, 7))
+    assert air.start == order("COVID_ENTRY_PROHIBITION").start
+    assert air.end == order("COVID_VACCINATED_EASING").start
+    with pytest.raises(ValidationError, match="unknown order 'COVID_NOPE'"):
+        WindowShock(name="x", start="COVID_NOPE.start", end="2021-01-01", multiplier=1.0)
+    assert WindowShock(name="x", start="2020-01-01", end="COVID_DIRECT_BACK.end",
+                       multiplier=1.0).end == dt.date(2021, 11, 21)

@@ -10,8 +10,12 @@ What it models (docs: MODEL.md § Processing and capacity):
    referred to the RPD; the rest leave before referral (withdrawn, found ineligible later).
 2. **RPD queue.** One national FIFO queue (first referred, first finalised: the IRB schedules
    mostly by age of the claim, with priority streams that this model does NOT represent). It
-   starts with ``irb_pending_initial`` claims and serves at most the day's capacity:
-   ``irb_finalised_per_year`` of the day's year / days of that year (nearest year where none),
+   starts with ``irb_pending_initial`` claims and serves at most the day's capacity, from
+   one of two sources (``irb_capacity_source``): ``finalised``, the IRB's finalisations of the
+   year ``irb_capacity_lag_years`` before the day's / days of the day's year (nearest year
+   where none); or ``funded`` (historical.yaml), the funded / planned finalisations a year of
+   the latest ``irb_funded_capacity`` entry in force (each known on or before its start) ×
+   the ``irb_hearing_disruption`` factor of the day (the 2020 COVID-19 suspension). Either is
    × the factor of ``irb_capacity_factor`` in force that day (a dated lever).
 3. **Outcomes.** Finalisations split into accepted / rejected / abandoned-or-withdrawn by the
    IRB's shares of the year (``irb_outcomes``; nearest year where none).
@@ -39,18 +43,20 @@ whole days per referral month, from which ``wait_days_p50``/``p90`` come.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from roxham.models.canada_us.scenario import IrbOutcomes, ProcessingSection
+from roxham.models.canada_us.scenario import FundedCapacity, IrbOutcomes, ProcessingSection
 from roxham.sim.queues import fifo_queue, hist_quantile
 
 __all__ = [
     "OUTPUT_SERIES",
     "daily_capacity",
+    "funded_capacity",
+    "rpd_capacity",
     "run_processing",
 ]
 
@@ -130,6 +136,63 @@ def _daily_capacity(
     return out
 
 
+def _step(start: dt.date, n_days: int, steps: Mapping[dt.date, float],
+          before: float) -> npt.NDArray[np.float64]:
+    """Daily value of a step function: the value of the latest date on or before each day,
+    ``before`` before the first date."""
+    out = np.full(n_days, float(before))
+    for when, v in sorted(steps.items()):
+        out[max((when - start).days, 0):] = float(v)
+    return out
+
+
+def funded_capacity(
+    start: dt.date,
+    n_days: int,
+    entries: Sequence[FundedCapacity],
+    disruption: Mapping[dt.date, float] | None = None,
+    factors: Mapping[dt.date, float] | None = None,
+) -> npt.NDArray[np.float64]:
+    """Decisions per day from funded / planned figures: ``per_year`` of the latest entry whose
+    ``start`` is on or before the day (the earliest entry's before the first) / days in the
+    day's year, × the ``disruption`` factor and the ``factors`` lever in force that day (1
+    before their first dates). It reads no finalisation figure: each entry was known on or
+    before its start (:class:`~roxham.models.canada_us.scenario.FundedCapacity`).
+
+    >>> from roxham.models.canada_us.scenario import FundedCapacity as F
+    >>> e = [F(start=dt.date(2020, 1, 2), per_year=732.0, known=dt.date(2019, 6, 1)),
+    ...      F(start=dt.date(2019, 1, 1), per_year=365.0, known=dt.date(2018, 3, 1))]
+    >>> d = funded_capacity(dt.date(2019, 12, 31), 4, e, {dt.date(2020, 1, 3): 0.5})
+    >>> [round(x, 4) for x in d.tolist()]  # 365/365, 365/366, 732/366, 732/366 × 0.5
+    [1.0, 0.9973, 2.0, 1.0]
+    """
+    if not entries:
+        raise ValueError("no funded capacity")
+    key = ("funded", start, n_days,
+           tuple(sorted((e.start, float(e.per_year)) for e in entries)),
+           tuple(sorted((disruption or {}).items())), tuple(sorted((factors or {}).items())))
+    hit = _PERIOD_CACHE.get(key)
+    if hit is None:
+        first = min(entries, key=lambda e: e.start)
+        per_year = _step(start, n_days, {e.start: float(e.per_year) for e in entries},
+                         float(first.per_year))
+        days = np.array([_year_len((start + dt.timedelta(days=i)).year)
+                         for i in range(n_days)], dtype=np.float64)
+        hit = (per_year / days * _step(start, n_days, dict(disruption or {}), 1.0)
+               * _step(start, n_days, dict(factors or {}), 1.0))
+        _remember(key, hit)
+    return hit.copy()
+
+
+def rpd_capacity(p: ProcessingSection, start: dt.date, n_days: int) -> npt.NDArray[np.float64]:
+    """The RPD's decisions per day under the scenario's ``irb_capacity_source``."""
+    if p.irb_capacity_source == "funded":
+        return funded_capacity(start, n_days, p.irb_funded_capacity, p.irb_hearing_disruption,
+                               p.irb_capacity_factor)
+    return daily_capacity(start, n_days, p.irb_finalised_per_year, p.irb_capacity_factor,
+                          p.irb_capacity_lag_years)
+
+
 def _outcome_share(
     start: dt.date, n_days: int, table: Mapping[int, IrbOutcomes], key: str
 ) -> npt.NDArray[np.float64]:
@@ -184,8 +247,7 @@ def run_processing(
     if delay < n:
         to_rpd[delay:] = referred_daily[: n - delay].astype(np.float64) * share
     month = np.asarray(midx, dtype=np.int64)
-    cap = daily_capacity(start, n, p.irb_finalised_per_year,
-                         p.irb_capacity_factor, p.irb_capacity_lag_years)
+    cap = rpd_capacity(p, start, n)
     rem = None if removed_daily is None else np.asarray(removed_daily, np.float64) * share
     target = np.zeros(n)
     for when, days in sorted(p.irb_wait_target_days.items()):

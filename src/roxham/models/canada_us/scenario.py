@@ -35,6 +35,7 @@ from roxham.scenario import scenario_hash as _hash
 
 __all__ = [
     "Closure",
+    "FundedCapacity",
     "IrbOutcomes",
     "ModelScenario",
     "ProcessingSection",
@@ -238,6 +239,27 @@ class IrbOutcomes(_Strict):
         return self
 
 
+class FundedCapacity(_Strict):
+    """RPD finalisations a year that the IRB is funded or plans for, in force from ``start``.
+
+    ``known`` is the date of the document that states the figure (a budget, a departmental
+    plan): it must not be after ``start``, so that a run never takes a period's capacity from a
+    document written during that period (the validity rule; issue 19).
+    """
+
+    start: dt.date
+    per_year: NonNeg
+    known: dt.date
+
+    @model_validator(mode="after")
+    def _known_before(self) -> FundedCapacity:
+        if self.known > self.start:
+            raise ValueError(
+                f"irb_funded_capacity: a figure known on {self.known} cannot act from "
+                f"{self.start} (start on or after the date it was known)")
+        return self
+
+
 class ProcessingSection(_Strict):
     """Interception, hiding, screening and IRB processing."""
 
@@ -250,6 +272,17 @@ class ProcessingSection(_Strict):
     #: the IRB's finalisations of year Y are taken from year Y − lag (1: last year's figure,
     #: so no official figure of a simulated year enters the run; 0: the year's own figure)
     irb_capacity_lag_years: int = Field(default=1, ge=0, le=5)
+    #: where the RPD's capacity comes from: ``finalised`` (``irb_finalised_per_year``, lagged by
+    #: ``irb_capacity_lag_years``) or ``funded`` (``irb_funded_capacity``: figures known on or
+    #: before the day they act, × ``irb_hearing_disruption``)
+    irb_capacity_source: Literal["finalised", "funded"] = "finalised"
+    #: funded / planned RPD finalisations a year, each from its ``start`` (the latest on or
+    #: before a day; the earliest before the first start)
+    irb_funded_capacity: list[FundedCapacity] = Field(default_factory=list)
+    #: × the funded capacity from each date on, for dated events that stop hearings (the
+    #: COVID-19 suspension of 2020); the latest date on or before a day. Only with
+    #: ``irb_capacity_source: funded`` (finalised figures already contain such events)
+    irb_hearing_disruption: dict[dt.date, NonNeg] = Field(default_factory=dict)
     irb_referral_share: float = Field(default=0.93, ge=0.0, le=1.0)
     #: days from a claim to its referral to the IRB (eligibility front end) (A)
     referral_delay_days: int = Field(default=5, ge=0, le=3650)
@@ -274,6 +307,12 @@ class ProcessingSection(_Strict):
     #: s. 104(1)(a) notice on D_C12_RA, leaving the IRB inventory. The notice is discretionary
     #: and roxham.law does not model it (docs/law/RULES.md A11): 0 by default (A, range 0-1)
     pending_notice_share: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _funded_needs_figures(self) -> ProcessingSection:
+        if self.irb_capacity_source == "funded" and not self.irb_funded_capacity:
+            raise ValueError("irb_capacity_source: funded needs irb_funded_capacity")
+        return self
 
 
 class ModelScenario(_Strict):

@@ -67,6 +67,7 @@ from roxham.models.canada_us.southbound_params import (
 from roxham.sim.choice import DayContext
 from roxham.sim.engine import Cohort, Simulation, Spawn
 from roxham.sim.network import Network, Options
+from roxham.store.result import summary_frame
 
 if TYPE_CHECKING:
     from roxham.models.canada_us.demand import Demand
@@ -468,26 +469,9 @@ def monthly_rows(
         states["apprehended"].append(int(sum(int(x.sum()) for x in d.apprehended.values())))
         states["reached_us"].append(d.reached_us)
         states["in_transit_end"].append(d.in_transit_end)
-    df = summarise(rep, labels, cols)
+    df = summary_frame(rep, labels, cols)
     man["southbound_final_states_per_replicate"] = states
     return df, rep, cols, man
-
-
-def summarise(
-    rep: npt.NDArray[np.float64], labels: list[str], cols: Sequence[tuple[str, str]]
-) -> pl.DataFrame:
-    """Long monthly frame: mean and the 5/25/75/95 % quantiles over replicates (the bands
-    cover replicate-to-replicate variation at fixed parameters)."""
-    n_m = len(labels)
-    q = {k: np.quantile(rep, v, axis=0) for k, v in
-         (("p05", 0.05), ("p25", 0.25), ("p75", 0.75), ("p95", 0.95))}
-    return pl.DataFrame({
-        "month": labels * len(cols),
-        "series": [c[0] for c in cols for _ in range(n_m)],
-        "geography": [c[1] for c in cols for _ in range(n_m)],
-        "value": rep.mean(axis=0).T.reshape(-1),
-        **{k: v.T.reshape(-1) for k, v in q.items()},
-    })
 
 
 def southbound_rows(

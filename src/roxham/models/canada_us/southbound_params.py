@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from roxham.scenario import ScenarioModel
 
@@ -41,12 +41,27 @@ class _Strict(ScenarioModel, BaseModel):
     pass
 
 
+def _order_or_date(v: object) -> object:
+    """``"ORDER_KEY.start"``/``"ORDER_KEY.end"`` → that date of ``roxham.law``'s orders (the law
+    owns its dates); anything else is left to Pydantic's date parsing."""
+    if isinstance(v, str) and "." in v and v[:1].isalpha():
+        from roxham.law import order_date
+
+        return order_date(v)
+    return v
+
+
+#: A date, or the start/end of a dated order of ``roxham.law`` named as ``ORDER_KEY.start``.
+OrderDate = Annotated[dt.date, BeforeValidator(_order_or_date)]
+
+
 class WindowShock(_Strict):
-    """A multiplier on some groups' southbound flow in ``[start, end)``."""
+    """A multiplier on some groups' southbound flow in ``[start, end)``; ``start``/``end`` may
+    name a dated order of ``roxham.law`` (``COVID_ENTRY_PROHIBITION.start``)."""
 
     name: str
-    start: dt.date
-    end: dt.date
+    start: OrderDate
+    end: OrderDate
     multiplier: NonNeg
     groups: list[str] = []
     source: str = ""
