@@ -192,10 +192,12 @@ def widen(monthly: Any, replicates: npt.NDArray[np.float64], columns: Sequence[t
 
     med = np.median(replicates, axis=0)  # [months, columns]
     parts: list[pl.DataFrame] = []
+    seen: set[str] = set()
     for j, (s, g) in enumerate(columns):
         q = scales.get(f"{s}/{g}")
-        if q is None:
+        if q is None or f"{s}/{g}" in seen:
             continue
+        seen.add(f"{s}/{g}")
         lo = np.maximum(np.expm1(np.log1p(np.maximum(med[:, j], 0.0)) - q), 0.0)
         hi = np.expm1(np.log1p(np.maximum(med[:, j], 0.0)) + q)
         parts.append(pl.DataFrame({"month": list(months), "series": [s] * len(months),
