@@ -1,14 +1,18 @@
 """Posterior predictive checks of the Canada–US model on the real series (issue 14).
 
-1. **PPC** — ``--draws`` parameter draws of the NPE posterior fitted on 2017-01..2022-12
+1. **PPC** — ``--draws`` parameter draws of the posterior (``--method abc``, default: rejection
+   ABC on the prior bank; ``npe``) fitted on 2017-01..2022-12
    (:func:`roxham.calibrate.posterior_for_window`), each simulated once to 2024-12 (seed
    ``task_seed(seed, i)``). For every target (monthly series; annual IRCC claims by office
    type as yearly sums), the share of official periods inside the predictive 50 % (25–75 %)
    and 90 % (5–95 %) bands, in sample (2017–2022) and out of sample (2023–2024).
 2. **``roxham run`` bands** — the historical scenario run as ``roxham run`` runs it (shipped
    parameter file or ``--params``, the scenario's seed and replicates, one posterior draw per
-   replicate): share of the official months of the fit window (monthly targets) inside the
-   run's 5–95 % band (``p05``..``p95`` of monthly.parquet), per series.
+   replicate, bands widened by the file's model-discrepancy scales): share of the official
+   months (monthly targets) inside the run's 5–95 % band (``p05``..``p95`` of
+   monthly.parquet), per series: in the fit window (goal 0.80–0.97), leave-one-year-out (each
+   year's band widened by the scale fitted on the other years' scores only), out of sample
+   (2023–2024), and before widening.
 
 Last line: ONE JSON object {"ppc": {...}, "run_bands": {...}, "wall_s": ...}.
 
@@ -35,7 +39,7 @@ def _inside(figs: dict[str, float], lo: dict[str, float], hi: dict[str, float],
 
 
 def ppc(draws: int, seed: int, workers: int, train_end: str, sims: int,
-        period: str = "half") -> dict[str, Any]:
+        period: str = "half", method: str = "abc") -> dict[str, Any]:
     """Predictive coverage of posterior draws fitted up to ``train_end``."""
     from roxham.calibrate import CanadaUSModel, LocalExecutor, load_observed, task_seed
     from roxham.calibrate.distance import month_range, sim_table, whole_years
@@ -48,7 +52,8 @@ def ppc(draws: int, seed: int, workers: int, train_end: str, sims: int,
     ex = LocalExecutor(workers)
     try:
         params = posterior_for_window("canada_us", train_end, draws, seed, executor=ex,
-                                      config=NPEConfig(sims=sims, period=period))
+                                      config=NPEConfig(sims=sims, period=period),
+                                      method=method)
         frames, _ = ensemble(model, params, "2024-12", seed=task_seed(seed, 99), executor=ex)
     finally:
         ex.close()
@@ -78,12 +83,16 @@ def ppc(draws: int, seed: int, workers: int, train_end: str, sims: int,
                 tot[f"{w}_{b}"][1] += n
         res[k] = row
     pooled = {k: round(c / n, 3) if n else None for k, (c, n) in tot.items()}
-    return {"draws": draws, "bank_simulations": sims, "train_end": train_end,
+    return {"method": method, "draws": draws, "bank_simulations": sims, "train_end": train_end,
             "per_series": res, "pooled": pooled}
 
 
-def run_bands(params: Path | None, train_end: str) -> dict[str, Any]:
-    """Share of official fit-window months inside ``roxham run``'s 5–95 % bands."""
+def run_bands(params: Path | None, train_end: str, test_end: str = "2024-12"
+              ) -> dict[str, Any]:
+    """Share of official months inside ``roxham run``'s 5–95 % bands: fit window, each
+    year of it with the discrepancy scale refitted without that year (leave-one-year-out),
+    and the months after the fit window (out of sample); also the share inside the band
+    before the discrepancy widening (parameter uncertainty + chance only)."""
     from roxham.calibrate import load_observed
     from roxham.calibrate.distance import month_range
     from roxham.calibrate.priors import CANADA_US_TARGETS
@@ -95,22 +104,88 @@ def run_bands(params: Path | None, train_end: str) -> dict[str, Any]:
     res = run_with_calibration(s, s.seed, s.replicates, pf)
     m = res.monthly
     obs = load_observed([t for t in CANADA_US_TARGETS if t.frequency == "month"])
-    win = month_range("2017-01", train_end)
+    fit_start = (pf.data.get("train") or {}).get("start", "2017-01") if pf else "2017-01"
+    win = month_range(fit_start, train_end)
+    out_win = [x for x in month_range(fit_start, test_end) if x > train_end]
+    col = {f"{a}/{g}": j for j, (a, g) in enumerate(res.columns)}
+    mi = {x: i for i, x in enumerate(res.months)}
+    rep = res.replicate_monthly
+    loyo = _loyo_scales(pf, fit_start, train_end)
     out: dict[str, Any] = {}
-    c_all = n_all = 0
+    tot = {w: [0, 0] for w in ("fit", "loyo", "out", "raw")}
     for k in obs.series:
         ser, geo = k.split("/")
         sub = m.filter((pl.col("series") == ser) & (pl.col("geography") == geo))
         lo = dict(zip(sub["month"].to_list(), sub["p05"].to_list(), strict=True))
         hi = dict(zip(sub["month"].to_list(), sub["p95"].to_list(), strict=True))
-        c, n = _inside(obs.series[k][0], lo, hi, win)
-        out[k] = {"inside_5_95": round(c / n, 3) if n else None, "months": n}
-        c_all += c
-        n_all += n
+        figs = obs.series[k][0]
+        row: dict[str, Any] = {}
+        for w, per in (("fit", win), ("out", out_win)):
+            c, n = _inside(figs, lo, hi, per)
+            row[w] = round(c / n, 3) if n else None
+            row[f"n_{w}"] = n
+            tot[w][0] += c
+            tot[w][1] += n
+        if k in col:
+            ms = [x for x in win if x in mi]
+            vals = rep[:, [mi[x] for x in ms], col[k]]
+            rlo = dict(zip(ms, np.quantile(vals, 0.05, axis=0).tolist(), strict=True))
+            rhi = dict(zip(ms, np.quantile(vals, 0.95, axis=0).tolist(), strict=True))
+            c, n = _inside(figs, rlo, rhi, win)
+            row["raw_fit"] = round(c / n, 3) if n else None
+            tot["raw"][0] += c
+            tot["raw"][1] += n
+            if k in loyo:
+                from roxham.calibrate.discrepancy import widen_bounds
+
+                med = np.median(vals, axis=0).tolist()
+                cl = nl = 0
+                for y, q in loyo[k].items():
+                    idx = [i for i, x in enumerate(ms) if x[:4] == y]
+                    a, b = widen_bounds([med[i] for i in idx], [rlo[ms[i]] for i in idx],
+                                        [rhi[ms[i]] for i in idx], q)
+                    c, n = _inside(figs, dict(zip([ms[i] for i in idx], a, strict=True)),
+                                   dict(zip([ms[i] for i in idx], b, strict=True)),
+                                   [ms[i] for i in idx])
+                    cl += c
+                    nl += n
+                row["loyo"] = round(cl / nl, 3) if nl else None
+                tot["loyo"][0] += cl
+                tot["loyo"][1] += nl
+        out[k] = row
+    fit_shares = [v["fit"] for v in out.values() if v["fit"] is not None]
     return {"file": res.manifest["calibration"]["file"] if res.manifest.get("calibration")
-            else None, "seed": s.seed, "replicates": s.replicates,
-            "window": ["2017-01", train_end], "per_series": out,
-            "pooled": round(c_all / n_all, 3) if n_all else None}
+            else None, "band_covers": (res.manifest.get("band") or {}).get("covers"),
+            "seed": s.seed, "replicates": s.replicates,
+            "window": [fit_start, train_end], "out_of_sample": [out_win[0], out_win[-1]]
+            if out_win else None, "per_series": out,
+            "series_within_80_97": sum(0.80 <= x <= 0.97 for x in fit_shares),
+            "series": len(fit_shares),
+            "pooled": {w: round(c / n, 3) if n else None for w, (c, n) in tot.items()}}
+
+
+def _loyo_scales(pf: Any, start: str, end: str) -> dict[str, dict[str, float]]:
+    """Per series and year of the fit window: the discrepancy scale from the other years'
+    scores only (refitted on the file's bank; empty without an ABC discrepancy block)."""
+    disc = (pf.data.get("discrepancy") if pf is not None else None) or {}
+    bank_doc = ((pf.data.get("method") or {}).get("bank") if pf is not None else None) or {}
+    if not disc or not bank_doc:
+        return {}
+    from roxham.calibrate import CanadaUSModel, load_observed
+    from roxham.calibrate.bank import build_bank
+    from roxham.calibrate.discrepancy import conformal_quantile, fit_discrepancy
+
+    model = CanadaUSModel()
+    bank = build_bank(model, int(bank_doc["simulations"]), int(bank_doc.get("seed", 0)))
+    d = fit_discrepancy(bank, load_observed(model.targets), start, end,
+                        int(disc.get("accept") or 100), float(disc.get("level") or 0.9),
+                        int(disc.get("group_months") or 12))
+    out: dict[str, dict[str, float]] = {}
+    for k, sc in d.scores.items():
+        years = sorted({x[:4] for x, _ in sc})
+        out[k] = {y: conformal_quantile([v for x, v in sc if x[:4] != y], d.level)
+                  for y in years}
+    return out
 
 
 def main() -> None:
@@ -122,19 +197,26 @@ def main() -> None:
     ap.add_argument("-w", "--workers", type=int, default=2)
     ap.add_argument("--train-end", default="2022-12")
     ap.add_argument("--part", choices=("ppc", "run", "both"), default="both")
+    ap.add_argument("--method", choices=("abc", "npe"), default="abc",
+                    help="posterior of the PPC part")
     ap.add_argument("--params", type=Path, default=None)
     a = ap.parse_args()
     t0 = time.perf_counter()
     out: dict[str, Any] = {}
     if a.part in ("ppc", "both"):
-        out["ppc"] = ppc(a.draws, a.seed, a.workers, a.train_end, a.sims, a.period)
+        out["ppc"] = ppc(a.draws, a.seed, a.workers, a.train_end, a.sims, a.period, a.method)
         for k, v in out["ppc"]["per_series"].items():
             print(f"PPC {k:24s} in 50/90 {v['in_50']}/{v['in_90']} (n {v['n_in']})  "
                   f"out 50/90 {v['out_50']}/{v['out_90']} (n {v['n_out']})")
     if a.part in ("run", "both"):
         out["run_bands"] = run_bands(a.params, a.train_end)
-        for k, v in out["run_bands"]["per_series"].items():
-            print(f"run {k:24s} inside 5-95 %: {v['inside_5_95']} ({v['months']} months)")
+        rb = out["run_bands"]
+        for k, v in rb["per_series"].items():
+            print(f"run {k:28s} inside 5-95 %: fit {v['fit']} (n {v['n_fit']}), "
+                  f"leave-one-year-out {v.get('loyo')}, out of sample {v['out']} "
+                  f"(n {v['n_out']}); before widening {v.get('raw_fit')}")
+        print(f"run: {rb['series_within_80_97']} of {rb['series']} series within 0.80-0.97 "
+              f"in the fit window; pooled {rb['pooled']}; band covers: {rb['band_covers']}")
     out["wall_s"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out))
 

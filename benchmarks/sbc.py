@@ -1,10 +1,18 @@
-"""Simulation-based calibration of the Canada–US NPE posterior (issue 14).
+"""Simulation-based calibration of the Canada–US posterior (issue 14).
 
-Synthetic truths: ``--datasets`` parameter draws from the priors, each simulated once (a second
-bank, seed ``bank_seed + 1``: none of them was seen in training), summarised over the same
-months as the official figures of the window (2017-01..2022-12 by default, the real pattern of
-missing months). For each dataset ``--draws`` posterior draws of the amortised posterior
-(one training, :func:`roxham.calibrate.inference.window_posterior`), then per parameter:
+``--method abc`` (default, the shipped method): synthetic truths are ``--datasets`` prior draws
+simulated once (a second bank, seed ``bank_seed + 1``: none of them is in the bank that is
+searched), each turned into "official" figures with the real pattern of missing periods of
+the window (:func:`roxham.calibrate.abc.synthetic_observed`); for each, rejection ABC on the
+2,000-simulation bank (the ``--accept`` nearest) and the truth's rank and place in the central
+50 % / 90 % intervals of the accepted draws (:func:`roxham.calibrate.abc.abc_sbc`).
+
+``--method npe``: synthetic truths: ``--datasets`` parameter draws from the priors, each
+simulated once (a second bank, seed ``bank_seed + 1``: none of them was seen in training),
+summarised over the same months as the official figures of the window (2017-01..2022-12 by
+default, the real pattern of missing months). For each dataset ``--draws`` posterior draws of
+the amortised posterior (one training, :func:`roxham.calibrate.inference.window_posterior`),
+then per parameter:
 
 - the rank of the true value among the draws (uniform on 0..draws if the posterior is
   calibrated; Kolmogorov–Smirnov p-value of the normalised ranks against U(0, 1));
@@ -16,7 +24,8 @@ they are those of the parameters; for the two integer parameters the latent cont
 
 Last line: ONE JSON object with datasets, coverage_50, coverage_90, wall_s, per_parameter.
 
-    python benchmarks/sbc.py [--sims 2000] [--datasets 100] [--draws 1000] [-w 2]
+    python benchmarks/sbc.py [--method abc|npe] [--sims 2000] [--datasets 100] [--accept 100]
+                             [--draws 1000] [-w 2]
 """
 
 from __future__ import annotations
@@ -28,9 +37,47 @@ import time
 import numpy as np
 
 
+def abc_main(a: argparse.Namespace) -> None:
+    """SBC of rejection ABC on the prior bank."""
+    from scipy.stats import kstest
+
+    from roxham.calibrate import CanadaUSModel, LocalExecutor, load_observed
+    from roxham.calibrate.abc import abc_sbc
+    from roxham.calibrate.bank import build_bank
+
+    t0 = time.perf_counter()
+    model = CanadaUSModel()
+    obs = load_observed(model.targets)
+    ex = LocalExecutor(a.workers)
+    try:
+        bank = build_bank(model, a.sims, 0, executor=ex)
+        truths = build_bank(model, a.datasets, 1, executor=ex)
+    finally:
+        ex.close()
+    r = abc_sbc(bank, truths, obs, a.train_start, a.train_end, a.accept)
+    per = {}
+    for j, name in enumerate(r.names):
+        per[name] = {"coverage_50": round(float(r.in50[:, j].mean()), 3),
+                     "coverage_90": round(float(r.in90[:, j].mean()), 3),
+                     "rank_ks_p": round(float(kstest(r.ranks[:, j], "uniform").pvalue), 4),
+                     "mean_rank": round(float(r.ranks[:, j].mean()), 3)}
+        v = per[name]
+        print(f"{name:18s} cov50 {v['coverage_50']:.2f} cov90 {v['coverage_90']:.2f} "
+              f"KS p {v['rank_ks_p']:.3f} mean rank {v['mean_rank']:.2f}")
+    c50, c90 = r.coverage()
+    print(json.dumps({
+        "datasets": int(r.in50.shape[0]), "coverage_50": round(c50, 4),
+        "coverage_90": round(c90, 4), "wall_s": round(time.perf_counter() - t0, 1),
+        "method": "abc", "accept": a.accept, "bank_simulations": len(bank),
+        "window": [a.train_start, a.train_end], "per_parameter": per,
+    }))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sims", type=int, default=2000, help="prior bank used for training")
+    ap.add_argument("--method", choices=("abc", "npe"), default="abc")
+    ap.add_argument("--accept", type=int, default=100, help="abc: draws accepted")
+    ap.add_argument("--sims", type=int, default=2000, help="prior bank searched / trained on")
     ap.add_argument("--datasets", type=int, default=100)
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--train-start", default="2017-01")
@@ -42,6 +89,9 @@ def main() -> None:
     a = ap.parse_args()
     if a.datasets < 1:
         raise SystemExit("--datasets must be >= 1")
+    if a.method == "abc":
+        abc_main(a)
+        return
 
     from scipy.stats import kstest
 

@@ -75,7 +75,7 @@ def test_calibrate_writes_a_parameter_file_a_scenario_can_use_and_resumes(
         (["calibrate", "--dask", "localhost:1"], "--scheduler must be a Dask scheduler address"),
         (["calibrate", "--scheduler", "host:1"], "--scheduler must be a Dask scheduler address"),
         (["calibrate", "--scenario", "nope"], "unknown scenario 'nope'"),
-        (["calibrate", "--method", "mcmc"], "--method must be npe or optimize"),
+        (["calibrate", "--method", "mcmc"], "--method must be abc, npe or optimize"),
         (["validate", "--train-end", "2024-12", "--test-end", "2024-06"], "before --test-end"),
         (["validate", "--params", "missing.yaml"], "parameter file 'missing.yaml' not found"),
     ],

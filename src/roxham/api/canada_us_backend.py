@@ -274,7 +274,7 @@ class CanadaUsBackend:
         )
         manifest = {k: v for k, v in res.manifest.items() if k != "scenario"}
         manifest["overrides"] = over
-        manifest["band"] = "5th-95th percentile over replicates"
+        manifest.setdefault("band", "5th-95th percentile over replicates")
         from roxham.models.canada_us.rundir import run_frames
 
         # the run directory is the one `roxham run` writes (without report.html), so

@@ -5,9 +5,11 @@ Generic core: :class:`~roxham.calibrate.space.ParameterSpace` (priors),
 executors (:class:`~roxham.calibrate.executor.LocalExecutor`,
 :class:`~roxham.calibrate.executor.DaskExecutor`), :func:`~roxham.calibrate.fit.calibrate`
 (optimiser), and likelihood-free inference: prior simulation bank
-(:mod:`~roxham.calibrate.bank`), summaries (:mod:`~roxham.calibrate.summaries`), neural
-posterior estimation (:mod:`~roxham.calibrate.npe`) and
-:func:`~roxham.calibrate.inference.posterior_for_window`.
+(:mod:`~roxham.calibrate.bank`), rejection ABC on it (:mod:`~roxham.calibrate.abc`, ``roxham
+calibrate --method abc``), summaries (:mod:`~roxham.calibrate.summaries`), neural posterior
+estimation (:mod:`~roxham.calibrate.npe`) and
+:func:`~roxham.calibrate.inference.posterior_for_window`; model discrepancy that widens
+calibrated bands (:mod:`~roxham.calibrate.discrepancy`).
 What the Canada–US model fits, and its priors: :mod:`roxham.calibrate.priors`.
 """
 

@@ -18,17 +18,35 @@ seconds. Deterministic for a seed (ties broken by bank order).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from roxham.calibrate.bank import SimBank
-from roxham.calibrate.distance import Observed, distance
-from roxham.calibrate.models import series_table
+from roxham.calibrate.distance import Observed
+from roxham.calibrate.executor import Executor
+from roxham.calibrate.fit import Calibration
+from roxham.calibrate.models import CalibratableModel
+from roxham.errors import UserError
 
-__all__ = ["ABC_ACCEPT", "ABCPosterior", "abc_posterior", "accepted_rows", "bank_distances"]
+__all__ = [
+    "ABC_ACCEPT",
+    "ABC_SIMS",
+    "ABCPosterior",
+    "SBCResult",
+    "abc_calibration",
+    "abc_posterior",
+    "abc_sbc",
+    "accepted_rows",
+    "bank_distances",
+    "synthetic_observed",
+]
 
 #: Simulations accepted out of the bank (the tolerance is their largest distance).
 ABC_ACCEPT = 100
@@ -44,17 +62,54 @@ def accepted_rows(dist: npt.ArrayLike, accept: int) -> npt.NDArray[np.int64]:
     return order[:accept].astype(np.int64)
 
 
+def _window_matrix(bank: SimBank, obs: Observed, key: str, start: str, end: str
+                   ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """(simulated [n, periods], official [periods]) of ``key`` over the window's periods
+    that have an official figure (annual targets: calendar-year sums of the bank's months,
+    years with all 12 months in the bank); ``None`` if no period has one."""
+    figs, _ = obs.window(key, start, end)
+    if key not in bank.series:
+        return None
+    col = {m: j for j, m in enumerate(bank.months)}
+    sims = bank.series[key]
+    cols: list[npt.NDArray[np.float64]] = []
+    vals: list[float] = []
+    for per, v in figs.items():
+        if obs.frequency.get(key) == "year":
+            js = [col[f"{per}-{mm:02d}"] for mm in range(1, 13) if f"{per}-{mm:02d}" in col]
+            if len(js) != 12:
+                continue
+            cols.append(sims[:, js].sum(axis=1))
+        elif per in col:
+            cols.append(sims[:, col[per]])
+        else:
+            continue
+        vals.append(v)
+    if not vals:
+        return None
+    return np.stack(cols, axis=1).astype(float), np.asarray(vals, dtype=float)
+
+
 def bank_distances(bank: SimBank, obs: Observed, start: str, end: str,
                    keys: Sequence[str] | None = None) -> npt.NDArray[np.float64]:
-    """The calibration distance of every bank simulation over the window ``[start, end]``."""
-    ks = sorted(keys or bank.series)
-    cols = [(k.split("/", 1)[0], k.split("/", 1)[1]) for k in ks]
-    out = np.full(len(bank), np.nan)
-    for i in range(len(bank)):
-        vals = np.stack([bank.series[k][i] for k in ks], axis=1)
-        tab = series_table(bank.months, cols, vals, ks, obs.frequency)
-        out[i] = distance(tab, obs, start, end).value
-    return out
+    """The calibration distance (:func:`roxham.calibrate.distance.distance`: weighted mean of
+    per-target sMAPEs, periods without an official figure skipped) of every bank simulation
+    over the window ``[start, end]``, computed for all simulations at once."""
+    ks = [k for k in obs.series if keys is None or k in keys]
+    num = np.zeros(len(bank))
+    den = 0.0
+    for k in ks:
+        wm = _window_matrix(bank, obs, k, start, end)
+        if wm is None:
+            continue
+        s, o = wm
+        d = np.abs(s) + np.abs(o)[None, :] + obs.floors.get(k, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            term = np.where(d == 0, 0.0, 2.0 * np.abs(s - o[None, :]) / d)
+        w = obs.weights.get(k, 1.0)
+        num = num + w * 100.0 * term.mean(axis=1)
+        den += w
+    return num / den if den > 0 else np.full(len(bank), np.inf)
 
 
 @dataclass
@@ -83,3 +138,163 @@ def abc_posterior(bank: SimBank, obs: Observed, start: str, end: str,
     d = bank_distances(bank, obs, start, end)
     rows = accepted_rows(d, accept)
     return ABCPosterior(rows, bank.u[rows], d[rows], len(bank))
+
+
+#: Prior simulations in the bank of ``roxham calibrate --method abc``.
+ABC_SIMS = 2000
+
+
+def abc_calibration(
+    model: CalibratableModel,
+    obs: Observed,
+    train_start: str,
+    train_end: str,
+    seed: int = 1,
+    sims: int = ABC_SIMS,
+    accept: int = ABC_ACCEPT,
+    bank_seed: int = 0,
+    executor: Executor | None = None,
+    candidates: int = 4,
+    check_seeds: int = 3,
+    cache: Path | str | None = "default",
+    progress: Callable[[int], None] | None = None,
+    discrepancy: bool = True,
+) -> tuple[Calibration, dict[str, Any], dict[str, Any] | None]:
+    """``roxham calibrate --method abc``: (calibration, method block, discrepancy block).
+
+    The bank (``sims`` prior simulations, cached) is scored on the window; the ``accept``
+    nearest are the posterior sample (equal weights). Point estimate: of the ``candidates``
+    accepted draws of smallest distance, the one of lowest mean distance over
+    ``check_seeds`` new seeds (one lucky seed does not win). With ``discrepancy``, the
+    split-conformal scales of :mod:`roxham.calibrate.discrepancy` (fit window only)."""
+    from functools import partial
+
+    from roxham.calibrate.bank import bank_info, build_bank
+    from roxham.calibrate.executor import LocalExecutor, task_seed
+    from roxham.calibrate.fit import SimTask, evaluate_task
+
+    if accept < 2:
+        raise UserError("--accept must be at least 2")
+    if sims < accept:
+        raise UserError(f"the bank ({sims} simulations) must hold at least --accept ({accept})")
+    t0 = time.perf_counter()
+    bank = build_bank(model, sims, bank_seed, executor=executor, cache=cache,
+                      progress=progress)
+    post = abc_posterior(bank, obs, train_start, train_end, accept)
+    if len(post.rows) < accept:
+        raise UserError(f"only {len(post.rows)} of {len(bank)} bank simulations have a "
+                        f"finite distance over {train_start}..{train_end} (need {accept})")
+    names = list(model.space.names)
+    params = [model.space.from_unit(u.tolist()) for u in post.u]
+    cand = list(range(min(candidates, len(params))))
+    ex = executor if executor is not None else LocalExecutor()
+    try:
+        tasks = [SimTask(c * check_seeds + j, dict(params[c]),
+                         task_seed(seed, 10**7 + c * check_seeds + j))
+                 for c in cand for j in range(check_seeds)]
+        res = ex.map(partial(evaluate_task, model, obs, train_start, train_end), tasks,
+                     progress=progress)
+    finally:
+        if executor is None:
+            ex.close()
+    by_c = {c: [r for r in res if r["id"] // check_seeds == c] for c in cand}
+    mean_d = {c: float(np.mean([r["distance"] for r in rs])) for c, rs in by_c.items()}
+    best = min(cand, key=lambda c: (mean_d[c], c))
+    rs = by_c[best]
+    per: dict[str, float] = {}
+    for k in rs[0]["per_series"]:
+        v = [r["per_series"][k] for r in rs if math.isfinite(r["per_series"][k])]
+        per[k] = float(np.mean(v)) if v else math.nan
+    disc = None
+    if discrepancy:
+        from roxham.calibrate.discrepancy import fit_discrepancy
+
+        disc = fit_discrepancy(bank, obs, train_start, train_end, accept).to_json()
+    n_sim = len(bank) + len(res)
+    wall = round(time.perf_counter() - t0, 3)
+    cal = Calibration(
+        model=model.name, space=model.space.to_json(), train_start=train_start,
+        train_end=train_end, seed=seed, budget=len(bank), batch=0,
+        best=dict(params[best]), best_distance=mean_d[best],
+        best_replicate_distances=[float(r["distance"]) for r in rs],
+        best_per_series=per, posterior_names=names,
+        posterior_samples=[[float(p[k]) for k in names] for p in params],
+        posterior_weights=[1.0 / len(params)] * len(params),
+        posterior_distances=[float(x) for x in post.distances],
+        skipped_months=dict(rs[0]["skipped_months"]), n_simulations=n_sim, resumed=0,
+        wall_s=wall, executor=repr(ex),
+    )
+    method = {
+        "search": "none: rejection ABC on a bank of prior simulations "
+                  "(roxham.calibrate.abc, roxham.calibrate.bank)",
+        "posterior": f"the {len(params)} bank simulations of smallest distance out of "
+                     f"{len(bank)} (tolerance: the {100 * accept / len(bank):.1f} % quantile "
+                     f"of the bank's distances, {post.tolerance:.3f}); equal weights",
+        "point": f"of the {len(cand)} accepted draws of smallest distance, the one of lowest "
+                 f"mean distance over {check_seeds} new seeds",
+        "distance": "weighted mean sMAPE (%) over official series (monthly; IRCC claims by "
+                    "office type annual), missing periods skipped (roxham.calibrate.priors)",
+        "accept": accept, "tolerance": post.tolerance, "bank": bank_info(bank),
+        "seed": seed, "n_simulations": n_sim, "wall_s": wall, "executor": repr(ex),
+    }
+    return cal, method, disc
+
+
+def synthetic_observed(obs: Observed, bank: SimBank, row: int) -> Observed:
+    """``obs`` with every official figure replaced by bank simulation ``row``'s value of the
+    same period (annual targets: its calendar-year sum): a synthetic truth with the official
+    pattern of missing periods, for simulation-based calibration."""
+    col = {m: j for j, m in enumerate(bank.months)}
+    series: dict[str, tuple[dict[str, float], int]] = {}
+    for k, (vals, miss) in obs.series.items():
+        out: dict[str, float] = {}
+        if k in bank.series:
+            sim = bank.series[k][row]
+            for per in vals:
+                if obs.frequency.get(k) == "year":
+                    js = [col.get(f"{per}-{mm:02d}") for mm in range(1, 13)]
+                    if all(j is not None for j in js):
+                        out[per] = float(sum(sim[j] for j in js if j is not None))
+                elif per in col:
+                    out[per] = float(sim[col[per]])
+        series[k] = (out, miss)
+    return Observed(series, dict(obs.weights), dict(obs.sources), dict(obs.floors),
+                    dict(obs.frequency))
+
+
+@dataclass
+class SBCResult:
+    """Simulation-based calibration of rejection ABC: per dataset and parameter, whether the
+    truth lies in the central 50 % / 90 % interval of the accepted draws, and its rank."""
+
+    names: list[str]
+    in50: npt.NDArray[np.bool_]
+    in90: npt.NDArray[np.bool_]
+    ranks: npt.NDArray[np.float64]
+
+    def coverage(self) -> tuple[float, float]:
+        """Pooled shares inside the 50 % and 90 % intervals."""
+        return float(self.in50.mean()), float(self.in90.mean())
+
+
+def abc_sbc(bank: SimBank, truths: SimBank, obs: Observed, start: str, end: str,
+            accept: int = ABC_ACCEPT) -> SBCResult:
+    """For each usable row of ``truths`` (prior draws simulated once, never in ``bank``):
+    its synthetic figures (:func:`synthetic_observed`), the rejection-ABC posterior on
+    ``bank``, and the truth's place among the accepted draws, on the prior's unit cube
+    (quantile functions are monotone: the same as on the parameters). Ranks are normalised
+    to (0, 1): uniform if the posterior is calibrated."""
+    rows = np.flatnonzero(truths.ok())
+    in50, in90, ranks = [], [], []
+    for r in rows:
+        post = abc_posterior(bank, synthetic_observed(obs, truths, int(r)), start, end,
+                             accept)
+        u, t = post.u, truths.u[r]
+        q = np.quantile(u, [0.05, 0.25, 0.75, 0.95], axis=0)
+        in50.append((t >= q[1]) & (t <= q[2]))
+        in90.append((t >= q[0]) & (t <= q[3]))
+        ranks.append(((u < t[None, :]).sum(axis=0) + 0.5) / (len(u) + 1))
+    d = truths.u.shape[1]
+    return SBCResult(list(truths.names), np.array(in50, dtype=bool).reshape(-1, d),
+                     np.array(in90, dtype=bool).reshape(-1, d),
+                     np.array(ranks, dtype=float).reshape(-1, d))

@@ -13,6 +13,7 @@ A parameter file is YAML::
     fit: {distance: ..., per_series: {...}, skipped_months: {...}}
     posterior: {names: [...], samples: [[...]], weights: [...], distances: [...]}
     space: [...]                 # priors used
+    discrepancy: {scales: {series/geo: ...}, ...}  # optional (roxham.calibrate.discrepancy)
 
 ``overrides`` can be passed to ``load_scenario(base, overrides)``; :func:`write_parameter_file`
 also writes ``<stem>.scenario.yaml`` (``extends: <base>`` + the overrides) so that
@@ -85,9 +86,11 @@ def write_parameter_file(
     cal: Calibration, path: Path, space: ParameterSpace, base_scenario: str,
     base: dict[str, Any], note: str = "", base_hash: str = "",
     method: dict[str, Any] | None = None,
+    discrepancy: dict[str, Any] | None = None,
 ) -> Path:
     """Write ``path`` (YAML) and ``<stem>.scenario.yaml`` beside it; returns the latter.
-    ``method`` replaces the description of the optimiser's method (e.g. for NPE)."""
+    ``method`` replaces the description of the optimiser's method (e.g. for NPE, ABC);
+    ``discrepancy`` (:mod:`roxham.calibrate.discrepancy`) is stored under that key."""
     over = overrides_for(space, base, cal.best)
     doc = {
         "kind": KIND,
@@ -119,6 +122,8 @@ def write_parameter_file(
                       "weights": cal.posterior_weights, "distances": cal.posterior_distances},
         "space": cal.space,
     }
+    if discrepancy is not None:
+        doc["discrepancy"] = discrepancy
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(_clean(doc), sort_keys=False, width=100), encoding="utf-8")
     scen = path.with_name(path.stem + ".scenario.yaml")
@@ -157,6 +162,14 @@ class ParameterFile:
         """(names, samples, weights) of the posterior approximation."""
         p = self.data.get("posterior") or {}
         return list(p.get("names", [])), list(p.get("samples", [])), list(p.get("weights", []))
+
+    @property
+    def discrepancy(self) -> dict[str, float]:
+        """Model-discrepancy scales per monthly series (log1p), empty if the file has none
+        (:mod:`roxham.calibrate.discrepancy`)."""
+        from roxham.calibrate.discrepancy import scales_from
+
+        return scales_from(self.data.get("discrepancy"))
 
     def check_against(self, space: ParameterSpace, base: dict[str, Any]) -> None:
         """Refuse a file whose parameters are not in ``space``."""

@@ -188,9 +188,35 @@ def run_with_calibration(
     if pf is None:
         res = run_scenario(s, seed=seed, replicates=replicates, progress=progress)
         res.manifest["calibration"] = None
+        res.manifest["band"] = {"quantiles": [0.05, 0.95], "over": "replicates",
+                                "covers": "chance only (replicate seeds; uncalibrated)"}
         return res
     cal = calibrate_scenario(s, pf, replicates, seed, posterior=posterior)
     res = run_scenario(cal.scenario, seed=seed, replicates=replicates, progress=progress,
                        variants=cal.variants)
     res.manifest["calibration"] = cal.info
+    res.manifest["band"] = _widen_band(res, pf, cal.variants is not None)
     return res
+
+
+def _widen_band(res: Any, pf: ParameterFile, drawn: bool) -> dict[str, Any]:
+    """Widen ``res.monthly``'s p05/p95 by the file's model-discrepancy scales when the run
+    used posterior draws (:mod:`roxham.calibrate.discrepancy`); the manifest's ``band``: what
+    the 5–95 % band covers. The replicates (and so paired differences) are left as they are."""
+    band: dict[str, Any] = {"quantiles": [0.05, 0.95], "over": "replicates"}
+    if not drawn:
+        band["covers"] = "chance only (replicate seeds; the point estimate in every replicate)"
+        return band
+    scales = pf.discrepancy
+    if not scales or not res.monthly.height:
+        band["covers"] = "parameter uncertainty (one posterior draw per replicate) + chance"
+        return band
+    from roxham.calibrate.discrepancy import widen
+
+    res.monthly = widen(res.monthly, res.replicate_monthly, res.columns, res.months, scales)
+    win = (pf.data.get("discrepancy") or {}).get("window") or ["?", "?"]
+    band["covers"] = ("parameter uncertainty + model discrepancy (split-conformal, fitted "
+                      f"{win[0]}..{win[1]})")
+    band["discrepancy_series"] = sorted(scales)
+    band["discrepancy_level"] = (pf.data.get("discrepancy") or {}).get("level")
+    return band

@@ -113,19 +113,87 @@ def _calibrate_npe(model: Any, budget: int | None, seed: int, train_start: str,
                   f"{scen} ({wall:.1f} s)")
 
 
+def _calibrate_abc(model: Any, budget: int | None, accept: int, seed: int, train_start: str,
+                   train_end: str, output: Path, workers: int | None, dask: str | None,
+                   scenario: str, as_json: bool) -> None:
+    """``roxham calibrate --method abc``: bank (cached), rejection ABC, discrepancy scales,
+    parameter file."""
+    import numpy as np
+
+    from roxham.calibrate.abc import ABC_SIMS, abc_calibration
+    from roxham.calibrate.distance import load_observed
+    from roxham.calibrate.executor import make_executor
+    from roxham.calibrate.paramfile import write_parameter_file
+
+    sims = ABC_SIMS if budget is None else budget
+    if sims < accept:
+        raise UserError(f"--budget ({sims}) must be at least --accept ({accept})")
+    obs = load_observed(model.targets)
+    ex = make_executor(workers, dask)
+    t0 = time.perf_counter()
+    try:
+        with _progress(f"bank + ABC ({ex!r})", sims + 12, as_json) as cb:
+            cal, meth, disc = abc_calibration(model, obs, train_start, train_end, seed=seed,
+                                              sims=sims, accept=accept, executor=ex,
+                                              progress=cb)
+    finally:
+        ex.close()
+    wall = time.perf_counter() - t0
+    meth["wall_s"] = round(wall, 2)
+    scen = write_parameter_file(cal, output, model.space, scenario, model.base_dict(),
+                                base_hash=model.base_hash(), method=meth, discrepancy=disc)
+    if as_json:
+        typer.echo(json.dumps({"output": str(output), "scenario": str(scen),
+                               "wall_s": round(wall, 2), "method": meth,
+                               "point": cal.best, "distance": cal.best_distance,
+                               "per_series": cal.best_per_series,
+                               "discrepancy": disc}, default=lambda x: None))
+        return
+    t = Table(title=f"ABC posterior {train_start}..{train_end} ({len(cal.posterior_samples)} "
+              f"of {cal.budget} prior simulations): point, 5–95 % interval",
+              title_justify="left")
+    for c in ("parameter", "point", "5 %", "95 %", "prior"):
+        t.add_column(c)
+    arr = np.array(cal.posterior_samples)
+    for j, p in enumerate(model.space.params):
+        lo, hi = np.percentile(arr[:, j], [5, 95])
+        t.add_row(p.name, f"{cal.best[p.name]:.4g}", f"{lo:.4g}", f"{hi:.4g}",
+                  f"{p.prior} {p.low:g}..{p.high:g}")
+    console.print(t)
+    if disc:
+        d = Table(title="model discrepancy (split-conformal 90 % scale, log1p)",
+                  title_justify="left")
+        d.add_column("series")
+        d.add_column("scale", justify="right")
+        d.add_column("×/÷", justify="right")
+        d.add_column("months", justify="right")
+        for k, v in disc["scales"].items():
+            d.add_row(k, _f(v, 3), _f(math.exp(v), 2) if v is not None else "–",
+                      str(disc["n"].get(k, 0)))
+        console.print(d)
+    console.print(f"point estimate: distance {_f(cal.best_distance, 2)} (weighted sMAPE %, "
+                  f"mean of {len(cal.best_replicate_distances)} seeds); tolerance "
+                  f"{_f(meth['tolerance'], 2)}; wrote {output} and {scen} ({wall:.1f} s)")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``calibrate``, ``validate`` and ``sensitivity``."""
 
     @app.command("calibrate")
     def calibrate_cmd(
         method: Annotated[str, typer.Option(
-            "--method", help="npe: neural posterior estimation on a bank of prior "
-            "simulations (sbi; needs the 'infer' extra); optimize: Optuna TPE + CMA-ES point "
-            "estimate with an approximate posterior.")] = "optimize",
+            "--method", help="abc: rejection ABC on a bank of prior simulations (the "
+            "--accept nearest by the calibration distance) with model-discrepancy scales; "
+            "npe: neural posterior estimation on the same bank (sbi; needs the 'infer' "
+            "extra); optimize: Optuna TPE + CMA-ES point estimate with an approximate "
+            "posterior.")] = "optimize",
         budget: Annotated[int | None, typer.Option(
             "--budget", "-b", min=2, help="optimize: simulations in the search (half TPE, "
-            "half CMA-ES; default 800). npe: simulations in the prior bank (default 2000, "
-            "cached).")] = None,
+            "half CMA-ES; default 800). abc, npe: simulations in the prior bank (default "
+            "2000, cached).")] = None,
+        accept: Annotated[int, typer.Option(
+            "--accept", min=2, help="abc: bank simulations accepted (the posterior sample; "
+            "100 of 2000 = the 5 % nearest).")] = 100,
         summaries: Annotated[str, typer.Option(
             "--summaries", help="npe: summary resolution of the monthly targets, quarter or "
             "half (roxham.calibrate.summaries).")] = "quarter",
@@ -157,11 +225,15 @@ def register(app: typer.Typer) -> None:
             raise UserError("--train-end is before --train-start")
         if output.suffix not in (".yaml", ".yml"):
             raise UserError(f"--output must end in .yaml, got {str(output)!r}")
-        if method not in ("optimize", "npe"):
-            raise UserError(f"--method must be npe or optimize, got {method!r}")
+        if method not in ("optimize", "npe", "abc"):
+            raise UserError(f"--method must be abc, npe or optimize, got {method!r}")
         if summaries not in ("quarter", "half"):
             raise UserError(f"--summaries must be quarter or half, got {summaries!r}")
         model = _model(scenario)
+        if method == "abc":
+            _calibrate_abc(model, budget, accept, seed, train_start, train_end, output,
+                           workers, dask, scenario, as_json)
+            return
         if method == "npe":
             _calibrate_npe(model, budget, seed, train_start, train_end, output, workers, dask,
                            scenario, as_json, summaries)

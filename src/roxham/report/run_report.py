@@ -415,10 +415,14 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
     lo, hi = months[0], months[-1]
     name = str(manifest.get("scenario_name", "run"))
     desc = str(manifest.get("scenario", {}).get("description", ""))
+    band = manifest.get("band")
+    covers = (f"; it covers {band['covers']}" if isinstance(band, dict) and band.get("covers")
+              else "")
     parts = [
         f"<h1>Roxham — Canada–US model: {html.escape(name)}</h1>",
         f"<p class='meta'>{html.escape(desc)}<br>{lo} → {hi}; seed {manifest.get('seed')}, "
-        f"{manifest.get('replicates')} replicates (band = 5–95 % over replicates); "
+        f"{manifest.get('replicates')} replicates (band = 5–95 % over replicates"
+        f"{html.escape(covers)}); "
         f"scenario hash {manifest.get('scenario_hash')}; roxham {manifest.get('roxham_version')}"
         " (run times: manifest.json).</p>",
         "<h2>Summary</h2>",
