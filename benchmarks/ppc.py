@@ -138,12 +138,11 @@ def run_bands(params: Path | None, train_end: str, test_end: str = "2024-12"
             if k in loyo:
                 from roxham.calibrate.discrepancy import widen_bounds
 
-                med = np.median(vals, axis=0).tolist()
                 cl = nl = 0
                 for y, q in loyo[k].items():
                     idx = [i for i, x in enumerate(ms) if x[:4] == y]
-                    a, b = widen_bounds([med[i] for i in idx], [rlo[ms[i]] for i in idx],
-                                        [rhi[ms[i]] for i in idx], q)
+                    a, b = widen_bounds([rlo[ms[i]] for i in idx], [rhi[ms[i]] for i in idx],
+                                        max(q, 0.0))
                     c, n = _inside(figs, dict(zip([ms[i] for i in idx], a, strict=True)),
                                    dict(zip([ms[i] for i in idx], b, strict=True)),
                                    [ms[i] for i in idx])
@@ -179,7 +178,7 @@ def _loyo_scales(pf: Any, start: str, end: str) -> dict[str, dict[str, float]]:
     bank = build_bank(model, int(bank_doc["simulations"]), int(bank_doc.get("seed", 0)))
     d = fit_discrepancy(bank, load_observed(model.targets), start, end,
                         int(disc.get("accept") or 100), float(disc.get("level") or 0.9),
-                        int(disc.get("group_months") or 12))
+                        int(disc.get("group_months") or 12), int(disc.get("replicates") or 8))
     out: dict[str, dict[str, float]] = {}
     for k, sc in d.scores.items():
         years = sorted({x[:4] for x, _ in sc})

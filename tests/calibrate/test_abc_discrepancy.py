@@ -18,6 +18,7 @@ from roxham.calibrate.discrepancy import (
     conformal_quantile,
     fit_discrepancy,
     mask_observed,
+    run_band,
     widen_bounds,
 )
 from roxham.calibrate.distance import Observed, distance, month_range
@@ -105,9 +106,9 @@ def _flat_bank(level: float, n: int = 12) -> SimBank:
 
 
 def test_discrepancy_scale_from_known_residuals() -> None:
-    """Every simulation is 99 a month (posterior-predictive median log1p = log 100); official
-    months are 100·e^r − 1 with known r: the scores are |r| and the scale their
-    ⌈(n+1)·0.9⌉-th smallest."""
+    """Every simulation is 99 a month (a run's 5 % and 95 % quantiles are both log1p = log
+    100); official months are 100·e^r − 1 with known r: the scores (the distance outside the
+    band) are |r| and the scale their ⌈(n+1)·0.9⌉-th smallest."""
     months = month_range("2017-01", "2018-12")
     r = [(-1) ** i * 0.01 * (i + 1) for i in range(24)]  # |r| = 0.01 .. 0.24
     vals = {m: 100.0 * math.exp(x) - 1.0 for m, x in zip(months, r, strict=True)}
@@ -119,6 +120,49 @@ def test_discrepancy_scale_from_known_residuals() -> None:
     doc = d.to_json()
     assert doc["scales"]["x/A"] == pytest.approx(0.23) and doc["window"] == ["2017-01",
                                                                               "2018-12"]
+
+
+def test_months_inside_the_band_do_not_widen_it() -> None:
+    """Bank simulations spread 50..149 every month; with ``replicates`` = all 100 accepted
+    draws the run's band in log1p is NumPy's 5 % / 95 % quantiles of log1p(50..149). Official
+    months all at 100 lie inside it: every score is negative and the scale is 0 (never
+    narrowed). All at 200: every score, and so the scale, is log1p(200) − that 95 % quantile."""
+    months = month_range(BANK_START, BANK_END)
+    n = 100
+    series = np.repeat(np.arange(50.0, 50.0 + n)[:, None], len(months), axis=1)
+    bank = SimBank(["a"], np.random.default_rng(0).random((n, 1)), months,
+                   {"x/A": series}, "spread", 0)
+    fit = month_range("2017-01", "2018-12")
+    inside = Observed({"x/A": ({m: 100.0 for m in fit}, 0)}, {"x/A": 1.0},
+                      frequency={"x/A": "month"})
+    d = fit_discrepancy(bank, inside, "2017-01", "2018-12", accept=n, replicates=n)
+    assert d.scales["x/A"] == 0.0
+    assert all(x < 0 for _, x in d.scores["x/A"])
+    above = Observed({"x/A": ({m: 200.0 for m in fit}, 0)}, {"x/A": 1.0},
+                     frequency={"x/A": "month"})
+    d = fit_discrepancy(bank, above, "2017-01", "2018-12", accept=n, replicates=n)
+    q95 = float(np.quantile(np.log1p(np.arange(50.0, 150.0)), 0.95))
+    assert d.scales["x/A"] == pytest.approx(math.log1p(200.0) - q95)
+    # a run of 8 replicates shows a narrower band than all 100 draws: a larger scale
+    d8 = fit_discrepancy(bank, above, "2017-01", "2018-12", accept=n, replicates=8)
+    assert d8.scales["x/A"] > d.scales["x/A"] and d8.to_json()["replicates"] == 8
+
+
+def test_run_band_is_the_mean_band_of_r_draws() -> None:
+    """Against every 2-subset of 4 draws (6 of them), enumerated by hand: the mean of their
+    linear 5 % / 95 % quantiles (for 2 values: a + 0.05·(b − a), a + 0.95·(b − a))."""
+    import itertools
+
+    x = np.array([0.0, 1.0, 4.0, 9.0])
+    lx = np.log1p(x)
+    pairs = list(itertools.combinations(sorted(lx), 2))
+    lo_exact = np.mean([a + 0.05 * (b - a) for a, b in pairs])
+    hi_exact = np.mean([a + 0.95 * (b - a) for a, b in pairs])
+    lo, hi = run_band(x[:, None], 2, subsets=20_000)
+    assert lo[0] == pytest.approx(lo_exact, abs=0.01)
+    assert hi[0] == pytest.approx(hi_exact, abs=0.01)
+    lo3, hi3 = run_band(x[:, None], 4)  # not more rows than replicates: all of them
+    assert (lo3[0], hi3[0]) == pytest.approx(tuple(np.quantile(lx, [0.05, 0.95])))
 
 
 def test_each_held_out_year_is_predicted_without_its_own_figures() -> None:
@@ -141,17 +185,19 @@ def test_each_held_out_year_is_predicted_without_its_own_figures() -> None:
 
 
 def test_widening_hand_checked_and_never_narrows() -> None:
-    # median 99 (log1p = log 100), scale log 1.1: [100/1.1 − 1, 110 − 1] = [89.909, 109]
-    lo, hi = widen_bounds([99.0], [90.0], [110.0], math.log(1.1))
-    assert lo[0] == pytest.approx(100 / 1.1 - 1) and hi[0] == 110.0
-    lo, hi = widen_bounds([0.0], [0.0], [1.0], 2.0)
-    assert lo[0] == 0.0 and hi[0] == pytest.approx(math.e ** 2 - 1)
+    # band [90, 110], scale log 1.1 (log1p space): [91/1.1 − 1, 111·1.1 − 1] = [81.727, 121.1]
+    lo, hi = widen_bounds([90.0], [110.0], math.log(1.1))
+    assert lo[0] == pytest.approx(91 / 1.1 - 1) and hi[0] == pytest.approx(121.1)
+    lo, hi = widen_bounds([0.0], [1.0], 2.0)
+    assert lo[0] == 0.0 and hi[0] == pytest.approx(2 * math.e ** 2 - 1)
+    assert widen_bounds([3.0], [4.0], 0.0) == ([3.0], [4.0])
     rng = np.random.default_rng(1)
     med = rng.uniform(0, 500, 200)
     a, b = med - rng.uniform(0, 50, 200), med + rng.uniform(0, 50, 200)
     for q in (0.0, 0.05, 0.5):
-        lo2, hi2 = widen_bounds(med, a, b, q)
-        assert (np.asarray(lo2) <= a).all() and (np.asarray(hi2) >= b).all()
+        lo2, hi2 = widen_bounds(a, b, q)
+        assert (np.asarray(lo2) <= np.maximum(a, 0.0) * (1 + 1e-12)).all()
+        assert (np.asarray(hi2) >= b * (1 - 1e-12)).all()
 
 
 # --- the band of a calibrated run; compare's paired band ----------------------------------
@@ -191,16 +237,13 @@ def test_run_band_only_widens_and_compare_paired_band_is_unchanged() -> None:
     assert (a1.monthly["p95"] >= a0.monthly["p95"]).all()
     sel = (pl.col("series") == "rcmp_interceptions") & (pl.col("geography") == "QC")
     w0, w1 = a0.monthly.filter(sel), a1.monthly.filter(sel)
-    # by hand: p95 = max(replicate p95, expm1(log1p(median of the replicates) + 0.5)), and the
-    # same below (never under 0); widened in at least one month
-    k = a0.columns.index(("rcmp_interceptions", "QC"))
-    med = np.log1p(np.median(a0.replicate_monthly[:, :, k], axis=0))
+    # by hand: p95 pushed out by 0.5 in log1p, p05 likewise down (never under 0)
     np.testing.assert_allclose(w1["p95"].to_numpy(),
-                               np.maximum(w0["p95"].to_numpy(), np.expm1(med + 0.5)))
+                               np.expm1(np.log1p(w0["p95"].to_numpy()) + 0.5))
     np.testing.assert_allclose(
         w1["p05"].to_numpy(),
-        np.minimum(w0["p05"].to_numpy(), np.maximum(np.expm1(med - 0.5), 0.0)))
-    assert (w1["p95"] > w0["p95"]).any()
+        np.maximum(np.expm1(np.log1p(w0["p05"].to_numpy()) - 0.5), 0.0))
+    assert (w1["p95"] > w0["p95"]).all()
     assert a0.monthly.filter(~sel).equals(a1.monthly.filter(~sel))
     assert "model discrepancy" in a1.manifest["band"]["covers"]
     assert "model discrepancy" not in a0.manifest["band"]["covers"]
@@ -275,7 +318,7 @@ def test_calibrate_abc_cli_writes_a_parameter_file(
     assert pf.data["train"] == {"start": "2017-01", "end": "2019-12"}
     assert [pf.parameters[n] for n in names] in samples  # the point is an accepted draw
     assert abs(math.log(pf.parameters["level"] / TRUTH["level"])) < 0.5
-    assert set(pf.discrepancy) == {"toy/X"} and pf.discrepancy["toy/X"] > 0
+    assert set(pf.discrepancy) == {"toy/X"} and 0 <= pf.discrepancy["toy/X"] < math.inf
     assert printed["point"] == pf.parameters and printed["wall_s"] > 0
     # same seed, bank read back from the cache: the same file contents
     again = tmp_path / "again.yaml"

@@ -1,38 +1,46 @@
-"""Model discrepancy: how far official months fall from the posterior-predictive median,
-beyond what the model's own randomness and parameter uncertainty explain.
+"""Model discrepancy: how far official months fall outside a calibrated run's band, beyond
+what the model's own randomness and parameter uncertainty explain.
 
 The 5–95 % band of a calibrated run (replicates × posterior draws) shows chance and parameter
 uncertainty only; a model that misses a series' month-to-month shape holds far fewer than
 90 % of its official months. This module measures the miss on the fit window and widens the
-band by it (split conformal prediction, Vovk et al. 2005; Lei et al. 2018, *Distribution-free
-predictive inference for regression*):
+band by it: conformalized quantile regression (CQR; Romano, Patterson & Candès 2019), a
+split-conformal method (Vovk et al. 2005; Lei et al. 2018) whose score is the distance
+**outside the band**, so that the spread the band already carries is not counted twice:
 
 1. **Held-out groups** — the fit window is cut into consecutive groups of
    :data:`GROUP_MONTHS` months (a calendar year for 2017-01..2022-12). For each group, the
    rejection-ABC posterior (:mod:`roxham.calibrate.abc`) is refitted **without the group's
    official figures** (the months masked, and the annual targets of the years it touches),
    so the group's months are out of sample for the posterior that predicts them.
-2. **Scores** — for each month of the group with an official figure ``y`` of a monthly
-   target: ``|log1p(y) − log1p(median)|``, the median over the accepted bank simulations
-   (each one a posterior draw and a seed: the posterior predictive) of that month.
-3. **Scale** — per series, the split-conformal quantile of its scores at level
+2. **The band a run would show** — a run of ``R`` replicates (``replicates``, 8 as the
+   historical scenario) draws one posterior draw per replicate and shows the 5 % / 95 %
+   quantiles (NumPy's linear interpolation) of its ``R`` values. For each month, the band is
+   the mean, over :data:`SUBSETS` random ``R``-subsets of the accepted bank simulations (each
+   a posterior draw and a seed), of those two quantiles in ``log1p``: the band of an
+   ``R``-replicate run, not the (wider) band of all accepted draws.
+3. **Scores** — for each month of the group with an official figure ``y`` of a monthly
+   target, in ``log1p``: ``max(lo − y, y − hi)``: negative inside the band, positive outside.
+4. **Scale** — per series, the split-conformal quantile of its scores at level
    :data:`LEVEL` (0.90): the ``⌈(n + 1)·0.90⌉``-th smallest of its ``n`` scores
-   (:func:`conformal_quantile`). If exchangeable, a new month falls within
-   ``median ·/÷ exp(scale)`` (in ``log1p``) with probability at least 0.90.
-4. **Widening** — :func:`widen`: a run's ``p05``/``p95`` become ``min(p05, lo)`` and
-   ``max(p95, hi)`` with ``lo, hi = expm1(log1p(median) ∓ scale)`` (``lo`` ≥ 0), the median
-   over the run's replicates: the band only widens, the mean and the replicates are unchanged
-   (so ``roxham compare``'s paired differences are too).
+   (:func:`conformal_quantile`), and 0 if that is negative (a band is never narrowed). If
+   exchangeable, a new month falls within an ``R``-replicate run's band pushed out by
+   ``scale`` on each side (in ``log1p``) with probability at least 0.90.
+5. **Widening** — :func:`widen`: a run's ``p05``/``p95`` become
+   ``expm1(log1p(p05) − scale)`` (≥ 0) and ``expm1(log1p(p95) + scale)``: the band only
+   widens, the mean and the replicates are unchanged (so ``roxham compare``'s paired
+   differences are too).
 
 Only official figures of the fit window enter (the scales are stored in the parameter file:
 a run never reads a figure of its later months). Limits: months are not exchangeable
 (autocorrelated errors, shocks), so the 90 % holds on average over the fit window, not for
 each month, and a regime the fit window never saw (2023's closure of Roxham Road) can
-exceed it; the scale is one number per series (no seasonality of the miss).
+exceed it; the scale is one number per series (no seasonality of the miss); a run with more
+replicates than ``R`` shows a wider band and over-covers a little, one with fewer the reverse.
 
 >>> conformal_quantile([0.1, 0.4, 0.2, 0.3], 0.5)
 0.3
->>> widen_bounds([10.0], [8.0], [12.0], scale=0.0)
+>>> widen_bounds([8.0], [12.0], scale=0.0)
 ([8.0], [12.0])
 """
 
@@ -52,11 +60,14 @@ from roxham.calibrate.distance import Observed, month_range
 __all__ = [
     "GROUP_MONTHS",
     "LEVEL",
+    "REPLICATES",
+    "SUBSETS",
     "Discrepancy",
     "conformal_quantile",
     "fit_discrepancy",
     "held_out_groups",
     "mask_observed",
+    "run_band",
     "scales_from",
     "widen",
     "widen_bounds",
@@ -66,6 +77,10 @@ __all__ = [
 LEVEL = 0.90
 #: months per held-out group (a calendar year from a January start)
 GROUP_MONTHS = 12
+#: replicates of the run whose band the scales are calibrated for (the historical scenario's)
+REPLICATES = 8
+#: random R-subsets of the accepted simulations averaged for a run's expected band
+SUBSETS = 200
 
 
 def conformal_quantile(scores: Sequence[float], level: float = LEVEL) -> float:
@@ -113,17 +128,20 @@ class Discrepancy:
     level: float = LEVEL
     group_months: int = GROUP_MONTHS
     accept: int = 0
+    replicates: int = REPLICATES
     scores: dict[str, list[tuple[str, float]]] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """What the parameter file stores (key ``discrepancy``)."""
         return {
-            "method": "split-conformal, log1p residuals of official months vs the "
-                      "posterior-predictive median, each group of "
+            "method": "conformalized quantile regression (split-conformal): log1p distance "
+                      "of official months outside the 5-95 % band of a "
+                      f"{self.replicates}-replicate run, each group of "
                       f"{self.group_months} months predicted by the rejection-ABC posterior "
                       "refitted without it (roxham.calibrate.discrepancy)",
             "level": self.level, "window": list(self.window),
             "group_months": self.group_months, "accept": self.accept,
+            "replicates": self.replicates,
             "scales": {k: (None if not math.isfinite(v) else round(v, 6))
                        for k, v in self.scales.items()},
             "n": self.n,
@@ -141,76 +159,93 @@ def scales_from(doc: Any) -> dict[str, float]:
     return out
 
 
+def run_band(sims: npt.NDArray[np.float64], replicates: int, subsets: int = SUBSETS,
+             seed: int = 0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The expected 5 % / 95 % band, in ``log1p``, of a run of ``replicates`` draws from the
+    rows of ``sims`` [draws, months]: the mean over ``subsets`` random subsets (without
+    replacement; all rows when there are not more than ``replicates``) of NumPy's linear
+    quantiles. By hand for 3 draws 0, 1, 3 (log1p 0, ln 2, ln 4): 5 % at rank 0.1 → 0.1·ln 2,
+    95 % at rank 1.9 → ln 2 + 0.9·(ln 4 − ln 2) = 1.9·ln 2; expm1 → 0.072 and 2.732.
+
+    >>> lo, hi = run_band(np.array([[0.0], [1.0], [3.0]]), 3)
+    >>> round(float(np.expm1(lo[0])), 3), round(float(np.expm1(hi[0])), 3)
+    (0.072, 2.732)
+    """
+    x = np.log1p(np.maximum(np.asarray(sims, dtype=float), 0.0))
+    n = x.shape[0]
+    if n <= replicates:
+        q = np.quantile(x, [0.05, 0.95], axis=0)
+        return q[0], q[1]
+    rng = np.random.default_rng(seed)
+    idx = np.argsort(rng.random((subsets, n)), axis=1)[:, :replicates]
+    q = np.quantile(x[idx], [0.05, 0.95], axis=1)  # [2, subsets, months]
+    return q[0].mean(axis=0), q[1].mean(axis=0)
+
+
 def fit_discrepancy(bank: SimBank, obs: Observed, start: str, end: str, accept: int,
-                    level: float = LEVEL, group_months: int = GROUP_MONTHS) -> Discrepancy:
-    """Split-conformal scales of the monthly targets over ``[start, end]`` (module
-    docstring); only official figures of that window are read."""
+                    level: float = LEVEL, group_months: int = GROUP_MONTHS,
+                    replicates: int = REPLICATES) -> Discrepancy:
+    """Conformal scales of the monthly targets over ``[start, end]`` for runs of
+    ``replicates`` replicates (module docstring); only official figures of that window are
+    read."""
     from roxham.calibrate.abc import abc_posterior
 
     col = {m: j for j, m in enumerate(bank.months)}
     keys = [k for k in obs.series
             if obs.frequency.get(k, "month") == "month" and k in bank.series]
     scores: dict[str, list[tuple[str, float]]] = {k: [] for k in keys}
-    for g in held_out_groups(start, end, group_months):
+    for gi, g in enumerate(held_out_groups(start, end, group_months)):
         post = abc_posterior(bank, mask_observed(obs, g), start, end, accept)
         if not len(post.rows):
             continue
         for k in keys:
             vals = obs.series[k][0]
-            for m in g:
-                if m not in vals or m not in col:
-                    continue
-                sims = bank.series[k][post.rows, col[m]]
-                sims = sims[np.isfinite(sims)]
-                if not sims.size:
-                    continue
-                med = float(np.median(np.log1p(np.maximum(sims, 0.0))))
-                scores[k].append((m, abs(math.log1p(max(vals[m], 0.0)) - med)))
-    return Discrepancy({k: conformal_quantile([x for _, x in v], level)
+            ms = [m for m in g if m in vals and m in col]
+            if not ms:
+                continue
+            sims = bank.series[k][np.ix_(post.rows, np.array([col[m] for m in ms], dtype=np.int64))]
+            sims = sims[np.isfinite(sims).all(axis=1)]
+            if not len(sims):
+                continue
+            lo, hi = run_band(sims, replicates, seed=gi)
+            for j, m in enumerate(ms):
+                y = math.log1p(max(vals[m], 0.0))
+                scores[k].append((m, float(max(lo[j] - y, y - hi[j]))))
+    return Discrepancy({k: max(conformal_quantile([x for _, x in v], level), 0.0)
                         for k, v in scores.items() if v},
                        {k: len(v) for k, v in scores.items() if v}, (start, end), level,
-                       group_months, accept, {k: v for k, v in scores.items() if v})
+                       group_months, accept, replicates,
+                       {k: v for k, v in scores.items() if v})
 
 
-def widen_bounds(median: Sequence[float], lo: Sequence[float], hi: Sequence[float],
+def widen_bounds(lo: Sequence[float], hi: Sequence[float],
                  scale: float) -> tuple[list[float], list[float]]:
-    """``(min(lo, expm1(log1p(median) − scale)), max(hi, expm1(log1p(median) + scale)))``
-    element-wise, the lower bound not below 0 (counts)."""
-    m = np.log1p(np.maximum(np.asarray(median, dtype=float), 0.0))
-    a = np.maximum(np.expm1(m - scale), 0.0)
-    b = np.expm1(m + scale)
-    return (np.minimum(np.asarray(lo, dtype=float), a).tolist(),
-            np.maximum(np.asarray(hi, dtype=float), b).tolist())
+    """``(expm1(log1p(lo) − scale), expm1(log1p(hi) + scale))`` element-wise (bounds below 0
+    taken as 0; the lower bound not below 0: counts); never narrower for ``scale`` ≥ 0, and
+    unchanged for ``scale`` ≤ 0."""
+    if scale <= 0:
+        return list(map(float, lo)), list(map(float, hi))
+    a = np.log1p(np.maximum(np.asarray(lo, dtype=float), 0.0))
+    b = np.log1p(np.maximum(np.asarray(hi, dtype=float), 0.0))
+    return (np.maximum(np.expm1(a - scale), 0.0).tolist(), np.expm1(b + scale).tolist())
 
 
-def widen(monthly: Any, replicates: npt.NDArray[np.float64], columns: Sequence[tuple[str, str]],
-          months: Sequence[str], scales: dict[str, float]) -> Any:
+def widen(monthly: Any, scales: dict[str, float]) -> Any:
     """``monthly`` (a run's long table: month, series, geography, value, p05, p95) with
-    ``p05``/``p95`` of the series in ``scales`` widened around the median of ``replicates``
-    [R, months, columns] (:func:`widen_bounds`); other rows unchanged."""
+    ``p05``/``p95`` of the series in ``scales`` pushed out by their scale in ``log1p``
+    (:func:`widen_bounds`); other rows unchanged."""
     import polars as pl
 
-    med = np.median(replicates, axis=0)  # [months, columns]
-    parts: list[pl.DataFrame] = []
-    seen: set[str] = set()
-    for j, (s, g) in enumerate(columns):
-        q = scales.get(f"{s}/{g}")
-        if q is None or f"{s}/{g}" in seen:
-            continue
-        seen.add(f"{s}/{g}")
-        lo = np.maximum(np.expm1(np.log1p(np.maximum(med[:, j], 0.0)) - q), 0.0)
-        hi = np.expm1(np.log1p(np.maximum(med[:, j], 0.0)) + q)
-        parts.append(pl.DataFrame({"month": list(months), "series": [s] * len(months),
-                                   "geography": [g] * len(months), "_lo": lo, "_hi": hi}))
-    if not parts:
+    scales = {k: float(v) for k, v in scales.items() if v > 0}
+    if not scales:
         return monthly
-    add = pl.concat(parts)
-    out = (monthly.with_row_index("_row")
-           .join(add, on=["month", "series", "geography"], how="left").sort("_row"))
-    out = out.with_columns(
-        pl.when(pl.col("_lo").is_not_null()).then(pl.min_horizontal("p05", "_lo"))
+    q = (pl.concat_str("series", pl.lit("/"), "geography")
+         .replace_strict(scales, default=None, return_dtype=pl.Float64))
+    lo = ((pl.col("p05").clip(lower_bound=0.0).log1p() - pl.col("_q")).exp() - 1.0)
+    hi = ((pl.col("p95").clip(lower_bound=0.0).log1p() + pl.col("_q")).exp() - 1.0)
+    out = monthly.with_columns(_q=q).with_columns(
+        pl.when(pl.col("_q").is_not_null()).then(lo.clip(lower_bound=0.0))
         .otherwise(pl.col("p05")).alias("p05"),
-        pl.when(pl.col("_hi").is_not_null()).then(pl.max_horizontal("p95", "_hi"))
-        .otherwise(pl.col("p95")).alias("p95"),
+        pl.when(pl.col("_q").is_not_null()).then(hi).otherwise(pl.col("p95")).alias("p95"),
     )
     return out.select(monthly.columns)

@@ -213,7 +213,7 @@ def _widen_band(res: Any, pf: ParameterFile, drawn: bool) -> dict[str, Any]:
         return band
     from roxham.calibrate.discrepancy import widen
 
-    res.monthly = widen(res.monthly, res.replicate_monthly, res.columns, res.months, scales)
+    res.monthly = widen(res.monthly, scales)
     win = (pf.data.get("discrepancy") or {}).get("window") or ["?", "?"]
     band["covers"] = ("parameter uncertainty + model discrepancy (split-conformal, fitted "
                       f"{win[0]}..{win[1]})")
