@@ -18,7 +18,7 @@ from roxham.calibrate.discrepancy import (
     conformal_quantile,
     fit_discrepancy,
     mask_observed,
-    run_band,
+    run_bands,
     widen_bounds,
 )
 from roxham.calibrate.distance import Observed, distance, month_range
@@ -108,14 +108,15 @@ def _flat_bank(level: float, n: int = 12) -> SimBank:
 def test_discrepancy_scale_from_known_residuals() -> None:
     """Every simulation is 99 a month (a run's 5 % and 95 % quantiles are both log1p = log
     100); official months are 100·e^r − 1 with known r: the scores (the distance outside the
-    band) are |r| and the scale their ⌈(n+1)·0.9⌉-th smallest."""
+    band; 4 accepted draws, not more than a run's 8 replicates: one band of all of them) are
+    |r|, and the scale their ⌈(n+1)·0.9⌉-th smallest: ⌈25·0.9⌉ = 23rd of 0.01..0.24."""
     months = month_range("2017-01", "2018-12")
     r = [(-1) ** i * 0.01 * (i + 1) for i in range(24)]  # |r| = 0.01 .. 0.24
     vals = {m: 100.0 * math.exp(x) - 1.0 for m, x in zip(months, r, strict=True)}
     obs = Observed({"x/A": (vals, 0)}, {"x/A": 1.0}, frequency={"x/A": "month"})
     d = fit_discrepancy(_flat_bank(99.0), obs, "2017-01", "2018-12", accept=4)
     assert d.n == {"x/A": 24}
-    assert d.scales["x/A"] == pytest.approx(0.23)  # ⌈25·0.9⌉ = 23rd of 0.01..0.24
+    assert d.scales["x/A"] == pytest.approx(0.23)
     assert sorted(m for m, _ in d.scores["x/A"]) == months
     doc = d.to_json()
     assert doc["scales"]["x/A"] == pytest.approx(0.23) and doc["window"] == ["2017-01",
@@ -148,21 +149,26 @@ def test_months_inside_the_band_do_not_widen_it() -> None:
     assert d8.scales["x/A"] > d.scales["x/A"] and d8.to_json()["replicates"] == 8
 
 
-def test_run_band_is_the_mean_band_of_r_draws() -> None:
-    """Against every 2-subset of 4 draws (6 of them), enumerated by hand: the mean of their
-    linear 5 % / 95 % quantiles (for 2 values: a + 0.05·(b − a), a + 0.95·(b − a))."""
+def test_run_bands_are_bands_of_r_draws() -> None:
+    """Against every 2-subset of 4 draws (6 of them), enumerated by hand: each band is the
+    linear 5 % / 95 % quantiles of one of them (for 2 values a < b: a + 0.05·(b − a),
+    a + 0.95·(b − a)), and over many runs each subset comes up about equally often."""
     import itertools
 
     x = np.array([0.0, 1.0, 4.0, 9.0])
     lx = np.log1p(x)
-    pairs = list(itertools.combinations(sorted(lx), 2))
-    lo_exact = np.mean([a + 0.05 * (b - a) for a, b in pairs])
-    hi_exact = np.mean([a + 0.95 * (b - a) for a, b in pairs])
-    lo, hi = run_band(x[:, None], 2, subsets=20_000)
-    assert lo[0] == pytest.approx(lo_exact, abs=0.01)
-    assert hi[0] == pytest.approx(hi_exact, abs=0.01)
-    lo3, hi3 = run_band(x[:, None], 4)  # not more rows than replicates: all of them
-    assert (lo3[0], hi3[0]) == pytest.approx(tuple(np.quantile(lx, [0.05, 0.95])))
+    pairs = {(round(a + 0.05 * (b - a), 9), round(a + 0.95 * (b - a), 9))
+             for a, b in itertools.combinations(sorted(lx), 2)}
+    lo, hi = run_bands(x[:, None], 2, subsets=6_000)
+    assert lo.shape == (6_000, 1)
+    got = [(round(float(a), 9), round(float(b), 9)) for a, b in zip(lo[:, 0], hi[:, 0],
+                                                                     strict=True)]
+    assert set(got) == pairs
+    counts = [got.count(p) for p in pairs]
+    assert min(counts) > 800 and max(counts) < 1200  # 1,000 expected each
+    lo4, hi4 = run_bands(x[:, None], 4)  # not more rows than replicates: all of them, once
+    assert lo4.shape == (1, 1)
+    assert (lo4[0, 0], hi4[0, 0]) == pytest.approx(tuple(np.quantile(lx, [0.05, 0.95])))
 
 
 def test_each_held_out_year_is_predicted_without_its_own_figures() -> None:

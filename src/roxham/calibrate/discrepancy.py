@@ -13,19 +13,21 @@ split-conformal method (Vovk et al. 2005; Lei et al. 2018) whose score is the di
    rejection-ABC posterior (:mod:`roxham.calibrate.abc`) is refitted **without the group's
    official figures** (the months masked, and the annual targets of the years it touches),
    so the group's months are out of sample for the posterior that predicts them.
-2. **The band a run would show** — a run of ``R`` replicates (``replicates``, 8 as the
+2. **The bands a run would show** — a run of ``R`` replicates (``replicates``, 8 as the
    historical scenario) draws one posterior draw per replicate and shows the 5 % / 95 %
-   quantiles (NumPy's linear interpolation) of its ``R`` values. For each month, the band is
-   the mean, over :data:`SUBSETS` random ``R``-subsets of the accepted bank simulations (each
-   a posterior draw and a seed), of those two quantiles in ``log1p``: the band of an
-   ``R``-replicate run, not the (wider) band of all accepted draws.
+   quantiles (NumPy's linear interpolation) of its ``R`` values. For each month,
+   :data:`SUBSETS` random ``R``-subsets of the accepted bank simulations (each a posterior
+   draw and a seed) give :data:`SUBSETS` such bands (:func:`run_bands`, in ``log1p``): the
+   bands of ``R``-replicate runs, not the (wider) band of all accepted draws, with the
+   run-to-run variation of a band drawn from only ``R`` draws.
 3. **Scores** — for each month of the group with an official figure ``y`` of a monthly
-   target, in ``log1p``: ``max(lo − y, y − hi)``: negative inside the band, positive outside.
-4. **Scale** — per series, the split-conformal quantile of its scores at level
-   :data:`LEVEL` (0.90): the ``⌈(n + 1)·0.90⌉``-th smallest of its ``n`` scores
+   target and each of those bands, in ``log1p``: ``max(lo − y, y − hi)``: negative inside
+   the band, positive outside.
+4. **Scale** — per series, the split-conformal quantile of its scores (months × bands) at
+   level :data:`LEVEL` (0.90): the ``⌈(n + 1)·0.90⌉``-th smallest of its ``n`` scores
    (:func:`conformal_quantile`), and 0 if that is negative (a band is never narrowed). If
-   exchangeable, a new month falls within an ``R``-replicate run's band pushed out by
-   ``scale`` on each side (in ``log1p``) with probability at least 0.90.
+   exchangeable, a new month falls within a new ``R``-replicate run's band pushed out by
+   ``scale`` on each side (in ``log1p``) with probability about 0.90, over months and runs.
 5. **Widening** — :func:`widen`: a run's ``p05``/``p95`` become
    ``expm1(log1p(p05) − scale)`` (≥ 0) and ``expm1(log1p(p95) + scale)``: the band only
    widens, the mean and the replicates are unchanged (so ``roxham compare``'s paired
@@ -67,7 +69,7 @@ __all__ = [
     "fit_discrepancy",
     "held_out_groups",
     "mask_observed",
-    "run_band",
+    "run_bands",
     "scales_from",
     "widen",
     "widen_bounds",
@@ -79,7 +81,7 @@ LEVEL = 0.90
 GROUP_MONTHS = 12
 #: replicates of the run whose band the scales are calibrated for (the historical scenario's)
 REPLICATES = 8
-#: random R-subsets of the accepted simulations averaged for a run's expected band
+#: random R-subsets of the accepted simulations: the bands of as many R-replicate runs
 SUBSETS = 200
 
 
@@ -119,8 +121,9 @@ def mask_observed(obs: Observed, months: Sequence[str]) -> Observed:
 
 @dataclass
 class Discrepancy:
-    """Per monthly series (``series/geography``): the log1p scale and its number of scores
-    (``scores``: each held-out month's score, not stored in the parameter file)."""
+    """Per monthly series (``series/geography``): the log1p scale and its number of months
+    (``scores``: each held-out month's scores, one per run band; not stored in the parameter
+    file)."""
 
     scales: dict[str, float]
     n: dict[str, int]
@@ -159,27 +162,27 @@ def scales_from(doc: Any) -> dict[str, float]:
     return out
 
 
-def run_band(sims: npt.NDArray[np.float64], replicates: int, subsets: int = SUBSETS,
-             seed: int = 0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """The expected 5 % / 95 % band, in ``log1p``, of a run of ``replicates`` draws from the
-    rows of ``sims`` [draws, months]: the mean over ``subsets`` random subsets (without
-    replacement; all rows when there are not more than ``replicates``) of NumPy's linear
-    quantiles. By hand for 3 draws 0, 1, 3 (log1p 0, ln 2, ln 4): 5 % at rank 0.1 → 0.1·ln 2,
-    95 % at rank 1.9 → ln 2 + 0.9·(ln 4 − ln 2) = 1.9·ln 2; expm1 → 0.072 and 2.732.
+def run_bands(sims: npt.NDArray[np.float64], replicates: int, subsets: int = SUBSETS,
+              seed: int = 0) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The 5 % / 95 % bands, in ``log1p``, of ``subsets`` runs of ``replicates`` draws from the
+    rows of ``sims`` [draws, months]: NumPy's linear quantiles of random subsets (without
+    replacement), each ``[subsets, months]``; one band of all rows when there are not more
+    rows than ``replicates``. By hand for 3 draws 0, 1, 3 (log1p 0, ln 2, ln 4): 5 % at rank
+    0.1 → 0.1·ln 2, 95 % at rank 1.9 → 1.9·ln 2; expm1 → 0.072 and 2.732.
 
-    >>> lo, hi = run_band(np.array([[0.0], [1.0], [3.0]]), 3)
-    >>> round(float(np.expm1(lo[0])), 3), round(float(np.expm1(hi[0])), 3)
-    (0.072, 2.732)
+    >>> lo, hi = run_bands(np.array([[0.0], [1.0], [3.0]]), 3)
+    >>> lo.shape, round(float(np.expm1(lo[0, 0])), 3), round(float(np.expm1(hi[0, 0])), 3)
+    ((1, 1), 0.072, 2.732)
     """
     x = np.log1p(np.maximum(np.asarray(sims, dtype=float), 0.0))
     n = x.shape[0]
     if n <= replicates:
         q = np.quantile(x, [0.05, 0.95], axis=0)
-        return q[0], q[1]
+        return q[0][None, :], q[1][None, :]
     rng = np.random.default_rng(seed)
     idx = np.argsort(rng.random((subsets, n)), axis=1)[:, :replicates]
     q = np.quantile(x[idx], [0.05, 0.95], axis=1)  # [2, subsets, months]
-    return q[0].mean(axis=0), q[1].mean(axis=0)
+    return q[0], q[1]
 
 
 def fit_discrepancy(bank: SimBank, obs: Observed, start: str, end: str, accept: int,
@@ -207,13 +210,14 @@ def fit_discrepancy(bank: SimBank, obs: Observed, start: str, end: str, accept: 
             sims = sims[np.isfinite(sims).all(axis=1)]
             if not len(sims):
                 continue
-            lo, hi = run_band(sims, replicates, seed=gi)
+            lo, hi = run_bands(sims, replicates, seed=gi)
             for j, m in enumerate(ms):
                 y = math.log1p(max(vals[m], 0.0))
-                scores[k].append((m, float(max(lo[j] - y, y - hi[j]))))
+                scores[k].extend((m, float(v)) for v in np.maximum(lo[:, j] - y, y - hi[:, j]))
     return Discrepancy({k: max(conformal_quantile([x for _, x in v], level), 0.0)
                         for k, v in scores.items() if v},
-                       {k: len(v) for k, v in scores.items() if v}, (start, end), level,
+                       {k: len({m for m, _ in v}) for k, v in scores.items() if v},
+                       (start, end), level,
                        group_months, accept, replicates,
                        {k: v for k, v in scores.items() if v})
 
