@@ -96,21 +96,28 @@ def _calibrate_npe(model: Any, budget: int | None, seed: int, train_start: str,
                                "point": cal.best, "distance": cal.best_distance,
                                "per_series": cal.best_per_series}, default=lambda x: None))
         return
-    t = Table(title=f"NPE posterior {train_start}..{train_end} ({len(cal.posterior_samples)} "
-              "draws): median and 5–95 % interval", title_justify="left")
-    for c in ("parameter", "median", "5 %", "95 %", "prior"):
-        t.add_column(c)
+    console.print(_posterior_table(
+        f"NPE posterior {train_start}..{train_end} ({len(cal.posterior_samples)} draws): "
+        "median and 5–95 % interval", "median", model, cal))
+    console.print(f"point estimate: distance {_f(cal.best_distance, 2)} (weighted sMAPE %, "
+                  f"mean of {len(cal.best_replicate_distances)} seeds); wrote {output} and "
+                  f"{scen} ({wall:.1f} s)")
+
+
+def _posterior_table(title: str, point: str, model: Any, cal: Any) -> Table:
+    """Per parameter: the point (``cal.best``), the posterior sample's 5–95 % interval, the
+    prior."""
     import numpy as np
 
+    t = Table(title=title, title_justify="left")
+    for c in ("parameter", point, "5 %", "95 %", "prior"):
+        t.add_column(c)
     arr = np.array(cal.posterior_samples)
     for j, p in enumerate(model.space.params):
         lo, hi = np.percentile(arr[:, j], [5, 95])
         t.add_row(p.name, f"{cal.best[p.name]:.4g}", f"{lo:.4g}", f"{hi:.4g}",
                   f"{p.prior} {p.low:g}..{p.high:g}")
-    console.print(t)
-    console.print(f"point estimate: distance {_f(cal.best_distance, 2)} (weighted sMAPE %, "
-                  f"mean of {len(cal.best_replicate_distances)} seeds); wrote {output} and "
-                  f"{scen} ({wall:.1f} s)")
+    return t
 
 
 def _calibrate_abc(model: Any, budget: int | None, accept: int, seed: int, train_start: str,
@@ -118,7 +125,6 @@ def _calibrate_abc(model: Any, budget: int | None, accept: int, seed: int, train
                    scenario: str, as_json: bool) -> None:
     """``roxham calibrate --method abc``: bank (cached), rejection ABC, discrepancy scales,
     parameter file."""
-    import numpy as np
 
     from roxham.calibrate.abc import ABC_SIMS, abc_calibration
     from roxham.calibrate.distance import load_observed
@@ -149,17 +155,9 @@ def _calibrate_abc(model: Any, budget: int | None, accept: int, seed: int, train
                                "per_series": cal.best_per_series,
                                "discrepancy": disc}, default=lambda x: None))
         return
-    t = Table(title=f"ABC posterior {train_start}..{train_end} ({len(cal.posterior_samples)} "
-              f"of {cal.budget} prior simulations): point, 5–95 % interval",
-              title_justify="left")
-    for c in ("parameter", "point", "5 %", "95 %", "prior"):
-        t.add_column(c)
-    arr = np.array(cal.posterior_samples)
-    for j, p in enumerate(model.space.params):
-        lo, hi = np.percentile(arr[:, j], [5, 95])
-        t.add_row(p.name, f"{cal.best[p.name]:.4g}", f"{lo:.4g}", f"{hi:.4g}",
-                  f"{p.prior} {p.low:g}..{p.high:g}")
-    console.print(t)
+    console.print(_posterior_table(
+        f"ABC posterior {train_start}..{train_end} ({len(cal.posterior_samples)} of "
+        f"{cal.budget} prior simulations): point, 5–95 % interval", "point", model, cal))
     if disc:
         d = Table(title="model discrepancy (split-conformal 90 % scale, log1p)",
                   title_justify="left")
