@@ -163,3 +163,19 @@ def test_statistical_forecast_arima_runs() -> None:
                              draws=10, seed=1)
     assert f.method.startswith("AutoARIMA") and f.point.shape == (2,)
     assert np.all(np.isfinite(f.point))
+
+
+def test_smape_rows_equals_smape_row_by_row() -> None:
+    """The vectorised sMAPE (a bank scored at once) against the scalar definition, row by
+    row, including zeros on both sides (a term of 0) and a floor."""
+    import numpy as np
+
+    from roxham.metrics import smape, smape_rows
+
+    rng = np.random.default_rng(4)
+    sim = rng.integers(0, 5, size=(50, 12)).astype(float)
+    obs = rng.integers(0, 5, size=12).astype(float)
+    for floor in (0.0, 3.0):
+        got = smape_rows(sim, obs, floor)
+        want = [smape(row.tolist(), obs.tolist(), floor) for row in sim]
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12)

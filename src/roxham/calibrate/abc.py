@@ -34,6 +34,7 @@ from roxham.calibrate.executor import Executor
 from roxham.calibrate.fit import Calibration
 from roxham.calibrate.models import CalibratableModel
 from roxham.errors import UserError
+from roxham.metrics import smape_rows
 
 __all__ = [
     "ABC_ACCEPT",
@@ -94,7 +95,8 @@ def bank_distances(bank: SimBank, obs: Observed, start: str, end: str,
                    keys: Sequence[str] | None = None) -> npt.NDArray[np.float64]:
     """The calibration distance (:func:`roxham.calibrate.distance.distance`: weighted mean of
     per-target sMAPEs, periods without an official figure skipped) of every bank simulation
-    over the window ``[start, end]``, computed for all simulations at once."""
+    over the window ``[start, end]``, computed for all simulations at once
+    (:func:`roxham.metrics.smape_rows`)."""
     ks = [k for k in obs.series if keys is None or k in keys]
     num = np.zeros(len(bank))
     den = 0.0
@@ -102,12 +104,8 @@ def bank_distances(bank: SimBank, obs: Observed, start: str, end: str,
         wm = _window_matrix(bank, obs, k, start, end)
         if wm is None:
             continue
-        s, o = wm
-        d = np.abs(s) + np.abs(o)[None, :] + obs.floors.get(k, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            term = np.where(d == 0, 0.0, 2.0 * np.abs(s - o[None, :]) / d)
         w = obs.weights.get(k, 1.0)
-        num = num + w * 100.0 * term.mean(axis=1)
+        num = num + w * smape_rows(*wm, obs.floors.get(k, 0.0))
         den += w
     return num / den if den > 0 else np.full(len(bank), np.inf)
 

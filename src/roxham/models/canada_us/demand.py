@@ -466,15 +466,30 @@ def covid_gate(dem: DemandSection, kind: str, days: Sequence[dt.date],
     ``covid_gate_{kind}_eased`` once eased, 1 without restriction) divided by the share on
     the day ``ref`` its forecast was made from (``None``: an observed month, multiplier 1).
     All ones when ``demand.covid_travel_gate`` is off."""
-    n = len(days)
+    if not dem.covid_travel_gate or not days:
+        return np.ones(len(days))
+    return _covid_ratio(dem, kind, covid_phases(days), _ref_phases(ref))
+
+
+def _ref_phases(ref: Sequence[dt.date | None]) -> npt.NDArray[np.int64]:
+    """:func:`covid_phases` of each reference day, −1 for ``None`` (an observed month); each
+    distinct day computed once."""
+    refs = sorted({r for r in ref if r is not None})
+    ph = dict(zip(refs, covid_phases(refs).tolist(), strict=True)) if refs else {}
+    return np.array([-1 if r is None else ph[r] for r in ref], dtype=np.int64)
+
+
+def _covid_ratio(dem: DemandSection, kind: str, day_phase: npt.NDArray[Any],
+                 ref_phase: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """The rule of :func:`covid_gate` on phases: the share of the day's phase over the share
+    of the reference's (the day's own for a reference of −1: multiplier 1)."""
+    n = len(day_phase)
     if not dem.covid_travel_gate or n == 0:
         return np.ones(n)
     share = np.array([1.0, getattr(dem, f"covid_gate_{kind}"),
                       getattr(dem, f"covid_gate_{kind}_eased")])
-    at_day = share[covid_phases(days)]
-    refs = sorted({r for r in ref if r is not None})
-    at_ref = dict(zip(refs, share[covid_phases(refs)].tolist(), strict=True))
-    den = np.array([at_day[i] if r is None else at_ref[r] for i, r in enumerate(ref)])
+    at_day = share[day_phase]
+    den = np.where(ref_phase < 0, at_day, share[np.maximum(ref_phase, 0)])
     out: npt.NDArray[np.float64] = at_day / den
     return out
 
@@ -644,9 +659,7 @@ def _stat_stream(label: str, cal: _Calendar, origin: str | None, sample: int | N
                      dt.date(int(org[:4]), int(org[5:7]),
                              calendar.monthrange(int(org[:4]), int(org[5:7]))[1]))
     gate_ref = [ref_m[i] for i in cal.midx.tolist()]
-    refs = sorted({r for r in ref_m if r is not None})
-    ph = dict(zip(refs, covid_phases(refs).tolist(), strict=True))
-    ref_phase_m = np.array([-1 if r is None else ph[r] for r in ref_m], dtype=np.int64)
+    ref_phase_m = _ref_phases(ref_m)
     out = _StatStream(_frozen(daily), list(origins_m), gate_ref,
                       _frozen(ref_phase_m[cal.midx] if len(ref_m) else
                               np.zeros(0, dtype=np.int64)))
@@ -673,20 +686,6 @@ def _visa_gates(cal: _Calendar, gate_ref: Sequence[dt.date | None], nat: str,
                 memo[(a, ref)] = g
             gate[j] = g
     return gate
-
-
-def _covid_gate_fast(dem: DemandSection, kind: str, cal: _Calendar,
-                     st: _StatStream) -> npt.NDArray[np.float64]:
-    """:func:`covid_gate` from the phases kept in ``cal`` and ``st`` (the same numbers)."""
-    n = len(cal.days)
-    if not dem.covid_travel_gate or n == 0:
-        return np.ones(n)
-    share = np.array([1.0, getattr(dem, f"covid_gate_{kind}"),
-                      getattr(dem, f"covid_gate_{kind}_eased")])
-    at_day = share[cal.covid]
-    den = np.where(st.ref_phase < 0, at_day, share[np.maximum(st.ref_phase, 0)])
-    out: npt.NDArray[np.float64] = at_day / den
-    return out
 
 
 def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
@@ -811,7 +810,7 @@ def build_demand(s: ModelScenario, profiles: list[Profile]) -> Demand:
             # change after it acts through the gate (observed months: no gate)
             gate_ref = stat.gate_ref
             # the COVID-19 travel restrictions: the same rule, with the law's dates
-            daily = stat.daily * _covid_gate_fast(dem, label, cal, stat)
+            daily = stat.daily * _covid_ratio(dem, label, cal.covid, stat.ref_phase)
         total = sum(mix.values())
         for nat, share in mix.items():
             if share <= 0:
