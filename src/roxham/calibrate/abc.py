@@ -63,6 +63,13 @@ def accepted_rows(dist: npt.ArrayLike, accept: int) -> npt.NDArray[np.int64]:
     return order[:accept].astype(np.int64)
 
 
+def _year_columns(col: dict[str, int], year: str) -> list[int] | None:
+    """The bank columns of the 12 months of ``year`` (an annual target is their sum), or None
+    if the bank does not hold all of them."""
+    js = [col.get(f"{year}-{mm:02d}") for mm in range(1, 13)]
+    return [j for j in js if j is not None] if all(j is not None for j in js) else None
+
+
 def _window_matrix(bank: SimBank, obs: Observed, key: str, start: str, end: str
                    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
     """(simulated [n, periods], official [periods]) of ``key`` over the window's periods
@@ -77,8 +84,8 @@ def _window_matrix(bank: SimBank, obs: Observed, key: str, start: str, end: str
     vals: list[float] = []
     for per, v in figs.items():
         if obs.frequency.get(key) == "year":
-            js = [col[f"{per}-{mm:02d}"] for mm in range(1, 13) if f"{per}-{mm:02d}" in col]
-            if len(js) != 12:
+            js = _year_columns(col, per)
+            if js is None:
                 continue
             cols.append(sims[:, js].sum(axis=1))
         elif per in col:
@@ -250,9 +257,9 @@ def synthetic_observed(obs: Observed, bank: SimBank, row: int) -> Observed:
             sim = bank.series[k][row]
             for per in vals:
                 if obs.frequency.get(k) == "year":
-                    js = [col.get(f"{per}-{mm:02d}") for mm in range(1, 13)]
-                    if all(j is not None for j in js):
-                        out[per] = float(sum(sim[j] for j in js if j is not None))
+                    js = _year_columns(col, per)
+                    if js is not None:
+                        out[per] = float(sum(sim[j] for j in js))
                 elif per in col:
                     out[per] = float(sim[col[per]])
         series[k] = (out, miss)
