@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import typer
 
 from roxham.calibrate.abc import abc_posterior, abc_sbc, bank_distances, synthetic_observed
 from roxham.calibrate.bank import BANK_END, BANK_START, SimBank, build_bank
@@ -25,6 +24,8 @@ from roxham.calibrate.distance import Observed, distance, month_range
 from roxham.calibrate.executor import LocalExecutor
 from roxham.calibrate.models import series_table
 from roxham.calibrate.toy import ToyModel, toy_observed
+
+from ._cli_app import calibrate_app
 
 TRUTH = {"level": 250.0, "amp": 0.5, "peak": 4.0}
 
@@ -281,17 +282,6 @@ class _CliToy(ToyModel):
         return "toy"
 
 
-def _app() -> typer.Typer:
-    from roxham.cli.calibrate_cmd import register
-
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """test root"""
-
-    register(app)
-    return app
 
 
 def test_calibrate_abc_cli_writes_a_parameter_file(
@@ -312,7 +302,7 @@ def test_calibrate_abc_cli_writes_a_parameter_file(
     out = tmp_path / "abc.yaml"
     args = ["calibrate", "--method", "abc", "--budget", "300", "--accept", "20", "-w", "1",
             "--train-end", "2019-12", "-o", str(out), "--json"]
-    assert run_app(_app(), args) == 0
+    assert run_app(calibrate_app(), args) == 0
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     pf = read_parameter_file(out)
     names, samples, weights = pf.posterior()
@@ -328,10 +318,10 @@ def test_calibrate_abc_cli_writes_a_parameter_file(
     assert printed["point"] == pf.parameters and printed["wall_s"] > 0
     # same seed, bank read back from the cache: the same file contents
     again = tmp_path / "again.yaml"
-    assert run_app(_app(), [*args[:-3], "-o", str(again)]) == 0
+    assert run_app(calibrate_app(), [*args[:-3], "-o", str(again)]) == 0
     assert read_parameter_file(again).data["posterior"] == pf.data["posterior"]
     assert read_parameter_file(again).parameters == pf.parameters
     capsys.readouterr()
-    assert run_app(_app(), ["calibrate", "--method", "abc", "--budget", "10", "--accept",
+    assert run_app(calibrate_app(), ["calibrate", "--method", "abc", "--budget", "10", "--accept",
                             "20", "-o", str(out)]) == EXIT_BAD_INPUT
     assert "--accept" in capsys.readouterr().err

@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import typer
 
 from roxham.calibrate import backtest as bt
 from roxham.calibrate.backtest import (
@@ -31,8 +30,9 @@ from roxham.calibrate.backtest import (
 )
 from roxham.calibrate.executor import LocalExecutor
 from roxham.cli._common import run_app
-from roxham.cli.calibrate_cmd import register
 from roxham.errors import UserError
+
+from ._cli_app import calibrate_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEN: list[tuple[str, str, list[str]]] = []
@@ -213,15 +213,6 @@ def test_quick_statistical_standin_is_reproducible_across_workers_and_dask() -> 
     assert any("STAND-IN" in n for n in one.notes)
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """test root"""
-
-    register(app)
-    return app
 
 
 def _bench() -> types.ModuleType:
@@ -255,12 +246,12 @@ def test_benchmark_last_line_is_the_json_contract(tmp_path: Path,
     assert saved["summary"]["mase_model"] == last["mase_model"]
 
     # `roxham validate --backtest FILE` shows the same tables
-    rc = run_app(_app(), ["validate", "--backtest", str(out)])
+    rc = run_app(calibrate_app(), ["validate", "--backtest", str(out)])
     shown = capsys.readouterr().out
     assert rc == 0
     assert "rcmp_interceptions/QC" in shown and "per horizon" in shown
     assert f"{last['mase_statistical']:.2f}" in shown
-    rc = run_app(_app(), ["validate", "--backtest", str(tmp_path / "nope.json")])
+    rc = run_app(calibrate_app(), ["validate", "--backtest", str(tmp_path / "nope.json")])
     err = capsys.readouterr().err
     assert rc == 2 and "no such file" in err and "Traceback" not in err
 

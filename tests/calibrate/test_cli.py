@@ -6,28 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 
 from roxham.calibrate import CanadaUSModel, DaskExecutor, LocalExecutor, calibrate
 from roxham.calibrate.paramfile import read_parameter_file
 from roxham.calibrate.priors import CANADA_US_SPACE
 from roxham.cli._common import EXIT_BAD_INPUT, run_app
-from roxham.cli.calibrate_cmd import register
 
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """test root"""
-
-    register(app)
-    return app
+from ._cli_app import calibrate_app
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    rc = run_app(_app(), args)
+    rc = run_app(calibrate_app(), args)
     cap = capsys.readouterr()
     return rc, cap.out, cap.err
 
