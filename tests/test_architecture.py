@@ -24,7 +24,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "sim": ("models", "calibrate", "api", "cli", "report"),
     "store": ("sim", "models", "calibrate", "api", "cli", "report"),
     "report": ("models", "calibrate", "api", "cli"),
-    "models": ("calibrate", "api", "cli", "report"),
+    "models": ("calibrate", "forecast", "api", "cli", "report"),
     "calibrate": ("api", "cli"),
     "metrics": ("sim", "models", "calibrate", "api", "cli", "report", "store"),
     "statforecast": ("law", "data", "sim", "models", "calibrate", "api", "cli", "report",

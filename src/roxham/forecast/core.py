@@ -34,6 +34,7 @@ import numpy.typing as npt
 import polars as pl
 
 from roxham.errors import UserError
+from roxham.metrics import DISCREPANCY_BOUNDS, DISCREPANCY_MONTHS, level_sigma
 
 __all__ = ["OUTPUT_SERIES", "SERIES_MAP", "SOURCES", "STRUCTURAL_SETS", "Forecast",
            "contract_name", "latest_origin", "make_forecast"]
@@ -76,10 +77,8 @@ SOURCES: tuple[str, ...] = ("parameter", "stochastic", "driver", "structural", "
 #: carry the level discrepancy (:func:`level_discrepancy`).
 LAND_SERIES: tuple[str, ...] = ("claims_land_poe", "claims_rcmp", "rcmp_interceptions",
                                 "irregular_crossings", "stca_returns")
-#: Bounds of the discrepancy's monthly log step (A): 0.05..0.5.
-DISCREPANCY_BOUNDS = (0.05, 0.5)
-#: Months of history used to estimate it (the latest up to the origin).
-DISCREPANCY_MONTHS = 60
+# the level discrepancy's monthly log step: metrics.level_sigma (shared with the southbound
+# half, roxham.models.canada_us.southbound), its bounds and history length
 
 #: Alternative assumption sets (structural uncertainty), each (A): scenario overrides.
 STRUCTURAL_SETS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -121,23 +120,6 @@ class Forecast:
     manifest: dict[str, Any]
     observed: pl.DataFrame = field(default_factory=pl.DataFrame)
     variance_shares: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-def level_sigma(values: npt.ArrayLike) -> float:
-    """Monthly log step of the level discrepancy from an observed monthly series (up to the
-    origin): a robust spread (1.4826 × median absolute deviation) of its month-to-month
-    changes of log(1 + y), within :data:`DISCREPANCY_BOUNDS`; 0.2 (A) with under 12 changes.
-
-    >>> level_sigma([100] * 20), level_sigma([100, 200] * 10 + [100]), level_sigma([5, 5, 5])
-    (0.05, 0.5, 0.2)
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)][-(DISCREPANCY_MONTHS + 1):]
-    if v.size < 13:
-        return 0.2
-    d = np.diff(np.log1p(np.maximum(v, 0.0)))
-    mad = float(np.median(np.abs(d - np.median(d)))) * 1.4826
-    return float(np.clip(mad, *DISCREPANCY_BOUNDS))
 
 
 def level_discrepancy(samples: dict[tuple[str, str], npt.NDArray[np.float64]],
