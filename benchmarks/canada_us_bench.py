@@ -33,6 +33,7 @@ def main() -> None:
     run_replicate(b, 1)  # compile / load the cached kernel
     first_s = time.perf_counter() - t0
     best = float("inf")
+    best_seed = 1000
     steps = 0
     agents = 0
     alive = 0
@@ -42,6 +43,8 @@ def main() -> None:
         dt_ = time.perf_counter() - t0
         if dt_ < best:
             best = dt_
+            best_seed = 1000 + i
+            # the counts of the fastest replicate's seed (seeds differ, so do their agents)
             steps = int(res["agent_steps"])
             agents = int(res["n_agents"])
             alive = int(res["alive_steps"])
@@ -58,6 +61,7 @@ def main() -> None:
         "agent_steps_per_s": round(steps / best, 1),
         "alive_steps_per_s": round(alive / best, 1),
         "agents": agents,
+        "agents_seed": best_seed,
         "days": s.n_days,
         "build_s": round(build_s, 3),
         "run_scenario_1rep_s": round(full_s, 3),
