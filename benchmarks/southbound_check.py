@@ -18,7 +18,13 @@ reports, against the observed USBP figures (``roxham.data.usbp``):
   replicates, for the southbound Mexican departures, Swanton apprehensions and the northbound
   airport claims.
 
+- rolling-origin forecasts (``southbound.forecast_samples``, refitted at each origin, 100
+  draws): the share of observed Swanton and northern-border months inside the 50 % and 90 %
+  bands at quarterly origins 2021-12..2023-09 (outcomes up to 2024-02) and at the test origin
+  2024-02 (outcomes 2024-03..2024-09).
+
     python benchmarks/southbound_check.py [--replicates 32] [--skip-scenarios]
+        [--skip-rolling] [--draws 100]
 """
 
 from __future__ import annotations
@@ -53,10 +59,59 @@ def change(x: dict[str, float]) -> float:
     return 100.0 * (float(np.mean(after)) / float(np.mean(before)) - 1.0)
 
 
+#: Rolling origins of the forecast check (quarterly; each forecast refits on the figures up to
+#: its origin) and their horizon: outcomes after 2024-02 are left to the test origin 2024-02.
+ROLLING_ORIGINS = ("2021-12", "2022-03", "2022-06", "2022-09", "2022-12", "2023-03",
+                   "2023-06", "2023-09")
+HORIZON = 7
+
+
+def _shift(m: str, k: int) -> str:
+    i = int(m[:4]) * 12 + int(m[5:7]) - 1 + k
+    return f"{i // 12:04d}-{i % 12 + 1:02d}"
+
+
+def rolling(draws: int) -> dict[str, object]:
+    """Coverage of the southbound forecasts' 50 % and 90 % bands (``forecast_samples``: a
+    refit on 2017-01..origin, the month noise and the level discrepancy from the origin) at
+    :data:`ROLLING_ORIGINS` (outcomes up to 2024-02 only) and at the test origin 2024-02
+    (outcomes 2024-03..2024-09, the issue's out-of-sample window)."""
+    obs = {geo: observed(geo) for geo in ("US-SWANTON", "US-NORTH")}
+    res: dict[str, object] = {}
+    for label, origins, last in (("before_2024_03", ROLLING_ORIGINS, "2024-02"),
+                                 ("test_origin_2024_02", ("2024-02",), "2024-09")):
+        hits: dict[str, list[tuple[bool, bool]]] = {g: [] for g in obs}
+        per_origin = {}
+        for o in origins:
+            months = [m for m in (_shift(o, k) for k in range(1, HORIZON + 1)) if m <= last]
+            x, _ = S.forecast_samples(o, months, draws, 1)
+            row = {}
+            for geo in obs:
+                q = np.quantile(x[("usbp_apprehensions", geo)], [0.05, 0.25, 0.75, 0.95],
+                                axis=0)
+                ins = [(bool(q[1, t] <= obs[geo][m] <= q[2, t]),
+                        bool(q[0, t] <= obs[geo][m] <= q[3, t]))
+                       for t, m in enumerate(months) if m in obs[geo]]
+                hits[geo] += ins
+                row[geo] = round(float(np.mean([b for _, b in ins])), 3)
+            per_origin[o] = {"coverage_90": row}
+        res[label] = {
+            "n_months": {g: len(h) for g, h in hits.items()},
+            "coverage_50": {g: round(float(np.mean([a for a, _ in h])), 3)
+                            for g, h in hits.items()},
+            "coverage_90": {g: round(float(np.mean([b for _, b in h])), 3)
+                            for g, h in hits.items()},
+            "per_origin_coverage_90": {o: v["coverage_90"] for o, v in per_origin.items()}}
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--replicates", type=int, default=32)
     ap.add_argument("--skip-scenarios", action="store_true")
+    ap.add_argument("--skip-rolling", action="store_true")
+    ap.add_argument("--draws", type=int, default=100,
+                    help="draws per rolling-origin forecast")
     a = ap.parse_args()
     t0 = time.perf_counter()
     s = load_scenario("historical")
@@ -107,6 +162,8 @@ def main() -> None:
                        "gap_points": round(abs(f - o), 1), "expected_pct": round(e, 1),
                        "expected_gap_points": round(abs(e - o), 1)}
     out["post_visa_change"] = drops
+    if not a.skip_rolling:
+        out["rolling_forecasts"] = rolling(a.draws)
     if not a.skip_scenarios:
         scen = {}
         for name in ("historical", "no-mexico-visa", "eta-tightening"):

@@ -42,6 +42,7 @@ __all__ = [
     "interval_coverage",
     "last_value",
     "level_sigma",
+    "level_step_variogram",
     "mase",
     "mase_scale",
     "months_between",
@@ -369,3 +370,31 @@ def level_sigma(values: ArrayLike) -> float:
     d = np.diff(np.log1p(np.maximum(v, 0.0)))
     mad = float(np.median(np.abs(d - np.median(d)))) * 1.4826
     return float(np.clip(mad, *DISCREPANCY_BOUNDS))
+
+
+def level_step_variogram(residuals: ArrayLike, max_lag: int = 12) -> float:
+    """Monthly log step of a level discrepancy from a fit's monthly residuals (log scale, one
+    per consecutive month; NaN for a month without a figure), separated from their month-to-
+    month noise: under a local-level model (a random walk of step ``s`` plus independent noise
+    of sd ``e``) the mean squared difference of residuals ``h`` months apart is
+    ``h s² + 2 e²``; ``s²`` is the least-squares slope of that variogram over ``h = 1 ..
+    max_lag`` (at most a third of the months), clipped to ``0 .. DISCREPANCY_BOUNDS[1]²``.
+    0.2 (A) with under 12 residuals.
+
+    >>> rng = np.random.default_rng(1)
+    >>> r = np.cumsum(0.15 * rng.standard_normal(4000)) + 0.3 * rng.standard_normal(4000)
+    >>> round(level_step_variogram(r), 2)
+    0.15
+    >>> level_step_variogram(0.3 * rng.standard_normal(4000)) < 0.03
+    True
+    """
+    r = np.asarray(residuals, dtype=float)
+    if int(np.isfinite(r).sum()) < 12:
+        return 0.2
+    lags = np.arange(1, max(2, min(max_lag, r.size // 3)) + 1)
+    v = np.array([np.nanmean((r[h:] - r[:-h]) ** 2) for h in lags])
+    ok = np.isfinite(v)
+    if ok.sum() < 2:
+        return 0.2
+    slope = float(np.polyfit(lags[ok].astype(float), v[ok], 1)[0])
+    return float(np.sqrt(np.clip(slope, 0.0, DISCREPANCY_BOUNDS[1] ** 2)))

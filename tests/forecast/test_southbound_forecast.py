@@ -1,6 +1,7 @@
 """`roxham forecast` covers the southbound half (issue 15): the series are there, and a
 forecast from an origin reads no US Border Patrol figure after it (its parameters are refitted
-on the figures up to the origin when the origin is before the shipped fit's last month)."""
+on the figures up to the origin unless the origin is the shipped fit's last month; refits are
+kept on disk under a key of everything they read)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,7 @@ def test_southbound_series_and_no_usbp_figure_after_the_origin(
                              or (len(ln) > 4 and ln[4] == "," and ln[:4] <= "2018")]
         p.write_text("".join(keep), encoding="utf-8")
     monkeypatch.setenv("ROXHAM_RAW_DIR", str(root))
+    monkeypatch.setenv("ROXHAM_DISK_CACHE", "0")  # the fit really runs again on these data
     _clear_caches()
     b, _ = S.forecast_samples(ORIGIN, MONTHS, 6, 3)
     _clear_caches()
@@ -83,7 +85,58 @@ def test_southbound_series_and_no_usbp_figure_after_the_origin(
         np.testing.assert_array_equal(a[key], b[key])
 
 
-def test_an_origin_after_the_shipped_fit_uses_it() -> None:
-    a, info = S.forecast_samples("2024-12", ["2025-01"], 3, 1)
-    assert info["train_end"] == S.SHIPPED_TRAIN_END and "shipped" in info["parameters"]
+def test_the_shipped_fit_serves_its_own_last_month_only() -> None:
+    from roxham.models.canada_us.scenario import load_scenario
+
+    shipped = load_scenario("historical").southbound.fitted_until
+    assert shipped == "2024-02"
+    a, info = S.forecast_samples(shipped, ["2024-03"], 3, 1)
+    assert info["train_end"] == shipped and "shipped" in info["parameters"]
     assert a[("usbp_apprehensions", "US-SWANTON")].shape == (3, 1)
+    # a later origin refits on the figures up to it (the shipped fit has not seen them)
+    seen: list[str] = []
+    real_fit = F.fit
+
+    def fit(p: Any, train_end: str) -> Any:
+        seen.append(train_end)
+        return real_fit(p, train_end)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(F, "fit", fit)
+        mp.setenv("ROXHAM_DISK_CACHE", "0")
+        F._FIT_CACHE.clear()
+        _, info = S.forecast_samples("2024-06", ["2024-07"], 3, 1)
+    assert seen == ["2024-06"]
+    assert info["train_end"] == "2024-06" and "refitted" in info["parameters"]
+
+
+def test_fits_are_kept_on_disk_by_what_they_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from roxham.models.canada_us.scenario import load_scenario
+
+    monkeypatch.setenv("ROXHAM_CACHE_DIR", str(tmp_path))
+    calls: list[str] = []
+
+    def fake_fit(p: Any, train_end: str) -> Any:  # a cheap stand-in: what matters is reuse
+        calls.append(train_end)
+        return p.model_copy(update={"month_noise_sd": 0.123, "fitted_until": train_end}), {}
+
+    monkeypatch.setattr(F, "fit", fake_fit)
+    p = load_scenario("historical").southbound
+    F._FIT_CACHE.clear()
+    a = F.fit_cached(p, "2019-06")
+    F._FIT_CACHE.clear()  # a new process: the disk entry serves
+    b = F.fit_cached(p, "2019-06")
+    assert calls == ["2019-06"] and a == b and b.month_noise_sd == 0.123
+    # one target figure changed (a data revision): a new key, a new fit
+    real = F.load_targets
+
+    def revised(train_end: str, first: str = "2017-01") -> Any:
+        t = real(train_end, first)
+        t.monthly[("usbp_apprehensions", "US-SWANTON")]["2018-01"] += 1
+        return t
+
+    monkeypatch.setattr(F, "load_targets", revised)
+    F._FIT_CACHE.clear()
+    F.fit_cached(p, "2019-06")
+    assert calls == ["2019-06", "2019-06"]

@@ -280,3 +280,50 @@ def test_covid_shocks_take_their_dates_from_the_law_orders() -> None:
         WindowShock(name="x", start="COVID_NOPE.start", end="2021-01-01", multiplier=1.0)
     assert WindowShock(name="x", start="2020-01-01", end="COVID_DIRECT_BACK.end",
                        multiplier=1.0).end == dt.date(2021, 11, 21)
+
+
+# --- the level discrepancy after the fit window ---------------------------------------------
+
+def test_the_level_discrepancy_starts_after_the_fit_window_and_keeps_the_mean() -> None:
+    p = load_scenario("historical").southbound.model_copy(
+        update={"fitted_until": "2023-12", "month_noise_sd": 0.0})
+    start, end = D(2023, 10, 1), D(2024, 6, 30)
+    seeds = list(range(40))
+    _, off, cols, _ = S.monthly_rows(p.model_copy(update={"level_step_sd": 0.0}), start, end,
+                                     seeds)
+    _, on, _, _ = S.monthly_rows(p.model_copy(update={"level_step_sd": 0.4}), start, end,
+                                 seeds)
+    ci = {c: i for i, c in enumerate(cols)}
+    dep = [ci[("southbound_departures", g)] for g in ("MX", "IN", "OTHER")]
+    res = ci[("southbound_departures", "resident")]
+    # up to fitted_until (2023-10..12) the same engine draws: identical counts
+    np.testing.assert_array_equal(on[:, :3], off[:, :3])
+    # after it each replicate's air level wanders: different paths, residents untouched
+    assert not np.array_equal(on[:, 3:, dep], off[:, 3:, dep])
+    np.testing.assert_array_equal(on[:, :, res], off[:, :, res])
+    # the spread of log departures grows with the months since fitted_until; the mean is kept
+    # (40 paths: within 4 standard errors of exp(0.4² k) − 1 per path, k = 6)
+    air_on = on[:, :, dep].sum(axis=2)
+    air_off = off[:, :, dep].sum(axis=2)
+    sd = np.std(np.log(air_on[:, 3:] + 1) - np.log(air_off[:, 3:] + 1), axis=0)
+    assert sd[-1] > sd[0] and 0.4 * np.sqrt(6) * 0.6 < sd[-1] < 0.4 * np.sqrt(6) * 1.4
+    ratio = air_on[:, -1].sum() / air_off[:, -1].sum()
+    se = np.sqrt(np.expm1(0.4 ** 2 * 6) / 40)
+    assert abs(ratio - 1) < 4 * se
+
+
+def test_the_fit_sets_the_level_discrepancy_from_its_own_residuals() -> None:
+    from roxham.metrics import level_step_variogram
+    from roxham.models.canada_us import southbound_fit as F
+
+    p = load_scenario("historical").southbound
+    f = F.fit_cached(p, "2019-12")
+    assert f.fitted_until == "2019-12"
+    t = F.load_targets("2019-12")
+    end = D(2019, 12, 31)
+    labels, exp = F.expected_apprehensions(f, F.FIT_START, (end - F.FIT_START).days + 1)
+    obs = t.monthly[("usbp_apprehensions", "US-SWANTON")]
+    r = [np.log1p(obs[m]) - np.log1p(e) if m in obs else np.nan
+         for m, e in zip(labels, exp[("usbp_apprehensions", "US-SWANTON")], strict=True)]
+    assert f.level_step_sd == pytest.approx(level_step_variogram(r))
+    assert 0 < f.level_step_sd <= 0.5

@@ -26,7 +26,9 @@ Patrol's apprehension probability; the unseen reach ``sb_us`` (the US interior).
 replicate multiplies each month's rates by a lognormal factor of
 standard deviation ``month_noise_sd`` (the fit's residual error; one draw per month and
 replicate, from the replicate's seed), so the bands cover the model's error, not only the
-engine's draws. Apprehended
+engine's draws; after the fit's last month (``fitted_until``) the air groups' level also
+wanders as a random walk of step ``level_step_sd`` (:func:`level_walk`, mean kept): the
+model's level discrepancy out of sample. Apprehended
 people are handed back to Canada with ``p_returned_to_canada`` (a binomial draw per day with the
 replicate's seed); the rest stay in US proceedings.
 
@@ -81,6 +83,8 @@ __all__ = [
     "build_simulation",
     "expected_rates",
     "forecast_samples",
+    "level_steps",
+    "level_walk",
     "monthly_rows",
     "northbound_visa_ratio",
     "run_southbound",
@@ -339,6 +343,41 @@ class SouthboundDaily:
     reached_us: int                                # crossed unseen (settled in sb_us)
 
 
+def level_steps(p: SouthboundSection, months: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Months since ``p.fitted_until`` of each month (0 up to it, and everywhere when the
+    section has no ``fitted_until``): the level discrepancy's steps.
+
+    >>> p = SouthboundSection(fitted_until="2024-02")
+    >>> level_steps(p, ["2024-01", "2024-02", "2024-03", "2024-09"]).tolist()
+    [0, 0, 1, 7]
+    """
+    if p.fitted_until is None:
+        return np.zeros(len(months), dtype=np.int64)
+    y0, m0 = int(p.fitted_until[:4]), int(p.fitted_until[5:7])
+    return np.array([max(0, (int(m[:4]) - y0) * 12 + int(m[5:7]) - m0) for m in months],
+                    dtype=np.int64)
+
+
+def level_walk(sd: float, steps: npt.NDArray[np.int64], seed: int) -> npt.NDArray[np.float64]:
+    """One replicate's level discrepancy by month: ``exp(sd W_k − sd² k / 2)`` after ``k``
+    steps of a standard Gaussian random walk ``W`` (mean 1 at every ``k``; 1 where ``k`` = 0),
+    drawn from the stream ``[seed, 15, 3]``: the same path whatever the window simulated.
+
+    >>> w = np.array([level_walk(0.3, np.array([0, 1, 4]), s) for s in range(20000)])
+    >>> w[:, 0].tolist() == [1.0] * 20000, np.round(w[:, 1:].mean(axis=0), 1).tolist()
+    (True, [1.0, 1.0])
+    >>> round(float(np.std(np.log(w[:, 2]))), 2)  # 0.3 × sqrt(4)
+    0.6
+    """
+    k_max = int(steps.max()) if steps.size else 0
+    if sd <= 0 or k_max == 0:
+        return np.ones(steps.size)
+    walk = np.concatenate([[0.0], np.cumsum(
+        np.random.default_rng([seed, 15, 3]).standard_normal(k_max))])
+    k = steps.astype(np.int64)
+    return np.exp(sd * walk[k] - sd * sd * k / 2)
+
+
 def run_southbound(
     p: SouthboundSection, start: dt.date, end: dt.date, seeds: Sequence[int],
 ) -> tuple[list[SouthboundDaily], dict[str, Any]]:
@@ -348,14 +387,19 @@ def run_southbound(
     n_days = (end - start).days + 1
     rates, imputed = expected_rates(p, start, n_days)
     out: list[SouthboundDaily] = []
-    _, midx, _ = month_index(start, n_days)
-    fixed = build_simulation(p, start, end, rates) if p.month_noise_sd == 0 else None
+    labels, midx, _ = month_index(start, n_days)
+    steps = level_steps(p, list(labels))
+    noisy = p.month_noise_sd > 0 or bool(steps.any() and p.level_step_sd > 0)
+    fixed = None if noisy else build_simulation(p, start, end, rates)
     for rs in seeds:
         if fixed is None:
             sd = p.month_noise_sd
             eps = np.random.default_rng([int(rs), 15, 1]).standard_normal(int(midx[-1]) + 1)
             f = np.exp(sd * eps - sd * sd / 2)[midx]
-            sim = build_simulation(p, start, end, {g: rates[g] * f for g in GROUPS})
+            lv = level_walk(p.level_step_sd, steps, int(rs))[midx]
+            sim = build_simulation(p, start, end, {g: rates[g] * f * (lv if g in AIR_GROUPS
+                                                                      else 1.0)
+                                                   for g in GROUPS})
         else:
             sim = fixed
         res = sim.run(seed=int(rs))
@@ -521,10 +565,6 @@ def southbound_rows(
     return df
 
 
-#: The last month of the figures behind the shipped ``southbound:`` values of
-#: ``historical.yaml`` (``southbound_fit --train-end 2024-02``).
-SHIPPED_TRAIN_END = "2024-02"
-
 #: The southbound series a forecast gives (series, geography).
 FORECAST_SERIES: tuple[tuple[str, str], ...] = (
     ("usbp_apprehensions", "US-SWANTON"), ("usbp_apprehensions", "US-NORTH"),
@@ -538,12 +578,13 @@ def forecast_samples(
     """Southbound samples ``[draws, len(months)]`` of :data:`FORECAST_SERIES` for the months
     after ``origin`` (``roxham forecast``), with no figure after the origin: everything runs
     inside :func:`roxham.data.observed_until` ``(origin)`` (the US southwest driver holds its
-    last figure by the origin), and the parameters are the shipped fit when the origin is at
-    or after its last month (:data:`SHIPPED_TRAIN_END`), else a refit on 2017-01..origin
-    (:func:`~roxham.models.canada_us.southbound_fit.fit_cached`). Draw ``k`` is one engine
-    replicate with its own seed (``replicate_seeds(seed, draws)`` on the stream ``[seed, 15]``)
-    and its own month noise; the simulation starts three months before the first month (the
-    14 days in Canada are on the way at the start)."""
+    last figure by the origin), and the parameters are the shipped fit when the origin is
+    its last month (``fitted_until`` of ``historical.yaml``), else a refit on
+    2017-01..origin (:func:`~roxham.models.canada_us.southbound_fit.fit_cached`, kept on
+    disk). Draw ``k`` is one engine replicate with its own seed (``replicate_seeds(seed,
+    draws)`` on the stream ``[seed, 15]``), its own month noise and its own level
+    discrepancy from the origin (:func:`level_walk`); the simulation starts three months
+    before the first month (the 14 days in Canada are on the way at the start)."""
     from roxham.data import observed_until
     from roxham.models.canada_us.model import replicate_seeds
     from roxham.models.canada_us.scenario import load_scenario
@@ -558,22 +599,24 @@ def forecast_samples(
     end = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
     with observed_until(origin):
         p = load_scenario("historical").southbound
-        if origin < SHIPPED_TRAIN_END:
+        if origin != p.fitted_until:
             from roxham.models.canada_us.southbound_fit import fit_cached
 
             p = fit_cached(p, origin)
             how = f"refitted on USBP figures 2017-01..{origin} (southbound_fit.fit)"
         else:
-            how = f"shipped fit on USBP figures 2017-01..{SHIPPED_TRAIN_END} (historical.yaml)"
+            how = f"shipped fit on USBP figures 2017-01..{origin} (historical.yaml)"
         seeds = replicate_seeds(int(np.random.default_rng([seed, 15]).integers(2**31)), draws)
         _, rep, cols, man = monthly_rows(p, start, end, seeds)
     labels = list(month_index(start, (end - start).days + 1)[0])
     ix = [labels.index(mo) for mo in months]
     ci = {c: j for j, c in enumerate(cols)}
     out = {key: rep[:, ix, ci[key]] for key in FORECAST_SERIES}
-    info = {"parameters": how, "train_end": min(origin, SHIPPED_TRAIN_END),
+    info = {"parameters": how, "train_end": origin,
             "draws": draws, "simulation_start": start.isoformat(),
-            "bands": "p05..p95 over the draws: engine draws and the fitted month noise "
-                     f"(sd {p.month_noise_sd:.3f} on the log scale), parameters fixed",
+            "bands": "p05..p95 over the draws: engine draws, the fitted month noise "
+                     f"(sd {p.month_noise_sd:.3f} on the log scale) and the level discrepancy "
+                     f"after {p.fitted_until} (a random walk, step sd {p.level_step_sd:.3f} a "
+                     "month, mean kept); parameters fixed",
             "imputed_driver_days": man.get("southbound_imputed_driver_days", 0)}
     return out, info

@@ -16,7 +16,10 @@ scored on the next six Swanton months, none after 2024-02.
 
 Fitted: the air bases of MX / IN / OTHER, the growth of IN and OTHER, the pressure elasticity,
 the resident baseline, the seasonality, and the COVID travel-restriction multipliers (air
-groups; residents). Everything else stays as written in the scenario (assumed or computed).
+groups; residents); then the month noise (the residual sd of log Swanton months) and the
+level discrepancy's monthly step after the window (the random-walk part of the Swanton
+residuals, :func:`roxham.metrics.level_step_variogram`; ``fitted_until`` = the cut-off).
+Everything else stays as written in the scenario (assumed or computed).
 It prints the fitted values as a ``southbound:`` YAML fragment and ends with ONE JSON line.
 Nothing after ``train_end`` is read: every figure is filtered on its period's end.
 """
@@ -33,6 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from roxham.metrics import level_step_variogram
 from roxham.models.canada_us.months import month_index
 from roxham.models.canada_us.southbound import SECTOR_GEO, expected_rates
 from roxham.models.canada_us.southbound_params import (
@@ -250,7 +254,17 @@ def _fit(p: SouthboundSection, train_end: str) -> tuple[SouthboundSection, dict[
     e = [np.log1p(exp[("usbp_apprehensions", "US-SWANTON")][li[m]]) - np.log1p(v)
          for m, v in sw.items() if m in li]
     vals["month_noise_sd"] = float(np.sqrt(np.mean(np.square(e))))
-    fitted = fitted.model_copy(update={"month_noise_sd": vals["month_noise_sd"]})
+    # the level discrepancy after the fit window: the random-walk part of the Swanton
+    # residuals (their variogram's slope; the month-to-month noise is month_noise_sd's)
+    dense = np.full(len(labels), np.nan)
+    for m, v in sw.items():
+        if m in li:
+            dense[li[m]] = np.log1p(v) - np.log1p(exp[("usbp_apprehensions", "US-SWANTON")]
+                                                  [li[m]])
+    vals["level_step_sd"] = level_step_variogram(dense)
+    fitted = fitted.model_copy(update={"month_noise_sd": vals["month_noise_sd"],
+                                       "level_step_sd": vals["level_step_sd"],
+                                       "fitted_until": train_end})
     info = {"train_end": train_end, "n_residuals": len(r.fun),
             "rms_log_error": float(np.sqrt(np.mean(r.fun ** 2))), "fitted": vals,
             "n_targets_monthly": {f"{k[0]}:{k[1]}": len(v) for k, v in t.monthly.items()},
@@ -300,13 +314,52 @@ _FIT_CACHE: dict[tuple[str, str], SouthboundSection] = {}
 
 def fit_cached(p: SouthboundSection, train_end: str) -> SouthboundSection:
     """:func:`fit`, remembered per (section, cut-off) in this process (a forecast asks for the
-    same origin for many draws)."""
+    same origin for many draws) and on disk (:mod:`roxham.diskcache`, ``southbound_fits``):
+    the disk entry's name holds everything the fit reads (the section, the cut-off, the
+    target figures and the US driver up to it, the model's source, the library versions), so
+    a changed figure or code is a new fit, never a stale one."""
     key = (p.model_dump_json(), train_end)
     hit = _FIT_CACHE.get(key)
     if hit is None:
-        hit = fit(p, train_end)[0]
+        from roxham import diskcache
+
+        disk_key = _fit_disk_key(p, train_end)
+        got = diskcache.load("southbound_fits", disk_key)
+        if got is not None:
+            try:
+                hit = SouthboundSection.model_validate_json(got[1]["section"])
+            except (KeyError, ValueError):
+                hit = None
+        if hit is None:
+            hit = fit(p, train_end)[0]
+            diskcache.save("southbound_fits", disk_key, {},
+                           {"section": hit.model_dump_json()})
+        if len(_FIT_CACHE) >= 64:
+            _FIT_CACHE.clear()
         _FIT_CACHE[key] = hit
     return hit
+
+
+def _fit_disk_key(p: SouthboundSection, train_end: str) -> str:
+    """The content key of a fit: its inputs as read inside ``observed_until(train_end)``."""
+    from importlib.metadata import version
+
+    from roxham.data import observed_until
+    from roxham.diskcache import content_key, source_digest
+    from roxham.models.canada_us.demand import _sw_driver_cached
+
+    with observed_until(train_end):
+        t = load_targets(train_end)
+        end = _month_end(train_end)
+        lead = p.days_in_canada
+        start = FIT_START - dt.timedelta(days=lead)
+        sw, ref, _ = _sw_driver_cached(start, (end - start).days + 1, p.pressure_lag_days)
+    figures = (sorted((k, sorted(v.items())) for k, v in t.monthly.items()),
+               sorted((k, sorted(v.items())) for k, v in t.fiscal.items()))
+    return content_key("southbound_fit", p.model_dump_json(), train_end, figures,
+                       sw.tobytes(), ref, source_digest("models/canada_us", "law", "sim",
+                                                        "metrics.py"),
+                       np.__version__, version("scipy"))
 
 
 def _get(p: SouthboundSection, path: tuple[str, ...]) -> float:
@@ -351,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  seasonality_amplitude: {v['season_amp']:.4g}\n"
         f"  seasonality_peak_doy: {round(v['season_peak'])}\n"
         f"  month_noise_sd: {v['month_noise_sd']:.4g}\n"
+        f"  fitted_until: '{a.train_end}'\n"
+        f"  level_step_sd: {v['level_step_sd']:.4g}\n"
         f"  covid multipliers: air {v['covid_air']:.4g}, resident {v['covid_resident']:.4g}\n")
     del fitted
     sys.stdout.write(json.dumps(info) + "\n")

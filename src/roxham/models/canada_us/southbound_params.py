@@ -168,6 +168,13 @@ class SouthboundSection(_Strict):
     # rates by exp(sd × N(0,1) − sd²/2) (one draw per month, all groups); sd = the fit's
     # residual root-mean-square on log Swanton (F), so the bands cover the model's error too
     month_noise_sd: float = Field(default=0.0, ge=0.0, le=2.0)
+    # the last month (YYYY-MM) of the figures the fitted values used (null: none, no level
+    # discrepancy); after it each replicate's air-route level also wanders as a Gaussian
+    # random walk on the log scale, step ``level_step_sd`` a month, mean kept (the model's
+    # level discrepancy out of sample: growth it cannot foresee). The step is the random-walk
+    # part of the fit's Swanton residuals (``metrics.level_step_variogram``) (F)
+    fitted_until: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    level_step_sd: float = Field(default=0.0, ge=0.0, le=1.0)
     p_returned_to_canada: Share = 0.05   # (A) apprehended people handed back to Canada
     p_second_thoughts: Share = 0.003     # (A) referred claimants in Canada who go back south
     second_thoughts_delay_days: int = Field(default=90, ge=0, le=730)
