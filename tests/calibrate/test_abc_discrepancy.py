@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import polars as pl
 import pytest
 
 from roxham.calibrate.abc import abc_posterior, abc_sbc, bank_distances, synthetic_observed
 from roxham.calibrate.bank import BANK_END, BANK_START, SimBank, build_bank
 from roxham.calibrate.discrepancy import (
+    Z90,
     conformal_quantile,
     fit_discrepancy,
+    fit_level_steps,
     mask_observed,
     run_bands,
     widen_bounds,
@@ -210,12 +213,63 @@ def test_widening_hand_checked_and_never_narrows() -> None:
 # --- the band of a calibrated run; compare's paired band ----------------------------------
 
 
-def _with_discrepancy(pf: Any, scales: dict[str, float]) -> Any:
+def _with_discrepancy(pf: Any, scales: dict[str, float],
+                      steps: dict[str, float] | None = None) -> Any:
     from roxham.calibrate.paramfile import ParameterFile
 
     data = copy.deepcopy(pf.data)
-    data["discrepancy"] = {"scales": scales, "window": ["2017-01", "2022-12"], "level": 0.9}
+    data["discrepancy"] = {"scales": scales, "window": ["2017-01", "2022-12"], "level": 0.9,
+                           **({"level_steps": steps} if steps is not None else {})}
     return ParameterFile(data, pf.where)
+
+
+def test_level_steps_are_the_random_walk_part_of_the_residuals() -> None:
+    """Every simulation is 99 a month (median log1p = log 100), so the residuals are the
+    official months' log1p minus log 100 exactly: the step is level_step_variogram of them
+    (a month without a figure left out), and a random walk of step 0.2 under month noise of
+    0.1 over 2017..2022 gives a step near 0.2."""
+    from roxham.metrics import level_step_variogram
+
+    months = month_range("2017-01", "2022-12")
+    rng = np.random.default_rng(3)
+    r = np.cumsum(0.2 * rng.standard_normal(len(months))) + 0.1 * rng.standard_normal(
+        len(months))
+    vals = {m: 100.0 * math.exp(x) - 1.0 for m, x in zip(months, r, strict=True)
+            if m != "2019-05"}
+    obs = Observed({"x/A": (vals, 1)}, {"x/A": 1.0}, frequency={"x/A": "month"})
+    steps = fit_level_steps(_flat_bank(99.0), obs, "2017-01", "2022-12", accept=4)
+    expect = level_step_variogram([x if m != "2019-05" else np.nan
+                                   for m, x in zip(months, r, strict=True)])
+    assert steps["x/A"] == pytest.approx(expect)
+    assert 0.1 < steps["x/A"] < 0.3
+
+
+def test_after_the_window_the_band_widens_with_the_months_since() -> None:
+    from roxham.calibrate.runs import load_calibration, run_with_calibration
+    from roxham.models.canada_us.scenario import load_scenario
+
+    pf = load_calibration()
+    assert pf is not None
+    key = "claims_airport/CA"
+    base = _with_discrepancy(pf, {key: 0.1})
+    walk = _with_discrepancy(pf, {key: 0.1}, {key: 0.3})
+    s = load_scenario("historical", {"start": "2022-11-01", "end": "2023-02-28"})
+    a = run_with_calibration(s, 3, 3, base)
+    b = run_with_calibration(s, 3, 3, walk)
+    assert a.monthly["value"].to_list() == b.monthly["value"].to_list()
+    sel = (pl.col("series") == "claims_airport") & (pl.col("geography") == "CA")
+    wa, wb = a.monthly.filter(sel).sort("month"), b.monthly.filter(sel).sort("month")
+    k = np.array([max(0, (int(m[:4]) - 2022) * 12 + int(m[5:7]) - 12) for m in wa["month"]])
+    assert k.tolist() == [0, 0, 1, 2]
+    # by hand: months up to 2022-12 as before; k months after it pushed out 1.645·0.3·√k more
+    np.testing.assert_allclose(
+        wb["p95"].to_numpy(), np.expm1(np.log1p(wa["p95"].to_numpy()) + Z90 * 0.3 * np.sqrt(k)))
+    np.testing.assert_allclose(
+        wb["p05"].to_numpy(),
+        np.maximum(np.expm1(np.log1p(wa["p05"].to_numpy()) - Z90 * 0.3 * np.sqrt(k)), 0.0))
+    assert a.monthly.filter(~sel).equals(b.monthly.filter(~sel))
+    assert "level drift" in b.manifest["band"]["covers"]
+    assert "level drift" not in a.manifest["band"]["covers"]
 
 
 def test_run_band_only_widens_and_compare_paired_band_is_unchanged() -> None:

@@ -33,8 +33,17 @@ split-conformal method (Vovk et al. 2005; Lei et al. 2018) whose score is the di
    widens, the mean and the replicates are unchanged (so ``roxham compare``'s paired
    differences are too).
 
-Only official figures of the fit window enter (the scales are stored in the parameter file:
-a run never reads a figure of its later months). Limits: months are not exchangeable
+6. **After the window** — the held-out groups are years *inside* the window, so the scale
+   says nothing of how a run drifts away from the data beyond it. Months after the window's
+   end are widened further, ``k`` months after it by ``Z90 × step × √k`` in ``log1p``
+   (:func:`widen`): a random walk of the model's level, the same concept as the forecasts'
+   and the southbound half's level discrepancy. ``step`` per series is the random-walk part
+   of the fit's residuals (official ``log1p`` minus the median of the accepted simulations,
+   month by month over the window), separated from their month noise by their variogram
+   (:func:`roxham.metrics.level_step_variogram`).
+
+Only official figures of the fit window enter (the scales and steps are stored in the
+parameter file: a run never reads a figure of its later months). Limits: months are not exchangeable
 (autocorrelated errors, shocks), so the 90 % holds on average over the fit window, not for
 each month, and a regime the fit window never saw (2023's closure of Roxham Road) can
 exceed it; the scale is one number per series (no seasonality of the miss); a run with more
@@ -66,11 +75,13 @@ __all__ = [
     "SUBSETS",
     "Discrepancy",
     "conformal_quantile",
+    "fit_level_steps",
     "fit_discrepancy",
     "held_out_groups",
     "mask_observed",
     "run_bands",
     "scales_from",
+    "steps_from",
     "widen",
     "widen_bounds",
 ]
@@ -83,6 +94,8 @@ GROUP_MONTHS = 12
 REPLICATES = 8
 #: random R-subsets of the accepted simulations: the bands of as many R-replicate runs
 SUBSETS = 200
+#: standard normal quantile of 0.95: a 5-95 % band's half-width in standard deviations
+Z90 = 1.6448536269514722
 
 
 def conformal_quantile(scores: Sequence[float], level: float = LEVEL) -> float:
@@ -133,6 +146,7 @@ class Discrepancy:
     accept: int = 0
     replicates: int = REPLICATES
     scores: dict[str, list[tuple[str, float]]] = field(default_factory=dict, repr=False)
+    steps: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """What the parameter file stores (key ``discrepancy``)."""
@@ -148,6 +162,13 @@ class Discrepancy:
             "scales": {k: (None if not math.isfinite(v) else round(v, 6))
                        for k, v in self.scales.items()},
             "n": self.n,
+            "level_steps": {k: round(v, 6) for k, v in self.steps.items()
+                            if math.isfinite(v)},
+            "level_steps_method": "after the window: random walk of the level, step = the "
+                                  "random-walk part of the residuals (official log1p minus "
+                                  "the accepted simulations' median) by their variogram "
+                                  "(roxham.metrics.level_step_variogram); widening "
+                                  "1.645 x step x sqrt(months after the window)",
         }
 
 
@@ -159,6 +180,41 @@ def scales_from(doc: Any) -> dict[str, float]:
     for k, v in (doc.get("scales") or {}).items():
         if isinstance(v, int | float) and math.isfinite(v) and v >= 0:
             out[str(k)] = float(v)
+    return out
+
+
+def steps_from(doc: Any) -> dict[str, float]:
+    """The finite, non-negative level steps of a parameter file's ``discrepancy`` mapping
+    (empty for a file written before they existed: no widening after the window)."""
+    if not isinstance(doc, dict):
+        return {}
+    return {str(k): float(v) for k, v in (doc.get("level_steps") or {}).items()
+            if isinstance(v, int | float) and math.isfinite(v) and v >= 0}
+
+
+def fit_level_steps(bank: SimBank, obs: Observed, start: str, end: str,
+                    accept: int) -> dict[str, float]:
+    """Per monthly target: the level discrepancy's monthly step after the window (module
+    docstring, 6.), from the residuals of the posterior fitted on the whole window."""
+    from roxham.calibrate.abc import abc_posterior
+    from roxham.metrics import level_step_variogram
+
+    col = {m: j for j, m in enumerate(bank.months)}
+    months = [m for m in month_range(start, end) if m in col]
+    post = abc_posterior(bank, obs, start, end, accept)
+    out: dict[str, float] = {}
+    if not len(post.rows):
+        return out
+    for k, (vals, _) in obs.series.items():
+        if obs.frequency.get(k, "month") != "month" or k not in bank.series:
+            continue
+        sims = bank.series[k][np.ix_(post.rows, np.array([col[m] for m in months],
+                                                         dtype=np.int64))]
+        med = np.nanmedian(np.log1p(np.maximum(sims, 0.0)), axis=0)
+        r = np.array([math.log1p(max(vals[m], 0.0)) - med[j] if m in vals else np.nan
+                      for j, m in enumerate(months)])
+        if np.isfinite(r).sum() >= 12:
+            out[k] = level_step_variogram(r)
     return out
 
 
@@ -219,7 +275,8 @@ def fit_discrepancy(bank: SimBank, obs: Observed, start: str, end: str, accept: 
                        {k: len({m for m, _ in v}) for k, v in scores.items() if v},
                        (start, end), level,
                        group_months, accept, replicates,
-                       {k: v for k, v in scores.items() if v})
+                       {k: v for k, v in scores.items() if v},
+                       fit_level_steps(bank, obs, start, end, accept))
 
 
 def widen_bounds(lo: Sequence[float], hi: Sequence[float],
@@ -234,17 +291,38 @@ def widen_bounds(lo: Sequence[float], hi: Sequence[float],
     return (np.maximum(np.expm1(a - scale), 0.0).tolist(), np.expm1(b + scale).tolist())
 
 
-def widen(monthly: Any, scales: dict[str, float]) -> Any:
+def widen(monthly: Any, scales: dict[str, float], steps: dict[str, float] | None = None,
+          window_end: str | None = None) -> Any:
     """``monthly`` (a run's long table: month, series, geography, value, p05, p95) with
     ``p05``/``p95`` of the series in ``scales`` pushed out by their scale in ``log1p``
-    (:func:`widen_bounds`); other rows unchanged."""
+    (:func:`widen_bounds`), and ``k`` months after ``window_end`` by ``Z90 × step × √k``
+    more for the series in ``steps``; other rows unchanged.
+
+    By hand: scale 0.1, step 0.2, two months after the window: 0.1 + 1.645 × 0.2 × √2 =
+    0.565; a p95 of 99 becomes expm1(log(100) + 0.565) = 175.0.
+
+    >>> import polars as pl
+    >>> m = pl.DataFrame({"month": ["2022-12", "2023-02"], "series": ["x", "x"],
+    ...                   "geography": ["CA", "CA"], "value": [50.0, 50.0],
+    ...                   "p05": [9.0, 9.0], "p95": [99.0, 99.0]})
+    >>> [round(v, 1) for v in widen(m, {"x/CA": 0.1}, {"x/CA": 0.2}, "2022-12")["p95"]]
+    [109.5, 175.0]
+    """
     import polars as pl
 
-    scales = {k: float(v) for k, v in scales.items() if v > 0}
+    steps = {k: float(v) for k, v in (steps or {}).items() if v > 0} if window_end else {}
+    scales = {k: max(float(scales.get(k, 0.0)), 0.0) for k in {*scales, *steps}}
+    scales = {k: v for k, v in scales.items() if v > 0 or k in steps}
     if not scales:
         return monthly
-    q = (pl.concat_str("series", pl.lit("/"), "geography")
-         .replace_strict(scales, default=None, return_dtype=pl.Float64))
+    key = pl.concat_str("series", pl.lit("/"), "geography")
+    q = key.replace_strict(scales, default=None, return_dtype=pl.Float64)
+    if steps and window_end is not None:
+        y0, m0 = int(window_end[:4]), int(window_end[5:7])
+        k = ((pl.col("month").str.slice(0, 4).cast(pl.Int64) - y0) * 12
+             + pl.col("month").str.slice(5, 2).cast(pl.Int64) - m0).clip(lower_bound=0)
+        step = key.replace_strict(steps, default=0.0, return_dtype=pl.Float64)
+        q = q + Z90 * step * k.cast(pl.Float64).sqrt()
     lo = ((pl.col("p05").clip(lower_bound=0.0).log1p() - pl.col("_q")).exp() - 1.0)
     hi = ((pl.col("p95").clip(lower_bound=0.0).log1p() + pl.col("_q")).exp() - 1.0)
     out = monthly.with_columns(_q=q).with_columns(

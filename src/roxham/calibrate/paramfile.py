@@ -171,6 +171,15 @@ class ParameterFile:
 
         return scales_from(self.data.get("discrepancy"))
 
+    @property
+    def discrepancy_steps(self) -> dict[str, float]:
+        """Level-discrepancy steps per monthly series (log1p a month) for the months after
+        the discrepancy's window, empty if the file has none
+        (:func:`roxham.calibrate.discrepancy.steps_from`)."""
+        from roxham.calibrate.discrepancy import steps_from
+
+        return steps_from(self.data.get("discrepancy"))
+
     def check_against(self, space: ParameterSpace, base: dict[str, Any]) -> None:
         """Refuse a file whose parameters are not in ``space``."""
         for n in self.parameters:

@@ -213,10 +213,15 @@ def _widen_band(res: Any, pf: ParameterFile, drawn: bool) -> dict[str, Any]:
         return band
     from roxham.calibrate.discrepancy import widen
 
-    res.monthly = widen(res.monthly, scales)
     win = (pf.data.get("discrepancy") or {}).get("window") or ["?", "?"]
+    steps = pf.discrepancy_steps
+    res.monthly = widen(res.monthly, scales, steps, str(win[1]) if steps else None)
     band["covers"] = ("parameter uncertainty + model discrepancy (split-conformal, fitted "
                       f"{win[0]}..{win[1]})")
+    if steps:
+        band["covers"] += (f" + after {win[1]}, a level drift growing with the months since "
+                           "(random walk)")
+        band["level_step_series"] = sorted(steps)
     band["discrepancy_series"] = sorted(scales)
     band["discrepancy_level"] = (pf.data.get("discrepancy") or {}).get("level")
     return band
