@@ -527,6 +527,15 @@ def _newest_vintage(df: pl.DataFrame, vintage: str | None) -> pl.DataFrame:
     return pl.concat([df.filter(~is_ircc), keep]).sort("file", "line")
 
 
+@lru_cache(maxsize=8)
+def _resolved(root: str, sig: tuple[tuple[str, int, int], ...], store: tuple[str, int, int],
+              vintage: str | None) -> pl.DataFrame:
+    """:func:`_newest_vintage` of the cached figures, kept under the same keys: resolving the
+    vintages sorts and de-duplicates the whole IRCC table, which every look-up of any series
+    repeated (a run's report makes a few dozen)."""
+    return _newest_vintage(_figures_cached(root, sig, store), vintage)
+
+
 def figures(
     family: str | None = None,
     *,
@@ -551,8 +560,7 @@ def figures(
     from roxham.data.cutoff import current_cutoff
 
     root = resolve_data_dir(data_dir)
-    df = _newest_vintage(_figures_cached(str(root), _signature(root), _store_signature()),
-                         vintage)
+    df = _resolved(str(root), _signature(root), _store_signature(), vintage)
     cut = current_cutoff()
     if cut is not None:  # roxham.data.observed_until: nothing whose period ends later
         df = df.filter(pl.col("end") <= cut)

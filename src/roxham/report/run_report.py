@@ -16,10 +16,12 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io
 import plotly.offline
 import polars as pl
 
 import roxham.law as rx_law
+from roxham.report.series_index import SeriesIndex
 from roxham.report.summary import render_summary, scenario_table
 from roxham.store.result import RunFrames
 
@@ -56,21 +58,27 @@ a.grade.official{background:#e3f4e8;color:#1b5e2f;text-decoration:none}
 """
 
 
-def _sub(m: pl.DataFrame, series: str, geo: str) -> pl.DataFrame:
-    return m.filter((pl.col("series") == series) & (pl.col("geography") == geo)).sort("month")
-
-
 def _x(months: list[str]) -> list[str]:
     return [f"{mm}-15" for mm in months]
 
 
 def _events(fig: go.Figure, lo: str, hi: str) -> None:
-    for day, label in POLICY_EVENTS:
-        if lo <= day[:7] <= hi:
-            fig.add_vline(x=day, line_width=1, line_dash="dot", line_color="#888")
-            fig.add_annotation(x=day, y=1.0, yref="paper", text=label, showarrow=False,
-                               textangle=-90, xanchor="right", yanchor="top",
-                               font={"size": 9, "color": "#666"})
+    """A dotted vertical line and a label at each policy event of ``lo..hi``.
+
+    The lines are the shapes ``fig.add_vline`` would add (full height of the plot area), but
+    set in one layout update: plotly re-validates every shape and annotation of a figure on
+    each ``add_vline``/``add_annotation``, which took about half of the report's drawing time."""
+    days = [(day, label) for day, label in POLICY_EVENTS if lo <= day[:7] <= hi]
+    if not days:
+        return
+    lines = [{"type": "line", "x0": day, "x1": day, "xref": "x", "y0": 0, "y1": 1,
+              "yref": "y domain", "line": {"width": 1, "dash": "dot", "color": "#888"}}
+             for day, _ in days]
+    labels = [{"x": day, "y": 1.0, "yref": "paper", "text": label, "showarrow": False,
+               "textangle": -90, "xanchor": "right", "yanchor": "top",
+               "font": {"size": 9, "color": "#666"}} for day, label in days]
+    fig.update_layout(shapes=[*fig.layout.shapes, *lines],
+                      annotations=[*fig.layout.annotations, *labels])
 
 
 def _band(fig: go.Figure, sub: pl.DataFrame, name: str, color: str, **kw: Any) -> None:
@@ -86,9 +94,13 @@ def _div(fig: go.Figure, height: int = 360) -> str:
     fig.update_layout(height=height, margin={"l": 50, "r": 20, "t": 40, "b": 40},
                       legend={"orientation": "h", "y": -0.15}, template="plotly_white")
     # a div id from the figure's content (plotly's default is a random uuid): the same run
-    # gives the same report, byte for byte
-    div_id = "fig-" + hashlib.sha256(fig.to_json().encode()).hexdigest()[:16]
-    return str(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id))
+    # gives the same report, byte for byte. The figure is turned into a dict once, for its
+    # id and its HTML (fig.to_json and fig.to_html would each copy it).
+    fig_dict = fig.to_dict()
+    div_id = "fig-" + hashlib.sha256(
+        plotly.io.to_json(fig_dict, validate=False).encode()).hexdigest()[:16]
+    return str(plotly.io.to_html(fig_dict, full_html=False, include_plotlyjs=False,
+                                 div_id=div_id, validate=False))
 
 
 def _sources(urls: list[tuple[str, str]]) -> str:
@@ -121,12 +133,9 @@ _OBS_SCHEMA = {"series": pl.Utf8, "geography": pl.Utf8, "period": pl.Utf8,
                "grade": pl.Utf8}
 
 
-def _obs(observed: pl.DataFrame | None, series: str, geo: str) -> pl.DataFrame:
-    """The official figures of one series stored with the run (``observed.parquet``)."""
-    if observed is None or observed.is_empty():
-        return pl.DataFrame(schema=_OBS_SCHEMA)
-    return observed.filter((pl.col("series") == series)
-                           & (pl.col("geography") == geo)).sort("period")
+def _observed_index(observed: pl.DataFrame | None) -> SeriesIndex:
+    """The official figures stored with the run (``observed.parquet``) by series, by period."""
+    return SeriesIndex(observed, "period", _OBS_SCHEMA)
 
 
 def _src_labels(ob: pl.DataFrame, label: str) -> list[tuple[str, str]]:
@@ -142,23 +151,23 @@ def _src_labels(ob: pl.DataFrame, label: str) -> list[tuple[str, str]]:
 _GEO_ORDER = ("CA", "QC", "ON", "MB", "BC", "OTHER")
 
 
-def _geos(m: pl.DataFrame, series: str) -> list[str]:
+def _geos(m: SeriesIndex, series: str) -> list[str]:
     """Geographies of ``series`` in the run: Canada, Quebec, Ontario, Manitoba, BC, the rest."""
-    g = set(m.filter(pl.col("series") == series)["geography"].to_list())
+    g = set(m.geographies(series))
     return sorted(g, key=lambda x: (_GEO_ORDER.index(x) if x in _GEO_ORDER else 99, x))
 
 
-def _sim_vs_obs(m: pl.DataFrame, observed: pl.DataFrame | None, series: str, geos: list[str],
+def _sim_vs_obs(m: SeriesIndex, observed: SeriesIndex, series: str, geos: list[str],
                 title: str, lo: str, hi: str, ylabel: str = "per month") -> str:
     fig = go.Figure()
     srcs: list[tuple[str, str]] = []
     for i, g in enumerate(geos):
         col = _COLORS[i % len(_COLORS)]
-        sub = _sub(m, series, g)
+        sub = m.get(series, g)
         if sub.is_empty():
             continue
         _band(fig, sub, f"simulated {g}", col)
-        ob = _obs(observed, series, g)
+        ob = observed.get(series, g)
         ob = ob.filter((pl.col("period").str.len_chars() == 7) & (pl.col("period") >= lo)
                        & (pl.col("period") <= hi))
         if ob.height:
@@ -180,14 +189,14 @@ CLAIM_CHARTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _claims(m: pl.DataFrame, observed: pl.DataFrame | None, lo: str, hi: str) -> str:
+def _claims(m: SeriesIndex, observed: SeriesIndex, lo: str, hi: str) -> str:
     fig = go.Figure()
     for i, series in enumerate(("claims_land_poe", "claims_airport", "claims_inland")):
-        sub = _sub(m, series, "CA")
+        sub = m.get(series, "CA")
         fig.add_trace(go.Scatter(x=_x(sub["month"].to_list()), y=sub["value"].to_list(),
                                  name=series.removeprefix("claims_"), stackgroup="one",
                                  mode="lines", line={"color": _COLORS[i]}))
-    rc = _sub(m, "claims_rcmp", "CA")
+    rc = m.get("claims_rcmp", "CA")
     if rc.height:
         fig.add_trace(go.Scatter(x=_x(rc["month"].to_list()), y=rc["value"].to_list(),
                                  name="of which RCMP-intercepted (counted in border or inland)",
@@ -213,7 +222,7 @@ def _claims(m: pl.DataFrame, observed: pl.DataFrame | None, lo: str, hi: str) ->
         pl.col("value").sum()).sort("y")
     fig2.add_trace(go.Bar(x=[f"{y} " for y in ann["y"]], y=ann["value"].to_list(),
                           name="simulated", marker_color=_COLORS[0], opacity=0.55))
-    ob = _obs(observed, "claims_rcmp", "CA").filter(
+    ob = observed.get("claims_rcmp", "CA").filter(
         (pl.col("period").str.len_chars() == 4) & (pl.col("period") >= lo[:4])
         & (pl.col("period") <= hi[:4]))
     if ob.height:
@@ -245,12 +254,12 @@ def _routes(m: pl.DataFrame, lo: str, hi: str) -> str:
     return _div(fig) + '<p class="src">Simulated only: no official route shares exist.</p>'
 
 
-def _returns(m: pl.DataFrame, lo: str, hi: str) -> str:
+def _returns(m: SeriesIndex, lo: str, hi: str) -> str:
     fig = go.Figure()
     for i, (s, g, label) in enumerate((("stca_returns", "CA", "returned under the STCA"),
                                        ("directed_back", "CA", "directed back (COVID order)"),
                                        ("turned_away_closed", "CA", "turned away (closed)"))):
-        sub = _sub(m, s, g)
+        sub = m.get(s, g)
         if sub.height:
             _band(fig, sub, label, _COLORS[i])
     fig.update_layout(title="Returns to the US", yaxis_title="per month")
@@ -413,6 +422,8 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         return _engine_report(m, manifest)
     months = sorted(set(m["month"].to_list()))
     lo, hi = months[0], months[-1]
+    # the run's series and the official figures, each split once by (series, geography)
+    sim, obs = SeriesIndex(m, "month"), _observed_index(observed)
     name = str(manifest.get("scenario_name", "run"))
     desc = str(manifest.get("scenario", {}).get("description", ""))
     band = manifest.get("band")
@@ -430,21 +441,21 @@ def render_run_report(m: pl.DataFrame, manifest: dict[str, Any], fit: pl.DataFra
         "<h2>Scenarios</h2>",
         scenario_table(manifest),
         "<h2>RCMP interceptions (irregular crossings) — simulated vs observed</h2>",
-        _sim_vs_obs(m, observed, "rcmp_interceptions", ["CA", "QC"], "RCMP interceptions, "
+        _sim_vs_obs(sim, obs, "rcmp_interceptions", ["CA", "QC"], "RCMP interceptions, "
                     "Canada and Quebec", lo, hi),
-        _sim_vs_obs(m, observed, "rcmp_interceptions", ["MB", "BC", "ON", "OTHER"],
+        _sim_vs_obs(sim, obs, "rcmp_interceptions", ["MB", "BC", "ON", "OTHER"],
                     "RCMP interceptions, other provinces", lo, hi),
         "<h2>Claims by IRCC office type and province</h2>",
-        _claims(m, observed, lo, hi),
+        _claims(sim, obs, lo, hi),
         "<h2>Route shares</h2>",
         _routes(m, lo, hi),
         "<h2>Returns to the US</h2>",
-        _returns(m, lo, hi),
-        southbound_html(m, lo, hi),  # issue 15: the southbound half
+        _returns(sim, lo, hi),
+        southbound_html(sim, lo, hi),  # issue 15: the southbound half
         "<h2>Demand (model input)</h2>",
         _inputs(m, lo, hi),
         "<h2>IRB (RPD) pending inventory</h2>",
-        _sim_vs_obs(m, observed, "irb_pending", ["CA"], "RPD pending claims at month end", lo,
+        _sim_vs_obs(sim, obs, "irb_pending", ["CA"], "RPD pending claims at month end", lo,
                     hi, "claims pending"),
         "<h2>Fit on the training period (2017-01..2022-12)</h2>",
         _fit_html(fit),
@@ -472,8 +483,9 @@ def _engine_report(m: pl.DataFrame, manifest: dict[str, Any]) -> str:
         f"{manifest.get('replicates')} replicates (band = 5–95 % over replicates); "
         f"scenario hash {manifest.get('scenario_hash')}; roxham "
         f"{manifest.get('roxham_version')}. Every location's series: monthly.parquet.</p>"]
+    sim = SeriesIndex(m, "month")
     for s in dict.fromkeys(m["series"].to_list()):
-        sub = _sub(m, s, "total")
+        sub = sim.get(s, "total")
         if sub.is_empty():
             continue
         fig = go.Figure()
@@ -536,9 +548,10 @@ def summary_differences(ma: pl.DataFrame, mb: pl.DataFrame, reps_a: pl.DataFrame
     B − A with a 5–95 % band over paired replicates (same replicate seeds: common random
     numbers)."""
     rows = []
+    sim_a, sim_b = SeriesIndex(ma, "month"), SeriesIndex(mb, "month")
     for s, g, label in compare_series(ma, mb):
-        a = _sub(ma, s, g)
-        b = _sub(mb, s, g)
+        a = sim_a.get(s, g)
+        b = sim_b.get(s, g)
         if a.is_empty() or b.is_empty():
             continue
         level = s in LEVEL_SERIES
@@ -580,8 +593,9 @@ def render_compare_report(name_a: str, ma: pl.DataFrame, reps_a: pl.DataFrame, n
     parts.append(
         f"<table><tr><th class='l'>series</th><th class='l'></th><th>{html.escape(name_a)}</th>"
         f"<th>{html.escape(name_b)}</th><th>B − A</th><th>5–95 %</th></tr>{trs}</table>")
+    sim_a, sim_b = SeriesIndex(ma, "month"), SeriesIndex(mb, "month")
     for s, g, label in compare_series(ma, mb):
-        a, b = _sub(ma, s, g), _sub(mb, s, g)
+        a, b = sim_a.get(s, g), sim_b.get(s, g)
         if a.is_empty() or b.is_empty():
             continue
         fig = go.Figure()

@@ -10,17 +10,20 @@ import html
 import plotly.graph_objects as go
 import polars as pl
 
+from roxham.report.series_index import SeriesIndex
+
 __all__ = ["southbound_html"]
 
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
 
-def southbound_html(m: pl.DataFrame, lo: str, hi: str) -> str:
-    """HTML of the southbound section ('' when the run has no southbound rows)."""
+def southbound_html(m: SeriesIndex, lo: str, hi: str) -> str:
+    """HTML of the southbound section of the run's series ``m`` ('' when the run has no
+    southbound rows)."""
     from roxham.data.usbp import usbp_apprehensions
-    from roxham.report.run_report import _band, _div, _events, _sources, _sub, _x
+    from roxham.report.run_report import _band, _div, _events, _sources, _x
 
-    if m.filter(pl.col("series") == "usbp_apprehensions").is_empty():
+    if not m.geographies("usbp_apprehensions"):
         return ""
     out = ["<h2>Southbound: US Border Patrol apprehensions — simulated vs observed</h2>",
            "<p class='note'>People crossing from Canada into the US between ports (air "
@@ -34,7 +37,7 @@ def southbound_html(m: pl.DataFrame, lo: str, hi: str) -> str:
         srcs: list[tuple[str, str]] = []
         for i, g in enumerate(geos):
             col = _COLORS[i]
-            sub = _sub(m, "usbp_apprehensions", g)
+            sub = m.get("usbp_apprehensions", g)
             _band(fig, sub, f"simulated {g}", col)
             ob = usbp_apprehensions(g, lo, hi).filter(~pl.col("missing"))
             if ob.height:
@@ -53,12 +56,12 @@ def southbound_html(m: pl.DataFrame, lo: str, hi: str) -> str:
             ("returned_to_us", "CA", "returned to the US at Canadian ports (STCA, COVID order)"),
             ("second_thoughts_to_us", "CA", "claimants in Canada going back south")]
     for i, (s, g, label) in enumerate(rows):
-        sub = _sub(m, s, g)
+        sub = m.get(s, g)
         if sub.height:
             _band(fig, sub, label, _COLORS[i % len(_COLORS)])
     fig.update_layout(title="Southbound flows (simulated)", yaxis_title="people per month")
     out.append(_div(fig))
-    tot = {s: float(_sub(m, s, g)["value"].sum()) for s, g, _ in rows}
+    tot = {s: float(m.get(s, g)["value"].sum()) for s, g, _ in rows}
     out.append("<p class='note'>" + "; ".join(
         f"{html.escape(label)}: {tot[s]:,.0f}" for s, _, label in rows) + f" ({lo} → {hi}).</p>")
     return "".join(out)

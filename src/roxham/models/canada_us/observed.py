@@ -26,7 +26,8 @@ Only figures graded ``official``, ``official_mirror`` or ``press_of_official``
 
 Every figure carries ``source_url``, ``source_note`` and ``grade`` (:func:`observed`;
 :func:`observed_frame` is the long table a run directory stores as ``observed.parquet``, so
-that the report reads the figures from the run, not from this module).
+that the report reads the figures from the run, not from this module). A run directory's
+fit, validation and observed tables share one look-up (:func:`observed_figures`).
 
 Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where both exist
 (pairs with s = o = 0 count as 0).
@@ -38,14 +39,15 @@ Fit metric: sMAPE (%) = 100/n Σ 2|s − o| / (|s| + |o|) over the periods where
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 
 import polars as pl
 
 from roxham.metrics import smape
 from roxham.models.canada_us.outputs import GEOGRAPHIES
 
-__all__ = ["COMPARED", "TRAIN_END", "TRAIN_START", "fit_table", "observed", "observed_frame",
-           "protocol_drop", "smape"]
+__all__ = ["COMPARED", "TRAIN_END", "TRAIN_START", "fit_table", "observed",
+           "observed_figures", "observed_frame", "protocol_drop", "smape"]
 
 TRAIN_START = "2017-01"
 TRAIN_END = "2022-12"
@@ -77,77 +79,135 @@ def _empty() -> pl.DataFrame:
 def observed(series: str, geography: str) -> pl.DataFrame:
     """Official figures for a model output: columns period (``YYYY-MM`` or ``YYYY``), value,
     source_url, source_note, grade. Empty when no official counterpart exists."""
-    from roxham.data import monthly as data_monthly
-    from roxham.data import series as data_series_all
-    from roxham.data.grades import TARGET_GRADES
+    return _Lookup().observed(series, geography)
 
-    def monthly(name: str, geo: str) -> pl.DataFrame:
-        return data_monthly(name, geo, grades=TARGET_GRADES)
 
-    def data_series(name: str, geo: str | None = None, **kw: object) -> pl.DataFrame:
-        return data_series_all(name, geo, grades=TARGET_GRADES, **kw)  # type: ignore[arg-type]
+def observed_figures(
+    keys: Iterable[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], pl.DataFrame]:
+    """:func:`observed` of each (series, geography) of ``keys`` (default: :data:`COMPARED`),
+    looked up in one pass: each IRCC table (office type × geography) is read once, though the
+    provincial totals and ``OTHER`` are derived from the same tables."""
+    want = keys if keys is not None else [(s, g) for s, g, _ in COMPARED]
+    look = _Lookup()
+    return {(s, g): look.observed(s, g) for s, g in dict.fromkeys(want)}
 
-    if series == "rcmp_interceptions" and geography in ("CA", "QC", "MB", "BC", "ON"):
-        m = monthly("rcmp_interceptions", geography).filter(~pl.col("missing"))
-        return m.select(
-            pl.col("month").dt.strftime("%Y-%m").alias("period"),
-            pl.col("value").cast(pl.Float64),
-            "source_url",
-            "source_note",
-            "grade",
-        )
-    if series.startswith("claims_") and geography in GEOGRAPHIES:
-        return _claims(series.removeprefix("claims_"), geography)
-    if series == "directed_back" and geography == "CA":
-        df = data_series("asylum_seekers_turned_back_by_canada_between_ports", subgroup=None)
-        if df.is_empty():
-            return _empty()
-        return df.sort("line").head(1).select(
-            (pl.col("start").dt.strftime("%Y-%m") + ".." + pl.col("end").dt.strftime("%Y-%m"))
-            .alias("period"),
-            pl.col("value").cast(pl.Float64),
-            "source_url",
-            "source_note",
-            "grade",
-        )
-    if series == "irb_pending" and geography == "CA":
-        m = monthly("irb_rpd_pending_end", "CA").filter(~pl.col("missing"))
-        parts = [
-            m.select(
+
+class _Lookup:
+    """One pass of look-ups in :mod:`roxham.data`: remembers the IRCC tables it has read.
+
+    Not kept between passes: the data (imports, :func:`roxham.data.observed_until`'s cut-off)
+    may differ from one to the next."""
+
+    def __init__(self) -> None:
+        self._ircc_read: dict[tuple[str, str], pl.DataFrame] = {}
+
+    def observed(self, series: str, geography: str) -> pl.DataFrame:
+        from roxham.data import monthly as data_monthly
+        from roxham.data import series as data_series_all
+        from roxham.data.grades import TARGET_GRADES
+
+        def monthly(name: str, geo: str) -> pl.DataFrame:
+            return data_monthly(name, geo, grades=TARGET_GRADES)
+
+        def data_series(name: str, geo: str | None = None, **kw: object) -> pl.DataFrame:
+            return data_series_all(name, geo, grades=TARGET_GRADES, **kw)  # type: ignore[arg-type]
+
+        if series == "rcmp_interceptions" and geography in ("CA", "QC", "MB", "BC", "ON"):
+            m = monthly("rcmp_interceptions", geography).filter(~pl.col("missing"))
+            return m.select(
                 pl.col("month").dt.strftime("%Y-%m").alias("period"),
                 pl.col("value").cast(pl.Float64),
                 "source_url",
                 "source_note",
                 "grade",
             )
-        ]
-        y = data_series("irb_rpd_pending_end", "CA", kind="year")
-        if not y.is_empty():
-            parts.append(
-                y.sort("line")
-                .unique(subset=["period"], keep="first", maintain_order=True)
-                .select(
-                    (pl.col("period").dt.strftime("%Y") + "-12").alias("period"),
+        if series.startswith("claims_") and geography in GEOGRAPHIES:
+            return self._claims(series.removeprefix("claims_"), geography)
+        if series == "directed_back" and geography == "CA":
+            df = data_series("asylum_seekers_turned_back_by_canada_between_ports",
+                             subgroup=None)
+            if df.is_empty():
+                return _empty()
+            return df.sort("line").head(1).select(
+                (pl.col("start").dt.strftime("%Y-%m") + ".."
+                 + pl.col("end").dt.strftime("%Y-%m")).alias("period"),
+                pl.col("value").cast(pl.Float64),
+                "source_url",
+                "source_note",
+                "grade",
+            )
+        if series == "irb_pending" and geography == "CA":
+            m = monthly("irb_rpd_pending_end", "CA").filter(~pl.col("missing"))
+            parts = [
+                m.select(
+                    pl.col("month").dt.strftime("%Y-%m").alias("period"),
                     pl.col("value").cast(pl.Float64),
                     "source_url",
                     "source_note",
                     "grade",
                 )
-            )
-        out = pl.concat(parts).unique(subset=["period"], keep="first", maintain_order=True)
-        return out.sort("period")
-    return _empty()
+            ]
+            y = data_series("irb_rpd_pending_end", "CA", kind="year")
+            if not y.is_empty():
+                parts.append(
+                    y.sort("line")
+                    .unique(subset=["period"], keep="first", maintain_order=True)
+                    .select(
+                        (pl.col("period").dt.strftime("%Y") + "-12").alias("period"),
+                        pl.col("value").cast(pl.Float64),
+                        "source_url",
+                        "source_note",
+                        "grade",
+                    )
+                )
+            out = pl.concat(parts).unique(subset=["period"], keep="first", maintain_order=True)
+            return out.sort("period")
+        return _empty()
 
+    def _ircc(self, office: str, geography: str) -> pl.DataFrame:
+        """IRCC's monthly figures of one office type (``total``: all) in one geography."""
+        key = (office, geography)
+        if key not in self._ircc_read:
+            from roxham.data import monthly
+            from roxham.data.grades import TARGET_GRADES
 
-def _ircc(office: str, geography: str) -> pl.DataFrame:
-    """IRCC's monthly figures of one office type (``total``: all) in one geography."""
-    from roxham.data import monthly
-    from roxham.data.grades import TARGET_GRADES
+            m = monthly(_IRCC, geography, subgroup=f"office={office}", grades=TARGET_GRADES)
+            self._ircc_read[key] = m.filter(~pl.col("missing")).select(
+                pl.col("month").dt.strftime("%Y-%m").alias("period"),
+                pl.col("value").cast(pl.Float64), "source_url", "source_note", "grade")
+        return self._ircc_read[key]
 
-    m = monthly(_IRCC, geography, subgroup=f"office={office}", grades=TARGET_GRADES)
-    return m.filter(~pl.col("missing")).select(
-        pl.col("month").dt.strftime("%Y-%m").alias("period"),
-        pl.col("value").cast(pl.Float64), "source_url", "source_note", "grade")
+    def _claims(self, office: str, geography: str) -> pl.DataFrame:
+        if office == "rcmp":
+            if geography != "CA":
+                return _empty()
+            from roxham.data import series as data_series
+            from roxham.data.grades import TARGET_GRADES
+
+            df = data_series("asylum_claims", "CA", subgroup="office=rcmp", kind="year",
+                             vintage="official", grades=TARGET_GRADES)
+            if df.is_empty():
+                return _empty()
+            df = df.sort("line").unique(subset=["period"], keep="first", maintain_order=True)
+            return df.sort("period").select(
+                pl.col("period").dt.strftime("%Y").alias("period"),
+                pl.col("value").cast(pl.Float64), "source_url", "source_note", "grade")
+        if office not in ("airport", "land_poe", "inland", "total"):
+            return _empty()
+        if geography == "CA":
+            return self._ircc(office, "CA")
+        if office == "total":
+            offices = ("airport", "land_poe", "inland")
+            return _derived([(1.0, self._claims(o, geography)) for o in offices],
+                            f"derived: IRCC airport + border + inland claims, {geography} "
+                            "(months with all three published)")
+        if geography == "OTHER":
+            return _derived([(1.0, self._ircc(office, "CA"))]
+                            + [(-1.0, self._ircc(office, g)) for g in _PROV4],
+                            f"derived: IRCC {office} claims, Canada minus QC, ON, MB and BC "
+                            "(months with all five published)")
+        return self._ircc(office, geography)
 
 
 def _derived(parts: list[tuple[float, pl.DataFrame]], note: str) -> pl.DataFrame:
@@ -168,61 +228,41 @@ def _derived(parts: list[tuple[float, pl.DataFrame]], note: str) -> pl.DataFrame
 _PROV4 = ("QC", "ON", "MB", "BC")
 
 
-def _claims(office: str, geography: str) -> pl.DataFrame:
-    if office == "rcmp":
-        if geography != "CA":
-            return _empty()
-        from roxham.data import series as data_series
-        from roxham.data.grades import TARGET_GRADES
-
-        df = data_series("asylum_claims", "CA", subgroup="office=rcmp", kind="year",
-                         vintage="official", grades=TARGET_GRADES)
-        if df.is_empty():
-            return _empty()
-        df = df.sort("line").unique(subset=["period"], keep="first", maintain_order=True)
-        return df.sort("period").select(
-            pl.col("period").dt.strftime("%Y").alias("period"),
-            pl.col("value").cast(pl.Float64), "source_url", "source_note", "grade")
-    if office not in ("airport", "land_poe", "inland", "total"):
-        return _empty()
-    if geography == "CA":
-        return _ircc(office, "CA")
-    if office == "total":
-        offices = ("airport", "land_poe", "inland")
-        return _derived([(1.0, _claims(o, geography)) for o in offices],
-                        f"derived: IRCC airport + border + inland claims, {geography} "
-                        "(months with all three published)")
-    if geography == "OTHER":
-        return _derived([(1.0, _ircc(office, "CA"))] + [(-1.0, _ircc(office, g)) for g in _PROV4],
-                        f"derived: IRCC {office} claims, Canada minus QC, ON, MB and BC "
-                        "(months with all five published)")
-    return _ircc(office, geography)
-
-
-def observed_frame(keys: list[tuple[str, str]] | None = None) -> pl.DataFrame:
+def observed_frame(
+    keys: Iterable[tuple[str, str]] | None = None,
+    figures: Mapping[tuple[str, str], pl.DataFrame] | None = None,
+) -> pl.DataFrame:
     """The official figures of ``keys`` ((series, geography); default :data:`COMPARED`) as
-    one long table: series, geography, period, value, source_url, source_note, grade."""
-    want = keys if keys is not None else [(s, g) for s, g, _ in COMPARED]
-    parts = [observed(s, g).select(pl.lit(s).alias("series"), pl.lit(g).alias("geography"),
-                                   *_COLS)
-             for s, g in dict.fromkeys(want)]
+    one long table: series, geography, period, value, source_url, source_note, grade.
+    ``figures``: those of :func:`observed_figures` if already looked up (it must hold every
+    key)."""
+    want = list(dict.fromkeys(keys if keys is not None else [(s, g) for s, g, _ in COMPARED]))
+    figs = figures if figures is not None else observed_figures(want)
+    parts = [figs[(s, g)].select(pl.lit(s).alias("series"), pl.lit(g).alias("geography"),
+                                 *_COLS)
+             for s, g in want]
     schema = {"series": pl.Utf8, "geography": pl.Utf8, **_SCHEMA}
     return pl.concat([p.cast(schema) for p in parts]) if parts else pl.DataFrame(schema=schema)  # type: ignore[arg-type]
 
 
 def fit_table(
-    monthly: pl.DataFrame, start: str = TRAIN_START, end: str = TRAIN_END
+    monthly: pl.DataFrame, start: str = TRAIN_START, end: str = TRAIN_END,
+    figures: Mapping[tuple[str, str], pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """sMAPE of each compared series over [start, end] (months, or years for annual series).
 
     Columns: series, geography, frequency, n (periods compared), smape, sim_total,
-    obs_total, source_url (of the first figure).
+    obs_total, source_url (of the first figure). ``figures``: the official figures of
+    :func:`observed_figures` if already looked up (it must hold every key of
+    :data:`COMPARED`).
     """
+    figs = figures if figures is not None else observed_figures()
+    by_key = monthly.partition_by("series", "geography", as_dict=True)
     rows = []
     for name, geo, freq in COMPARED:
-        obs = observed(name, geo)
-        sim = monthly.filter((pl.col("series") == name) & (pl.col("geography") == geo))
-        if sim.is_empty() or obs.is_empty():
+        obs = figs[(name, geo)]
+        sim = by_key.get((name, geo))
+        if sim is None or sim.is_empty() or obs.is_empty():
             continue
         if freq == "range":
             lo_r, hi_r = str(obs["period"][0]).split("..")
@@ -269,13 +309,17 @@ def fit_table(
     return pl.DataFrame(rows)
 
 
-def protocol_drop(monthly: pl.DataFrame) -> dict[str, float]:
+def protocol_drop(monthly: pl.DataFrame,
+                  figures: Mapping[tuple[str, str], pl.DataFrame] | None = None
+                  ) -> dict[str, float]:
     """Size of the fall of Quebec RCMP interceptions after the Additional Protocol:
     mean of the observed months of 2022-04..2023-02 against those of
-    2023-05..2024-12, simulated and observed over the same months (1 − after / before)."""
-    obs = observed("rcmp_interceptions", "QC")
-    sim = monthly.filter((pl.col("series") == "rcmp_interceptions")
-                         & (pl.col("geography") == "QC")).select(
+    2023-05..2024-12, simulated and observed over the same months (1 − after / before).
+    ``figures``: as in :func:`fit_table`."""
+    series, geo = "rcmp_interceptions", "QC"
+    obs = figures[(series, geo)] if figures is not None else observed(series, geo)
+    sim = monthly.filter((pl.col("series") == series)
+                         & (pl.col("geography") == geo)).select(
         pl.col("month").alias("period"), pl.col("value").alias("sim"))
     j = obs.join(sim, on="period", how="inner")
     out: dict[str, float] = {}

@@ -35,7 +35,13 @@ import polars as pl
 
 import roxham
 from roxham.models.canada_us.model import RunResult
-from roxham.models.canada_us.observed import fit_table, observed_frame, protocol_drop
+from roxham.models.canada_us.observed import (
+    COMPARED,
+    fit_table,
+    observed_figures,
+    observed_frame,
+    protocol_drop,
+)
 from roxham.store.result import (
     MONTHLY_COLUMNS,
     RunFrames,
@@ -133,7 +139,10 @@ def run_frames(res: RunResult) -> RunFrames:
         (pl.col("series") == res.columns[0][0]) & (pl.col("geography") == res.columns[0][1])
     )["month"].to_list()
     reps = replicates_frame(res.replicate_monthly, months, res.columns)
-    fit = fit_table(res.monthly)
+    # the official figures, looked up once for the fit, validation and observed tables
+    keys = sorted({(s, g) for s, g in res.columns})
+    figures = observed_figures([*((s, g) for s, g, _ in COMPARED), *keys])
+    fit = fit_table(res.monthly, figures=figures)
     manifest = dict(res.manifest)
     manifest["roxham_version"] = roxham.__version__
     manifest["created_utc"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -141,14 +150,13 @@ def run_frames(res: RunResult) -> RunFrames:
         f"{r['series']}/{r['geography']}": round(r["smape"], 2) for r in fit.iter_rows(named=True)
     }
     manifest["headline"] = headline(res.monthly)
-    val = fit_table(res.monthly, "2023-01", "2024-12")
+    val = fit_table(res.monthly, "2023-01", "2024-12", figures=figures)
     manifest["validation_smape_2023_2024"] = {
         f"{r['series']}/{r['geography']}": round(r["smape"], 2) for r in val.iter_rows(named=True)
     }
-    manifest["protocol_drop_qc"] = protocol_drop(res.monthly)
+    manifest["protocol_drop_qc"] = protocol_drop(res.monthly, figures)
     manifest["scenario_descriptions"] = scenario_descriptions()
-    keys = sorted({(s, g) for s, g in res.columns})
-    obs = observed_frame(keys)
+    obs = observed_frame(keys, figures)
     extras: dict[str, pl.DataFrame | str] = {"fit": fit, "validation": val, "observed": obs}
     return RunFrames(res.monthly.select(MONTHLY_COLUMNS), reps, manifest, extras)
 
