@@ -28,7 +28,8 @@ def test_calibrate_writes_a_parameter_file_a_scenario_can_use_and_resumes(
     from roxham.models.canada_us.scenario import load_scenario, scenario_hash
 
     out = tmp_path / "p.yaml"
-    args = ["calibrate", "--budget", "4", "--batch", "2", "--train-end", "2017-03", "-w", "1",
+    args = ["calibrate", "--method", "optimize", "--budget", "4", "--batch", "2",
+            "--train-end", "2017-03", "-w", "1",
             "-o", str(out), "--json"]
     rc, stdout, _ = _run(args, capsys)
     assert rc == 0
@@ -166,3 +167,23 @@ def test_calibrate_npe_without_the_infer_extra_says_what_to_install(
     assert rc == EXIT_BAD_INPUT
     assert "pip install 'roxham[infer]'" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "calibration").exists()
+
+
+def test_calibrate_without_a_method_is_the_abc_fit_the_shipped_file_comes_from(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from roxham.calibrate.paramfile import shipped_parameter_file
+    from roxham.cli import calibrate_cmd
+
+    calls: list[tuple[int | None, int]] = []
+
+    def fake_abc(model: object, budget: int | None, accept: int, *a: object) -> None:
+        calls.append((budget, accept))
+
+    monkeypatch.setattr(calibrate_cmd, "_calibrate_abc", fake_abc)
+    monkeypatch.chdir(tmp_path)
+    rc, _, _ = _run(["calibrate", "-w", "1"], capsys)
+    assert rc == 0 and calls == [(None, 100)]
+    path = shipped_parameter_file()
+    assert path is not None
+    assert "rejection ABC" in read_parameter_file(path).data["method"]["search"]

@@ -112,7 +112,8 @@ def test_roxham_calibrate_scheduler_resumes_and_equals_local(
 ) -> None:
     from tests.calibrate.test_cli import _run
 
-    base = ["calibrate", "--budget", "4", "--batch", "2", "--train-end", "2017-02", "--json"]
+    base = ["calibrate", "--method", "optimize", "--budget", "4", "--batch", "2",
+            "--train-end", "2017-02", "--json"]
     rc, out, _ = _run([*base, "-w", "1", "-o", str(tmp_path / "local.yaml")], capsys)
     assert rc == 0
     local = json.loads(out)

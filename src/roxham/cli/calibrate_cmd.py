@@ -180,11 +180,13 @@ def register(app: typer.Typer) -> None:
     @app.command("calibrate")
     def calibrate_cmd(
         method: Annotated[str, typer.Option(
-            "--method", help="abc: rejection ABC on a bank of prior simulations (the "
-            "--accept nearest by the calibration distance) with model-discrepancy scales; "
-            "npe: neural posterior estimation on the same bank (sbi; needs the 'infer' "
-            "extra); optimize: Optuna TPE + CMA-ES point estimate with an approximate "
-            "posterior.")] = "optimize",
+            "--method", help="abc (default; how the shipped fit was made): rejection ABC "
+            "on a bank of prior simulations (the --accept nearest by the calibration "
+            "distance) with model-discrepancy scales, so that runs using the file have bands "
+            "that cover; npe: neural posterior estimation on the same bank (sbi; needs the "
+            "'infer' extra); optimize: Optuna TPE + CMA-ES point estimate with an "
+            "approximate posterior and no discrepancy scales (resumes from a "
+            "checkpoint).")] = "abc",
         budget: Annotated[int | None, typer.Option(
             "--budget", "-b", min=2, help="optimize: simulations in the search (half TPE, "
             "half CMA-ES; default 800). abc, npe: simulations in the prior bank (default "
@@ -211,8 +213,10 @@ def register(app: typer.Typer) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Fit the model's free parameters (roxham.calibrate.priors) to the official
-        series of the training window; writes a parameter file, a scenario using it, and a
-        checkpoint of finished simulations (<output>.sims.jsonl: rerun to resume)."""
+        series of the training window; writes a parameter file and a scenario using it.
+        abc (default) and npe keep their prior bank in the cache directory (a rerun
+        reuses it); optimize writes a checkpoint of finished simulations
+        (<output>.sims.jsonl: rerun to resume)."""
         from roxham.calibrate.executor import make_executor
         from roxham.calibrate.fit import calibrate
         from roxham.calibrate.paramfile import write_parameter_file
