@@ -38,6 +38,7 @@ import numpy as np
 import polars as pl
 
 from roxham.data.usbp import usbp_apprehensions
+from roxham.metrics import shift_month
 from roxham.models.canada_us import southbound as S
 from roxham.models.canada_us.model import replicate_seeds, run_scenario
 from roxham.models.canada_us.scenario import load_scenario
@@ -66,11 +67,6 @@ ROLLING_ORIGINS = ("2021-12", "2022-03", "2022-06", "2022-09", "2022-12", "2023-
 HORIZON = 7
 
 
-def _shift(m: str, k: int) -> str:
-    i = int(m[:4]) * 12 + int(m[5:7]) - 1 + k
-    return f"{i // 12:04d}-{i % 12 + 1:02d}"
-
-
 def rolling(draws: int) -> dict[str, object]:
     """Coverage of the southbound forecasts' 50 % and 90 % bands (``forecast_samples``: a
     refit on 2017-01..origin, the month noise and the level discrepancy from the origin) at
@@ -83,7 +79,7 @@ def rolling(draws: int) -> dict[str, object]:
         hits: dict[str, list[tuple[bool, bool]]] = {g: [] for g in obs}
         per_origin = {}
         for o in origins:
-            months = [m for m in (_shift(o, k) for k in range(1, HORIZON + 1)) if m <= last]
+            months = [m for m in (shift_month(o, k) for k in range(1, HORIZON + 1)) if m <= last]
             x, _ = S.forecast_samples(o, months, draws, 1)
             row = {}
             for geo in obs:

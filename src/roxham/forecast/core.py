@@ -77,8 +77,9 @@ SOURCES: tuple[str, ...] = ("parameter", "stochastic", "driver", "structural", "
 #: carry the level discrepancy (:func:`level_discrepancy`).
 LAND_SERIES: tuple[str, ...] = ("claims_land_poe", "claims_rcmp", "rcmp_interceptions",
                                 "irregular_crossings", "stca_returns")
-# the level discrepancy's monthly log step: metrics.level_sigma (shared with the southbound
-# half, roxham.models.canada_us.southbound), its bounds and history length
+# the level discrepancy's monthly log step: metrics.level_sigma of the observed land-port
+# claims (the southbound half and the calibrated runs estimate theirs from their fit's
+# residuals instead: metrics.level_step_variogram)
 
 #: Alternative assumption sets (structural uncertainty), each (A): scenario overrides.
 STRUCTURAL_SETS: tuple[tuple[str, dict[str, Any]], ...] = (

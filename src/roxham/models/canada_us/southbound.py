@@ -57,6 +57,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from roxham.metrics import months_between
 from roxham.models.canada_us.months import month_index
 from roxham.models.canada_us.southbound_params import (
     GROUPS,
@@ -353,8 +354,7 @@ def level_steps(p: SouthboundSection, months: Sequence[str]) -> npt.NDArray[np.i
     """
     if p.fitted_until is None:
         return np.zeros(len(months), dtype=np.int64)
-    y0, m0 = int(p.fitted_until[:4]), int(p.fitted_until[5:7])
-    return np.array([max(0, (int(m[:4]) - y0) * 12 + int(m[5:7]) - m0) for m in months],
+    return np.array([max(0, months_between(p.fitted_until, m)) for m in months],
                     dtype=np.int64)
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from roxham.metrics import level_step_variogram
+from roxham.metrics import level_step_variogram, shift_month
 from roxham.models.canada_us.months import month_index
 from roxham.models.canada_us.southbound import SECTOR_GEO, expected_rates
 from roxham.models.canada_us.southbound_params import (
@@ -251,17 +251,16 @@ def _fit(p: SouthboundSection, train_end: str) -> tuple[SouthboundSection, dict[
     labels, exp = expected_apprehensions(fitted, FIT_START, (end - FIT_START).days + 1)
     li = {m: i for i, m in enumerate(labels)}
     sw = t.monthly[("usbp_apprehensions", "US-SWANTON")]
-    e = [np.log1p(exp[("usbp_apprehensions", "US-SWANTON")][li[m]]) - np.log1p(v)
-         for m, v in sw.items() if m in li]
-    vals["month_noise_sd"] = float(np.sqrt(np.mean(np.square(e))))
-    # the level discrepancy after the fit window: the random-walk part of the Swanton
-    # residuals (their variogram's slope; the month-to-month noise is month_noise_sd's)
-    dense = np.full(len(labels), np.nan)
+    sim_sw = exp[("usbp_apprehensions", "US-SWANTON")]
+    # log residuals of the Swanton months, month by month (NaN: no figure)
+    res = np.full(len(labels), np.nan)
     for m, v in sw.items():
         if m in li:
-            dense[li[m]] = np.log1p(v) - np.log1p(exp[("usbp_apprehensions", "US-SWANTON")]
-                                                  [li[m]])
-    vals["level_step_sd"] = level_step_variogram(dense)
+            res[li[m]] = np.log1p(v) - np.log1p(sim_sw[li[m]])
+    vals["month_noise_sd"] = float(np.sqrt(np.nanmean(np.square(res))))
+    # the level discrepancy after the fit window: the random-walk part of those residuals
+    # (their variogram's slope; the month-to-month noise is month_noise_sd's)
+    vals["level_step_sd"] = level_step_variogram(res)
     fitted = fitted.model_copy(update={"month_noise_sd": vals["month_noise_sd"],
                                        "level_step_sd": vals["level_step_sd"],
                                        "fitted_until": train_end})
@@ -280,11 +279,6 @@ ROLLING_ORIGINS: tuple[str, ...] = ("2022-12", "2023-03", "2023-06", "2023-09")
 ROLLING_HORIZON = 6
 
 
-def _add_months(m: str, k: int) -> str:
-    i = int(m[:4]) * 12 + int(m[5:7]) - 1 + k
-    return f"{i // 12:04d}-{i % 12 + 1:02d}"
-
-
 def rolling_origin_errors(
     p: SouthboundSection, kappa: float, origins: tuple[str, ...] = ROLLING_ORIGINS,
     horizon: int = ROLLING_HORIZON, last: str = "2024-02",
@@ -298,7 +292,7 @@ def rolling_origin_errors(
     out: dict[str, float] = {}
     for o in origins:
         f, _ = fit(q, o)
-        months = [m for m in (_add_months(o, k) for k in range(1, horizon + 1))
+        months = [m for m in (shift_month(o, k) for k in range(1, horizon + 1))
                   if m <= last and m in obs]
         end = _month_end(months[-1])
         labels, exp = expected_apprehensions(f, FIT_START, (end - FIT_START).days + 1)
